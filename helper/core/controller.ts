@@ -1,0 +1,39 @@
+// The contract between the API layer (helper/api), the CLI (through the API) and the core.
+// The core implements it; the API layer only parses HTTP, calls these, and writes Docker's JSON.
+import type { EventEmitter } from 'node:events';
+import type {
+  DockerEvent,
+  NetworkConnectRequest,
+  NetworkCreateRequest,
+  NetworkCreateResponse,
+  NetworkDisconnectRequest,
+  NetworkResource,
+} from '../../model/docker.js';
+import type { DnsRecord, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
+
+export interface Controller {
+  /** Every network, in Docker's shape (Containers filled in). Filtering is the API layer's job. */
+  listNetworks(): NetworkResource[];
+  /** By full id, exact name, or unique id prefix (Docker's lookup order). 404 CnmError otherwise. */
+  inspectNetwork(idOrName: string): NetworkResource;
+  createNetwork(req: NetworkCreateRequest): Promise<NetworkCreateResponse>;
+  removeNetwork(idOrName: string): Promise<void>;
+  connect(idOrName: string, req: NetworkConnectRequest): Promise<void>;
+  disconnect(idOrName: string, req: NetworkDisconnectRequest): Promise<void>;
+  /** Removes every unused user network whose resource passes `keep` (the API layer's filters). */
+  prune(keep: (n: NetworkResource) => boolean): Promise<string[]>;
+
+  createSandbox(req: SandboxCreateRequest): Promise<SandboxView>;
+  listSandboxes(): SandboxView[];
+  inspectSandbox(idOrName: string): SandboxView;
+  removeSandbox(idOrName: string, force: boolean): Promise<void>;
+
+  /** The names the embedded DNS serves, optionally for one network. */
+  dnsRecords(network?: string): DnsRecord[];
+
+  /** Emits 'event' with a DockerEvent after each change has been made. */
+  readonly events: EventEmitter<{ event: [DockerEvent] }>;
+}
+
+/** Filters Docker accepts on GET /networks and POST /networks/prune. */
+export type NetworkFilters = Record<string, string[]>;

@@ -1,0 +1,91 @@
+// The CNM objects as cnmd stores them and as its own API (sandboxes, DNS records) returns them.
+// One definition, imported by the helper, the CLI, the extension and the language server.
+
+export type DriverName = 'bridge' | 'overlay' | 'macvlan' | 'host' | 'null';
+export const DRIVERS: readonly DriverName[] = ['bridge', 'overlay', 'macvlan', 'host', 'null'];
+
+/** A network as persisted in the store. Docker's JSON is derived from it (helper/api/shapes). */
+export interface Network {
+  id: string; // 64 hex
+  name: string;
+  created: string; // RFC3339 with nanoseconds, as Docker prints it
+  scope: 'local' | 'global';
+  driver: DriverName;
+  enableIPv6: boolean;
+  internal: boolean;
+  attachable: boolean;
+  ipam: NetworkIpam;
+  options: Record<string, string>;
+  labels: Record<string, string>;
+  /** Docker shows IPAM.Options null for the predefined bridge, {} otherwise. */
+  builtin?: 'bridge' | 'host' | 'none';
+}
+
+export interface NetworkIpam {
+  driver: string;
+  options: Record<string, string> | null;
+  pools: IpamPool[];
+}
+
+export interface IpamPool {
+  subnet: string; // CIDR, normalised
+  gateway?: string; // plain address
+  ipRange?: string; // CIDR within subnet
+  auxAddresses: Record<string, string>;
+  /** true when Docker would print the Gateway field (user gave it or the pool was allocated for a user network). */
+  showGateway: boolean;
+}
+
+export interface Endpoint {
+  id: string; // 64 hex
+  networkId: string;
+  sandboxId: string;
+  /** Interface name inside the sandbox: eth0, eth1, … in connect order. */
+  ifname: string;
+  /** Host-side link (veth) name, if the driver made one. */
+  hostIfname?: string;
+  mac: string;
+  ipv4?: string; // CIDR form, e.g. 172.18.0.2/16
+  ipv6?: string;
+  aliases: string[];
+  /** Connect order within the sandbox; the lowest carries the default route. */
+  order: number;
+}
+
+export interface Sandbox {
+  id: string; // 64 hex
+  name: string;
+  hostname: string;
+  labels: Record<string, string>;
+  /** Path of the netns file (bind mount), or 'host' for sandboxes on the host network. */
+  netnsPath: string;
+  created: string;
+  /** Upstream DNS servers given with --dns; empty = the host's. */
+  dns: string[];
+}
+
+/** What `GET /cnm/sandboxes/{id}` returns: the sandbox plus its endpoints. */
+export interface SandboxView extends Sandbox {
+  endpoints: Array<Endpoint & { networkName: string }>;
+}
+
+/** POST /cnm/sandboxes/create body. */
+export interface SandboxCreateRequest {
+  Name: string;
+  Network?: string;
+  IPv4Address?: string;
+  IPv6Address?: string;
+  Hostname?: string;
+  Labels?: Record<string, string>;
+  Aliases?: string[];
+  Dns?: string[];
+}
+
+/** One name the embedded DNS serves (GET /cnm/dns). */
+export interface DnsRecord {
+  network: string;
+  name: string;
+  type: 'A' | 'AAAA';
+  address: string;
+  sandbox: string;
+}

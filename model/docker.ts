@@ -1,0 +1,117 @@
+// Docker Engine API (v1.41) shapes for the network endpoints, exactly as dockerd 20.10 sends them
+// (see ../shared/fixtures/docker). cnmd serves these, the CLI prints them, the extension shows them.
+
+export interface IPAMPoolConfig {
+  Subnet?: string;
+  IPRange?: string;
+  Gateway?: string;
+  AuxiliaryAddresses?: Record<string, string>;
+}
+
+export interface IPAM {
+  Driver: string;
+  /** Docker sends null for the default bridge and {} for user networks; keep that distinction. */
+  Options: Record<string, string> | null;
+  Config: IPAMPoolConfig[];
+}
+
+export interface NetworkContainer {
+  Name: string;
+  EndpointID: string;
+  MacAddress: string;
+  IPv4Address: string;
+  IPv6Address: string;
+}
+
+/** GET /networks/{id}: Docker's NetworkResource. Field order matters for byte-equal golden tests. */
+export interface NetworkResource {
+  Name: string;
+  Id: string;
+  Created: string;
+  Scope: 'local' | 'global' | 'swarm';
+  Driver: string;
+  EnableIPv6: boolean;
+  IPAM: IPAM;
+  Internal: boolean;
+  Attachable: boolean;
+  Ingress: boolean;
+  ConfigFrom: { Network: string };
+  ConfigOnly: boolean;
+  Containers: Record<string, NetworkContainer>;
+  Options: Record<string, string>;
+  Labels: Record<string, string>;
+}
+
+/** POST /networks/create body. */
+export interface NetworkCreateRequest {
+  Name: string;
+  CheckDuplicate?: boolean;
+  Driver?: string;
+  Scope?: string;
+  Internal?: boolean;
+  Attachable?: boolean;
+  Ingress?: boolean;
+  EnableIPv6?: boolean;
+  IPAM?: { Driver?: string; Options?: Record<string, string> | null; Config?: IPAMPoolConfig[] | null };
+  Options?: Record<string, string> | null;
+  Labels?: Record<string, string> | null;
+  ConfigOnly?: boolean;
+  ConfigFrom?: { Network: string } | null;
+}
+
+export interface NetworkCreateResponse {
+  Id: string;
+  Warning: string;
+}
+
+export interface EndpointIPAMConfig {
+  IPv4Address?: string;
+  IPv6Address?: string;
+  LinkLocalIPs?: string[];
+}
+
+export interface EndpointSettings {
+  IPAMConfig?: EndpointIPAMConfig | null;
+  Links?: string[] | null;
+  Aliases?: string[] | null;
+  NetworkID?: string;
+  EndpointID?: string;
+  Gateway?: string;
+  IPAddress?: string;
+  IPPrefixLen?: number;
+  IPv6Gateway?: string;
+  GlobalIPv6Address?: string;
+  GlobalIPv6PrefixLen?: number;
+  MacAddress?: string;
+  DriverOpts?: Record<string, string> | null;
+}
+
+/** POST /networks/{id}/connect body. Container is a sandbox name or id (or id prefix). */
+export interface NetworkConnectRequest {
+  Container: string;
+  EndpointConfig?: EndpointSettings | null;
+}
+
+export interface NetworkDisconnectRequest {
+  Container: string;
+  Force?: boolean;
+}
+
+export interface NetworkPruneResponse {
+  NetworksDeleted: string[] | null;
+}
+
+/** GET /events message (Docker 20.10 shape). */
+export interface DockerEvent {
+  Type: 'network' | 'container';
+  Action: string;
+  Actor: { ID: string; Attributes: Record<string, string> };
+  scope: 'local' | 'swarm';
+  time: number;
+  timeNano: number;
+}
+
+/** Docker's error body: {"message": "..."}; the HTTP status carries the kind. */
+export interface DockerErrorBody {
+  message: string;
+}
