@@ -89,3 +89,9 @@ export interface DnsRecord {
   address: string;
   sandbox: string;
 }
+
+/** GET /cnm/host: what the live checks of the extension and language server need. */
+export interface HostInfo {
+  interfaces: Array<{ name: string; kind: string; addresses: string[]; up: boolean }>;
+  routes: Array<{ dst: string; gateway?: string; ifname?: string }>;
+}

@@ -115,3 +115,18 @@ export interface DockerEvent {
 export interface DockerErrorBody {
   message: string;
 }
+
+/** GET /version (the fields the docker CLI and dockerode read). */
+export interface DockerVersion {
+  Platform: { Name: string };
+  Components: Array<{ Name: string; Version: string; Details: Record<string, string> }>;
+  Version: string;
+  ApiVersion: string;
+  MinAPIVersion: string;
+  GitCommit: string;
+  GoVersion: string;
+  Os: string;
+  Arch: string;
+  KernelVersion: string;
+  BuildTime: string;
+}

@@ -9,7 +9,7 @@ import type {
   NetworkDisconnectRequest,
   NetworkResource,
 } from '../../model/docker.js';
-import type { DnsRecord, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
+import type { DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
 
 export interface Controller {
   /** Every network, in Docker's shape (Containers filled in). Filtering is the API layer's job. */
@@ -27,6 +27,9 @@ export interface Controller {
   listSandboxes(): SandboxView[];
   inspectSandbox(idOrName: string): SandboxView;
   removeSandbox(idOrName: string, force: boolean): Promise<void>;
+
+  /** The host's interfaces (with addresses) and routes, for overlap checks and macvlan parents. */
+  hostInfo(): Promise<HostInfo>;
 
   /** The names the embedded DNS serves, optionally for one network. */
   dnsRecords(network?: string): DnsRecord[];

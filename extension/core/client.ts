@@ -1,0 +1,53 @@
+// What the extension needs from a daemon: Docker's network endpoints plus cnm's /cnm/ paths.
+// Everything above this interface (state, tree, commands) is tested against a fake of it.
+import type { HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
+import type {
+  DockerEvent,
+  NetworkConnectRequest,
+  NetworkCreateRequest,
+  NetworkCreateResponse,
+  NetworkDisconnectRequest,
+  NetworkPruneResponse,
+  NetworkResource,
+} from '../../model/docker.js';
+
+export interface EventSubscription {
+  close(): void;
+}
+
+export interface EventHandlers {
+  onEvent(e: DockerEvent): void;
+  /** The stream ended or failed; the caller decides whether and when to resubscribe. */
+  onEnd(err?: Error): void;
+}
+
+export interface CnmClient {
+  ping(): Promise<void>;
+  version(): Promise<{ Version: string; ApiVersion: string; [k: string]: unknown }>;
+  listNetworks(): Promise<NetworkResource[]>;
+  inspectNetwork(id: string): Promise<NetworkResource>;
+  createNetwork(req: NetworkCreateRequest): Promise<NetworkCreateResponse>;
+  removeNetwork(id: string): Promise<void>;
+  connect(network: string, req: NetworkConnectRequest): Promise<void>;
+  disconnect(network: string, req: NetworkDisconnectRequest): Promise<void>;
+  pruneNetworks(): Promise<NetworkPruneResponse>;
+  events(h: EventHandlers): Promise<EventSubscription>;
+  /** cnm's own paths; undefined from a daemon without them (a plain Docker engine). */
+  listSandboxes(): Promise<SandboxView[] | undefined>;
+  createSandbox(req: SandboxCreateRequest): Promise<{ Id: string }>;
+  removeSandbox(id: string, force: boolean): Promise<void>;
+  hostInfo(): Promise<HostInfo | undefined>;
+  dns(network?: string): Promise<DnsRecord[] | undefined>;
+  dispose(): void;
+}
+
+/** An API error with Docker's HTTP status kept, so callers can tell 404 from 409. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}

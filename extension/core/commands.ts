@@ -1,0 +1,229 @@
+// Command logic, editor-free: each method is one palette/menu command. Nodes come from tree.ts;
+// when a command runs from the palette without a node it asks for one.
+import { DRIVERS } from '../../model/cnm.js';
+import type { NetworkResource } from '../../model/docker.js';
+import { ApiError } from './client.js';
+import {
+  buildCreateRequest,
+  parseDriverOptions,
+  validateGateway,
+  validateIpRange,
+  validateName,
+  validateSubnet,
+} from './createNetwork.js';
+import { execSpec, summarizePing, type ExecSpec, type LocalCli } from './exec.js';
+import type { HostTarget } from './hostUrl.js';
+import type { DaemonState } from './state.js';
+import { allEndpoints, bareAddress, isBuiltin, type TreeNode } from './tree.js';
+import type { Ui } from './ui.js';
+
+type Ref = NonNullable<TreeNode['ref']>;
+type EndpointRef = Extract<Ref, { kind: 'endpoint' }>;
+
+export interface CommandEnv {
+  state: DaemonState;
+  ui: Ui;
+  target: HostTarget;
+  cli: LocalCli;
+  /** Opens (or reveals) the inspect panel of a network. */
+  showInspect(networkId: string): void;
+  /** Runs a command to completion; output is stdout and stderr together. */
+  run(spec: ExecSpec): Promise<{ code: number; output: string }>;
+}
+
+const CREATABLE = DRIVERS.filter((d) => d !== 'host' && d !== 'null');
+const TITLE = 'Create Network';
+
+function errorText(err: unknown): string {
+  return err instanceof ApiError ? err.message : err instanceof Error ? err.message : String(err);
+}
+
+export class Commands {
+  constructor(private readonly env: CommandEnv) {}
+
+  private get snapshot() {
+    return this.env.state.current;
+  }
+
+  /** Runs an API write, reports a failure, and re-reads the state after success. */
+  private async write<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const r = await fn();
+      await this.env.state.refresh();
+      return r;
+    } catch (err) {
+      void this.env.ui.error(`${what}: ${errorText(err)}`);
+      return undefined;
+    }
+  }
+
+  private async pickNetwork(placeholder: string, filter: (n: NetworkResource) => boolean): Promise<{ id: string; name: string } | undefined> {
+    const items = this.snapshot.networks.filter(filter).map((n) => ({ label: n.Name, description: n.Driver, detail: n.Id.slice(0, 12), value: { id: n.Id, name: n.Name } }));
+    return this.env.ui.pick({ title: placeholder, placeholder, items });
+  }
+
+  private async networkOf(node: TreeNode | undefined, placeholder: string, filter: (n: NetworkResource) => boolean = () => true) {
+    return node?.ref?.kind === 'network' ? node.ref : this.pickNetwork(placeholder, filter);
+  }
+
+  private async pickEndpoint(title: string, exclude?: EndpointRef): Promise<EndpointRef | undefined> {
+    const items = allEndpoints(this.snapshot)
+      .filter((e) => !exclude || e.endpointId !== exclude.endpointId)
+      .map((e) => ({ label: e.name, description: `${e.networkName}  ${e.ipv4 ?? e.ipv6 ?? ''}`, value: e }));
+    return this.env.ui.pick({ title, placeholder: title, items });
+  }
+
+  async createNetwork(): Promise<string | undefined> {
+    const { ui } = this.env;
+    const host = await this.env.state.client.hostInfo().catch(() => undefined);
+    const nets = this.snapshot.networks;
+    const total = 8;
+    const name = await ui.input({ title: TITLE, prompt: 'Network name', step: 1, totalSteps: total, validate: (v) => validateName(v.trim(), nets) });
+    if (name === undefined) return undefined;
+    const driver = await ui.pick({ title: TITLE, placeholder: 'Driver', step: 2, totalSteps: total, items: CREATABLE.map((d) => ({ label: d, value: d as string })) });
+    if (!driver) return undefined;
+    const subnet = await ui.input({ title: TITLE, prompt: 'Subnet (CIDR; empty = pick a free one)', placeholder: '172.30.0.0/24', step: 3, totalSteps: total, validate: (v) => validateSubnet(v.trim(), nets, host) });
+    if (subnet === undefined) return undefined;
+    let gateway = '';
+    let ipRange = '';
+    if (subnet.trim()) {
+      const g = await ui.input({ title: TITLE, prompt: 'Gateway (empty = first address)', step: 4, totalSteps: total, validate: (v) => validateGateway(v.trim(), subnet.trim()) });
+      if (g === undefined) return undefined;
+      const r = await ui.input({ title: TITLE, prompt: 'IP range for endpoints (CIDR inside the subnet; empty = all of it)', step: 5, totalSteps: total, validate: (v) => validateIpRange(v.trim(), subnet.trim()) });
+      if (r === undefined) return undefined;
+      [gateway, ipRange] = [g.trim(), r.trim()];
+    }
+    const internal = await ui.pick({ title: TITLE, placeholder: 'Internal (no outside access)?', step: 6, totalSteps: total, items: [{ label: 'No', value: false }, { label: 'Yes, internal', value: true }] });
+    if (internal === undefined) return undefined;
+    const ipv6 = await ui.pick({ title: TITLE, placeholder: 'IPv6?', step: 7, totalSteps: total, items: [{ label: 'IPv4 only', value: false }, { label: 'Enable IPv6', value: true }] });
+    if (ipv6 === undefined) return undefined;
+    let ipv6Subnet = '';
+    if (ipv6) {
+      const s6 = await ui.input({ title: TITLE, prompt: 'IPv6 subnet (CIDR; empty = none)', placeholder: 'fd00:30::/64', step: 7, totalSteps: total, validate: (v) => validateSubnet(v.trim(), nets, host) });
+      if (s6 === undefined) return undefined;
+      ipv6Subnet = s6.trim();
+    }
+    const opts = await ui.input({ title: TITLE, prompt: 'Driver options (key=value, comma-separated; empty = none)', placeholder: 'com.docker.network.driver.mtu=1400', step: 8, totalSteps: total, validate: (v) => { const r = parseDriverOptions(v); return typeof r === 'string' ? r : undefined; } });
+    if (opts === undefined) return undefined;
+    const req = buildCreateRequest({ name: name.trim(), driver, subnet: subnet.trim(), gateway, ipRange, internal, ipv6, ipv6Subnet, options: parseDriverOptions(opts) as Record<string, string> });
+    const res = await this.write(`Create network ${req.Name}`, () => this.env.state.client.createNetwork(req));
+    if (res?.Warning) ui.info(res.Warning);
+    return res?.Id;
+  }
+
+  async removeNetwork(node?: TreeNode): Promise<boolean> {
+    const net = await this.networkOf(node, 'Network to remove', (n) => !isBuiltin(n));
+    if (!net) return false;
+    const n = this.snapshot.networks.find((x) => x.Id === net.id);
+    if (n && isBuiltin(n)) {
+      void this.env.ui.error(`${n.Name} is a built-in network and cannot be removed`);
+      return false;
+    }
+    return (await this.write(`Remove network ${net.name}`, () => this.env.state.client.removeNetwork(net.id).then(() => true))) ?? false;
+  }
+
+  /** Prune removes user networks without endpoints: list them first and ask. */
+  async prune(): Promise<string[]> {
+    const unused = this.snapshot.networks.filter((n) => !isBuiltin(n) && Object.keys(n.Containers ?? {}).length === 0);
+    if (!unused.length) {
+      this.env.ui.info('No unused networks to prune');
+      return [];
+    }
+    const ok = await this.env.ui.confirm(`Remove ${unused.length} unused network(s)?`, unused.map((n) => `• ${n.Name}`).join('\n'), 'Prune');
+    if (!ok) return [];
+    const res = await this.write('Prune networks', () => this.env.state.client.pruneNetworks());
+    return res?.NetworksDeleted ?? [];
+  }
+
+  async inspect(node?: TreeNode): Promise<void> {
+    const net = node?.ref?.kind === 'endpoint' ? { id: node.ref.networkId } : await this.networkOf(node, 'Network to inspect');
+    if (net) this.env.showInspect(net.id);
+  }
+
+  async connectSandbox(node?: TreeNode): Promise<boolean> {
+    const { ui, state } = this.env;
+    const net = await this.networkOf(node, 'Network to connect to', (n) => n.Driver !== 'host' && n.Driver !== 'null');
+    if (!net) return false;
+    const inspected = this.snapshot.networks.find((n) => n.Id === net.id);
+    const attached = new Set(Object.keys(inspected?.Containers ?? {}));
+    const candidates = (this.snapshot.sandboxes ?? []).filter((s) => !attached.has(s.id));
+    const sandbox = candidates.length
+      ? await ui.pick({ title: `Connect to ${net.name}`, placeholder: 'Sandbox', items: candidates.map((s) => ({ label: s.name, description: s.endpoints.map((e) => e.networkName).join(', '), value: s.name })) })
+      : await ui.input({ title: `Connect to ${net.name}`, prompt: 'Sandbox or container name' });
+    if (!sandbox) return false;
+    const ip = await ui.input({ title: `Connect ${sandbox} to ${net.name}`, prompt: 'IPv4 address (empty = next free)', validate: (v) => (v.trim() && !/^\d+\.\d+\.\d+\.\d+$/.test(v.trim()) ? 'Not an IPv4 address' : undefined) });
+    if (ip === undefined) return false;
+    const req = { Container: sandbox, EndpointConfig: ip.trim() ? { IPAMConfig: { IPv4Address: ip.trim() } } : undefined };
+    return (await this.write(`Connect ${sandbox} to ${net.name}`, () => state.client.connect(net.id, req).then(() => true))) ?? false;
+  }
+
+  async disconnect(node?: TreeNode): Promise<boolean> {
+    const ep = node?.ref?.kind === 'endpoint' ? node.ref : await this.pickEndpoint('Endpoint to disconnect');
+    if (!ep) return false;
+    return (await this.write(`Disconnect ${ep.name} from ${ep.networkName}`, () => this.env.state.client.disconnect(ep.networkId, { Container: ep.container }).then(() => true))) ?? false;
+  }
+
+  async copyIp(node?: TreeNode): Promise<string | undefined> {
+    const ref = node?.ref;
+    let ip: string | undefined;
+    if (ref?.kind === 'endpoint') ip = ref.ipv4 ?? ref.ipv6;
+    else if (ref?.kind === 'sandbox') ip = this.snapshot.sandboxes?.find((s) => s.id === ref.id)?.endpoints.map((e) => bareAddress(e.ipv4) ?? bareAddress(e.ipv6)).find(Boolean);
+    else if (ref?.kind === 'network') ip = this.snapshot.networks.find((n) => n.Id === ref.id)?.IPAM.Config[0]?.Subnet;
+    if (!ip) return undefined;
+    await this.env.ui.copy(ip);
+    return ip;
+  }
+
+  async copyId(node?: TreeNode): Promise<string | undefined> {
+    const ref = node?.ref;
+    const id = ref?.kind === 'endpoint' ? ref.endpointId : ref?.id;
+    if (id) await this.env.ui.copy(id);
+    return id;
+  }
+
+  async createSandbox(): Promise<string | undefined> {
+    const { ui } = this.env;
+    const name = await ui.input({ title: 'Create Sandbox', prompt: 'Sandbox name', validate: (v) => (/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(v.trim()) ? undefined : 'Use letters, digits, and . _ -') });
+    if (!name) return undefined;
+    const items = [{ label: '(no network)', value: '' }, ...this.snapshot.networks.filter((n) => n.Driver !== 'null').map((n) => ({ label: n.Name, description: n.Driver, value: n.Name }))];
+    const network = await ui.pick({ title: 'Create Sandbox', placeholder: 'First network', items });
+    if (network === undefined) return undefined;
+    const res = await this.write(`Create sandbox ${name}`, () => this.env.state.client.createSandbox({ Name: name.trim(), ...(network ? { Network: network } : {}) }));
+    return res?.Id;
+  }
+
+  async removeSandbox(node?: TreeNode): Promise<boolean> {
+    const sb = node?.ref?.kind === 'sandbox' ? node.ref : await this.pickSandbox('Sandbox to remove');
+    if (!sb) return false;
+    return (await this.write(`Remove sandbox ${sb.name}`, () => this.env.state.client.removeSandbox(sb.id, true).then(() => true))) ?? false;
+  }
+
+  private pickSandbox(title: string) {
+    const items = (this.snapshot.sandboxes ?? []).map((s) => ({ label: s.name, description: s.id.slice(0, 12), value: { id: s.id, name: s.name } }));
+    return this.env.ui.pick({ title, placeholder: title, items });
+  }
+
+  async openTerminal(node?: TreeNode): Promise<void> {
+    const ref = node?.ref;
+    const name = ref?.kind === 'sandbox' || ref?.kind === 'endpoint' ? ref.name : (await this.pickSandbox('Sandbox'))?.name;
+    if (!name) return;
+    const spec = execSpec(this.env.target, this.env.cli, name, ['sh'], true);
+    this.env.ui.terminal({ name: `cnm: ${name}`, shellPath: spec.file, shellArgs: spec.args, env: spec.env });
+  }
+
+  /** Ping from one endpoint's sandbox to another endpoint's address; the summary is the result. */
+  async ping(node?: TreeNode): Promise<string | undefined> {
+    const from = node?.ref?.kind === 'endpoint' ? node.ref : await this.pickEndpoint('Ping from');
+    if (!from) return undefined;
+    const to = await this.pickEndpoint(`Ping from ${from.name} to`, from);
+    const addr = to?.ipv4 ?? to?.ipv6;
+    if (!to || !addr) return undefined;
+    const spec = execSpec(this.env.target, this.env.cli, from.name, ['ping', '-c', '3', '-W', '1', addr], false);
+    const { code, output } = await this.env.run(spec);
+    const summary = `ping ${from.name} → ${to.name} (${addr}): ${summarizePing(output) ?? `failed (exit ${code})`}`;
+    if (code === 0) this.env.ui.info(summary);
+    else void this.env.ui.error(summary);
+    this.env.ui.showOutput(summary, output);
+    return summary;
+  }
+}

@@ -1,0 +1,114 @@
+// An in-memory daemon behind the CnmClient interface, for unit tests and the tree benchmark.
+// It keeps Docker's shapes and emits /events the way cnmd does.
+import { randomBytes } from 'node:crypto';
+import type { HostInfo, SandboxView } from '../../model/cnm.js';
+import type { DockerEvent, NetworkCreateRequest, NetworkResource } from '../../model/docker.js';
+import { ApiError, type CnmClient, type EventHandlers } from './client.js';
+
+const hex = () => randomBytes(32).toString('hex');
+
+export function fakeNetwork(name: string, driver: string, subnet?: string, extra: Partial<NetworkResource> = {}): NetworkResource {
+  return {
+    Name: name, Id: hex(), Created: '2026-11-22T10:00:00.000000000Z', Scope: 'local', Driver: driver, EnableIPv6: false,
+    IPAM: { Driver: 'default', Options: {}, Config: subnet ? [{ Subnet: subnet, Gateway: subnet.replace(/0\/\d+$/, '1') }] : [] },
+    Internal: false, Attachable: false, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false, Containers: {}, Options: {}, Labels: {},
+    ...extra,
+  };
+}
+
+export class FakeClient implements CnmClient {
+  networks: NetworkResource[] = [fakeNetwork('bridge', 'bridge', '172.17.0.0/16'), fakeNetwork('host', 'host'), fakeNetwork('none', 'null')];
+  sandboxes: SandboxView[] | undefined = [];
+  host: HostInfo = { interfaces: [], routes: [{ dst: 'default', gateway: '10.0.0.1' }, { dst: '10.0.0.0/24', ifname: 'eth0' }] };
+  reachable = true;
+  calls: string[] = [];
+  private handlers = new Set<EventHandlers>();
+
+  private check(): void {
+    if (!this.reachable) throw Object.assign(new Error('connect ENOENT /run/cnmd/cnmd.sock'), { code: 'ENOENT' });
+  }
+  private find(idOrName: string): NetworkResource {
+    const n = this.networks.find((x) => x.Id === idOrName || x.Name === idOrName);
+    if (!n) throw new ApiError(`network ${idOrName} not found`, 404);
+    return n;
+  }
+  emit(Action: string, n: NetworkResource, container = ''): void {
+    const e: DockerEvent = { Type: 'network', Action, Actor: { ID: n.Id, Attributes: { name: n.Name, type: n.Driver, ...(container ? { container } : {}) } }, scope: 'local', time: 0, timeNano: 0 };
+    for (const h of this.handlers) h.onEvent(e);
+  }
+  /** Simulates cnmd going away: every open event stream ends. */
+  drop(): void {
+    this.reachable = false;
+    for (const h of [...this.handlers]) h.onEnd(new Error('socket hang up'));
+    this.handlers.clear();
+  }
+
+  async ping() { this.check(); }
+  async version() { this.check(); return { Version: 'fake-1', ApiVersion: '1.41' }; }
+  async listNetworks() { this.check(); this.calls.push('list'); return this.networks.map((n) => ({ ...n, Containers: {} })); }
+  async inspectNetwork(id: string) { this.check(); this.calls.push('inspect'); return structuredClone(this.find(id)); }
+  async createNetwork(req: NetworkCreateRequest) {
+    this.check();
+    this.calls.push(`create ${req.Name}`);
+    if (this.networks.some((n) => n.Name === req.Name)) throw new ApiError(`network with name ${req.Name} already exists`, 409);
+    const n = fakeNetwork(req.Name, req.Driver ?? 'bridge', req.IPAM?.Config?.[0]?.Subnet ?? '172.30.0.0/16', { Internal: !!req.Internal, EnableIPv6: !!req.EnableIPv6, Options: req.Options ?? {} });
+    this.networks.push(n);
+    this.emit('create', n);
+    return { Id: n.Id, Warning: '' };
+  }
+  async removeNetwork(id: string) {
+    this.check();
+    const n = this.find(id);
+    if (Object.keys(n.Containers).length) throw new ApiError(`error while removing network: network ${n.Name} id ${n.Id} has active endpoints`, 403);
+    this.networks = this.networks.filter((x) => x !== n);
+    this.calls.push(`remove ${n.Name}`);
+    this.emit('destroy', n);
+  }
+  async connect(network: string, req: { Container: string; EndpointConfig?: { IPAMConfig?: { IPv4Address?: string } | null } | null }) {
+    this.check();
+    const n = this.find(network);
+    const sb = this.sandboxes?.find((s) => s.name === req.Container || s.id === req.Container);
+    if (!sb) throw new ApiError(`No such container: ${req.Container}`, 404);
+    const ip = req.EndpointConfig?.IPAMConfig?.IPv4Address ?? `172.30.0.${Object.keys(n.Containers).length + 2}`;
+    const epId = hex();
+    n.Containers[sb.id] = { Name: sb.name, EndpointID: epId, MacAddress: '02:42:ac:1e:00:02', IPv4Address: `${ip}/16`, IPv6Address: '' };
+    sb.endpoints.push({ id: epId, networkId: n.Id, networkName: n.Name, sandboxId: sb.id, ifname: `eth${sb.endpoints.length}`, mac: '02:42:ac:1e:00:02', ipv4: `${ip}/16`, aliases: [], order: sb.endpoints.length });
+    this.calls.push(`connect ${sb.name} ${n.Name}`);
+    this.emit('connect', n, sb.id);
+  }
+  async disconnect(network: string, req: { Container: string }) {
+    this.check();
+    const n = this.find(network);
+    const sb = this.sandboxes?.find((s) => s.name === req.Container || s.id === req.Container);
+    if (!sb || !n.Containers[sb.id]) throw new ApiError(`container ${req.Container} is not connected to network ${n.Name}`, 403);
+    delete n.Containers[sb.id];
+    sb.endpoints = sb.endpoints.filter((e) => e.networkId !== n.Id);
+    this.calls.push(`disconnect ${sb.name} ${n.Name}`);
+    this.emit('disconnect', n, sb.id);
+  }
+  async pruneNetworks() {
+    this.check();
+    const gone = this.networks.filter((n) => !['bridge', 'host', 'none'].includes(n.Name) && !Object.keys(n.Containers).length);
+    this.networks = this.networks.filter((n) => !gone.includes(n));
+    return { NetworksDeleted: gone.map((n) => n.Name) };
+  }
+  async events(h: EventHandlers) {
+    this.check();
+    this.handlers.add(h);
+    return { close: () => void this.handlers.delete(h) };
+  }
+  async listSandboxes() { this.check(); return this.sandboxes && structuredClone(this.sandboxes); }
+  async createSandbox(req: { Name: string }) {
+    this.check();
+    const sb: SandboxView = { id: hex(), name: req.Name, hostname: req.Name, labels: {}, netnsPath: `/run/netns/cnm-x-${req.Name}`, created: '', dns: [], endpoints: [] };
+    this.sandboxes?.push(sb);
+    return { Id: sb.id };
+  }
+  async removeSandbox(id: string) {
+    this.check();
+    this.sandboxes = this.sandboxes?.filter((s) => s.id !== id);
+  }
+  async hostInfo() { this.check(); return this.host; }
+  async dns() { return []; }
+  dispose() {}
+}

@@ -1,0 +1,89 @@
+// Reading requests and writing Docker-shaped responses: JSON bodies with a size limit, Docker's error
+// body {"message": ...} with the status a CnmError's kind maps to.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CnmError, invalid } from '../errors.js';
+import { goJson } from './json.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+/** The request body as a JSON object ({} when empty). Stops buffering at BODY_LIMIT: 413. */
+export function readJsonBody<T extends object>(req: IncomingMessage): Promise<T> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > BODY_LIMIT) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT) {
+        chunks.push(chunk);
+        return;
+      }
+      // Keep draining (so the client can read our answer) but stop holding on to the bytes.
+      req.off('data', onData);
+      req.resume();
+      chunks.length = 0;
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.on('error', reject);
+    req.on('end', () => {
+      if (size > BODY_LIMIT) return;
+      const text = Buffer.concat(chunks).toString('utf8').trim();
+      if (!text) return resolve({} as T);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (err) {
+        return reject(invalid(`malformed JSON body: ${(err as Error).message}`));
+      }
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        return reject(invalid('malformed JSON body: expected a JSON object'));
+      }
+      resolve(parsed as T);
+    });
+  });
+}
+
+const tooLarge = () => new CnmError('too-large', `request body larger than ${BODY_LIMIT} bytes`);
+
+/** Go's json.Encoder output: the value plus a newline. */
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = goJson(value) + '\n';
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export function sendEmpty(res: ServerResponse, status: number): void {
+  res.writeHead(status, status === 204 ? {} : { 'Content-Length': 0 });
+  res.end();
+}
+
+export function sendText(res: ServerResponse, status: number, text: string, head = false): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(head ? undefined : text);
+}
+
+/** A known path asked with a method it does not serve. */
+export class MethodNotAllowed extends Error {
+  constructor() {
+    super('method not allowed');
+  }
+}
+
+/** A CnmError answers with its status; anything else is a 500 with its message. */
+export function statusOf(err: unknown): number {
+  if (err instanceof CnmError) return err.status;
+  return err instanceof MethodNotAllowed ? 405 : 500;
+}
+
+export function sendError(res: ServerResponse, err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  const status = statusOf(err);
+  if (res.headersSent) {
+    res.destroy(); // mid-stream failure: nothing sensible left to send
+    return;
+  }
+  if (status === 413) res.setHeader('Connection', 'close');
+  sendJson(res, status, { message });
+}

@@ -1,0 +1,70 @@
+// Docker's /networks endpoints: list (with filters), inspect, create, remove, connect, disconnect, prune.
+import type { NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest } from '../../model/docker.js';
+import type { Controller } from '../core/controller.js';
+import { networkListFilter, parseFilters, pruneFilter } from './filters.js';
+import { readJsonBody, sendEmpty, sendJson } from './http.js';
+import type { Route } from './router.js';
+
+export function networkRoutes(controller: Controller): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/networks',
+      handle({ query, res }) {
+        const keep = networkListFilter(parseFilters(query.get('filters')));
+        sendJson(res, 200, controller.listNetworks().filter(keep));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/networks/{id}',
+      // verbose and scope are accepted; cnmd has one scope and nothing more verbose to show.
+      handle({ params, res }) {
+        sendJson(res, 200, controller.inspectNetwork(params.id!));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/networks/create',
+      // dockerode repeats the options in the query string; the body is what counts.
+      async handle({ raw, res }) {
+        const body = await readJsonBody<NetworkCreateRequest>(raw);
+        sendJson(res, 201, await controller.createNetwork(body));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/networks/{id}',
+      async handle({ params, res }) {
+        await controller.removeNetwork(params.id!);
+        sendEmpty(res, 204);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/networks/{id}/connect',
+      async handle({ params, raw, res }) {
+        await controller.connect(params.id!, await readJsonBody<NetworkConnectRequest>(raw));
+        sendEmpty(res, 200);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/networks/{id}/disconnect',
+      async handle({ params, raw, res }) {
+        await controller.disconnect(params.id!, await readJsonBody<NetworkDisconnectRequest>(raw));
+        sendEmpty(res, 200);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/networks/prune',
+      async handle({ query, res }) {
+        const keep = pruneFilter(parseFilters(query.get('filters')), Date.now() / 1000);
+        const deleted = await controller.prune(keep);
+        // Docker answers null, not [], when nothing was removed.
+        sendJson(res, 200, { NetworksDeleted: deleted.length ? deleted : null });
+      },
+    },
+  ];
+}

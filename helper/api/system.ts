@@ -1,0 +1,65 @@
+// /_ping, /version and a minimal /info: what the docker CLI and dockerode need to negotiate API 1.41.
+import os from 'node:os';
+import type { DockerVersion } from '../../model/docker.js';
+import { sendJson, sendText } from './http.js';
+import { API_VERSION, MIN_API_VERSION, type Route } from './router.js';
+
+const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
+
+export function versionInfo(version: string): DockerVersion {
+  const details = {
+    ApiVersion: API_VERSION,
+    Arch: ARCH[process.arch] ?? process.arch,
+    BuildTime: '',
+    Experimental: 'false',
+    GitCommit: '',
+    GoVersion: `node${process.versions.node}`,
+    KernelVersion: os.release(),
+    MinAPIVersion: MIN_API_VERSION,
+    Os: 'linux',
+  };
+  return {
+    Platform: { Name: 'cnmd' },
+    Components: [{ Name: 'Engine', Version: version, Details: details }],
+    Version: version,
+    ApiVersion: API_VERSION,
+    MinAPIVersion: MIN_API_VERSION,
+    GitCommit: '',
+    GoVersion: details.GoVersion,
+    Os: 'linux',
+    Arch: details.Arch,
+    KernelVersion: details.KernelVersion,
+    BuildTime: '',
+  };
+}
+
+export function systemRoutes(version: string): Route[] {
+  // Computed once: these answers never change while the daemon runs.
+  const versionJson = versionInfo(version);
+  const info = {
+    ID: '',
+    Name: os.hostname(),
+    ServerVersion: version,
+    OperatingSystem: 'cnmd',
+    OSType: 'linux',
+    Architecture: os.arch(),
+    KernelVersion: os.release(),
+    NCPU: os.cpus().length,
+    MemTotal: os.totalmem(),
+    Containers: 0,
+    Images: 0,
+    Driver: '',
+    Plugins: { Network: ['bridge', 'host', 'null'] },
+  };
+  const ping = (head: boolean): Route['handle'] => ({ res }) => {
+    res.setHeader('Cache-Control', 'no-cache, no-store, must-revalidate');
+    res.setHeader('Pragma', 'no-cache');
+    sendText(res, 200, 'OK', head);
+  };
+  return [
+    { method: 'GET', path: '/_ping', handle: ping(false) },
+    { method: 'HEAD', path: '/_ping', handle: ping(true) },
+    { method: 'GET', path: '/version', handle: ({ res }) => sendJson(res, 200, versionJson) },
+    { method: 'GET', path: '/info', handle: ({ res }) => sendJson(res, 200, info) },
+  ];
+}

@@ -1,0 +1,71 @@
+// cnmd: wires the store, IPAM, kernel, name service and API together, then serves until signalled.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { Core } from '../core/core.js';
+import { startApiServer } from '../api/server.js';
+import { JournalStore } from '../store/journal.js';
+import { DefaultIpam } from '../ipam/ipam.js';
+import { Netlink } from '../kernel/netlink/netlink.js';
+import { Firewall } from '../kernel/nftables/nft.js';
+import { enableForwarding } from '../kernel/sysctl.js';
+import { SandboxFiles } from '../sandbox/files.js';
+import { log, setLogLevel } from '../log.js';
+import { CnmError } from '../errors.js';
+import { USAGE, parseFlags } from './flags.js';
+import { hostPrefixes } from './host-prefixes.js';
+import { DnsNameService } from './name-service.js';
+
+export const VERSION = '0.1.0';
+
+async function main(): Promise<void> {
+  let flags;
+  try {
+    flags = parseFlags(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`cnmd: ${(err as Error).message}\nSee 'cnmd --help'.\n`);
+    process.exit(1);
+  }
+  if (flags === 'help') return void process.stdout.write(USAGE);
+  if (flags === 'version') return void process.stdout.write(`cnmd version ${VERSION}\n`);
+  if (flags.logLevel) setLogLevel(flags.logLevel);
+
+  fs.mkdirSync(flags.runDir, { recursive: true });
+  const store = await JournalStore.open(flags.stateDir);
+  const host = Netlink.forCurrent();
+  enableForwarding(false);
+  const names = new DnsNameService();
+  const core = await Core.start({
+    store,
+    ipam: new DefaultIpam(() => hostPrefixes(host)),
+    host,
+    firewall: Firewall.forCurrent(),
+    files: new SandboxFiles(),
+    names,
+    // The instance tag keeps the namespaces of several cnmd on one machine apart.
+    netnsPrefix: `cnm-${createHash('sha256').update(fs.realpathSync(flags.stateDir)).digest('hex').slice(0, 4)}-`,
+    openNetns: (p) => Netlink.inNetns(p),
+  });
+  const api = await startApiServer({ socketPath: flags.socket, controller: core, version: VERSION });
+  log('info', 'cnmd ready', { socket: flags.socket, stateDir: flags.stateDir });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log('info', 'cnmd stopping', { signal });
+    await api.close();
+    await names.close();
+    await core.close();
+    await store.close();
+    host.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  const msg = err instanceof CnmError ? err.detail() : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`cnmd: ${msg}\n`);
+  process.exit(1);
+});

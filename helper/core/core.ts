@@ -1,0 +1,143 @@
+// The controller: the one implementation of helper/core/controller.ts. It owns the in-memory
+// state and serialises every change; the per-operation logic lives in networks.ts,
+// endpoints.ts, sandboxes.ts and restore.ts.
+import type { DnsRecord, HostInfo, Sandbox, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
+import type {
+  NetworkConnectRequest,
+  NetworkCreateRequest,
+  NetworkCreateResponse,
+  NetworkDisconnectRequest,
+  NetworkResource,
+} from '../../model/docker.js';
+import { invalid } from '../errors.js';
+import { CoreContext, type CoreDeps } from './context.js';
+import type { Controller } from './controller.js';
+import { connect, disconnect, endpointRequest } from './endpoints.js';
+import { lookup } from './lookup.js';
+import { createNetwork, ensureDefaultNetworks, removeNetwork } from './networks.js';
+import { restore } from './restore.js';
+import { createSandbox, removeSandbox } from './sandboxes.js';
+import { networkResource } from './shapes.js';
+
+export class Core implements Controller {
+  private readonly ctx: CoreContext;
+
+  private constructor(deps: CoreDeps) {
+    this.ctx = new CoreContext(deps);
+  }
+
+  /** Loads the store, re-adopts kernel objects, and makes the default networks on first start. */
+  static async start(deps: CoreDeps): Promise<Core> {
+    const core = new Core(deps);
+    await restore(core.ctx);
+    await ensureDefaultNetworks(core.ctx);
+    return core;
+  }
+
+  get events() {
+    return this.ctx.events;
+  }
+
+  private network(ref: string) {
+    return lookup(this.ctx.state.networks.values(), ref, 'network');
+  }
+
+  private sandbox(ref: string): Sandbox {
+    return lookup(this.ctx.state.sandboxes.values(), ref, 'container');
+  }
+
+  private resource(id: string): NetworkResource {
+    const { state } = this.ctx;
+    return networkResource(state.networks.get(id)!, state.endpointsOfNetwork(id), (s) => state.sandboxes.get(s));
+  }
+
+  listNetworks(): NetworkResource[] {
+    return [...this.ctx.state.networks.keys()].map((id) => this.resource(id));
+  }
+
+  inspectNetwork(idOrName: string): NetworkResource {
+    return this.resource(this.network(idOrName).id);
+  }
+
+  createNetwork(req: NetworkCreateRequest): Promise<NetworkCreateResponse> {
+    return this.ctx.mutex.run(() => createNetwork(this.ctx, req));
+  }
+
+  removeNetwork(idOrName: string): Promise<void> {
+    return this.ctx.mutex.run(() => removeNetwork(this.ctx, this.network(idOrName)));
+  }
+
+  connect(idOrName: string, req: NetworkConnectRequest): Promise<void> {
+    return this.ctx.mutex.run(() => {
+      if (!req || typeof req.Container !== 'string') throw invalid('Container is required');
+      return connect(this.ctx, this.network(idOrName), this.sandbox(req.Container), endpointRequest(req.EndpointConfig));
+    });
+  }
+
+  disconnect(idOrName: string, req: NetworkDisconnectRequest): Promise<void> {
+    return this.ctx.mutex.run(() => {
+      if (!req || typeof req.Container !== 'string') throw invalid('Container is required');
+      return disconnect(this.ctx, this.network(idOrName), this.sandbox(req.Container), !!req.Force);
+    });
+  }
+
+  prune(keep: (n: NetworkResource) => boolean): Promise<string[]> {
+    return this.ctx.mutex.run(async () => {
+      const removed: string[] = [];
+      for (const net of [...this.ctx.state.networks.values()]) {
+        if (net.builtin || this.ctx.state.endpointsOfNetwork(net.id).length > 0) continue;
+        if (!keep(this.resource(net.id))) continue;
+        await removeNetwork(this.ctx, net);
+        removed.push(net.name);
+      }
+      return removed;
+    });
+  }
+
+  createSandbox(req: SandboxCreateRequest): Promise<SandboxView> {
+    return this.ctx.mutex.run(async () => this.view(await createSandbox(this.ctx, req)));
+  }
+
+  listSandboxes(): SandboxView[] {
+    return [...this.ctx.state.sandboxes.values()].map((s) => this.view(s));
+  }
+
+  inspectSandbox(idOrName: string): SandboxView {
+    return this.view(this.sandbox(idOrName));
+  }
+
+  removeSandbox(idOrName: string, force: boolean): Promise<void> {
+    return this.ctx.mutex.run(() => removeSandbox(this.ctx, this.sandbox(idOrName), force));
+  }
+
+  private view(sb: Sandbox): SandboxView {
+    const { state } = this.ctx;
+    return {
+      ...sb,
+      endpoints: state.endpointsOfSandbox(sb.id).map((e) => ({ ...e, networkName: state.networks.get(e.networkId)!.name })),
+    };
+  }
+
+  async hostInfo(): Promise<HostInfo> {
+    const { host } = this.ctx.deps;
+    const [links, addrs, routes] = await Promise.all([host.listLinks(), host.listAddresses(), host.listRoutes()]);
+    return {
+      interfaces: links.map((l) => ({
+        name: l.name,
+        kind: l.kind ?? '',
+        up: l.up,
+        addresses: addrs.filter((a) => a.ifname === l.name).map((a) => a.cidr),
+      })),
+      routes,
+    };
+  }
+
+  dnsRecords(network?: string): DnsRecord[] {
+    return this.ctx.deps.names.records(network === undefined ? undefined : this.network(network));
+  }
+
+  /** Closes the sandbox sockets; the kernel objects stay for the next start to re-adopt. */
+  async close(): Promise<void> {
+    for (const id of [...this.ctx.sockets.keys()]) this.ctx.closeHandle(id);
+  }
+}

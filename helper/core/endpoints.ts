@@ -1,0 +1,210 @@
+// Connect and disconnect: one endpoint of one sandbox on one network. This is the hot path
+// (target ≈3 ms): one IPAM allocation in memory, one driver setup over netlink sockets that are
+// already open, one durable store commit. The firewall is per network and is not touched.
+import type { Endpoint, Network, Sandbox } from '../../model/cnm.js';
+import type { EndpointSettings } from '../../model/docker.js';
+import { parseAddr, macFromIPv4 } from '../../model/ip.js';
+import { TeardownErrors, forbidden, invalid, withContext } from '../errors.js';
+import { driverFor } from '../drivers/index.js';
+import { Txn } from '../store/txn.js';
+import type { CoreContext } from './context.js';
+import { newId } from './ids.js';
+import { renderHosts } from '../sandbox/files.js';
+import { log } from '../log.js';
+
+export const endpointKey = (id: string) => `endpoints/${id}`;
+
+export interface EndpointRequest {
+  ipv4?: string;
+  ipv6?: string;
+  aliases?: string[];
+}
+
+export function endpointRequest(cfg: EndpointSettings | null | undefined): EndpointRequest {
+  return {
+    ipv4: cfg?.IPAMConfig?.IPv4Address || undefined,
+    ipv6: cfg?.IPAMConfig?.IPv6Address || undefined,
+    aliases: cfg?.Aliases ?? [],
+  };
+}
+
+/** Lowest ethN not used by the sandbox: eth0, eth1, … in connect order. */
+function nextIfname(eps: Endpoint[]): string {
+  const used = new Set(eps.map((e) => e.ifname));
+  for (let i = 0; ; i++) if (!used.has(`eth${i}`)) return `eth${i}`;
+}
+
+/** The endpoint that should carry the sandbox's default route: the first with a gateway. */
+export function gatewayEndpoint(ctx: CoreContext, eps: Endpoint[]): Endpoint | undefined {
+  return eps.find((e) => {
+    const n = ctx.state.networks.get(e.networkId);
+    return n && !n.internal && n.driver !== 'null' && n.driver !== 'host' && n.ipam.pools.some((p) => p.gateway);
+  });
+}
+
+function checkAttachable(net: Network, sb: Sandbox, eps: Endpoint[], drivers: Network['driver'][]): void {
+  const hostMsg = 'container cannot be disconnected from host network or connected to host network';
+  if (net.driver === 'host' && eps.length > 0) throw forbidden(hostMsg);
+  if (sb.netnsPath === 'host' && net.driver !== 'host') throw forbidden(hostMsg);
+  if (drivers.includes('null') || (net.driver === 'null' && eps.length > 0)) {
+    throw forbidden('container cannot be connected to multiple networks with one of the networks in private (none) mode');
+  }
+  if (eps.some((e) => e.networkId === net.id)) {
+    throw forbidden(`endpoint with name ${sb.name} already exists in network ${net.name}`, { network: net.name, sandbox: sb.name });
+  }
+}
+
+/**
+ * Allocates addresses, plumbs the endpoint and queues its record on `txn`. The caller commits.
+ * On failure everything this made is undone before the error propagates.
+ */
+export async function plumbEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox, req: EndpointRequest): Promise<Endpoint> {
+  const eps = ctx.state.endpointsOfSandbox(sb.id);
+  checkAttachable(net, sb, eps, eps.map((e) => ctx.state.networks.get(e.networkId)!.driver));
+  const userSubnets = net.builtin === undefined && net.ipam.pools.length > 0;
+  if ((req.ipv4 || req.ipv6) && !userSubnets) {
+    throw invalid('user specified IP address is supported only when connecting to networks with user configured subnets');
+  }
+  const ep: Endpoint = {
+    id: newId(),
+    networkId: net.id,
+    sandboxId: sb.id,
+    ifname: net.driver === 'host' || net.driver === 'null' ? '' : nextIfname(eps),
+    mac: '',
+    aliases: req.aliases ?? [],
+    order: eps.reduce((m, e) => Math.max(m, e.order + 1), 0),
+  };
+  const { ipam } = ctx.deps;
+  for (const pool of net.ipam.pools) {
+    const v6 = parseAddr(pool.subnet.split('/')[0])?.family === 6;
+    if (v6 && !net.enableIPv6) continue;
+    if (v6 && ep.ipv6) continue;
+    if (!v6 && ep.ipv4) continue;
+    const preferred = v6 ? req.ipv6 : req.ipv4;
+    if (preferred && !inSubnet(preferred, pool.subnet)) continue;
+    const addr = ipam.requestAddress(txn, net.id, pool.subnet, preferred);
+    if (v6) ep.ipv6 = addr;
+    else ep.ipv4 = addr;
+  }
+  if (req.ipv4 && !ep.ipv4) throw invalid(`no configured subnet contains IP address ${req.ipv4}`, { network: net.name });
+  if (req.ipv6 && !ep.ipv6) throw invalid(`no configured subnet contains IP address ${req.ipv6}`, { network: net.name });
+  if (ep.ipv4) ep.mac = macFromIPv4(parseAddr(ep.ipv4.split('/')[0])!.value);
+  else if (ep.ifname) ep.mac = randomMac();
+
+  const driver = driverFor(net.driver);
+  const handle = ctx.handle(sb);
+  const defaultRoute = !gatewayEndpoint(ctx, eps) && !net.internal;
+  try {
+    await driver.setupEndpoint(net, ep, handle, ctx.driverCtx, defaultRoute);
+  } catch (err) {
+    const td = new TeardownErrors();
+    await td.run({ endpoint: ep.id, call: 'teardownEndpoint' }, () => driver.teardownEndpoint(net, ep, handle, ctx.driverCtx));
+    for (const f of td.failed) log('warn', 'rollback failed', { error: f.detail() });
+    throw withContext(err, { network: net.name, sandbox: sb.name });
+  }
+  txn.onAbort(() => {
+    driver.teardownEndpoint(net, ep, handle, ctx.driverCtx).catch((e) => log('warn', 'rollback failed', { error: String(e) }));
+  });
+  txn.put(endpointKey(ep.id), JSON.stringify(ep));
+  return ep;
+}
+
+function inSubnet(addr: string, subnet: string): boolean {
+  const a = parseAddr(addr);
+  const [base, prefix] = subnet.split('/');
+  const b = parseAddr(base);
+  if (!a || !b || a.family !== b.family) return false;
+  const total = a.family === 4 ? 32n : 128n;
+  const shift = total - BigInt(prefix);
+  return a.value >> shift === b.value >> shift;
+}
+
+function randomMac(): string {
+  const b = [0x02, ...Array.from({ length: 5 }, () => Math.floor(Math.random() * 256))];
+  return b.map((x) => x.toString(16).padStart(2, '0')).join(':');
+}
+
+/** After a commit: memory, DNS and /etc/hosts follow the store. */
+export function endpointCommitted(ctx: CoreContext, net: Network, sb: Sandbox, ep: Endpoint): void {
+  ctx.state.putEndpoint(ep);
+  ctx.deps.names.endpointUp(sb, net, ep);
+  refreshSandboxFiles(ctx, sb);
+}
+
+export function refreshSandboxFiles(ctx: CoreContext, sb: Sandbox): void {
+  if (sb.netnsPath === 'host') return;
+  const eps = ctx.state.endpointsOfSandbox(sb.id);
+  const names = sb.hostname === sb.name ? [sb.name] : [sb.hostname, sb.name];
+  const addrs = eps.flatMap((e) => [e.ipv4, e.ipv6].filter((a): a is string => !!a));
+  const nets = eps.map((e) => ctx.state.networks.get(e.networkId)!).filter(Boolean);
+  ctx.deps.files.write(nsName(sb), renderHosts(names, addrs), ctx.deps.names.resolvConf(sb, nets));
+}
+
+export function nsName(sb: Sandbox): string {
+  return sb.netnsPath.slice(sb.netnsPath.lastIndexOf('/') + 1);
+}
+
+export async function connect(ctx: CoreContext, net: Network, sb: Sandbox, req: EndpointRequest): Promise<void> {
+  const txn = new Txn();
+  try {
+    const ep = await plumbEndpoint(ctx, txn, net, sb, req);
+    await txn.commit(ctx.deps.store);
+    endpointCommitted(ctx, net, sb, ep);
+    ctx.emit('connect', net, { container: sb.id });
+  } catch (err) {
+    txn.abort();
+    throw err;
+  }
+}
+
+/** Removes one endpoint: kernel first (keeps going), then store; the address is released. */
+export async function unplumbEndpoint(ctx: CoreContext, net: Network, sb: Sandbox, ep: Endpoint, td: TeardownErrors): Promise<void> {
+  const handle = ctx.handle(sb);
+  await td.run({ endpoint: ep.id, network: net.name, sandbox: sb.name }, () =>
+    driverFor(net.driver).teardownEndpoint(net, ep, handle, ctx.driverCtx),
+  );
+  const txn = new Txn();
+  for (const addr of [ep.ipv4, ep.ipv6]) {
+    if (!addr) continue;
+    const pool = net.ipam.pools.find((p) => inSubnet(addr.split('/')[0], p.subnet));
+    if (pool) ctx.deps.ipam.releaseAddress(txn, net.id, pool.subnet, addr);
+  }
+  txn.delete(endpointKey(ep.id));
+  await txn.commit(ctx.deps.store);
+  ctx.state.deleteEndpoint(ep.id);
+  ctx.deps.names.endpointDown(ep);
+}
+
+export async function disconnect(ctx: CoreContext, net: Network, sb: Sandbox, force: boolean): Promise<void> {
+  const ep = ctx.state.endpointOf(net.id, sb.id);
+  if (!ep) {
+    if (force) return;
+    throw forbidden(`container ${sb.id} is not connected to network ${net.name}`, { network: net.name, sandbox: sb.name });
+  }
+  if (net.driver === 'host' && !force) {
+    throw forbidden('container cannot be disconnected from host network or connected to host network');
+  }
+  const hadGateway = gatewayEndpoint(ctx, ctx.state.endpointsOfSandbox(sb.id))?.id === ep.id;
+  const td = new TeardownErrors();
+  await unplumbEndpoint(ctx, net, sb, ep, td);
+  if (hadGateway) await moveDefaultRoute(ctx, sb, td);
+  refreshSandboxFiles(ctx, sb);
+  ctx.emit('disconnect', net, { container: sb.id });
+  td.throwIfAny(`disconnect of ${sb.name} from ${net.name} left kernel state behind`, { network: net.name, sandbox: sb.name });
+}
+
+/** Docker moves the default gateway to another network when the one holding it goes away. */
+async function moveDefaultRoute(ctx: CoreContext, sb: Sandbox, td: TeardownErrors): Promise<void> {
+  const next = gatewayEndpoint(ctx, ctx.state.endpointsOfSandbox(sb.id));
+  const nl = ctx.handle(sb).nl;
+  if (!next || !nl) return;
+  const net = ctx.state.networks.get(next.networkId)!;
+  for (const pool of net.ipam.pools) {
+    if (!pool.gateway) continue;
+    const v6 = pool.gateway.includes(':');
+    if ((v6 && !next.ipv6) || (!v6 && !next.ipv4)) continue;
+    await td.run({ sandbox: sb.name, link: next.ifname, call: 'RTM_NEWROUTE default' }, () =>
+      nl.addRoute({ gateway: pool.gateway, ifname: next.ifname }),
+    );
+  }
+}

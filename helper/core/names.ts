@@ -1,0 +1,19 @@
+// What the core tells the name service (embedded DNS + resolv.conf) about sandboxes and
+// endpoints. The DNS implementation lives in helper/dns; this is the seam.
+import type { DnsRecord, Endpoint, Network, Sandbox } from '../../model/cnm.js';
+
+export interface NameService {
+  /** resolv.conf for a sandbox attached to `nets` (Docker: 127.0.0.11 on user-defined networks). */
+  resolvConf(sb: Sandbox, nets: Network[]): string;
+  /** A sandbox with its own netns now exists: start its DNS listeners. */
+  sandboxUp(sb: Sandbox): Promise<void>;
+  sandboxDown(sb: Sandbox): Promise<void>;
+  endpointUp(sb: Sandbox, net: Network, ep: Endpoint): void;
+  endpointDown(ep: Endpoint): void;
+  records(network?: Network): DnsRecord[];
+}
+
+/** Networks on which Docker gives containers name resolution: every one but the default bridge. */
+export function isUserDefined(net: Network): boolean {
+  return net.builtin === undefined;
+}

@@ -1,0 +1,109 @@
+// Sandbox create / remove. A sandbox is a network namespace (loopback up) named
+// `<netnsPrefix><first 12 of id>` under /run/netns, with its own hosts and resolv.conf, plus its
+// endpoints; one on the host network shares cnmd's namespace and has netnsPath 'host'.
+import type { Network, Sandbox, SandboxCreateRequest } from '../../model/cnm.js';
+import { CnmError, TeardownErrors, conflict, invalid, withContext } from '../errors.js';
+import { createNetns, deleteNetns } from '../kernel/netns/netns.js';
+import { Txn } from '../store/txn.js';
+import type { CoreContext } from './context.js';
+import { endpointCommitted, nsName, plumbEndpoint, refreshSandboxFiles, unplumbEndpoint } from './endpoints.js';
+import { newId, nowRfc3339Nano } from './ids.js';
+import { pidsInNetns } from '../sandbox/pids.js';
+import { lookup } from './lookup.js';
+
+export const sandboxKey = (id: string) => `sandboxes/${id}`;
+const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest): Promise<Sandbox> {
+  if (typeof req?.Name !== 'string' || !NAME_RE.test(req.Name)) {
+    throw invalid(`Invalid container name (${req?.Name ?? ''}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+  }
+  for (const s of ctx.state.sandboxes.values()) {
+    if (s.name === req.Name) {
+      throw conflict(
+        `Conflict. The container name "/${req.Name}" is already in use by container "${s.id}". You have to remove (or rename) that container to be able to reuse that name.`,
+        { sandbox: req.Name },
+      );
+    }
+  }
+  const net: Network = lookup(ctx.state.networks.values(), req.Network || 'bridge', 'network');
+  const id = newId();
+  const onHost = net.driver === 'host';
+  const name = `${ctx.deps.netnsPrefix}${id.slice(0, 12)}`;
+  const sb: Sandbox = {
+    id,
+    name: req.Name,
+    hostname: req.Hostname || (onHost ? req.Name : id.slice(0, 12)),
+    labels: { ...(req.Labels ?? {}) },
+    netnsPath: onHost ? 'host' : `/run/netns/${name}`,
+    created: nowRfc3339Nano(),
+    dns: req.Dns ?? [],
+  };
+  const txn = new Txn();
+  let made = false;
+  let dnsUp = false;
+  try {
+    if (!onHost) {
+      await createNetns(name);
+      made = true;
+      const nl = ctx.handle(sb).nl!;
+      await nl.setUp('lo');
+      refreshSandboxFiles(ctx, sb);
+      await ctx.deps.names.sandboxUp(sb);
+      dnsUp = true;
+    }
+    const ep = await plumbEndpoint(ctx, txn, net, sb, {
+      ipv4: req.IPv4Address,
+      ipv6: req.IPv6Address,
+      aliases: req.Aliases ?? [],
+    });
+    txn.put(sandboxKey(id), JSON.stringify(sb));
+    await txn.commit(ctx.deps.store);
+    ctx.state.putSandbox(sb);
+    endpointCommitted(ctx, net, sb, ep);
+  } catch (err) {
+    txn.abort();
+    const td = new TeardownErrors();
+    if (dnsUp) await td.run({ sandbox: sb.name, call: 'dns detach' }, () => ctx.deps.names.sandboxDown(sb));
+    ctx.closeHandle(id);
+    if (made) {
+      await td.run({ sandbox: sb.name, netns: name }, () => deleteNetns(name));
+      ctx.deps.files.remove(name);
+    }
+    const e = withContext(err, { sandbox: sb.name });
+    if (td.failed.length) e.message += ` (rollback also failed: ${td.failed.map((f) => f.detail()).join('; ')})`;
+    throw e;
+  }
+  ctx.emit('connect', net, { container: sb.id });
+  return sb;
+}
+
+export async function removeSandbox(ctx: CoreContext, sb: Sandbox, force: boolean): Promise<void> {
+  const pids = sb.netnsPath === 'host' ? [] : pidsInNetns(sb.netnsPath);
+  if (pids.length > 0 && !force) {
+    throw new CnmError(
+      'conflict',
+      `You cannot remove a running sandbox ${sb.id}. Processes are running in it (pid ${pids.join(', ')}): stop them or use force`,
+      { sandbox: sb.name },
+    );
+  }
+  const td = new TeardownErrors();
+  for (const pid of pids) await td.run({ sandbox: sb.name, call: `kill ${pid}` }, () => process.kill(pid, 'SIGKILL'));
+  const eps = ctx.state.endpointsOfSandbox(sb.id);
+  for (const ep of eps.reverse()) {
+    const net = ctx.state.networks.get(ep.networkId)!;
+    await td.run({ sandbox: sb.name, endpoint: ep.id }, () => unplumbEndpoint(ctx, net, sb, ep, td));
+    ctx.emit('disconnect', net, { container: sb.id });
+  }
+  await td.run({ sandbox: sb.name, call: 'dns detach' }, () => ctx.deps.names.sandboxDown(sb));
+  ctx.closeHandle(sb.id);
+  if (sb.netnsPath !== 'host') {
+    await td.run({ sandbox: sb.name, netns: sb.netnsPath }, () => deleteNetns(nsName(sb)));
+    ctx.deps.files.remove(nsName(sb));
+  }
+  const txn = new Txn();
+  txn.delete(sandboxKey(sb.id));
+  await txn.commit(ctx.deps.store);
+  ctx.state.deleteSandbox(sb.id);
+  td.throwIfAny(`sandbox ${sb.name} removed, but kernel state was left behind`, { sandbox: sb.name });
+}

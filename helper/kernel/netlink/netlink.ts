@@ -1,0 +1,378 @@
+// The one wrapper around the `netlink` package: links, addresses and routes over an rtnetlink
+// socket bound to one network namespace. Nothing else in cnm imports `netlink`. Every kernel
+// error comes back as a CnmError naming the call, the link and the namespace.
+import fs from 'node:fs';
+import { AttrStream, createRtNetlink, FlagsNew, ifla, rt, type RtNetlinkSocket, type StreamData } from 'netlink';
+import { formatCidr } from '../../../model/ip.js';
+import type { CnmError, ErrorContext } from '../../errors.js';
+import { inNetns } from '../netns/setns.js';
+import { AF_INET, AF_INET6, addrOrThrow, afOf, cidrOrThrow, ipBytes, ipText, macBytes, macText } from './codec.js';
+import { isGone, netlinkError } from './errors.js';
+
+export interface LinkInfo {
+  index: number;
+  name: string;
+  /** rtnetlink kind (bridge, veth, vxlan…); '' for links without one (lo, most physical NICs). */
+  kind: string;
+  alias: string;
+  masterIndex?: number;
+  mac: string;
+  mtu: number;
+  up: boolean;
+}
+
+export interface AddressInfo {
+  ifname: string;
+  cidr: string; // address/prefix, as configured (host bits set)
+}
+
+export interface RouteInfo {
+  dst: string; // normalised CIDR; 0.0.0.0/0 or ::/0 for default routes
+  gateway?: string;
+  ifname?: string;
+}
+
+export interface VethSpec {
+  hostName: string;
+  peerName: string;
+  /** netns file the peer is created in (IFLA_NET_NS_FD inside the peer's attributes). */
+  peerNetnsPath: string;
+  peerMac?: string;
+  mtu?: number;
+  /** ifindex of the bridge the host end joins. */
+  master?: number;
+  alias: string;
+}
+
+export interface VxlanSpec {
+  name: string;
+  vni: number;
+  port?: number; // UDP destination port, default 4789
+  local?: string;
+  /** underlay link name the tunnel is bound to */
+  dev?: string;
+  learning?: boolean;
+  mtu?: number;
+  master?: number;
+  alias: string;
+}
+
+export interface MacvlanSpec {
+  name: string;
+  parent: string;
+  mode: 'bridge' | 'private' | 'vepa' | 'passthru';
+  /** create the link directly inside this netns (with its final name and MAC) */
+  netnsPath?: string;
+  mac?: string;
+  mtu?: number;
+  alias: string;
+}
+
+const NEW = FlagsNew.CREATE | FlagsNew.EXCL;
+const TABLE_MAIN = 254;
+const UP = { flags: { up: true as const }, change: { up: true as const } };
+
+const u32 = (n: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n);
+  return b;
+};
+
+function bytes(data: StreamData): Buffer {
+  const s = new AttrStream();
+  s.emit(data);
+  return Buffer.concat(s.bufs);
+}
+
+function linkInfo(kind: string, data?: StreamData): Buffer {
+  return bytes(ifla.formatInfo(data === undefined ? { kind } : { kind, data: bytes(data) }));
+}
+
+/** Open a netns file for IFLA_NET_NS_FD for the length of one request. */
+async function withNetnsFd<T>(nsPath: string, fn: (fd: number) => Promise<T>): Promise<T> {
+  let fd: number;
+  try {
+    fd = fs.openSync(nsPath, 'r');
+  } catch (err) {
+    throw netlinkError(`Request rejected: ENOENT`, { call: 'open netns', netns: nsPath });
+  }
+  try {
+    return await fn(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export class Netlink {
+  private constructor(
+    private readonly sock: RtNetlinkSocket,
+    /** The namespace the socket lives in, for error context. */
+    readonly netns: string,
+  ) {}
+
+  /** The kernel allows one dump in flight per socket (EBUSY otherwise): dumps queue here. */
+  private dumps: Promise<unknown> = Promise.resolve();
+
+  private dump<T>(call: string, fn: () => Promise<T>): Promise<T> {
+    const next = this.dumps.then(() => this.call({ call }, fn));
+    this.dumps = next.catch(() => undefined);
+    return next;
+  }
+
+  /** A socket in the namespace the calling thread is in now. */
+  static forCurrent(): Netlink {
+    return new Netlink(createRtNetlink(), 'current');
+  }
+
+  /** A socket opened inside the netns at `nsPath`; it stays bound there until closed. */
+  static inNetns(nsPath: string): Netlink {
+    return new Netlink(
+      inNetns(nsPath, () => createRtNetlink()),
+      nsPath,
+    );
+  }
+
+  close(): void {
+    this.sock.socket.close();
+  }
+
+  private async call<T>(ctx: ErrorContext & { call: string }, fn: () => Promise<T>, kind?: string): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw netlinkError(err, { ...ctx, netns: this.netns }, kind);
+    }
+  }
+
+  private async indexOf(name: string, call: string): Promise<number> {
+    const [msg] = await this.call({ call: `${call} (RTM_GETLINK)`, link: name }, () => this.sock.getLink({}, { ifname: name }));
+    return msg.data.index!;
+  }
+
+  /**
+   * RTM_NEWLINK ignores IFLA_IFALIAS, so the alias follows in an RTM_SETLINK addressed by name
+   * (no index lookup needed); the ifindex is read back last.
+   */
+  private async newLink(name: string, kind: string, data: rt.Link, attrs: ifla.LinkAttrs, alias: string): Promise<number> {
+    await this.call({ call: `RTM_NEWLINK ${kind}`, link: name }, () => this.sock.newLink(data, attrs, { flags: NEW }), kind);
+    await this.setAlias(name, alias);
+    return this.indexOf(name, `RTM_NEWLINK ${kind}`);
+  }
+
+  async createBridge(name: string, opts: { mtu?: number; alias: string; up?: boolean }): Promise<number> {
+    return this.newLink(name, 'bridge', opts.up ? UP : {}, {
+      ifname: name,
+      mtu: opts.mtu,
+      linkinfo: linkInfo('bridge'),
+    }, opts.alias);
+  }
+
+  /**
+   * A veth pair whose peer is born inside the target netns with its final name, MAC and MTU, the
+   * host end up and enslaved: one RTM_NEWLINK instead of create-then-move (3 ms vs 24 ms). The
+   * peer stays down: the kernel cannot open it before its partner exists (ENOTCONN), so the caller
+   * brings it up through the sandbox's socket.
+   */
+  async createVethWithPeerInNetns(spec: VethSpec): Promise<number> {
+    return withNetnsFd(spec.peerNetnsPath, (fd) => {
+      const peer = bytes((out) => {
+        out.emit(rt.formatLink({}));
+        out.emit(
+          ifla.formatLinkAttrs({
+            ifname: spec.peerName,
+            address: spec.peerMac ? macBytes(spec.peerMac) : undefined,
+            mtu: spec.mtu,
+            netNsFd: fd,
+          }),
+        );
+      });
+      return this.newLink(spec.hostName, 'veth', UP, {
+        ifname: spec.hostName,
+        mtu: spec.mtu,
+        master: spec.master,
+        linkinfo: linkInfo('veth', ifla.formatVethInfo({ peer })),
+      }, spec.alias);
+    });
+  }
+
+  async createVxlan(spec: VxlanSpec): Promise<number> {
+    const port = Buffer.alloc(2);
+    port.writeUInt16BE(spec.port ?? 4789);
+    const local = spec.local ? addrOrThrow(spec.local) : undefined;
+    const vx: ifla.Vxlan = {
+      id: spec.vni,
+      port,
+      learning: spec.learning ? 1 : 0,
+      link: spec.dev ? await this.indexOf(spec.dev, 'RTM_NEWLINK vxlan') : undefined,
+      ...(local ? (local.family === 4 ? { local: local.bytes } : { local6: local.bytes }) : {}),
+    };
+    return this.newLink(spec.name, 'vxlan', UP, {
+      ifname: spec.name,
+      mtu: spec.mtu,
+      master: spec.master,
+      linkinfo: linkInfo('vxlan', ifla.formatVxlan(vx)),
+    }, spec.alias);
+  }
+
+  /**
+   * The ifindex when made in this socket's netns. With `netnsPath` the link is born there (final
+   * name and MAC, no move) and undefined is returned: alias and up go through that netns's socket.
+   */
+  async createMacvlan(spec: MacvlanSpec): Promise<number | undefined> {
+    const parent = await this.indexOf(spec.parent, 'RTM_NEWLINK macvlan');
+    const attrs = (netNsFd?: number): ifla.LinkAttrs => ({
+      ifname: spec.name,
+      link: u32(parent),
+      mtu: spec.mtu,
+      address: spec.mac ? macBytes(spec.mac) : undefined,
+      netNsFd,
+      linkinfo: linkInfo('macvlan', ifla.formatMacvlan({ mode: ifla.formatMacvlanMode({ [spec.mode]: true }) })),
+    });
+    if (!spec.netnsPath) return this.newLink(spec.name, 'macvlan', UP, attrs(), spec.alias);
+    // Born inside the target netns: alias and up there go through that netns's own socket.
+    await withNetnsFd(spec.netnsPath, (fd) =>
+      this.call({ call: 'RTM_NEWLINK macvlan', link: spec.name }, () => this.sock.newLink({}, attrs(fd), { flags: NEW }), 'macvlan'),
+    );
+    return undefined;
+  }
+
+  /** RTM_SETLINK addressed by IFLA_IFNAME (index 0): one round trip, no lookup. */
+  private async setLink(name: string, call: string, data: rt.Link, attrs: ifla.LinkAttrs = {}): Promise<void> {
+    await this.call({ call, link: name }, () => this.sock.setLink({ ...data, index: 0 }, { ...attrs, ifname: name }));
+  }
+
+  setUp(name: string): Promise<void> {
+    return this.setLink(name, 'RTM_SETLINK up', UP);
+  }
+
+  setMtu(name: string, mtu: number): Promise<void> {
+    return this.setLink(name, 'RTM_SETLINK mtu', {}, { mtu });
+  }
+
+  /** Enslave `name` to the link with ifindex `master`; 0 releases it. */
+  setMaster(name: string, master: number): Promise<void> {
+    return this.setLink(name, 'RTM_SETLINK master', {}, { master });
+  }
+
+  setAlias(name: string, alias: string): Promise<void> {
+    return this.setLink(name, 'RTM_SETLINK alias', {}, { ifalias: alias });
+  }
+
+  private async address(op: 'new' | 'del', ifname: string, cidr: string, nodad: boolean): Promise<void> {
+    const c = cidrOrThrow(cidr);
+    const call = op === 'new' ? 'RTM_NEWADDR' : 'RTM_DELADDR';
+    const index = await this.indexOf(ifname, call);
+    const ip = ipBytes(c.family, c.addr);
+    const data: rt.Address = { family: afOf(c.family), prefixlen: c.prefix, index, flags: nodad ? { nodad: true } : {} };
+    // IPv4 wants IFA_LOCAL (the address) and IFA_ADDRESS; IPv6 only IFA_ADDRESS.
+    const attrs: rt.AddressAttrs = c.family === 4 ? { local: ip, address: ip } : { address: ip };
+    await this.call({ call, link: ifname, address: cidr }, () =>
+      op === 'new' ? this.sock.newAddress(data, attrs, { flags: NEW }) : this.sock.delAddress(data, attrs),
+    );
+  }
+
+  addAddress(ifname: string, cidr: string, opts: { nodad?: boolean } = {}): Promise<void> {
+    return this.address('new', ifname, cidr, opts.nodad ?? false);
+  }
+
+  delAddress(ifname: string, cidr: string): Promise<void> {
+    return this.address('del', ifname, cidr, false);
+  }
+
+  private async route(op: 'new' | 'del', r: { dst?: string; gateway?: string; ifname: string }): Promise<void> {
+    const call = op === 'new' ? 'RTM_NEWROUTE' : 'RTM_DELROUTE';
+    const dst = r.dst ? cidrOrThrow(r.dst) : undefined;
+    const gw = r.gateway ? addrOrThrow(r.gateway) : undefined;
+    const family = dst?.family ?? gw?.family ?? 4;
+    const index = await this.indexOf(r.ifname, call);
+    const data: rt.Route = {
+      family: afOf(family),
+      dstLen: dst?.prefix ?? 0,
+      table: TABLE_MAIN,
+      protocol: 'BOOT',
+      scope: gw ? 'UNIVERSE' : 'LINK',
+      type: 'UNICAST',
+    };
+    const attrs: rt.RouteAttrs = { oif: index, dst: dst && dst.prefix > 0 ? ipBytes(family, dst.base) : undefined, gateway: gw?.bytes };
+    await this.call({ call, link: r.ifname, route: r.dst ?? 'default' }, () =>
+      op === 'new' ? this.sock.newRoute(data, attrs, { flags: NEW }) : this.sock.delRoute(data, attrs),
+    );
+  }
+
+  /** A route in the main table; no `dst` means the default route of the gateway's family. */
+  addRoute(r: { dst?: string; gateway?: string; ifname: string }): Promise<void> {
+    return this.route('new', r);
+  }
+
+  delRoute(r: { dst?: string; gateway?: string; ifname: string }): Promise<void> {
+    return this.route('del', r);
+  }
+
+  /** Idempotent: a link that is already gone is not an error. */
+  async deleteLink(name: string): Promise<void> {
+    try {
+      await this.call({ call: 'RTM_DELLINK', link: name }, () => this.sock.delLink({ index: 0 }, { ifname: name }));
+    } catch (err) {
+      if (!isGone(err as CnmError)) throw err;
+    }
+  }
+
+  async getLink(name: string): Promise<LinkInfo | undefined> {
+    try {
+      const [msg] = await this.call({ call: 'RTM_GETLINK', link: name }, () => this.sock.getLink({}, { ifname: name }));
+      return toLinkInfo(msg);
+    } catch (err) {
+      if (isGone(err as CnmError)) return undefined;
+      throw err;
+    }
+  }
+
+  async listLinks(): Promise<LinkInfo[]> {
+    const msgs = await this.dump('RTM_GETLINK dump', () => this.sock.getLinks());
+    return msgs.map(toLinkInfo);
+  }
+
+  async listAddresses(): Promise<AddressInfo[]> {
+    const [links, addrs] = await Promise.all([this.listLinks(), this.dump('RTM_GETADDR dump', () => this.sock.getAddresses())]);
+    const names = new Map(links.map((l) => [l.index, l.name]));
+    return addrs
+      .filter((a) => a.attrs.address && (a.data.family === AF_INET || a.data.family === AF_INET6))
+      .map((a) => ({
+        ifname: names.get(a.data.index!) ?? String(a.data.index),
+        cidr: `${ipText(a.attrs.local ?? a.attrs.address!)}/${a.data.prefixlen}`,
+      }));
+  }
+
+  /** Unicast routes of the main table, IPv4 and IPv6. */
+  async listRoutes(): Promise<RouteInfo[]> {
+    const [links, routes] = await Promise.all([this.listLinks(), this.dump('RTM_GETROUTE dump', () => this.sock.getRoutes())]);
+    const names = new Map(links.map((l) => [l.index, l.name]));
+    const out: RouteInfo[] = [];
+    for (const r of routes) {
+      const family = r.data.family === AF_INET ? 4 : r.data.family === AF_INET6 ? 6 : undefined;
+      const table = r.attrs.table ?? r.data.table;
+      if (!family || table !== TABLE_MAIN || r.data.type !== 'UNICAST') continue;
+      const dst = r.attrs.dst ? cidrOrThrow(`${ipText(r.attrs.dst)}/${r.data.dstLen}`) : cidrOrThrow(family === 4 ? '0.0.0.0/0' : '::/0');
+      out.push({
+        dst: formatCidr(dst),
+        gateway: r.attrs.gateway ? ipText(r.attrs.gateway) : undefined,
+        ifname: r.attrs.oif !== undefined ? names.get(r.attrs.oif) : undefined,
+      });
+    }
+    return out;
+  }
+}
+
+function toLinkInfo(msg: rt.LinkMessage): LinkInfo {
+  const a = msg.attrs;
+  return {
+    index: msg.data.index!,
+    name: a.ifname ?? '',
+    kind: (a.linkinfo && ifla.parseInfo(a.linkinfo).kind) || '',
+    alias: a.ifalias ?? '',
+    masterIndex: a.master || undefined,
+    mac: macText(a.address),
+    mtu: a.mtu ?? 0,
+    up: Boolean(msg.data.flags?.up),
+  };
+}

@@ -1,0 +1,52 @@
+// Named network namespace files under /run/netns. Creating one spawns `ip netns add` (it does the
+// bind-mount dance correctly, and sandbox creation is not on the hot path); the new namespace
+// gets its loopback up through a netlink socket opened inside it.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { CnmError } from '../../errors.js';
+import { Netlink } from '../netlink/netlink.js';
+
+const run = promisify(execFile);
+export const NETNS_DIR = '/run/netns';
+
+export const netnsPath = (name: string): string => path.join(NETNS_DIR, name);
+
+async function ip(args: string[], name: string): Promise<void> {
+  try {
+    await run('ip', args);
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr?.trim() ?? String(err);
+    const kind = /File exists/.test(stderr) ? 'conflict' : 'internal';
+    throw new CnmError(kind, `cannot ${args[1]} network namespace ${name}: ${stderr}`, { netns: name, call: `ip ${args.join(' ')}` }, err);
+  }
+}
+
+/** Create /run/netns/<name> with loopback up; returns the netns file path. */
+export async function createNetns(name: string): Promise<string> {
+  await ip(['netns', 'add', name], name);
+  const file = netnsPath(name);
+  const nl = Netlink.inNetns(file);
+  try {
+    await nl.setUp('lo');
+  } finally {
+    nl.close();
+  }
+  return file;
+}
+
+/** Idempotent: a namespace that is already gone is not an error. */
+export async function deleteNetns(name: string): Promise<void> {
+  if (!fs.existsSync(netnsPath(name))) return;
+  await ip(['netns', 'delete', name], name);
+}
+
+/** Names under /run/netns starting with `prefix`. */
+export function listNetns(prefix = ''): string[] {
+  try {
+    return fs.readdirSync(NETNS_DIR).filter((n) => n.startsWith(prefix)).sort();
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,125 @@
+// Applies cnm's table to the kernel through libnftables (Debian's nftables package), called
+// in-process through koffi: no `nft` spawn per change. Each apply is ONE transaction that creates
+// (if missing), deletes and re-creates `inet cnm` and never names any other table, so other
+// firewalls on the machine (Docker's, the host's) are left exactly as they were.
+//
+// Namespace binding (measured with libnftables 1.0.6): nft_ctx_new opens the netlink socket, so a
+// context acts on the netns the thread was in when it was made, wherever it is used later. A
+// Firewall made with `inNetns(path)` creates its context AND runs each command with the thread
+// switched into that netns (synchronous calls, so that is safe; it also covers libnftables
+// reopening its socket after an error); `forCurrent()` acts on cnmd's own netns.
+import { execFile } from 'node:child_process';
+import koffi from 'koffi';
+import { CnmError } from '../../errors.js';
+import { log } from '../../log.js';
+import { inNetns } from '../netns/setns.js';
+import { readSysctl, writeSysctl } from '../sysctl.js';
+import { needsBridgeNetfilter, type NetworkRules, renderRuleset, TABLE } from './ruleset.js';
+
+const LIB = 'libnftables.so.1';
+
+interface Lib {
+  ctxNew(flags: number): unknown;
+  bufferOutput(ctx: unknown): number;
+  bufferError(ctx: unknown): number;
+  run(ctx: unknown, text: string): number;
+  errorBuffer(ctx: unknown): string;
+}
+
+let lib: Lib | undefined;
+function load(): Lib {
+  if (!lib) {
+    let l: koffi.IKoffiLib;
+    try {
+      l = koffi.load(LIB);
+    } catch (err) {
+      throw new CnmError('unsupported', `libnftables is not installed (${LIB}); install Debian's nftables package`, { call: 'dlopen' }, err);
+    }
+    const ctx = koffi.pointer('nft_ctx', koffi.opaque());
+    lib = {
+      ctxNew: l.func('nft_ctx_new', ctx, ['uint32']),
+      bufferOutput: l.func('nft_ctx_buffer_output', 'int', [ctx]),
+      bufferError: l.func('nft_ctx_buffer_error', 'int', [ctx]),
+      run: l.func('nft_run_cmd_from_buffer', 'int', [ctx, 'str']),
+      errorBuffer: l.func('nft_ctx_get_error_buffer', 'str', [ctx]),
+    };
+  }
+  return lib;
+}
+
+/** Create-then-delete makes the delete valid whether or not the table exists: no race, one batch. */
+const DROP_TABLE = `table inet ${TABLE}\ndelete table inet ${TABLE}\n`;
+
+export class Firewall {
+  private ctx: unknown;
+
+  private constructor(private readonly nsPath: string | undefined) {}
+
+  /** Acts on the netns the process is in (cnmd's own). */
+  static forCurrent(): Firewall {
+    return new Firewall(undefined);
+  }
+
+  /** Acts on the netns at `nsPath`, whatever namespace the caller is in. */
+  static inNetns(nsPath: string): Firewall {
+    return new Firewall(nsPath);
+  }
+
+  /** Replace cnm's table with the rules for these networks, atomically. */
+  async apply(rules: NetworkRules[]): Promise<void> {
+    if (needsBridgeNetfilter(rules)) this.ensureBridgeNetfilter();
+    this.run(DROP_TABLE + renderRuleset(rules), `apply ${rules.length} network(s)`);
+  }
+
+  /** Remove cnm's table (cnmd shutdown with clean-up). */
+  async flush(): Promise<void> {
+    this.run(DROP_TABLE, 'flush');
+  }
+
+  /** ICC off relies on bridged IP traffic passing the inet forward hook (see ruleset.ts). */
+  private ensureBridgeNetfilter(): void {
+    const turnOn = () => {
+      for (const key of ['net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables']) {
+        try {
+          if (readSysctl(key) !== '1') writeSysctl(key, '1');
+        } catch (err) {
+          throw new CnmError('unsupported', `the kernel has no br_netfilter support (${key}), needed for enable_icc=false`, { call: key, netns: this.nsPath }, err);
+        }
+      }
+    };
+    if (this.nsPath) inNetns(this.nsPath, turnOn);
+    else turnOn();
+  }
+
+  private run(text: string, what: string): void {
+    const l = load();
+    const exec = () => {
+      if (!this.ctx) {
+        this.ctx = l.ctxNew(0);
+        l.bufferOutput(this.ctx);
+        l.bufferError(this.ctx);
+      }
+      const rc = l.run(this.ctx, text);
+      return { rc, error: rc === 0 ? '' : l.errorBuffer(this.ctx) };
+    };
+    const { rc, error } = this.nsPath ? inNetns(this.nsPath, exec) : exec();
+    if (rc !== 0) {
+      throw new CnmError('internal', `nftables rejected cnm's ruleset (${what}): ${error.trim()}`, {
+        call: 'nft_run_cmd_from_buffer',
+        netns: this.nsPath,
+      });
+    }
+    log('debug', 'firewall applied', { what, netns: this.nsPath });
+  }
+}
+
+/** `nft -f -` with the same batch: the slower path, kept for comparison in the timing script. */
+export function applyWithNftBinary(rules: NetworkRules[], nsPath?: string): Promise<void> {
+  const [cmd, args] = nsPath ? ['ip', ['netns', 'exec', nsPath.split('/').pop()!, 'nft', '-f', '-']] : ['nft', ['-f', '-']];
+  return new Promise((resolve, reject) => {
+    const child = execFile(cmd, args as string[], (err, _out, stderr) =>
+      err ? reject(new CnmError('internal', `nft -f failed: ${stderr.trim()}`, { call: 'nft -f', netns: nsPath }, err)) : resolve(),
+    );
+    child.stdin!.end(DROP_TABLE + renderRuleset(rules));
+  });
+}

@@ -1,0 +1,66 @@
+// A sandbox's own /etc/hosts and /etc/resolv.conf. They live in /etc/netns/<netns name>/, the
+// place `ip netns exec` bind-mounts over /etc for commands run in that namespace, so `cnm exec`
+// and a plain `ip netns exec` both see them.
+import fs from 'node:fs';
+import path from 'node:path';
+import { withContext } from '../errors.js';
+
+export const ETC_NETNS = '/etc/netns';
+
+/** Docker's default /etc/hosts head, then one line per own address with the sandbox's names. */
+export function renderHosts(names: string[], addresses: string[]): string {
+  const head = [
+    '127.0.0.1\tlocalhost',
+    '::1\tlocalhost ip6-localhost ip6-loopback',
+    'fe00::0\tip6-localnet',
+    'ff00::0\tip6-mcastprefix',
+    'ff02::1\tip6-allnodes',
+    'ff02::2\tip6-allrouters',
+  ];
+  const own = addresses.map((a) => `${a.split('/')[0]}\t${names.join(' ')}`);
+  return [...head, ...own].join('\n') + '\n';
+}
+
+export class SandboxFiles {
+  constructor(private readonly root: string = ETC_NETNS) {}
+
+  dir(nsName: string): string {
+    return path.join(this.root, nsName);
+  }
+
+  write(nsName: string, hosts: string, resolvConf: string): void {
+    const dir = this.dir(nsName);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      writeInPlace(path.join(dir, 'hosts'), hosts);
+      writeInPlace(path.join(dir, 'resolv.conf'), resolvConf);
+    } catch (err) {
+      throw withContext(err, { netns: nsName, call: `write ${dir}` }, `cannot write sandbox files in ${dir}`);
+    }
+  }
+
+  writeHosts(nsName: string, hosts: string): void {
+    writeInPlace(path.join(this.dir(nsName), 'hosts'), hosts);
+  }
+
+  remove(nsName: string): void {
+    fs.rmSync(this.dir(nsName), { recursive: true, force: true });
+  }
+
+  /** Directories here whose names start with `prefix` (for orphan clean-up). */
+  list(prefix: string): string[] {
+    try {
+      return fs.readdirSync(this.root).filter((n) => n.startsWith(prefix));
+    } catch {
+      return [];
+    }
+  }
+}
+
+/**
+ * Rewrite in place rather than rename a new file over it: a command already running under
+ * `ip netns exec` has the old inode bind-mounted at /etc/hosts and must see the update.
+ */
+function writeInPlace(file: string, content: string): void {
+  fs.writeFileSync(file, content);
+}

@@ -1,0 +1,106 @@
+// Driver vocabulary: which network drivers exist, what each is for, and which `driver_opts` /
+// `--opt` keys each accepts. Pure data with tiny lookups: the language server uses it for
+// completion, hover and diagnostics, the helper for validating create requests.
+import { DRIVERS, type DriverName } from './cnm.js';
+
+export interface DriverOption {
+  key: string;
+  description: string;
+  /** Value shape, for hover and validation: a boolean string, a number, an address, free text. */
+  value: 'bool' | 'number' | 'ipv4' | 'string' | 'list';
+  /** Values the option accepts, when it is an enumeration. */
+  values?: readonly string[];
+}
+
+export interface DriverInfo {
+  name: DriverName;
+  description: string;
+  options: readonly DriverOption[];
+  /** Options the driver cannot do without (macvlan's parent is optional in Docker, but cnm needs it). */
+  required: readonly string[];
+  /** Whether networks of this driver take IPAM pools (subnets, gateways, static addresses). */
+  ipam: boolean;
+}
+
+const MTU: DriverOption = {
+  key: 'com.docker.network.driver.mtu',
+  description: 'MTU of the interfaces the driver creates (default: 1500).',
+  value: 'number',
+};
+
+const BRIDGE: DriverInfo = {
+  name: 'bridge',
+  description: 'A Linux bridge on the host; each sandbox gets a veth pair into it. Single-host.',
+  ipam: true,
+  required: [],
+  options: [
+    { key: 'com.docker.network.bridge.name', description: 'Name of the Linux bridge interface (default: br-<network id 12>).', value: 'string' },
+    { key: 'com.docker.network.bridge.enable_icc', description: 'Allow traffic between sandboxes on this network (default: true).', value: 'bool' },
+    { key: 'com.docker.network.bridge.enable_ip_masquerade', description: 'Masquerade traffic leaving the network through the host (default: true).', value: 'bool' },
+    { key: 'com.docker.network.bridge.host_binding_ipv4', description: 'Default host address for published ports (default: 0.0.0.0).', value: 'ipv4' },
+    { key: 'com.docker.network.bridge.default_bridge', description: 'Marks the default bridge network (docker0); set by the daemon, not by users.', value: 'bool' },
+    MTU,
+  ],
+};
+
+const MACVLAN: DriverInfo = {
+  name: 'macvlan',
+  description: 'Sandboxes get their own MAC address on a host interface (the parent), as if plugged into its LAN.',
+  ipam: true,
+  required: ['parent'],
+  options: [
+    { key: 'parent', description: 'Host interface the macvlan links hang off, e.g. eth0 or eth0.10 (a VLAN sub-interface).', value: 'string' },
+    { key: 'macvlan_mode', description: 'macvlan mode (default: bridge).', value: 'string', values: ['bridge', 'vepa', 'passthru', 'private'] },
+    MTU,
+  ],
+};
+
+const OVERLAY: DriverInfo = {
+  name: 'overlay',
+  description: 'A VXLAN network spanning several hosts that share a key-value store.',
+  ipam: true,
+  required: [],
+  options: [
+    { key: 'com.docker.network.driver.overlay.vxlanid_list', description: 'VXLAN id(s) for the network\'s subnets, comma-separated (default: allocated from 4096 up).', value: 'list' },
+    MTU,
+  ],
+};
+
+const HOST: DriverInfo = {
+  name: 'host',
+  description: 'No isolation: sandboxes share the host\'s network namespace. Only the predefined `host` network.',
+  ipam: false,
+  required: [],
+  options: [],
+};
+
+const NULL: DriverInfo = {
+  name: 'null',
+  description: 'No networking: sandboxes get only a loopback interface. Only the predefined `none` network.',
+  ipam: false,
+  required: [],
+  options: [],
+};
+
+export const DRIVER_INFO: Readonly<Record<DriverName, DriverInfo>> = {
+  bridge: BRIDGE,
+  overlay: OVERLAY,
+  macvlan: MACVLAN,
+  host: HOST,
+  null: NULL,
+};
+
+export function isDriverName(name: string): name is DriverName {
+  return (DRIVERS as readonly string[]).includes(name);
+}
+
+export function driverInfo(name: string): DriverInfo | undefined {
+  return isDriverName(name) ? DRIVER_INFO[name] : undefined;
+}
+
+export function driverOption(driver: string, key: string): DriverOption | undefined {
+  return driverInfo(driver)?.options.find((o) => o.key === key);
+}
+
+/** The driver Docker uses when none is given. */
+export const DEFAULT_DRIVER: DriverName = 'bridge';
