@@ -84,7 +84,7 @@ export class DockerodeClient implements CnmClient {
     await api(this.docker.getNetwork(id).remove());
   }
   async connect(network: string, req: Parameters<CnmClient['connect']>[1]): Promise<void> {
-    await api(this.docker.getNetwork(network).connect(req));
+    await api(this.docker.getNetwork(network).connect(req as object));
   }
   async disconnect(network: string, req: Parameters<CnmClient['disconnect']>[1]): Promise<void> {
     await api(this.docker.getNetwork(network).disconnect(req));

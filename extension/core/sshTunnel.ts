@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client, utils, type AuthHandlerMethod, type ConnectConfig } from 'ssh2';
+import { Client, utils, type AnyAuthMethod, type ConnectConfig } from 'ssh2';
 import type { HostTarget } from './hostUrl.js';
 import { lookupSshConfig } from './sshConfig.js';
 import { checkHostKey, knownHostsName } from './knownHosts.js';
@@ -18,6 +18,8 @@ export interface SshEnv {
   configPath?: string;
   knownHostsPath?: string;
   localUser: string;
+  /** Called when the SSH session ends after it was up. */
+  onClose?(): void;
 }
 
 export interface Tunnel {
@@ -36,15 +38,15 @@ function readIfExists(p: string): string {
 }
 
 /** Auth methods in OpenSSH's order: the agent, then each unencrypted key file that exists. */
-function authMethods(username: string, identityFiles: string[], env: SshEnv): AuthHandlerMethod[] {
-  const methods: AuthHandlerMethod[] = [];
+function authMethods(username: string, identityFiles: string[], env: SshEnv): AnyAuthMethod[] {
+  const methods: AnyAuthMethod[] = [];
   if (env.agentSocket) methods.push({ type: 'agent', username, agent: env.agentSocket });
   for (const file of identityFiles) {
     const text = readIfExists(file);
     if (!text) continue;
     const parsed = utils.parseKey(text);
     if (parsed instanceof Error) continue; // encrypted or unreadable: the agent has to supply it
-    methods.push({ type: 'publickey', username, key: text } as AuthHandlerMethod);
+    methods.push({ type: 'publickey', username, key: text });
   }
   return methods;
 }
@@ -91,6 +93,10 @@ export function openTunnel(t: Extract<HostTarget, { kind: 'ssh' }>, env: SshEnv)
   };
   return new Promise((resolve, reject) => {
     conn.once('ready', () => {
+      conn.once('close', () => {
+        close();
+        env.onClose?.();
+      });
       server.listen(socketPath, () => {
         fs.chmodSync(socketPath, 0o600); // the tunnel carries the remote user's rights: keep it private
         resolve({ socketPath, close });

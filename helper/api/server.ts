@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Controller } from '../core/controller.js';
-import { withContext } from '../errors.js';
+import { CnmError } from '../errors.js';
 import { log } from '../log.js';
 import { dnsRoutes } from './dns.js';
 import { eventRoutes } from './events.js';
@@ -47,7 +47,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       const { route, params } = router.match(req.method ?? 'GET', url.pathname);
       await route.handle({ params, query: url.searchParams, raw: req, res });
     } catch (err) {
-      if (statusOf(err) >= 500) log('error', 'api request failed', { method: req.method, path: url.pathname, error: withContext(err, {}).detail() });
+      if (statusOf(err) >= 500) log('error', 'api request failed', { method: req.method, path: url.pathname, error: err instanceof CnmError ? err.detail() : String((err as Error)?.stack ?? err) });
       sendError(res, err);
     }
     res.once('finish', () =>

@@ -5,6 +5,7 @@ import type { Endpoint, Network, Sandbox } from '../../model/cnm.js';
 import { TeardownErrors } from '../errors.js';
 import { driverFor } from '../drivers/index.js';
 import { createNetns, deleteNetns, listNetns } from '../kernel/netns/netns.js';
+import { quietIPv6In } from '../kernel/sysctl.js';
 import { log } from '../log.js';
 import type { CoreContext } from './context.js';
 import { gatewayEndpoint, nsName, refreshSandboxFiles } from './endpoints.js';
@@ -39,7 +40,7 @@ async function readoptSandbox(ctx: CoreContext, sb: Sandbox, present: boolean): 
   if (sb.netnsPath !== 'host' && !present) {
     // The namespace is gone (a reboot): make it again and re-plumb every endpoint with its old addresses.
     await createNetns(nsName(sb));
-    await ctx.handle(sb).nl!.setUp('lo');
+    quietIPv6In(sb.netnsPath);
   }
   const handle = ctx.handle(sb);
   const eps = ctx.state.endpointsOfSandbox(sb.id);

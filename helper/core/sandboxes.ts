@@ -4,6 +4,7 @@
 import type { Network, Sandbox, SandboxCreateRequest } from '../../model/cnm.js';
 import { CnmError, TeardownErrors, conflict, invalid, withContext } from '../errors.js';
 import { createNetns, deleteNetns } from '../kernel/netns/netns.js';
+import { quietIPv6In } from '../kernel/sysctl.js';
 import { Txn } from '../store/txn.js';
 import type { CoreContext } from './context.js';
 import { endpointCommitted, nsName, plumbEndpoint, refreshSandboxFiles, unplumbEndpoint } from './endpoints.js';
@@ -46,8 +47,7 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
     if (!onHost) {
       await createNetns(name);
       made = true;
-      const nl = ctx.handle(sb).nl!;
-      await nl.setUp('lo');
+      quietIPv6In(sb.netnsPath);
       refreshSandboxFiles(ctx, sb);
       await ctx.deps.names.sandboxUp(sb);
       dnsUp = true;

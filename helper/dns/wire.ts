@@ -138,6 +138,17 @@ export function buildAnswer(query: Buffer, q: Question, rcode: number, records: 
   return out;
 }
 
+const OPT_ANSWER: dnsPacket.OptAnswer = {
+  type: 'OPT',
+  name: '.',
+  udpPayloadSize: OUR_EDNS_SIZE,
+  extendedRcode: 0,
+  ednsVersion: 0,
+  flags: 0,
+  flag_do: false,
+  options: [],
+};
+
 /** A PTR answer (rare: dns-packet encodes the target name). */
 export function buildPtrAnswer(query: Buffer, q: Question, target: string): Buffer {
   const decoded = dnsPacket.decode(query);
@@ -147,7 +158,7 @@ export function buildPtrAnswer(query: Buffer, q: Question, target: string): Buff
     flags: RA | (q.rd ? RD : 0),
     questions: decoded.questions,
     answers: [{ type: 'PTR', name: decoded.questions?.[0]?.name ?? q.name, class: 'IN', ttl: TTL, data: target }],
-    additionals: q.ednsSize !== undefined ? [{ type: 'OPT', name: '.', udpPayloadSize: OUR_EDNS_SIZE, options: [] } as dnsPacket.Answer] : [],
+    additionals: q.ednsSize !== undefined ? [OPT_ANSWER] : [],
   });
 }
 

@@ -38,11 +38,15 @@ function pool(v: unknown): IPAMPoolConfig {
   return p;
 }
 
+/** Compose prefixes its networks with the project; external and explicitly named ones keep their name. */
+export function networkHostName(key: string, declared: { name?: string; external: boolean }, kind: FileKind, project: string): string {
+  return declared.name ?? (kind === 'compose' && !declared.external ? `${project}_${key}` : key);
+}
+
 function network(key: string, v: unknown, kind: FileKind, project: string): DesiredNetwork {
   const o = obj(v);
   const external = isObj(o.external) ? true : bool(o.external);
-  // compose prefixes its networks with the project; external and explicitly named ones keep their name.
-  const name = str(o.name) ?? (isObj(o.external) ? str(o.external.name) : undefined) ?? (kind === 'compose' && !external ? `${project}_${key}` : key);
+  const name = networkHostName(key, { name: str(o.name) ?? (isObj(o.external) ? str(o.external.name) : undefined), external }, kind, project);
   const ipam = obj(o.ipam);
   return {
     key,

@@ -34,3 +34,15 @@ export function child(shape: Shape, key: string): Shape | undefined {
 export function itemOf(shape: Shape): Shape | undefined {
   return branch(shape, 'array')?.items;
 }
+
+/** The shape at a cursor path ('-' steps into list items). */
+export function shapeAt(root: Shape, path: readonly string[]): Shape | undefined {
+  let s: Shape | undefined = root;
+  for (const seg of path) s = s && (seg === '-' ? itemOf(s) : child(s, seg));
+  return s;
+}
+
+/** A shape's description, looking into a union's branches when the union has none. */
+export function describe(shape: Shape | undefined): string | undefined {
+  return shape?.description ?? shape?.anyOf?.find((s) => s.description)?.description;
+}

@@ -21,8 +21,13 @@ export const FIXTURES = path.join(__dirname, '../../../../shared/fixtures/docker
 
 export const readFixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
 
-/** The seven networks of docker-api-v1.41-GET-networks.json (custom, v6net, none, host, bridge, frontend, backend). */
-export const fixtureNetworks = (): NetworkResource[] => JSON.parse(readFixture('docker-api-v1.41-GET-networks.json'));
+/** The seven networks of docker-api-v1.41-GET-networks.json (custom, v6net, none, host, bridge, frontend,
+ * backend), frontend as GET /networks/frontend showed it: with its two containers c1 and c2. */
+export function fixtureNetworks(): NetworkResource[] {
+  const frontend: NetworkResource = JSON.parse(readFixture('docker-api-v1.41-GET-networks-frontend.json'));
+  const all: NetworkResource[] = JSON.parse(readFixture('docker-api-v1.41-GET-networks.json'));
+  return all.map((n) => (n.Name === frontend.Name ? frontend : n));
+}
 
 const hex64 = () => randomBytes(32).toString('hex');
 

@@ -1,0 +1,253 @@
+// Embedded DNS benchmark: dnsperf from inside a sandbox netns against cnm's DnsServer at
+// 127.0.0.11, Docker 20.10's embedded resolver and aardvark-dns 1.4, in the same run with the
+// same dnsperf parameters, with 100 and 1,000 names on the network. Not part of the tests.
+//
+//   node --import tsx bench/dns.ts [--seconds 10] [--runs 3] [--sizes 100,1000] [--no-docker] [--no-aardvark]
+//
+// Until cnmd can create sandboxes, the DnsServer is driven directly: a registry with N
+// sandboxes on one network, the asking sandbox attached to a real netns. Docker gets its N names
+// as network aliases on ceil(N/100) containers (the same map lookup in libnetwork as container
+// names, without starting 1,000 containers); aardvark-dns gets them in its config file.
+// Peers run in namespaces of their own (peer-dnsbench, peer-dnsbench-aa) and are stopped in
+// `finally`, also on failure or Ctrl-C.
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DnsRegistry } from '../helper/dns/registry.js';
+import { DnsServer } from '../helper/dns/server.js';
+import { TestNetns } from '../helper/dns/testing.js';
+
+const run = promisify(execFile);
+const PEERS = process.env.PEERS_DIR ?? path.resolve(__dirname, '../../shared/peers');
+const DOCKER_NS = 'peer-dnsbench';
+const DOCKER = ['-H', `unix:///run/${DOCKER_NS}.sock`];
+const AA_NS = 'peer-dnsbench-aa';
+const AA_BIN = '/usr/lib/podman/aardvark-dns';
+const AA_DIR = `/run/${AA_NS}`;
+const AA_GW = '10.89.0.1';
+const AA_ASKER = '10.89.0.2';
+
+const args = process.argv.slice(2);
+const flag = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const SECONDS = Number(flag('seconds', '10'));
+const RUNS = Number(flag('runs', '3'));
+const SIZES = flag('sizes', '100,1000').split(',').map(Number);
+const WITH_DOCKER = !args.includes('--no-docker');
+const WITH_AARDVARK = !args.includes('--no-aardvark');
+const DNSPERF = ['-c', '4', '-q', '50', '-l', String(SECONDS)];
+
+interface Result {
+  qps: number;
+  avgMs: number;
+  p99Ms: number;
+  lost: number;
+}
+
+/** How to run dnsperf against one resolver: a command prefix into its netns, server, source. */
+interface Target {
+  name: string;
+  prefix: string[];
+  server: string;
+  source?: string;
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dnsbench-'));
+const names = (n: number) => Array.from({ length: n }, (_, i) => `n${i + 1}`);
+
+function queryFile(n: number, suffix = ''): string {
+  const file = path.join(tmp, `q${n}${suffix}`);
+  fs.writeFileSync(file, names(n).map((x) => `${x}${suffix} A\n`).join(''));
+  return file;
+}
+
+async function dnsperf(t: Target, qfile: string, verbose: boolean): Promise<string> {
+  const cmd = [...t.prefix, 'dnsperf', '-s', t.server, ...(t.source ? ['-a', t.source] : []), '-d', qfile, ...DNSPERF, ...(verbose ? ['-v'] : [])];
+  const { stdout } = await run(cmd[0], cmd.slice(1), { maxBuffer: 1 << 30, encoding: 'utf8' });
+  return stdout;
+}
+
+const num = (re: RegExp, text: string) => Number(re.exec(text)?.[1] ?? NaN);
+
+/** RUNS throughput runs (median QPS / avg latency, summed loss), then one -v run for p99. */
+async function measure(t: Target, qfile: string): Promise<Result> {
+  const qps: number[] = [];
+  const avg: number[] = [];
+  let lost = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const out = await dnsperf(t, qfile, false);
+    qps.push(num(/Queries per second:\s+([\d.]+)/, out));
+    avg.push(num(/Average Latency \(s\):\s+([\d.]+)/, out) * 1000);
+    lost += num(/Queries lost:\s+(\d+)/, out);
+    if (!/NOERROR/.test(out)) throw new Error(`${t.name}: no NOERROR answers:\n${out}`);
+  }
+  const verbose = await dnsperf(t, qfile, true);
+  lost += num(/Queries lost:\s+(\d+)/, verbose);
+  const lat = [...verbose.matchAll(/^> NOERROR .* ([\d.]+)$/gm)].map((m) => Number(m[1]) * 1000).sort((a, b) => a - b);
+  return { qps: median(qps), avgMs: median(avg), p99Ms: lat[Math.floor(lat.length * 0.99)] ?? NaN, lost };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+// ---- cnm: DnsServer in this process, dnsperf inside the asking sandbox's netns ----
+
+function fillRegistry(registry: DnsRegistry, from: number, to: number): void {
+  for (let i = from; i <= to; i++) {
+    registry.upsertEndpoint({
+      endpointId: `ep${i}`,
+      sandboxId: `sb${i}`,
+      sandboxName: `n${i}`,
+      hostname: `h${i}`,
+      networkId: 'benchnet-id',
+      networkName: 'benchnet',
+      internal: false,
+      userDefined: true,
+      aliases: [],
+      ipv4: `10.77.${i >> 8}.${i & 255}/16`,
+    });
+  }
+}
+
+// ---- Docker 20.10 in its own netns ----
+
+const docker = (...a: string[]) => run('docker', [...DOCKER, ...a], { encoding: 'utf8' });
+
+async function dockerUp(): Promise<Target> {
+  execFileSync(path.join(PEERS, 'lib/docker-up.sh'), [DOCKER_NS], { stdio: 'inherit' });
+  await docker('import', '-c', 'CMD ["/bin/sh"]', '/var/tmp/bbox.tar', 'bbox:local');
+  await docker('network', 'create', 'benchnet');
+  await docker('run', '-d', '--name', 'asker', '--network', 'benchnet', 'bbox:local', 'sleep', '3600');
+  const pid = (await docker('inspect', '-f', '{{.State.Pid}}', 'asker')).stdout.trim();
+  return { name: 'Docker 20.10', prefix: ['nsenter', '-t', pid, '-n'], server: '127.0.0.11' };
+}
+
+/** Names n<from>..n<to> as aliases, 100 per container. */
+async function dockerNames(from: number, to: number): Promise<void> {
+  for (let start = from; start <= to; start += 100) {
+    const aliases = names(Math.min(to, start + 99)).slice(start - 1).flatMap((n) => ['--network-alias', n]);
+    await docker('run', '-d', '--name', `holder${start}`, '--network', 'benchnet', ...aliases, 'bbox:local', 'sleep', '3600');
+  }
+}
+
+function dockerDown(): void {
+  try {
+    execFileSync(path.join(PEERS, 'lib/docker-down.sh'), [DOCKER_NS, '--purge'], { stdio: 'inherit' });
+  } catch (err) {
+    console.error(`docker-down failed: ${(err as Error).message}`);
+  }
+}
+
+// ---- aardvark-dns 1.4 in its own netns, fed a config file like netavark writes ----
+
+let aardvark: ReturnType<typeof spawn> | undefined;
+
+function aardvarkConfig(n: number): void {
+  fs.mkdirSync(`${AA_DIR}/config`, { recursive: true });
+  const lines = [AA_GW, `asker0000000 ${AA_ASKER}  asker`];
+  names(n).forEach((x, i) => lines.push(`${x}id${'0'.repeat(8)} 10.89.${(i + 3) >> 8}.${(i + 3) & 255}  ${x}`));
+  fs.writeFileSync(`${AA_DIR}/config/benchnet`, lines.join('\n') + '\n');
+}
+
+async function aardvarkUp(n: number): Promise<Target> {
+  aardvarkDown();
+  execFileSync('ip', ['netns', 'add', AA_NS]);
+  execFileSync('ip', ['-n', AA_NS, 'link', 'set', 'lo', 'up']);
+  for (const a of [AA_GW, AA_ASKER]) execFileSync('ip', ['-n', AA_NS, 'addr', 'add', `${a}/32`, 'dev', 'lo']);
+  aardvarkConfig(n);
+  aardvark = spawn('ip', ['netns', 'exec', AA_NS, AA_BIN, '--config', `${AA_DIR}/config`, '-p', '53', 'run'], { stdio: 'ignore' });
+  for (let i = 0; i < 50; i++) {
+    if (/:53\b/.test(execFileSync('ip', ['netns', 'exec', AA_NS, 'ss', '-lnu'], { encoding: 'utf8' }))) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { name: 'aardvark-dns 1.4', prefix: ['ip', 'netns', 'exec', AA_NS], server: AA_GW, source: AA_ASKER };
+}
+
+function aardvarkDown(): void {
+  aardvark?.kill();
+  aardvark = undefined;
+  // aardvark-dns daemonizes on its own: stop it by the pid file it writes into the config dir.
+  try {
+    process.kill(Number(fs.readFileSync(`${AA_DIR}/config/aardvark.pid`, 'utf8')));
+  } catch {
+    // not running
+  }
+  fs.rmSync(AA_DIR, { recursive: true, force: true });
+  try {
+    execFileSync('ip', ['netns', 'delete', AA_NS], { stdio: 'ignore' });
+  } catch {
+    // not there
+  }
+}
+
+// ---- the run ----
+
+function table(rows: Array<{ size: number; name: string; r: Result; base?: Result }>): string {
+  const head = ['names', 'resolver', 'QPS', 'avg ms', 'p99 ms', 'lost', 'QPS ÷ Docker', 'p99 ÷ Docker'];
+  const body = rows.map(({ size, name, r, base }) => [
+    String(size),
+    name,
+    r.qps.toFixed(0),
+    r.avgMs.toFixed(3),
+    r.p99Ms.toFixed(3),
+    String(r.lost),
+    base ? (r.qps / base.qps).toFixed(2) : '-',
+    base ? (r.p99Ms / base.p99Ms).toFixed(2) : '-',
+  ]);
+  const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  return [head, ...body].map((cols) => cols.map((c, i) => c.padEnd(width[i])).join('  ')).join('\n');
+}
+
+async function main(): Promise<void> {
+  const registry = new DnsRegistry();
+  const server = new DnsServer(registry);
+  const sandbox = new TestNetns('t-dnsbench');
+  const rows: Parameters<typeof table>[0] = [];
+  const stop = () => {
+    aardvarkDown();
+    if (WITH_DOCKER) dockerDown();
+    sandbox.remove();
+  };
+  process.once('SIGINT', () => {
+    stop();
+    process.exit(130);
+  });
+  try {
+    await server.attach('sb1', sandbox.path);
+    const cnm: Target = { name: 'cnm', prefix: ['ip', 'netns', 'exec', sandbox.name], server: '127.0.0.11' };
+    const dockerTarget = WITH_DOCKER ? await dockerUp() : undefined;
+    let have = 0;
+    console.error(`# dns bench ${new Date().toISOString()} loadavg=${os.loadavg().map((l) => l.toFixed(2)).join(' ')} dnsperf ${DNSPERF.join(' ')} x${RUNS} + 1 verbose`);
+    for (const size of SIZES) {
+      fillRegistry(registry, have + 1, size);
+      if (dockerTarget) await dockerNames(have + 1, size);
+      have = size;
+      const qfile = queryFile(size);
+      const base = dockerTarget ? await measure(dockerTarget, qfile) : undefined;
+      if (base) rows.push({ size, name: dockerTarget!.name, r: base, base });
+      rows.push({ size, name: cnm.name, r: await measure(cnm, qfile), base });
+      if (WITH_AARDVARK) {
+        const aa = await aardvarkUp(size);
+        rows.push({ size, name: aa.name, r: await measure(aa, qfile), base });
+        aardvarkDown();
+      }
+      console.error(table(rows.slice(-3)));
+    }
+    console.log(table(rows));
+  } finally {
+    await server.close();
+    stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

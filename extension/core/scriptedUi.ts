@@ -1,0 +1,48 @@
+// A Ui for tests: answers prompts from a script, in order, and records what it was shown.
+import type { InputOptions, PickOptions, TerminalSpec, Ui } from './ui.js';
+
+/** A string answers an input (and is checked by its validator); a function picks from a list. */
+export type Answer = string | undefined | ((labels: string[]) => number);
+
+export class ScriptedUi implements Ui {
+  infos: string[] = [];
+  errors: string[] = [];
+  copied: string[] = [];
+  terminals: TerminalSpec[] = [];
+  outputs: string[] = [];
+  /** Messages the validators returned for scripted inputs, in order. */
+  validations: Array<string | undefined> = [];
+  confirmAnswer = true;
+
+  constructor(private readonly answers: Answer[]) {}
+
+  private next(): Answer {
+    if (!this.answers.length) throw new Error('ScriptedUi: no answer left');
+    return this.answers.shift();
+  }
+  async input(o: InputOptions) {
+    const a = this.next();
+    if (typeof a === 'function') throw new Error(`expected a pick, got input "${o.prompt}"`);
+    if (a !== undefined) {
+      const msg = o.validate?.(a);
+      this.validations.push(msg);
+      if (msg) return undefined; // the real box would not let it through
+    }
+    return a;
+  }
+  async pick<T>(o: PickOptions<T>) {
+    const a = this.next();
+    if (a === undefined) return undefined;
+    if (typeof a !== 'function') throw new Error(`expected an input, got pick "${o.title}"`);
+    const i = a(o.items.map((x) => x.label));
+    return i < 0 ? undefined : o.items[i].value;
+  }
+  async confirm() { return this.confirmAnswer; }
+  info(m: string) { this.infos.push(m); }
+  async error(m: string) { this.errors.push(m); return undefined; }
+  async copy(t: string) { this.copied.push(t); }
+  terminal(s: TerminalSpec) { this.terminals.push(s); }
+  showOutput(_title: string, text: string) { this.outputs.push(text); }
+}
+
+export const label = (want: string) => (labels: string[]) => labels.indexOf(want);

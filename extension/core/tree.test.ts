@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import type { NetworkResource } from '../../model/docker.js';
+import { hostsTree, networksTree, sandboxesTree } from './tree.js';
+import type { Snapshot } from './state.js';
+
+const FIX = '/work/shared/fixtures/docker';
+const load = (f: string): NetworkResource[] => JSON.parse(fs.readFileSync(`${FIX}/${f}`, 'utf8'));
+const nets = [...load('docker-network-inspect-frontend-with-2-containers.json'), ...load('docker-network-inspect-host-none.json'), ...load('docker-network-inspect-bridge-default.json'), ...load('docker-network-inspect-overlay-attachable-managerA.json')];
+const snap: Snapshot = { networks: nets, sandboxes: undefined, reachability: { state: 'connected', version: '20.10' } };
+
+test('networks view from real Docker JSON: built-ins first and marked, endpoints as children', () => {
+  const [root] = networksTree(snap, '/var/run/docker.sock', { grouping: 'none', hideBuiltins: false });
+  assert.equal(root.description, `${nets.length} networks`);
+  const labels = root.children.map((c) => c.label);
+  assert.deepEqual(labels.slice(0, 3).sort(), ['bridge', 'host', 'none']);
+  const front = root.children.find((c) => c.label === 'frontend')!;
+  assert.equal(front.description, '172.22.0.0/16');
+  assert.match(front.contextValue, /removable/);
+  assert.match(front.tooltip!, /Driver: bridge[\s\S]*Gateway: 172.22.0.1[\s\S]*Endpoints: 2/);
+  assert.deepEqual(front.children.map((c) => [c.label, c.description]), [['c1', '172.22.0.2/16  02:42:ac:16:00:02'], ['c2', '172.22.0.3/16  02:42:ac:16:00:03']]);
+  assert.deepEqual(front.icon, { driver: 'bridge' });
+});
+
+test('grouping by driver/scope and hiding built-ins', () => {
+  const byDriver = networksTree(snap, 'x', { grouping: 'driver', hideBuiltins: true })[0].children;
+  assert.deepEqual(byDriver.map((g) => g.label), ['bridge', 'overlay']);
+  const byScope = networksTree(snap, 'x', { grouping: 'scope', hideBuiltins: false })[0].children;
+  assert.deepEqual(byScope.map((g) => g.label), ['local', 'swarm']);
+});
+
+test('unreachable daemon shows the reason; docker engine has no sandboxes; hosts placeholder', () => {
+  const down: Snapshot = { ...snap, reachability: { state: 'unreachable', error: new Error('cnmd is not running') } };
+  const [root] = networksTree(down, 'x', { grouping: 'none', hideBuiltins: false });
+  assert.equal(root.children[0].label, 'cnmd is not running');
+  assert.match(sandboxesTree(snap)[0].label, /Docker engine/);
+  assert.match(hostsTree(snap)[0].label, /cluster-scoped/);
+});

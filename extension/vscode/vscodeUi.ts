@@ -1,0 +1,71 @@
+// The Ui interface on VS Code: input boxes with live validation and step counters, quick picks,
+// modal confirmations, terminals and an output channel.
+import * as vscode from 'vscode';
+import type { InputOptions, PickOptions, TerminalSpec, Ui } from '../core/ui.js';
+
+export class VscodeUi implements Ui {
+  private output: vscode.OutputChannel | undefined;
+
+  input(o: InputOptions): Promise<string | undefined> {
+    const box = vscode.window.createInputBox();
+    Object.assign(box, { title: o.title, prompt: o.prompt, placeholder: o.placeholder, value: o.value ?? '', step: o.step, totalSteps: o.totalSteps, ignoreFocusOut: true });
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (v: string | undefined) => {
+        if (done) return;
+        done = true;
+        resolve(v);
+        box.dispose();
+      };
+      const check = (v: string) => (box.validationMessage = o.validate?.(v));
+      box.onDidChangeValue(check);
+      box.onDidAccept(() => {
+        if (!check(box.value)) finish(box.value);
+      });
+      box.onDidHide(() => finish(undefined));
+      box.show();
+    });
+  }
+
+  pick<T>(o: PickOptions<T>): Promise<T | undefined> {
+    const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { value: T }>();
+    Object.assign(qp, { title: o.title, placeholder: o.placeholder, step: o.step, totalSteps: o.totalSteps, items: o.items, ignoreFocusOut: true });
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (v: T | undefined) => {
+        if (done) return;
+        done = true;
+        resolve(v);
+        qp.dispose();
+      };
+      qp.onDidAccept(() => finish(qp.selectedItems[0]?.value));
+      qp.onDidHide(() => finish(undefined));
+      qp.show();
+    });
+  }
+
+  async confirm(message: string, detail: string, action: string): Promise<boolean> {
+    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
+  }
+  info(message: string): void {
+    void vscode.window.showInformationMessage(message);
+  }
+  async error(message: string, ...actions: string[]): Promise<string | undefined> {
+    return vscode.window.showErrorMessage(message, ...actions);
+  }
+  async copy(text: string): Promise<void> {
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(`Copied ${text.length > 40 ? text.slice(0, 40) + '…' : text}`, 2000);
+  }
+  terminal(s: TerminalSpec): void {
+    vscode.window.createTerminal({ name: s.name, shellPath: s.shellPath, shellArgs: s.shellArgs, env: s.env }).show();
+  }
+  showOutput(title: string, text: string): void {
+    this.output ??= vscode.window.createOutputChannel('Container Networks');
+    this.output.appendLine(`── ${title}`);
+    this.output.appendLine(text);
+  }
+  dispose(): void {
+    this.output?.dispose();
+  }
+}

@@ -1,0 +1,50 @@
+// cnm network ls: Docker's table (sorted by name, 12-char ids), -q, --filter, --format, --no-trunc.
+import type { NetworkResource } from '../../model/docker.js';
+import { filtersFromFlags } from './filter-flag.js';
+import { formatList } from './format.js';
+import { naturalCompare, shortId } from './table.js';
+import type { Verb } from './verb.js';
+
+const DEFAULT_FORMAT = 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}';
+const HEADERS = { ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'SCOPE', IPv6: 'IPV6', Internal: 'INTERNAL', Labels: 'LABELS', CreatedAt: 'CREATED AT' };
+
+/** Go's time.Time String(): 2026-11-22 10:19:34.826341741 +0000 UTC. */
+export function goTime(rfc3339: string): string {
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.\d+)?Z$/.exec(rfc3339);
+  return m ? `${m[1]} ${m[2]}${(m[3] ?? '').replace(/0+$/, '').replace(/\.$/, '')} +0000 UTC` : rfc3339;
+}
+
+export function networkRow(n: NetworkResource, noTrunc: boolean): Record<string, string> {
+  return {
+    ID: noTrunc ? n.Id : shortId(n.Id),
+    Name: n.Name,
+    Driver: n.Driver,
+    Scope: n.Scope,
+    IPv6: String(n.EnableIPv6),
+    Internal: String(n.Internal),
+    Labels: Object.entries(n.Labels ?? {})
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
+    CreatedAt: goTime(n.Created),
+  };
+}
+
+export const verb: Verb = {
+  usage: '',
+  summary: 'List networks',
+  args: [0, 0],
+  flags: [
+    { name: 'filter', short: 'f', type: 'list', value: 'filter', help: "Provide filter values (e.g. 'driver=bridge')" },
+    { name: 'format', type: 'string', help: 'Pretty-print networks using a Go template' },
+    { name: 'no-trunc', type: 'bool', help: 'Do not truncate the output' },
+    { name: 'quiet', short: 'q', type: 'bool', help: 'Only display network IDs' },
+  ],
+  async run(args, { io, client }) {
+    const networks = await client.listNetworks(filtersFromFlags(args.list('filter')));
+    networks.sort((a, b) => naturalCompare(a.Name, b.Name));
+    const format = args.bool('quiet') ? '{{.ID}}' : args.string('format') || DEFAULT_FORMAT;
+    io.stdout(formatList(networks.map((n) => networkRow(n, args.bool('no-trunc'))), HEADERS, format));
+    return 0;
+  },
+};

@@ -1,0 +1,150 @@
+// The bridge driver: one Linux bridge per network (gateway addresses on it), one veth per
+// endpoint whose peer is born inside the sandbox netns as eth<N>. Firewall rules are per network
+// (rules()), so connecting an endpoint never touches nftables.
+import type { Endpoint, Network } from '../../../model/cnm.js';
+import { contains, parseAddr, parseCidr } from '../../../model/ip.js';
+import { CnmError, conflict, invalid, TeardownErrors, withContext } from '../../errors.js';
+import { log } from '../../log.js';
+import type { Netlink } from '../../kernel/netlink/netlink.js';
+import type { NetworkRules } from '../../kernel/nftables/ruleset.js';
+import type { NetworkDriver } from '../driver.js';
+import { parseBridgeOptions } from './options.js';
+
+/** Host end of an endpoint's veth: 'vcnm' + 10 hex of the endpoint id (14 chars, under IFNAMSIZ). */
+export const hostVethName = (endpointId: string): string => `vcnm${endpointId.slice(0, 10)}`;
+export const ownerAlias = (id: string): string => `cnm:${id}`;
+
+/** Gateway CIDRs for the bridge: each pool's gateway with its subnet's prefix length. */
+function gatewayCidrs(net: Network): string[] {
+  return net.ipam.pools.flatMap((p) => {
+    const subnet = parseCidr(p.subnet);
+    return p.gateway && subnet ? [`${p.gateway}/${subnet.prefix}`] : [];
+  });
+}
+
+/** The gateway of the pool whose subnet holds `cidr` (an endpoint address). */
+function gatewayFor(net: Network, cidr: string): string | undefined {
+  const addr = parseAddr(cidr.split('/')[0]);
+  return net.ipam.pools.find((p) => {
+    const subnet = parseCidr(p.subnet);
+    return addr && subnet && contains(subnet, addr);
+  })?.gateway;
+}
+
+async function addIfMissing(nl: Netlink, ifname: string, cidr: string, nodad: boolean): Promise<void> {
+  try {
+    await nl.addAddress(ifname, cidr, { nodad });
+  } catch (err) {
+    if (!(err instanceof CnmError && err.kind === 'conflict')) throw err;
+  }
+}
+
+const isV6 = (cidr: string) => cidr.includes(':');
+
+export const bridgeDriver: NetworkDriver = {
+  name: 'bridge',
+
+  validate(net) {
+    parseBridgeOptions(net);
+  },
+
+  async setupNetwork(net, { host }) {
+    const cfg = parseBridgeOptions(net);
+    const ctx = { network: net.id, link: cfg.bridgeName };
+    try {
+      const existing = await host.getLink(cfg.bridgeName);
+      if (!existing) {
+        await host.createBridge(cfg.bridgeName, { mtu: cfg.mtu, alias: ownerAlias(net.id), up: true });
+      } else if (existing.kind !== 'bridge' || (existing.alias !== '' && existing.alias !== ownerAlias(net.id))) {
+        throw conflict(`cannot use ${cfg.bridgeName} for network ${net.name}: it is ${existing.kind || 'a link'} owned by ${existing.alias || 'someone else'}`, ctx);
+      } else {
+        // Re-adoption after a restart, or a bridge the user made for us (com.docker.network.bridge.name).
+        if (existing.alias === '') await host.setAlias(cfg.bridgeName, ownerAlias(net.id));
+        if (!existing.up) await host.setUp(cfg.bridgeName);
+      }
+      for (const cidr of gatewayCidrs(net)) await addIfMissing(host, cfg.bridgeName, cidr, isV6(cidr));
+    } catch (err) {
+      throw withContext(err, ctx);
+    }
+  },
+
+  async teardownNetwork(net, { host }) {
+    const { bridgeName } = parseBridgeOptions(net);
+    const link = await host.getLink(bridgeName);
+    if (link && link.alias !== ownerAlias(net.id)) {
+      log('warn', 'bridge not owned by this network, left in place', { network: net.id, link: bridgeName, alias: link.alias });
+      return;
+    }
+    await host.deleteLink(bridgeName).catch((err) => {
+      throw withContext(err, { network: net.id, link: bridgeName });
+    });
+  },
+
+  async setupEndpoint(net, ep, sb, { host }, defaultRoute) {
+    const nl = sb.nl;
+    const ctx = { network: net.id, endpoint: ep.id, sandbox: sb.sandbox.id, netns: sb.sandbox.netnsPath };
+    if (!nl) throw invalid(`a bridge endpoint needs a sandbox with its own network namespace`, ctx);
+    const cfg = parseBridgeOptions(net);
+    const hostName = hostVethName(ep.id);
+    const bridge = await host.getLink(cfg.bridgeName);
+    if (!bridge) throw new CnmError('not-found', `bridge ${cfg.bridgeName} of network ${net.name} does not exist`, { ...ctx, link: cfg.bridgeName });
+    await host
+      .createVethWithPeerInNetns({
+        hostName,
+        peerName: ep.ifname,
+        peerNetnsPath: sb.sandbox.netnsPath,
+        peerMac: ep.mac,
+        mtu: cfg.mtu,
+        master: bridge.index,
+        alias: ownerAlias(ep.id),
+      })
+      .catch((err) => {
+        throw withContext(err, { ...ctx, link: hostName });
+      });
+    ep.hostIfname = hostName;
+    try {
+      await plumbPeer(net, ep, nl, defaultRoute && !net.internal);
+    } catch (err) {
+      // Undo our own half-made endpoint; the core only tears down steps that completed.
+      await host.deleteLink(hostName).catch((e) => log('warn', 'rollback of veth failed', { link: hostName, error: String(e) }));
+      ep.hostIfname = undefined;
+      throw withContext(err, { ...ctx, link: ep.ifname });
+    }
+  },
+
+  async teardownEndpoint(net, ep, sb, { host }) {
+    const errors = new TeardownErrors();
+    const hostName = ep.hostIfname ?? hostVethName(ep.id);
+    // Deleting the host end removes the peer inside the sandbox with it.
+    await errors.run({ network: net.id, endpoint: ep.id, sandbox: sb.sandbox.id, link: hostName }, () => host.deleteLink(hostName));
+    errors.throwIfAny(`cannot tear down endpoint ${ep.id.slice(0, 12)} on network ${net.name}`, { network: net.id, endpoint: ep.id });
+  },
+
+  rules(net): NetworkRules {
+    const cfg = parseBridgeOptions(net);
+    return {
+      networkId: net.id,
+      bridge: cfg.bridgeName,
+      subnets: net.ipam.pools.map((p) => p.subnet),
+      internal: net.internal,
+      icc: cfg.icc,
+      masquerade: cfg.masquerade,
+    };
+  },
+
+  hostLinks(net) {
+    return [parseBridgeOptions(net).bridgeName];
+  },
+};
+
+/** Inside the sandbox: peer up, its addresses (IPv6 without DAD), the default route(s). */
+async function plumbPeer(net: Network, ep: Endpoint, nl: Netlink, defaultRoute: boolean): Promise<void> {
+  await nl.setUp(ep.ifname);
+  const addrs = [ep.ipv4, ep.ipv6].filter((a): a is string => a !== undefined);
+  for (const cidr of addrs) await nl.addAddress(ep.ifname, cidr, { nodad: isV6(cidr) });
+  if (!defaultRoute) return;
+  for (const cidr of addrs) {
+    const gateway = gatewayFor(net, cidr);
+    if (gateway) await nl.addRoute({ gateway, ifname: ep.ifname });
+  }
+}
