@@ -6,7 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { teardown, teardownOnSignals } from './lib/teardown.js';
+import { teardown, teardownOnSignals, tearingDown } from './lib/teardown.js';
 import { startDocker } from './core/docker.js';
 import { startCnmd } from './core/cnmd.js';
 import { createNetwork, measureConnectDisconnect, measureCreateRm, populate, removeNetwork, removeWorkloads } from './core/measure.js';
@@ -82,12 +82,13 @@ async function main(): Promise<void> {
   /** Runs one phase on every lane still healthy; a failure ends that lane, not the benchmark. */
   const phase = async (title: string, fn: (l: Lane) => Promise<void>): Promise<void> => {
     for (const l of lanes) {
-      if (l.run.error) continue;
+      if (l.run.error || tearingDown()) continue;
       const started = Date.now();
       try {
         await fn(l);
         console.error(`${l.t.name}: ${title} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       } catch (e) {
+        if (tearingDown()) return; // the failure is the interruption itself
         l.run.error = `${title}: ${(e as Error).message}`;
         console.error(`${l.t.name}: ${l.run.error}`);
       }
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
     for (const id of l.networks) await removeNetwork(l.t, id);
   });
 
+  if (tearingDown()) return; // interrupted: the daemons are gone, the figures incomplete
   const report = buildReport(
     lanes.map((l) => l.run),
     { ...meta, loadavgEnd: os.loadavg() },

@@ -59,9 +59,9 @@ interface Target {
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dnsbench-'));
 const names = (n: number) => Array.from({ length: n }, (_, i) => `n${i + 1}`);
 
-function queryFile(n: number, suffix = ''): string {
-  const file = path.join(tmp, `q${n}${suffix}`);
-  fs.writeFileSync(file, names(n).map((x) => `${x}${suffix} A\n`).join(''));
+function queryFile(n: number): string {
+  const file = path.join(tmp, `q${n}`);
+  fs.writeFileSync(file, names(n).map((x) => `${x} A\n`).join(''));
   return file;
 }
 
@@ -73,22 +73,36 @@ async function dnsperf(t: Target, qfile: string, verbose: boolean): Promise<stri
 
 const num = (re: RegExp, text: string) => Number(re.exec(text)?.[1] ?? NaN);
 
-/** RUNS throughput runs (median QPS / avg latency, summed loss), then one -v run for p99. */
-async function measure(t: Target, qfile: string): Promise<Result> {
-  const qps: number[] = [];
-  const avg: number[] = [];
-  let lost = 0;
-  for (let i = 0; i < RUNS; i++) {
-    const out = await dnsperf(t, qfile, false);
-    qps.push(num(/Queries per second:\s+([\d.]+)/, out));
-    avg.push(num(/Average Latency \(s\):\s+([\d.]+)/, out) * 1000);
-    lost += num(/Queries lost:\s+(\d+)/, out);
-    if (!/NOERROR/.test(out)) throw new Error(`${t.name}: no NOERROR answers:\n${out}`);
+interface Sample {
+  qps: number[];
+  avg: number[];
+  p99: number[];
+  lost: number;
+}
+
+/**
+ * RUNS rounds; each round gives every target one throughput run and one -v run (per-query
+ * latencies, for p99), in turn, so that load drifting on a shared machine hits all of them alike.
+ * Reports medians over the rounds and the queries lost in all runs.
+ */
+async function measure(targets: Target[], qfile: string): Promise<Result[]> {
+  const samples: Sample[] = targets.map(() => ({ qps: [], avg: [], p99: [], lost: 0 }));
+  for (let round = 0; round < RUNS; round++) {
+    for (const [i, t] of targets.entries()) {
+      const out = await dnsperf(t, qfile, false);
+      if (!/NOERROR/.test(out)) throw new Error(`${t.name}: no NOERROR answers:\n${out}`);
+      samples[i].qps.push(num(/Queries per second:\s+([\d.]+)/, out));
+      samples[i].avg.push(num(/Average Latency \(s\):\s+([\d.]+)/, out) * 1000);
+      samples[i].lost += num(/Queries lost:\s+(\d+)/, out);
+    }
+    for (const [i, t] of targets.entries()) {
+      const out = await dnsperf(t, qfile, true);
+      const lat = [...out.matchAll(/^> NOERROR .* ([\d.]+)$/gm)].map((m) => Number(m[1]) * 1000).sort((a, b) => a - b);
+      samples[i].p99.push(lat[Math.floor(lat.length * 0.99)] ?? NaN);
+      samples[i].lost += num(/Queries lost:\s+(\d+)/, out);
+    }
   }
-  const verbose = await dnsperf(t, qfile, true);
-  lost += num(/Queries lost:\s+(\d+)/, verbose);
-  const lat = [...verbose.matchAll(/^> NOERROR .* ([\d.]+)$/gm)].map((m) => Number(m[1]) * 1000).sort((a, b) => a - b);
-  return { qps: median(qps), avgMs: median(avg), p99Ms: lat[Math.floor(lat.length * 0.99)] ?? NaN, lost };
+  return samples.map((x) => ({ qps: median(x.qps), avgMs: median(x.avg), p99Ms: median(x.p99), lost: x.lost }));
 }
 
 function median(xs: number[]): number {
@@ -223,21 +237,18 @@ async function main(): Promise<void> {
     const cnm: Target = { name: 'cnm', prefix: ['ip', 'netns', 'exec', sandbox.name], server: '127.0.0.11' };
     const dockerTarget = WITH_DOCKER ? await dockerUp() : undefined;
     let have = 0;
-    console.error(`# dns bench ${new Date().toISOString()} loadavg=${os.loadavg().map((l) => l.toFixed(2)).join(' ')} dnsperf ${DNSPERF.join(' ')} x${RUNS} + 1 verbose`);
+    console.error(`# dns bench ${new Date().toISOString()} loadavg=${os.loadavg().map((l) => l.toFixed(2)).join(' ')} dnsperf ${DNSPERF.join(' ')}, ${RUNS} rounds of (plain + -v) per resolver, interleaved`);
     for (const size of SIZES) {
       fillRegistry(registry, have + 1, size);
       if (dockerTarget) await dockerNames(have + 1, size);
       have = size;
       const qfile = queryFile(size);
-      const base = dockerTarget ? await measure(dockerTarget, qfile) : undefined;
-      if (base) rows.push({ size, name: dockerTarget!.name, r: base, base });
-      rows.push({ size, name: cnm.name, r: await measure(cnm, qfile), base });
-      if (WITH_AARDVARK) {
-        const aa = await aardvarkUp(size);
-        rows.push({ size, name: aa.name, r: await measure(aa, qfile), base });
-        aardvarkDown();
-      }
-      console.error(table(rows.slice(-3)));
+      const targets = [...(dockerTarget ? [dockerTarget] : []), cnm, ...(WITH_AARDVARK ? [await aardvarkUp(size)] : [])];
+      const results = await measure(targets, qfile);
+      aardvarkDown();
+      const base = dockerTarget ? results[0] : undefined;
+      targets.forEach((t, i) => rows.push({ size, name: t.name, r: results[i], base }));
+      console.error(table(rows.slice(-targets.length)));
     }
     console.log(table(rows));
   } finally {

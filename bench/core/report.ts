@@ -17,7 +17,7 @@ export interface SystemRun {
   error?: string;
 }
 
-export interface Target {
+export interface Goal {
   label: string;
   value?: number;
   goal: string;
@@ -29,7 +29,7 @@ type Stats = Partial<Record<Op, Summary>>;
 export interface Report {
   meta: Record<string, unknown>;
   systems: Record<string, { version: string; scaleN: number; error?: string; stats: Stats; samples: SystemRun['series'] }>;
-  targets: Target[];
+  targets: Goal[];
 }
 
 export function buildReport(runs: readonly SystemRun[], meta: Record<string, unknown>): Report {
@@ -42,7 +42,7 @@ export function buildReport(runs: readonly SystemRun[], meta: Record<string, unk
   const p50 = (sys: string, op: Op): number | undefined => systems[sys]?.stats[op]?.p50;
   const ratio = (a?: number, b?: number): number | undefined => (a !== undefined && b ? a / b : undefined);
   const cnmN = systems.cnm?.scaleN;
-  const targets: Target[] = [
+  const targets: Goal[] = [
     { label: 'connect p50, docker/cnm', value: ratio(p50('docker', 'connect'), p50('cnm', 'connect')), goal: '>= 15x' },
     { label: 'network create p50, docker/cnm', value: ratio(p50('docker', 'network create'), p50('cnm', 'network create')), goal: '>= 10x' },
     {
@@ -79,6 +79,10 @@ export function formatReport(r: Report): string {
     const verdict = t.pass === undefined ? 'n/a ' : t.pass ? 'PASS' : 'MISS';
     out.push(`  ${verdict}  ${t.label}: ${t.value === undefined ? '-' : f(t.value, 2) + 'x'}  (goal ${t.goal})`);
   }
+  // The ratios move with machine load (2 vCPUs shared with other work), so the table says what it was.
+  const host = r.meta.host as { loadavgStart?: number[] } | undefined;
+  const load = (a?: unknown): string => (Array.isArray(a) ? a.map((x: number) => x.toFixed(2)).join(' ') : '?');
+  out.push(`load average: start ${load(host?.loadavgStart)}, end ${load(r.meta.loadavgEnd)}`);
   for (const [name, s] of Object.entries(r.systems)) {
     out.push(`${name}: ${s.version}; n per row: ${OPS.map((op) => s.stats[op]?.n ?? 0).join('/')}`);
     if (s.error) out.push(`${name} FAILED: ${s.error}`);

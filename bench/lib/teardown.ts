@@ -9,6 +9,11 @@ export function onTeardown(label: string, fn: () => Promise<void>): void {
   steps.push({ label, fn });
 }
 
+/** True once teardown has begun: work still in flight should stop rather than report half-results. */
+export function tearingDown(): boolean {
+  return running !== undefined;
+}
+
 export function teardown(): Promise<void> {
   running ??= (async () => {
     for (let s = steps.pop(); s; s = steps.pop()) {

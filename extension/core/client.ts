@@ -34,7 +34,8 @@ export interface CnmClient {
   events(h: EventHandlers): Promise<EventSubscription>;
   /** cnm's own paths; undefined from a daemon without them (a plain Docker engine). */
   listSandboxes(): Promise<SandboxView[] | undefined>;
-  createSandbox(req: SandboxCreateRequest): Promise<{ Id: string }>;
+  /** cnmd answers with the new SandboxView. */
+  createSandbox(req: SandboxCreateRequest): Promise<{ id: string }>;
   removeSandbox(id: string, force: boolean): Promise<void>;
   hostInfo(): Promise<HostInfo | undefined>;
   dns(network?: string): Promise<DnsRecord[] | undefined>;

@@ -189,7 +189,7 @@ export class Commands {
     const network = await ui.pick({ title: 'Create Sandbox', placeholder: 'First network', items });
     if (network === undefined) return undefined;
     const res = await this.write(`Create sandbox ${name}`, () => this.env.state.client.createSandbox({ Name: name.trim(), ...(network ? { Network: network } : {}) }));
-    return res?.Id;
+    return res?.id;
   }
 
   async removeSandbox(node?: TreeNode): Promise<boolean> {

@@ -132,7 +132,7 @@ export class DockerodeClient implements CnmClient {
   listSandboxes(): Promise<SandboxView[] | undefined> {
     return this.optional<SandboxView[]>('/cnm/sandboxes');
   }
-  createSandbox(req: SandboxCreateRequest): Promise<{ Id: string }> {
+  createSandbox(req: SandboxCreateRequest): Promise<{ id: string }> {
     return this.dial('POST', '/cnm/sandboxes/create', { ...req });
   }
   async removeSandbox(id: string, force: boolean): Promise<void> {

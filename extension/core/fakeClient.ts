@@ -102,7 +102,7 @@ export class FakeClient implements CnmClient {
     this.check();
     const sb: SandboxView = { id: hex(), name: req.Name, hostname: req.Name, labels: {}, netnsPath: `/run/netns/cnm-x-${req.Name}`, created: '', dns: [], endpoints: [] };
     this.sandboxes?.push(sb);
-    return { Id: sb.id };
+    return structuredClone(sb);
   }
   async removeSandbox(id: string) {
     this.check();

@@ -117,6 +117,9 @@ export class ApiClient {
   removeSandbox(idOrName: string, force = false): Promise<void> {
     return this.call('DELETE', `/cnm/sandboxes/${seg(idOrName)}${force ? '?force=1' : ''}`);
   }
+  renameSandbox(idOrName: string, newName: string): Promise<void> {
+    return this.call('POST', `/cnm/sandboxes/${seg(idOrName)}/rename${query({ name: newName })}`);
+  }
   dnsRecords(network?: string): Promise<DnsRecord[]> {
     return this.call('GET', `/cnm/dns${query({ network })}`);
   }

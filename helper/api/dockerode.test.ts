@@ -26,7 +26,7 @@ describe('dockerode against cnmd', () => {
     const net = await docker.createNetwork({ Name: 'dnet', Driver: 'bridge', IPAM: { Driver: 'default', Config: [{ Subnet: '10.44.0.0/24' }] }, Labels: { via: 'dockerode' } });
     const info = await net.inspect();
     assert.equal(info.Name, 'dnet');
-    assert.equal(info.IPAM.Config[0].Subnet, '10.44.0.0/24');
+    assert.equal(info.IPAM?.Config?.[0]?.Subnet, '10.44.0.0/24');
     assert.deepEqual(info.Labels, { via: 'dockerode' });
     await net.connect({ Container: 'dsb', EndpointConfig: { IPAMConfig: { IPv4Address: '10.44.0.7' } } });
     assert.ok(Object.values((await net.inspect()).Containers as Record<string, { Name: string }>).some((c) => c.Name === 'dsb'));

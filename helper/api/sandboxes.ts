@@ -22,6 +22,14 @@ export function sandboxRoutes(controller: Controller): Route[] {
       handle: ({ params, res }) => sendJson(res, 200, controller.inspectSandbox(params.id!)),
     },
     {
+      method: 'POST',
+      path: '/cnm/sandboxes/{id}/rename',
+      async handle({ params, query, res }) {
+        await controller.renameSandbox(params.id!, query.get('name') ?? '');
+        sendEmpty(res, 204);
+      },
+    },
+    {
       method: 'DELETE',
       path: '/cnm/sandboxes/{id}',
       async handle({ params, query, res }) {

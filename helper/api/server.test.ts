@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DockerEvent, NetworkResource } from '../../model/docker.js';
 import { CnmError } from '../errors.js';
+import { ApiClient } from './client.js';
+import { startApiServer } from './server.js';
 import { FakeController, readFixture } from './testing/fake-controller.js';
 import { startHarness, type Harness } from './testing/harness.js';
 
@@ -216,13 +220,43 @@ describe('api server', () => {
     } finally {
       h.controller.listNetworks = orig;
     }
+    const inspect = h.controller.inspectNetwork;
     h.controller.inspectNetwork = () => {
       throw new CnmError('unsupported', 'no vxlan in this kernel');
     };
-    assert.equal((await h.request('GET', '/networks/x')).status, 500);
+    try {
+      assert.equal((await h.request('GET', '/networks/x')).status, 500);
+    } finally {
+      h.controller.inspectNetwork = inspect;
+    }
   });
 
   it('makes the socket 0660 and replaces a stale socket file', async () => {
     assert.equal(fs.statSync(h.socketPath).mode & 0o777, 0o660);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-stale-'));
+    const socketPath = path.join(dir, 'cnmd.sock');
+    fs.writeFileSync(socketPath, 'left over');
+    const server = await startApiServer({ socketPath, controller: new FakeController(), version: 't' });
+    try {
+      assert.equal((await new ApiClient(socketPath).ping()), 'OK');
+    } finally {
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    assert.equal(fs.existsSync(socketPath), false);
+  });
+
+  it('keeps the request path lean: a connect round trip well under 3 ms', async () => {
+    const client = new ApiClient(h.socketPath);
+    await h.controller.createSandbox({ Name: 'fast' });
+    const times: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const t0 = performance.now();
+      await client.connect('custom', { Container: 'fast' });
+      await client.disconnect('custom', { Container: 'fast' });
+      times.push((performance.now() - t0) / 2);
+    }
+    const warm = times.slice(20).sort((a, b) => a - b); // the first rounds include JIT warm-up
+    assert.ok(warm[20]! < 3, `median API overhead ${warm[20]!.toFixed(2)} ms`);
   });
 });

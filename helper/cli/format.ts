@@ -1,6 +1,6 @@
 // Docker's --format handling for list verbs: `table` prefix (header + tabwriter columns), plain
 // templates (one line per item), `{{json .}}`, and literal `\t` in the format meaning a tab.
-import { parseTemplate, render, TemplateError } from './template.js';
+import { parseTemplate, render } from './template.js';
 import { tabwrite } from './table.js';
 
 /** Rows are string-valued records; headers map each field to its column title. */
@@ -17,5 +17,3 @@ export function formatList(rows: Array<Record<string, string>>, headers: Record<
 function sorted(row: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(row).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
-
-export { TemplateError };

@@ -22,7 +22,11 @@ export const VERBS: VerbEntry[] = [
   { name: 'sandbox ls', aliases: ['sandbox list'], summary: 'List sandboxes', load: () => import('./sandbox-ls.js') },
   { name: 'sandbox inspect', summary: 'Display detailed information on one or more sandboxes', load: () => import('./sandbox-inspect.js') },
   { name: 'sandbox rm', aliases: ['sandbox remove'], summary: 'Remove one or more sandboxes', load: () => import('./sandbox-rm.js') },
+  { name: 'sandbox rename', summary: 'Rename a sandbox', load: () => import('./sandbox-rename.js') },
   { name: 'exec', summary: 'Run a command inside a sandbox', load: () => import('./exec.js') },
   { name: 'dns ls', aliases: ['dns list'], summary: 'List the names the embedded DNS serves', load: () => import('./dns-ls.js') },
+  { name: 'apply', summary: 'Make the host match a topology or compose file', load: () => import('./apply.js') },
+  { name: 'diff', summary: 'Show what apply would change on the host', load: () => import('./diff.js') },
+  { name: 'lsp', summary: 'Run the language server for compose and topology files', load: () => import('./lsp.js') },
   { name: 'version', summary: 'Show the cnm and cnmd versions', load: () => import('./version.js') },
 ];

@@ -38,6 +38,10 @@ export class DnsNameService implements NameService {
     await this.server.detach(sb.id);
   }
 
+  sandboxRenamed(sb: Sandbox): void {
+    this.registry.renameSandbox(sb.id, sb.name);
+  }
+
   endpointUp(sb: Sandbox, net: Network, ep: Endpoint): void {
     this.registry.upsertEndpoint({
       endpointId: ep.id,

@@ -27,6 +27,8 @@ export interface Controller {
   listSandboxes(): SandboxView[];
   inspectSandbox(idOrName: string): SandboxView;
   removeSandbox(idOrName: string, force: boolean): Promise<void>;
+  /** Docker's rename: the new name resolves (and the old one stops) on the next DNS query. */
+  renameSandbox(idOrName: string, newName: string): Promise<void>;
 
   /** The host's interfaces (with addresses) and routes, for overlap checks and macvlan parents. */
   hostInfo(): Promise<HostInfo>;

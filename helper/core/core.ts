@@ -16,7 +16,7 @@ import { connect, disconnect, endpointRequest } from './endpoints.js';
 import { lookup } from './lookup.js';
 import { createNetwork, ensureDefaultNetworks, removeNetwork } from './networks.js';
 import { restore } from './restore.js';
-import { createSandbox, removeSandbox } from './sandboxes.js';
+import { createSandbox, removeSandbox, renameSandbox } from './sandboxes.js';
 import { networkResource } from './shapes.js';
 
 export class Core implements Controller {
@@ -108,6 +108,10 @@ export class Core implements Controller {
 
   removeSandbox(idOrName: string, force: boolean): Promise<void> {
     return this.ctx.mutex.run(() => removeSandbox(this.ctx, this.sandbox(idOrName), force));
+  }
+
+  renameSandbox(idOrName: string, newName: string): Promise<void> {
+    return this.ctx.mutex.run(() => renameSandbox(this.ctx, this.sandbox(idOrName), newName));
   }
 
   private view(sb: Sandbox): SandboxView {

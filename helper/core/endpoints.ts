@@ -75,15 +75,13 @@ export async function plumbEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb
     order: eps.reduce((m, e) => Math.max(m, e.order + 1), 0),
   };
   const { ipam } = ctx.deps;
-  for (const pool of net.ipam.pools) {
-    const v6 = parseAddr(pool.subnet.split('/')[0])?.family === 6;
-    if (v6 && !net.enableIPv6) continue;
-    if (v6 && ep.ipv6) continue;
-    if (!v6 && ep.ipv4) continue;
-    const preferred = v6 ? req.ipv6 : req.ipv4;
-    if (preferred && !inSubnet(preferred, pool.subnet)) continue;
+  for (const [family, preferred] of [[4, req.ipv4], [6, req.ipv6]] as const) {
+    if (family === 6 && !net.enableIPv6) continue;
+    // A static address picks the pool that holds it; otherwise the network's first pool of that family.
+    const pool = preferred ? ipam.findPool(net.id, preferred) : net.ipam.pools.find((p) => p.subnet.includes(':') === (family === 6));
+    if (!pool) continue;
     const addr = ipam.requestAddress(txn, net.id, pool.subnet, preferred);
-    if (v6) ep.ipv6 = addr;
+    if (family === 6) ep.ipv6 = addr;
     else ep.ipv4 = addr;
   }
   if (req.ipv4 && !ep.ipv4) throw invalid(`no configured subnet contains IP address ${req.ipv4}`, { network: net.name });
@@ -107,16 +105,6 @@ export async function plumbEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb
   });
   txn.put(endpointKey(ep.id), JSON.stringify(ep));
   return ep;
-}
-
-function inSubnet(addr: string, subnet: string): boolean {
-  const a = parseAddr(addr);
-  const [base, prefix] = subnet.split('/');
-  const b = parseAddr(base);
-  if (!a || !b || a.family !== b.family) return false;
-  const total = a.family === 4 ? 32n : 128n;
-  const shift = total - BigInt(prefix);
-  return a.value >> shift === b.value >> shift;
 }
 
 function randomMac(): string {
@@ -166,7 +154,7 @@ export async function unplumbEndpoint(ctx: CoreContext, net: Network, sb: Sandbo
   const txn = new Txn();
   for (const addr of [ep.ipv4, ep.ipv6]) {
     if (!addr) continue;
-    const pool = net.ipam.pools.find((p) => inSubnet(addr.split('/')[0], p.subnet));
+    const pool = ctx.deps.ipam.findPool(net.id, addr);
     if (pool) ctx.deps.ipam.releaseAddress(txn, net.id, pool.subnet, addr);
   }
   txn.delete(endpointKey(ep.id));

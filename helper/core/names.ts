@@ -8,6 +8,7 @@ export interface NameService {
   /** A sandbox with its own netns now exists: start its DNS listeners. */
   sandboxUp(sb: Sandbox): Promise<void>;
   sandboxDown(sb: Sandbox): Promise<void>;
+  sandboxRenamed(sb: Sandbox): void;
   endpointUp(sb: Sandbox, net: Network, ep: Endpoint): void;
   endpointDown(ep: Endpoint): void;
   records(network?: Network): DnsRecord[];

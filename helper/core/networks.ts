@@ -73,11 +73,12 @@ export async function createNetwork(ctx: CoreContext, req: NetworkCreateRequest,
             gateway: c.Gateway || undefined,
             auxAddresses: c.AuxiliaryAddresses ?? undefined,
             v6,
+            networkName: req.Name,
           }),
         );
       }
       if (!pools.some((p) => !p.subnet.includes(':'))) {
-        pools.unshift(await ctx.deps.ipam.requestPool(txn, id, { v6: false, hideGateway: extras.hideGateway }));
+        pools.unshift(await ctx.deps.ipam.requestPool(txn, id, { v6: false, hideGateway: extras.hideGateway, networkName: req.Name }));
       }
       if (net.enableIPv6 && !pools.some((p) => p.subnet.includes(':'))) {
         throw invalid('could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network');

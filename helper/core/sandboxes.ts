@@ -15,18 +15,23 @@ import { lookup } from './lookup.js';
 export const sandboxKey = (id: string) => `sandboxes/${id}`;
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
-export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest): Promise<Sandbox> {
-  if (typeof req?.Name !== 'string' || !NAME_RE.test(req.Name)) {
-    throw invalid(`Invalid container name (${req?.Name ?? ''}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+/** Docker's container-name rules and messages. */
+function checkName(ctx: CoreContext, name: unknown): asserts name is string {
+  if (typeof name !== 'string' || !NAME_RE.test(name)) {
+    throw invalid(`Invalid container name (${typeof name === 'string' ? name : ''}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   }
   for (const s of ctx.state.sandboxes.values()) {
-    if (s.name === req.Name) {
+    if (s.name === name) {
       throw conflict(
-        `Conflict. The container name "/${req.Name}" is already in use by container "${s.id}". You have to remove (or rename) that container to be able to reuse that name.`,
-        { sandbox: req.Name },
+        `Conflict. The container name "/${name}" is already in use by container "${s.id}". You have to remove (or rename) that container to be able to reuse that name.`,
+        { sandbox: name },
       );
     }
   }
+}
+
+export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest): Promise<Sandbox> {
+  checkName(ctx, req?.Name);
   const net: Network = lookup(ctx.state.networks.values(), req.Network || 'bridge', 'network');
   const id = newId();
   const onHost = net.driver === 'host';
@@ -106,4 +111,16 @@ export async function removeSandbox(ctx: CoreContext, sb: Sandbox, force: boolea
   await txn.commit(ctx.deps.store);
   ctx.state.deleteSandbox(sb.id);
   td.throwIfAny(`sandbox ${sb.name} removed, but kernel state was left behind`, { sandbox: sb.name });
+}
+
+export async function renameSandbox(ctx: CoreContext, sb: Sandbox, newName: string): Promise<void> {
+  if (newName === sb.name) return;
+  checkName(ctx, newName);
+  const renamed: Sandbox = { ...sb, name: newName, hostname: sb.hostname === sb.name ? newName : sb.hostname };
+  const txn = new Txn();
+  txn.put(sandboxKey(sb.id), JSON.stringify(renamed));
+  await txn.commit(ctx.deps.store);
+  ctx.state.putSandbox(renamed);
+  ctx.deps.names.sandboxRenamed(renamed);
+  refreshSandboxFiles(ctx, renamed);
 }

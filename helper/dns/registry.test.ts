@@ -1,25 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DnsRegistry, type EndpointRecord, type Resolution } from './registry.js';
+import { DnsRegistry, type Resolution } from './registry.js';
+import { endpointRecord as ep } from './testing.js';
 
 const addrs = (r: Resolution) => (r.kind === 'found' ? r.answers.map((a) => a.address) : r.kind);
 
-let n = 0;
-function ep(sandbox: string, network: string, ip: string, more: Partial<EndpointRecord> = {}): EndpointRecord {
-  return {
-    endpointId: `ep${++n}`,
-    sandboxId: `sb-${sandbox}`,
-    sandboxName: sandbox,
-    hostname: `${sandbox}-host`,
-    networkId: `net-${network}`,
-    networkName: network,
-    internal: false,
-    userDefined: network !== 'bridge',
-    aliases: [],
-    ipv4: ip,
-    ...more,
-  };
-}
 
 /** The seed scenario: container1 on the default bridge; 2 and 3 on isolated_nw; 2 also on bridge. */
 function seed() {

@@ -8,9 +8,9 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import dnsPacket from 'dns-packet';
 import { socketInNetns } from '../kernel/netns/sockets.js';
-import { DnsRegistry, type EndpointRecord } from './registry.js';
+import { DnsRegistry } from './registry.js';
 import { DnsServer } from './server.js';
-import { TestNetns, dig, linkNamespaces } from './testing.js';
+import { TestNetns, dig, endpointRecord as ep, linkNamespaces } from './testing.js';
 import { udpOnFd } from './udp.js';
 import { TcpFramer, tcpFrame } from './wire.js';
 
@@ -18,22 +18,6 @@ const UPSTREAM = '10.253.0.2';
 const DEAD_UPSTREAM = '10.253.0.99'; // on the link, nobody there: queries time out
 const NSID = 'fake-upstream';
 
-let n = 0;
-function ep(sandbox: string, network: string, ip: string, more: Partial<EndpointRecord> = {}): EndpointRecord {
-  return {
-    endpointId: `ep${++n}`,
-    sandboxId: `sb-${sandbox}`,
-    sandboxName: sandbox,
-    hostname: sandbox,
-    networkId: `net-${network}`,
-    networkName: network,
-    internal: false,
-    userDefined: network !== 'bridge',
-    aliases: [],
-    ipv4: ip,
-    ...more,
-  };
-}
 
 /** A resolver in its own netns: A 192.0.2.1 for example.test, NXDOMAIN otherwise; NSID in OPT. */
 class FakeUpstream {

@@ -2,6 +2,7 @@
 // Not used by cnmd itself.
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { EndpointRecord } from './registry.js';
 
 const run = promisify(execFile);
 
@@ -68,4 +69,22 @@ export async function dig(ns: TestNetns, args: string[], server = '127.0.0.11'):
     } else if (!line.trim()) section = '';
   }
   return { status, flags, answers, ttls, raw: stdout };
+}
+
+let endpoints = 0;
+/** An endpoint of sandbox `sb-<sandbox>` on network `<network>` ('bridge' = the default one). */
+export function endpointRecord(sandbox: string, network: string, ip: string, more: Partial<EndpointRecord> = {}): EndpointRecord {
+  return {
+    endpointId: `ep${++endpoints}`,
+    sandboxId: `sb-${sandbox}`,
+    sandboxName: sandbox,
+    hostname: `${sandbox}-host`,
+    networkId: `net-${network}`,
+    networkName: network,
+    internal: false,
+    userDefined: network !== 'bridge',
+    aliases: [],
+    ipv4: ip,
+    ...more,
+  };
 }

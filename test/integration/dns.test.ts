@@ -124,3 +124,14 @@ test('other names are forwarded to the upstream (--dns); internal networks do no
   assert.equal(down.status, 'SERVFAIL');
   assert.ok(Date.now() - started < 2500, `SERVFAIL came after ${Date.now() - started} ms`);
 });
+
+test('a renamed sandbox answers to its new name on the next query, not the old one', () => {
+  host.mustCnm('sandbox', 'create', 'oldname', '--net', 'isolated_nw');
+  assert.equal(dig('container2', 'oldname').answers.length, 1);
+  host.mustCnm('sandbox', 'rename', 'oldname', 'newname');
+  assert.equal(dig('container2', 'newname').answers.length, 1, 'new name resolves at once');
+  assert.ok(unresolved(dig('container2', 'oldname')), 'old name is gone at once');
+  assert.match(execIn(host, 'newname', 'cat', '/etc/hosts').stdout, /\bnewname\b/);
+  host.mustCnm('sandbox', 'rm', 'newname');
+  assert.ok(unresolved(dig('container2', 'newname')), 'removed: gone at once');
+});

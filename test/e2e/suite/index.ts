@@ -1,0 +1,111 @@
+// Runs inside code-server's real extension host (extensionTestsPath). Bundled by ext-tests.ts.
+// The daemon is a real cnmd reached through CNM_HOST; the test talks to it as a CLI would.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { CnmExtensionApi } from '../../../extension/main.js';
+import type { TreeNode } from '../../../extension/core/tree.js';
+
+const tests: Array<[string, (api: CnmExtensionApi) => Promise<void>]> = [];
+const test = (name: string, fn: (api: CnmExtensionApi) => Promise<void>) => tests.push([name, fn]);
+
+async function until<T>(what: string, fn: () => T | undefined, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+const root = (api: CnmExtensionApi) => api.trees.networks.getChildren()[0];
+const netNode = (api: CnmExtensionApi, name: string): TreeNode | undefined => root(api).children.find((n) => n.label === name);
+
+test('activates and connects to the daemon named by CNM_HOST', async (api) => {
+  assert.equal(api.target.url, process.env.CNM_HOST);
+  await until('connected', () => api.state.current.reachability.state === 'connected');
+  console.log(`      activation ${api.activationMs.toFixed(1)} ms`);
+});
+
+test('registers every command under the Container Networks category', async () => {
+  const all = await vscode.commands.getCommands(true);
+  for (const c of ['createNetwork', 'removeNetwork', 'pruneNetworks', 'inspectNetwork', 'connectSandbox', 'disconnect', 'copyIp', 'copyId', 'createSandbox', 'openTerminal', 'ping', 'refresh', 'switchConnection']) {
+    assert.ok(all.includes(`cnm.${c}`), `cnm.${c}`);
+  }
+});
+
+test('Networks view shows the built-ins, marked and not removable', async (api) => {
+  const names = await until('built-ins', () => { const l = root(api).children.map((n) => n.label); return l.includes('none') ? l : undefined; });
+  assert.deepEqual(names.slice(0, 3).sort(), ['bridge', 'host', 'none']);
+  assert.match(netNode(api, 'bridge')!.contextValue, /builtin/);
+  assert.equal(await vscode.commands.executeCommand('cnm.removeNetwork', netNode(api, 'bridge')), false);
+});
+
+test('a network created outside VS Code appears in the tree within 1 s (events, no polling)', async (api) => {
+  const t = Date.now();
+  await api.state.client.createNetwork({ Name: 'e2e-web', IPAM: { Driver: 'default', Config: [{ Subnet: '172.29.7.0/24' }] } });
+  const n = await until('e2e-web node', () => netNode(api, 'e2e-web'), 1000);
+  console.log(`      network → tree node ${Date.now() - t} ms`);
+  assert.equal(n.description, '172.29.7.0/24');
+});
+
+test('a sandbox connected to it shows as an endpoint and in the Sandboxes view', async (api) => {
+  await api.state.client.createSandbox({ Name: 'e2e-sb', Network: 'e2e-web' });
+  const ep = await until('endpoint', () => netNode(api, 'e2e-web')?.children[0]);
+  assert.equal(ep.label, 'e2e-sb');
+  assert.match(ep.description ?? '', /^172\.29\.7\.\d+\/24/);
+  const sb = await until('sandbox row', () => api.trees.sandboxes.getChildren().find((s) => s.label === 'e2e-sb'));
+  assert.equal(sb.children[0].label, 'e2e-web');
+  assert.equal(await vscode.commands.executeCommand('cnm.copyIp', ep), ep.ref?.kind === 'endpoint' ? ep.ref.ipv4 : '');
+  assert.equal(await vscode.env.clipboard.readText(), ep.ref?.kind === 'endpoint' ? ep.ref.ipv4 : '');
+});
+
+test('inspect opens one panel per network with the topology, and it follows changes', async (api) => {
+  const node = netNode(api, 'e2e-web')!;
+  await vscode.commands.executeCommand('cnm.inspectNetwork', node);
+  await vscode.commands.executeCommand('cnm.inspectNetwork', node); // reused, not a second panel
+  const ref = node.ref;
+  const id = ref?.kind === 'network' ? ref.id : '';
+  const html = await until('panel', () => api.panels.htmlOf(id));
+  assert.match(html, /<svg id="topology"/);
+  assert.match(html, /data-sandbox="e2e-sb"/);
+  assert.match(html, /e2e-web · 172\.29\.7\.0\/24/);
+  assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+  await vscode.commands.executeCommand('cnm.disconnect', netNode(api, 'e2e-web')!.children[0]);
+  await until('panel updated', () => !/data-sandbox="e2e-sb"/.test(api.panels.htmlOf(id) ?? 'data-sandbox="e2e-sb"'));
+});
+
+test('Remove Network from its node removes it from the daemon and the tree', async (api) => {
+  assert.equal(await vscode.commands.executeCommand('cnm.removeNetwork', netNode(api, 'e2e-web')), true);
+  await until('gone', () => !netNode(api, 'e2e-web'));
+  const sb = api.trees.sandboxes.getChildren().find((s) => s.label === 'e2e-sb')!;
+  assert.equal(await vscode.commands.executeCommand('cnm.removeSandbox', sb), true);
+});
+
+test('status bar and connection switching: an unreachable socket is reported, switching back reconnects', async (api) => {
+  const cfg = vscode.workspace.getConfiguration('cnm');
+  await cfg.update('host', 'unix:///nonexistent/cnmd.sock', vscode.ConfigurationTarget.Global);
+  await until('unreachable', () => api.state.current.reachability.state === 'unreachable');
+  assert.match(root(api).children[0].label, /cnmd is not running|ENOENT/);
+  await cfg.update('host', undefined, vscode.ConfigurationTarget.Global);
+  await until('reconnected', () => api.state.current.reachability.state === 'connected' && api.target.url === process.env.CNM_HOST);
+});
+
+export async function run(): Promise<void> {
+  const ext = vscode.extensions.getExtension<CnmExtensionApi>('cnm.cnm');
+  assert.ok(ext, 'extension cnm.cnm not found');
+  const api = await ext.activate();
+  let passed = 0;
+  let failed = 0;
+  for (const [name, fn] of tests) {
+    try {
+      await fn(api);
+      passed++;
+      console.log(`  ok - ${name}`);
+    } catch (e) {
+      failed++;
+      console.log(`  FAIL - ${name}: ${(e as Error).stack ?? e}`);
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  if (failed) throw new Error(`${failed} test(s) failed`);
+}

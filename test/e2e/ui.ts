@@ -1,0 +1,129 @@
+// The UI scenario in a real VS Code: the packaged .vsix installed into code-server, a real cnmd in
+// a test namespace, headless Chromium clicking through the Container Networks view. Screenshots go
+// to test-results/e2e/. Prints `N passed, N failed`.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CS_BIN, launchBrowser, log, NODE24, request, ROOT, startCnmd, startCodeServer, type Cnmd, type CodeServer } from './lib.js';
+
+const PORT = Number(process.env.UI_PORT ?? 8932);
+const OUT = path.join(ROOT, 'test-results/e2e');
+const VSIX = process.env.VSIX ?? path.join(ROOT, 'dist/cnm.vsix');
+
+async function main(): Promise<number> {
+  fs.mkdirSync(OUT, { recursive: true });
+  const extDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-ui-ext-'));
+  const cfgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-ui-cfg-'));
+  execFileSync(CS_BIN, ['--config', path.join(cfgDir, 'config.yaml'), '--extensions-dir', extDir, '--install-extension', VSIX], { env: { ...process.env, PATH: `${NODE24}:${process.env.PATH}` }, stdio: 'pipe' });
+  log(`installed ${path.basename(VSIX)} (${(fs.statSync(VSIX).size / 1024 / 1024).toFixed(2)} MB)`);
+  let cnmd: Cnmd | undefined;
+  let cs: CodeServer | undefined;
+  let browser: any;
+  let passed = 0;
+  let failed = 0;
+  try {
+    cnmd = await startCnmd('ui');
+    const sock = cnmd.socket;
+    cs = await startCodeServer({ port: PORT, smokeTestDriver: false, extensionsDir: extDir, env: { CNM_HOST: `unix://${sock}` }, logPath: path.join(OUT, 'code-server.log') });
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    const shot = (name: string) => page.screenshot({ path: path.join(OUT, `${name}.png`) });
+    const step = async (name: string, fn: () => Promise<void>) => {
+      try {
+        await fn();
+        passed++;
+        log(`ok - ${name}`);
+      } catch (e) {
+        failed++;
+        log(`FAIL - ${name}: ${(e as Error).message.split('\n')[0]}`);
+        await shot(`FAIL-${name.replace(/\W+/g, '_')}`).catch(() => undefined);
+        throw e;
+      }
+    };
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Networks/ }) });
+    const row = (text: string) => view.locator('.monaco-list-row', { hasText: text }).first();
+    const quick = page.locator('.quick-input-widget');
+    const answer = async (text: string) => {
+      const input = quick.locator('input').first();
+      await input.waitFor({ state: 'visible' });
+      await input.fill(text);
+      await input.press('Enter');
+    };
+    const palette = async (title: string) => {
+      await page.keyboard.press('F1');
+      await answer(`>${title}`);
+    };
+    const contextMenu = async (target: any, action: string) => {
+      await target.click({ button: 'right' });
+      await page.locator('.context-view .action-label', { hasText: action }).first().click();
+    };
+
+    await step('workbench opens and shows the Container Networks activity-bar icon', async () => {
+      await page.goto(`http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(cs!.workspace)}`);
+      await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 90000 });
+      await page.locator('.activitybar .action-item a.action-label[aria-label^="Container Networks"]').click({ timeout: 60000 });
+    });
+    await step('Networks view shows bridge, host and none', async () => {
+      for (const n of ['bridge', 'host', 'none']) await row(n).waitFor({ timeout: 30000 });
+      await page.locator('.statusbar-item', { hasText: 'cnm:' }).first().waitFor();
+      await shot('01-networks-view');
+    });
+    await step('Create Network quick pick flags an overlapping subnet, then creates ui-net', async () => {
+      await palette('Container Networks: Create Network…');
+      await answer('ui-net');
+      await answer('bridge');
+      const input = quick.locator('input').first();
+      await input.fill('172.17.3.0/24');
+      await quick.locator('.quick-input-message', { hasText: 'Overlaps network "bridge"' }).waitFor({ timeout: 10000 });
+      await shot('02-create-validation');
+      await input.fill('172.28.9.0/24');
+      await input.press('Enter');
+      for (const a of ['172.28.9.1', '', 'No', 'IPv4 only', 'com.docker.network.driver.mtu=1400']) await answer(a);
+      await row('ui-net').waitFor({ timeout: 10000 });
+      await shot('03-network-created');
+    });
+    await step('Connect Sandbox… attaches a sandbox and its endpoint appears', async () => {
+      const made = await request(sock, 'POST', '/cnm/sandboxes/create', { Name: 'ui-sb' });
+      if (made.status >= 300) throw new Error(`sandbox create: ${JSON.stringify(made.body)}`);
+      await contextMenu(row('ui-net'), 'Connect Sandbox…');
+      await answer('ui-sb');
+      await answer('');
+      // the twistie becomes expandable only once the endpoint event has arrived
+      await row('ui-net').locator('.monaco-tl-twistie.collapsible').click({ timeout: 10000 });
+      await row('ui-sb').waitFor({ timeout: 10000 });
+      await shot('04-sandbox-connected');
+    });
+    await step('Inspect panel draws the topology with the sandbox and the network', async () => {
+      await row('ui-net').locator('.label-name').click();
+      await page.locator('.tabs-container .tab', { hasText: 'Network: ui-net' }).waitFor({ timeout: 20000 });
+      const frame = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+      await frame.locator('#topology [data-sandbox="ui-sb"]').waitFor({ timeout: 20000 });
+      const svg = await frame.locator('#topology').innerHTML();
+      for (const want of ['data-network="ui-net"', 'ui-net · 172.28.9.0/24', 'eth0 172.28.9.', 'class="wire"']) if (!svg.includes(want)) throw new Error(`topology lacks ${want}`);
+      await shot('05-inspect-topology');
+    });
+    await step('Disconnect and Remove Network from the context menu remove it from the view', async () => {
+      await contextMenu(row('ui-sb'), 'Disconnect');
+      await row('ui-sb').waitFor({ state: 'detached', timeout: 10000 });
+      await contextMenu(row('ui-net'), 'Remove Network');
+      await row('ui-net').waitFor({ state: 'detached', timeout: 10000 });
+      const nets = await request(sock, 'GET', '/networks');
+      if ((nets.body as Array<{ Name: string }>).some((n) => n.Name === 'ui-net')) throw new Error('ui-net still in cnmd');
+      await shot('06-network-removed');
+    });
+  } catch (e) {
+    if (!failed) failed++;
+    console.error(e);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    cs?.stop();
+    await cnmd?.stop();
+    fs.rmSync(extDir, { recursive: true, force: true });
+    fs.rmSync(cfgDir, { recursive: true, force: true });
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}
+
+main().then((code) => setTimeout(() => process.exit(code), 500));
