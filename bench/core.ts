@@ -45,7 +45,8 @@ interface Lane {
   t: Target;
   run: SystemRun;
   networks: string[];
-  workloads: string[];
+  /** Workloads on the "pop" network, for the connect @10 / @N points. */
+  popIds: string[];
   probe?: string;
   netB?: string;
   pop?: string;
@@ -76,21 +77,25 @@ async function main(): Promise<void> {
     const started = Date.now();
     const t = s === 'docker' ? await startDocker({ peer: argv.peer! }) : await startCnmd({ netns: `cnmbench-${process.pid}` });
     console.error(`${t.version} up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    lanes.push({ t, run: { system: t.name, version: t.version, series: {}, scaleN: 0 }, networks: [], workloads: [] });
+    lanes.push({ t, run: { system: t.name, version: t.version, series: {}, scaleN: 0 }, networks: [], popIds: [] });
   }
 
-  /** Runs one phase on every lane still healthy; a failure ends that lane, not the benchmark. */
-  const phase = async (title: string, fn: (l: Lane) => Promise<void>): Promise<void> => {
+  /**
+   * Runs one phase on every lane still healthy (or on every lane, for clean-up); a failure ends
+   * that lane, not the benchmark.
+   */
+  const phase = async (title: string, fn: (l: Lane) => Promise<void>, always = false): Promise<void> => {
     for (const l of lanes) {
-      if (l.run.error || tearingDown()) continue;
+      if ((l.run.error && !always) || tearingDown()) continue;
       const started = Date.now();
       try {
         await fn(l);
         console.error(`${l.t.name}: ${title} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       } catch (e) {
         if (tearingDown()) return; // the failure is the interruption itself
-        l.run.error = `${title}: ${(e as Error).message}`;
-        console.error(`${l.t.name}: ${l.run.error}`);
+        const msg = `${title}: ${(e as Error).message}`;
+        l.run.error ??= msg;
+        console.error(`${l.t.name}: ${msg}`);
       }
     }
   };
@@ -105,7 +110,6 @@ async function main(): Promise<void> {
     l.netB = await net(l, 'b');
     l.pop = await net(l, 'pop');
     l.probe = await l.t.addWorkload(`${tag}-probe`, a);
-    l.workloads.push(l.probe);
   });
   await phase('network create/rm', async (l) => {
     const r = await measureCreateRm(l.t, tag, reps);
@@ -117,20 +121,19 @@ async function main(): Promise<void> {
     l.run.series.connect = r.connect;
     l.run.series.disconnect = r.disconnect;
   });
-  const onPop: Record<string, string[]> = {};
   const scalePoint = (n: number, op: 'connect @10' | 'connect @N') => async (l: Lane) => {
-    const ids = (onPop[l.t.name] ??= []);
-    await populate(l.t, l.pop!, tag, ids, n, budgetMs, conc);
-    l.workloads.push(...ids.filter((id) => !l.workloads.includes(id)));
-    l.run.scaleN = ids.length;
+    await populate(l.t, l.pop!, tag, l.popIds, n, budgetMs, conc);
+    l.run.scaleN = l.popIds.length;
     l.run.series[op] = (await measureConnectDisconnect(l.t, l.pop!, l.probe!, reps)).connect;
   };
   await phase('connect @10', scalePoint(10, 'connect @10'));
   await phase(`connect @${want}`, scalePoint(want, 'connect @N'));
-  await phase('clean-up', async (l) => {
-    await removeWorkloads(l.t, l.workloads, conc);
+  // Also after a failure: sandboxes left in cnmd would otherwise wait for the teardown sweep.
+  const cleanUp = async (l: Lane): Promise<void> => {
+    await removeWorkloads(l.t, [...(l.probe ? [l.probe] : []), ...l.popIds], conc);
     for (const id of l.networks) await removeNetwork(l.t, id);
-  });
+  };
+  await phase('clean-up', cleanUp, true);
 
   if (tearingDown()) return; // interrupted: the daemons are gone, the figures incomplete
   const report = buildReport(

@@ -44,7 +44,9 @@ async function main(): Promise<number> {
     const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Networks/ }) });
     const row = (text: string) => view.locator('.monaco-list-row', { hasText: text }).first();
     const quick = page.locator('.quick-input-widget');
-    const answer = async (text: string) => {
+    /** Answers the quick input whose title shows `title` (waiting for it, as steps replace each other). */
+    const answer = async (text: string, title?: string) => {
+      if (title) await quick.locator('.quick-input-title', { hasText: title }).waitFor({ timeout: 10000 });
       const input = quick.locator('input').first();
       await input.waitFor({ state: 'visible' });
       await input.fill(text);
@@ -71,15 +73,16 @@ async function main(): Promise<number> {
     });
     await step('Create Network quick pick flags an overlapping subnet, then creates ui-net', async () => {
       await palette('Container Networks: Create Network…');
-      await answer('ui-net');
-      await answer('bridge');
+      await answer('ui-net', '(1/8)');
+      await answer('bridge', '(2/8)');
+      await quick.locator('.quick-input-title', { hasText: '(3/8)' }).waitFor();
       const input = quick.locator('input').first();
       await input.fill('172.17.3.0/24');
       await quick.locator('.quick-input-message', { hasText: 'Overlaps network "bridge"' }).waitFor({ timeout: 10000 });
       await shot('02-create-validation');
       await input.fill('172.28.9.0/24');
       await input.press('Enter');
-      for (const a of ['172.28.9.1', '', 'No', 'IPv4 only', 'com.docker.network.driver.mtu=1400']) await answer(a);
+      for (const [step, a] of [[4, '172.28.9.1'], [5, ''], [6, 'No'], [7, 'IPv4 only'], [8, 'com.docker.network.driver.mtu=1400']] as const) await answer(a, `(${step}/8)`);
       await row('ui-net').waitFor({ timeout: 10000 });
       await shot('03-network-created');
     });
@@ -87,8 +90,8 @@ async function main(): Promise<number> {
       const made = await request(sock, 'POST', '/cnm/sandboxes/create', { Name: 'ui-sb' });
       if (made.status >= 300) throw new Error(`sandbox create: ${JSON.stringify(made.body)}`);
       await contextMenu(row('ui-net'), 'Connect Sandbox…');
-      await answer('ui-sb');
-      await answer('');
+      await answer('ui-sb', 'Connect to ui-net');
+      await answer('', 'Connect ui-sb to ui-net');
       // the twistie becomes expandable only once the endpoint event has arrived
       await row('ui-net').locator('.monaco-tl-twistie.collapsible').click({ timeout: 10000 });
       await row('ui-sb').waitFor({ timeout: 10000 });
@@ -100,7 +103,7 @@ async function main(): Promise<number> {
       const frame = page.frameLocator('iframe.webview').frameLocator('#active-frame');
       await frame.locator('#topology [data-sandbox="ui-sb"]').waitFor({ timeout: 20000 });
       const svg = await frame.locator('#topology').innerHTML();
-      for (const want of ['data-network="ui-net"', 'ui-net · 172.28.9.0/24', 'eth0 172.28.9.', 'class="wire"']) if (!svg.includes(want)) throw new Error(`topology lacks ${want}`);
+      for (const want of ['data-network="ui-net"', 'ui-net · 172.28.9.0/24', 'data-endpoint="ui-sb:eth', ' 172.28.9.', 'class="wire"']) if (!svg.includes(want)) throw new Error(`topology lacks ${want}`);
       await shot('05-inspect-topology');
     });
     await step('Disconnect and Remove Network from the context menu remove it from the view', async () => {

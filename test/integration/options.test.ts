@@ -1,0 +1,60 @@
+// Network options on the real kernel, and the JSON compared with what Docker 20.10 printed for
+// the same `docker network create` (../shared/fixtures/docker/docker-network-inspect-custom-options.json).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { TestHost, execIn } from './host.js';
+import type { NetworkResource } from '../../model/docker.js';
+import type { SandboxView } from '../../model/cnm.js';
+
+const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/docker');
+
+let host: TestHost;
+before(async () => {
+  host = await TestHost.start('opts');
+});
+after(async () => {
+  await host?.destroy();
+});
+
+test('bridge name, MTU, ip-range, internal, labels: same JSON as Docker, real links', () => {
+  const [docker] = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'docker-network-inspect-custom-options.json'), 'utf8')) as NetworkResource[];
+  host.mustCnm(
+    'network', 'create', '--subnet', '10.77.0.0/24', '--ip-range', '10.77.0.128/25', '--gateway', '10.77.0.1',
+    '-o', 'com.docker.network.bridge.name=br-custom', '-o', 'com.docker.network.driver.mtu=1400',
+    '--internal', '--label', 'owner=steering', 'custom',
+  );
+  const [ours] = JSON.parse(host.mustCnm('network', 'inspect', 'custom')) as NetworkResource[];
+  const strip = (n: NetworkResource) => ({ ...n, Id: '', Created: '' });
+  assert.equal(JSON.stringify(strip(ours), null, 4), JSON.stringify(strip(docker), null, 4));
+
+  const link = host.inHost('ip', '-d', 'link', 'show', 'br-custom').stdout;
+  assert.match(link, /mtu 1400/);
+  assert.match(link, new RegExp(`alias cnm:${ours.Id}`));
+  host.mustCnm('sandbox', 'create', 'c1', '--net', 'custom');
+  const sb: SandboxView = JSON.parse(host.mustCnm('sandbox', 'inspect', 'c1'))[0];
+  const ip = sb.endpoints[0].ipv4!;
+  const last = Number(ip.split('/')[0].split('.')[3]);
+  assert.ok(ip.startsWith('10.77.0.') && last >= 128, `address from the ip-range: ${ip}`);
+  assert.match(execIn(host, 'c1', 'ip', 'link', 'show', 'eth0').stdout, /mtu 1400/);
+  assert.match(execIn(host, 'c1', 'ip', 'link', 'show', 'eth0').stdout, new RegExp(sb.endpoints[0].mac));
+});
+
+test('aux addresses are never handed out; static --ip6; a pool that overlaps a host route is skipped', () => {
+  host.mustCnm('network', 'create', '--subnet', '10.78.0.0/29', '--aux-address', 'router=10.78.0.2', 'aux');
+  host.mustCnm('sandbox', 'create', 'a1', '--net', 'aux');
+  const sb: SandboxView = JSON.parse(host.mustCnm('sandbox', 'inspect', 'a1'))[0];
+  assert.equal(sb.endpoints[0].ipv4, '10.78.0.3/29');
+  // A route on the host to 172.18.0.0/16: the next default pool must skip it.
+  host.inHost('ip', 'link', 'add', 'hostroute0', 'type', 'bridge');
+  host.inHost('ip', 'link', 'set', 'hostroute0', 'up');
+  host.inHost('ip', 'addr', 'add', '172.18.5.1/16', 'dev', 'hostroute0');
+  host.mustCnm('network', 'create', 'auto1');
+  const [auto1] = JSON.parse(host.mustCnm('network', 'inspect', 'auto1')) as NetworkResource[];
+  assert.notEqual(auto1.IPAM.Config[0].Subnet, '172.18.0.0/16');
+  assert.match(auto1.IPAM.Config[0].Subnet!, /^172\.(19|2\d|3[01])\.0\.0\/16$/);
+  host.mustCnm('network', 'create', '--ipv6', '--subnet', 'fd00:1::/64', 'v6');
+  host.mustCnm('network', 'connect', '--ip6', 'fd00:1::99', 'v6', 'a1');
+  assert.match(execIn(host, 'a1', 'ip', '-6', 'addr', 'show', 'eth1').stdout, /fd00:1::99\/64/);
+});
