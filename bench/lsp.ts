@@ -45,11 +45,15 @@ async function measure(label: string, text: string): Promise<void> {
   const server: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    // The edit: one address changes, as when typing.
-    const edited = text.replace('aliases: [svc0-alias]', `aliases: [svc0-alias${i}]`);
+    // The edit, sent incrementally as editors do: one alias changes, as when typing.
+    const at = client.text(uri).indexOf('svc0-alias');
+    const line = client.text(uri).slice(0, at).split('\n').length - 1;
+    const character = at - client.text(uri).lastIndexOf('\n', at) - 1;
+    const range = { start: { line, character }, end: { line, character: character + 'svc0-alias'.length + (i === 0 ? 0 : String(i - 1).length) } };
     let t = performance.now();
-    await client.change(uri, edited);
+    await client.applyEdits(uri, [{ range, newText: `svc0-alias${i}` }]);
     server.push(performance.now() - t);
+    const edited = client.text(uri);
     t = performance.now();
     parseDocument(edited);
     bare.push(performance.now() - t);

@@ -3,45 +3,40 @@
 import * as vscode from 'vscode';
 import type { InputOptions, PickOptions, TerminalSpec, Ui } from '../core/ui.js';
 
+/** Shows a quick input and resolves once: with what `accept` yields, or undefined when hidden. */
+function settle<T>(w: vscode.QuickInput & { onDidAccept: vscode.Event<void> }, accept: () => { value: T } | undefined): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (v: T | undefined) => {
+      if (done) return;
+      done = true;
+      resolve(v);
+      w.dispose();
+    };
+    w.onDidAccept(() => {
+      const r = accept();
+      if (r) finish(r.value);
+    });
+    w.onDidHide(() => finish(undefined));
+    w.show();
+  });
+}
+
 export class VscodeUi implements Ui {
   private output: vscode.OutputChannel | undefined;
 
   input(o: InputOptions): Promise<string | undefined> {
     const box = vscode.window.createInputBox();
     Object.assign(box, { title: o.title, prompt: o.prompt, placeholder: o.placeholder, value: o.value ?? '', step: o.step, totalSteps: o.totalSteps, ignoreFocusOut: true });
-    return new Promise((resolve) => {
-      let done = false;
-      const finish = (v: string | undefined) => {
-        if (done) return;
-        done = true;
-        resolve(v);
-        box.dispose();
-      };
-      const check = (v: string) => (box.validationMessage = o.validate?.(v));
-      box.onDidChangeValue(check);
-      box.onDidAccept(() => {
-        if (!check(box.value)) finish(box.value);
-      });
-      box.onDidHide(() => finish(undefined));
-      box.show();
-    });
+    const check = (v: string) => (box.validationMessage = o.validate?.(v));
+    box.onDidChangeValue(check);
+    return settle(box, () => (check(box.value) ? undefined : { value: box.value }));
   }
 
   pick<T>(o: PickOptions<T>): Promise<T | undefined> {
     const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { value: T }>();
     Object.assign(qp, { title: o.title, placeholder: o.placeholder, step: o.step, totalSteps: o.totalSteps, items: o.items, ignoreFocusOut: true });
-    return new Promise((resolve) => {
-      let done = false;
-      const finish = (v: T | undefined) => {
-        if (done) return;
-        done = true;
-        resolve(v);
-        qp.dispose();
-      };
-      qp.onDidAccept(() => finish(qp.selectedItems[0]?.value));
-      qp.onDidHide(() => finish(undefined));
-      qp.show();
-    });
+    return settle(qp, () => ({ value: qp.selectedItems[0]?.value }));
   }
 
   async confirm(message: string, detail: string, action: string): Promise<boolean> {

@@ -1,12 +1,25 @@
 // Static addresses of services / sandboxes: valid, inside one of the network's subnets, not the
 // gateway, and not given twice on the same network.
-import { contains, formatAddr, parseAddr, parseCidr } from '../../model/ip.js';
-import type { Value } from '../document/table.js';
+import { contains, formatAddr, parseAddr, parseCidr, type Cidr } from '../../model/ip.js';
+import type { NetworkDef, Value } from '../document/table.js';
 import type { Check, Finding } from './check.js';
 import { firstAddress } from './subnets.js';
 
 export const addressCheck: Check = ({ doc }) => {
   const out: Finding[] = [];
+  // Each network's pools parsed once, however many services use it.
+  const parsed = new Map<NetworkDef, Array<{ c: Cidr; gateway?: string }>>();
+  const poolsOf = (net: NetworkDef) => {
+    let pools = parsed.get(net);
+    if (!pools) {
+      pools = net.pools.flatMap((p) => {
+        const c = p.subnet && parseCidr(p.subnet.value);
+        return c ? [{ c, gateway: p.gateway?.value }] : [];
+      });
+      parsed.set(net, pools);
+    }
+    return pools;
+  };
   const seen = new Map<string, string>();
   for (const s of doc.table.services) {
     for (const att of s.attachments) {
@@ -18,10 +31,7 @@ export const addressCheck: Check = ({ doc }) => {
           continue;
         }
         if (!net || net.external) continue;
-        const pools = net.pools.flatMap((p) => {
-          const c = p.subnet && parseCidr(p.subnet.value);
-          return c && c.family === a.family ? [{ c, gateway: p.gateway?.value }] : [];
-        });
+        const pools = poolsOf(net).filter((p) => p.c.family === a.family);
         const home = pools.find((p) => contains(p.c, a));
         if (!home) {
           const why = pools.length === 0 ? `network "${net.name}" has no configured ${a.family === 4 ? 'IPv4' : 'IPv6'} subnet (static addresses need one)` : `not in the subnets of network "${net.name}"`;

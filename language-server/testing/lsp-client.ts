@@ -23,7 +23,7 @@ export interface TestClient {
   open(uri: string, text: string): Promise<Diagnostic[]>;
   change(uri: string, text: string): Promise<Diagnostic[]>;
   text(uri: string): string;
-  /** Applies edits to the client's copy and sends the new text; resolves with its diagnostics. */
+  /** Applies edits to the client's copy and sends them; resolves with the new version's diagnostics. */
   applyEdits(uri: string, edits: TextEdit[]): Promise<Diagnostic[]>;
   /** Waits until the diagnostics for `uri` satisfy `pred` (e.g. after the host changed). */
   diagnosticsWhere(uri: string, pred: (ds: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
@@ -56,7 +56,16 @@ export async function startTestClient(init: { cnmHost?: string; live?: boolean }
       return wait;
     },
     text: (uri) => docs.get(uri)!.getText(),
-    applyEdits: (uri, edits) => client.change(uri, TextDocument.applyEdits(docs.get(uri)!, edits)),
+    async applyEdits(uri, edits) {
+      // Sent as incremental changes, as editors do; applied last-first so ranges stay valid.
+      const old = docs.get(uri)!;
+      const doc = TextDocument.create(uri, 'yaml', old.version + 1, TextDocument.applyEdits(old, edits));
+      docs.set(uri, doc);
+      const sorted = [...edits].sort((a, b) => old.offsetAt(b.range.start) - old.offsetAt(a.range.start));
+      const wait = waitFor(uri, doc.version);
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: sorted.map((e) => ({ range: e.range, text: e.newText })) });
+      return wait;
+    },
     async diagnosticsWhere(uri, pred, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       let last = latest.get(uri) ?? [];

@@ -58,7 +58,13 @@ async function main(): Promise<number> {
     };
     const contextMenu = async (target: any, action: string) => {
       await target.click({ button: 'right' });
-      await page.locator('.context-view .action-label', { hasText: action }).first().click();
+      const item = page.locator('.context-view .action-label', { hasText: action }).first();
+      await item.waitFor();
+      await item.hover();
+      // a click right after the menu opens is sometimes swallowed; the hovered item takes Enter
+      await item.click();
+      await page.waitForTimeout(300);
+      if (await page.locator('.context-view .monaco-menu').isVisible()) await page.keyboard.press('Enter');
     };
 
     await step('workbench opens and shows the Container Networks activity-bar icon', async () => {
