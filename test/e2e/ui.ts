@@ -60,11 +60,13 @@ async function main(): Promise<number> {
       await target.click({ button: 'right' });
       const item = page.locator('.context-view .action-label', { hasText: action }).first();
       await item.waitFor();
-      await item.hover();
-      // a click right after the menu opens is sometimes swallowed; the hovered item takes Enter
-      await item.click();
-      await page.waitForTimeout(300);
-      if (await page.locator('.context-view .monaco-menu').isVisible()) await page.keyboard.press('Enter');
+      // a click right after the menu opens is sometimes swallowed: click again while it stays open
+      const menu = page.locator('.context-view .monaco-menu');
+      for (let i = 0; i < 3; i++) {
+        if (!(await menu.isVisible())) break;
+        await item.click({ timeout: 2000 }).catch(() => undefined);
+        await menu.waitFor({ state: 'hidden', timeout: 1500 }).catch(() => undefined);
+      }
     };
 
     await step('workbench opens and shows the Container Networks activity-bar icon', async () => {

@@ -5,7 +5,7 @@ import type { Endpoint, Network } from '../../../model/cnm.js';
 import { contains, parseAddr, parseCidr } from '../../../model/ip.js';
 import { CnmError, conflict, invalid, TeardownErrors, withContext } from '../../errors.js';
 import { log } from '../../log.js';
-import type { Netlink } from '../../kernel/netlink/netlink.js';
+import { Netlink } from '../../kernel/netlink/netlink.js';
 import type { NetworkRules } from '../../kernel/nftables/ruleset.js';
 import type { NetworkDriver } from '../driver.js';
 import { parseBridgeOptions } from './options.js';
@@ -51,6 +51,7 @@ export const bridgeDriver: NetworkDriver = {
   async setupNetwork(net, { host }) {
     const cfg = parseBridgeOptions(net);
     const ctx = { network: net.id, link: cfg.bridgeName };
+    bridgeIndexes.delete(cfg.bridgeName);
     try {
       const existing = await host.getLink(cfg.bridgeName);
       if (!existing) {
@@ -70,6 +71,7 @@ export const bridgeDriver: NetworkDriver = {
 
   async teardownNetwork(net, { host }) {
     const { bridgeName } = parseBridgeOptions(net);
+    bridgeIndexes.delete(bridgeName);
     const link = await host.getLink(bridgeName);
     if (link && link.alias !== ownerAlias(net.id)) {
       log('warn', 'bridge not owned by this network, left in place', { network: net.id, link: bridgeName, alias: link.alias });
@@ -86,21 +88,26 @@ export const bridgeDriver: NetworkDriver = {
     if (!nl) throw invalid(`a bridge endpoint needs a sandbox with its own network namespace`, ctx);
     const cfg = parseBridgeOptions(net);
     const hostName = hostVethName(ep.id);
-    const bridge = await host.getLink(cfg.bridgeName);
-    if (!bridge) throw new CnmError('not-found', `bridge ${cfg.bridgeName} of network ${net.name} does not exist`, { ...ctx, link: cfg.bridgeName });
-    await host
-      .createVethWithPeerInNetns({
+    const veth = async (master: number) =>
+      host.createVethWithPeerInNetns({
         hostName,
         peerName: ep.ifname,
         peerNetnsPath: sb.sandbox.netnsPath,
         peerMac: ep.mac,
         mtu: cfg.mtu,
-        master: bridge.index,
+        master,
         alias: ownerAlias(ep.id),
-      })
-      .catch((err) => {
-        throw withContext(err, { ...ctx, link: hostName });
       });
+    try {
+      await veth(await bridgeIndex(host, net, cfg.bridgeName));
+    } catch (err) {
+      // The cached index may be stale (the bridge was re-created behind our back): look it up once more.
+      bridgeIndexes.delete(cfg.bridgeName);
+      await host.deleteLink(hostName).catch(() => undefined);
+      await veth(await bridgeIndex(host, net, cfg.bridgeName)).catch((again) => {
+        throw withContext(again ?? err, { ...ctx, link: hostName });
+      });
+    }
     ep.hostIfname = hostName;
     try {
       await plumbPeer(net, ep, nl, defaultRoute && !net.internal);
@@ -138,13 +145,31 @@ export const bridgeDriver: NetworkDriver = {
 };
 
 /** Inside the sandbox: peer up, its addresses (IPv6 without DAD), the default route(s). */
+/**
+ * Up, addresses, default routes: sent back to back on the sandbox's socket, which the kernel
+ * handles in order (the route finds its gateway on the address added just before): one round trip.
+ */
 async function plumbPeer(net: Network, ep: Endpoint, nl: Netlink, defaultRoute: boolean): Promise<void> {
-  await nl.setUp(ep.ifname);
   const addrs = [ep.ipv4, ep.ipv6].filter((a): a is string => a !== undefined);
-  for (const cidr of addrs) await nl.addAddress(ep.ifname, cidr, { nodad: isV6(cidr) });
-  if (!defaultRoute) return;
-  for (const cidr of addrs) {
-    const gateway = gatewayFor(net, cidr);
-    if (gateway) await nl.addRoute({ gateway, ifname: ep.ifname });
+  const requests: Promise<void>[] = [nl.setUp(ep.ifname)];
+  for (const cidr of addrs) requests.push(nl.addAddress(ep.ifname, cidr, { nodad: isV6(cidr) }));
+  if (defaultRoute) {
+    for (const cidr of addrs) {
+      const gateway = gatewayFor(net, cidr);
+      if (gateway) requests.push(nl.addRoute({ gateway, ifname: ep.ifname }));
+    }
   }
+  await Netlink.inOrder(requests);
+}
+
+/** Bridge ifindexes by name: looked up once, not on every connect. */
+const bridgeIndexes = new Map<string, number>();
+
+async function bridgeIndex(host: Netlink, net: Network, name: string): Promise<number> {
+  const cached = bridgeIndexes.get(name);
+  if (cached !== undefined) return cached;
+  const link = await host.getLink(name);
+  if (!link) throw new CnmError('not-found', `bridge ${name} of network ${net.name} does not exist`, { network: net.id, link: name });
+  bridgeIndexes.set(name, link.index);
+  return link.index;
 }

@@ -32,7 +32,7 @@ test('new namespaces have loopback up', async () => {
 
 test('bridge + veth with the peer born inside the sandbox netns', async () => {
   const br = await host.createBridge('br-test', { mtu: 1400, alias: 'cnm:net1', up: true });
-  const hostIndex = await host.createVethWithPeerInNetns({
+  await host.createVethWithPeerInNetns({
     hostName: 'vcnm-test',
     peerName: 'eth0',
     peerNetnsPath: sbPath,
@@ -44,7 +44,6 @@ test('bridge + veth with the peer born inside the sandbox netns', async () => {
   await sb.setUp('eth0');
   const links = await host.listLinks();
   const v = links.find((l) => l.name === 'vcnm-test');
-  assert.equal(v?.index, hostIndex);
   assert.equal(v?.kind, 'veth');
   assert.equal(v?.masterIndex, br);
   assert.equal(v?.alias, 'cnm:ep1');

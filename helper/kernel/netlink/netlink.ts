@@ -150,21 +150,34 @@ export class Netlink {
   }
 
   /**
-   * RTM_NEWLINK ignores IFLA_IFALIAS, so the alias follows in an RTM_SETLINK addressed by name
-   * (no index lookup needed); the ifindex is read back last.
+   * RTM_NEWLINK ignores IFLA_IFALIAS, so the alias follows in an RTM_SETLINK addressed by name.
+   * Both go out back to back: the kernel handles one socket's requests in order, so the alias
+   * request sees the new link and the pair costs one round trip.
    */
-  private async newLink(name: string, kind: string, data: rt.Link, attrs: ifla.LinkAttrs, alias: string): Promise<number> {
-    await this.call({ call: `RTM_NEWLINK ${kind}`, link: name }, () => this.sock.newLink(data, attrs, { flags: NEW }), kind);
-    await this.setAlias(name, alias);
-    return this.indexOf(name, `RTM_NEWLINK ${kind}`);
+  private async newLink(name: string, kind: string, data: rt.Link, attrs: ifla.LinkAttrs, alias: string): Promise<void> {
+    await Netlink.inOrder([
+      this.call({ call: `RTM_NEWLINK ${kind}`, link: name }, () => this.sock.newLink(data, attrs, { flags: NEW }), kind),
+      this.setAlias(name, alias),
+    ]);
+  }
+
+  /**
+   * Waits for requests already sent on one socket (which the kernel runs in order) and throws the
+   * first failure: later ones usually fail only because an earlier one did.
+   */
+  static async inOrder(requests: Promise<unknown>[]): Promise<void> {
+    const results = await Promise.allSettled(requests);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   async createBridge(name: string, opts: { mtu?: number; alias: string; up?: boolean }): Promise<number> {
-    return this.newLink(name, 'bridge', opts.up ? UP : {}, {
+    await this.newLink(name, 'bridge', opts.up ? UP : {}, {
       ifname: name,
       mtu: opts.mtu,
       linkinfo: linkInfo('bridge'),
     }, opts.alias);
+    return this.indexOf(name, 'RTM_NEWLINK bridge');
   }
 
   /**
@@ -173,7 +186,7 @@ export class Netlink {
    * peer stays down: the kernel cannot open it before its partner exists (ENOTCONN), so the caller
    * brings it up through the sandbox's socket.
    */
-  async createVethWithPeerInNetns(spec: VethSpec): Promise<number> {
+  async createVethWithPeerInNetns(spec: VethSpec): Promise<void> {
     return withNetnsFd(spec.peerNetnsPath, (fd) => {
       const peer = bytes((out) => {
         out.emit(rt.formatLink({}));
@@ -206,12 +219,13 @@ export class Netlink {
       link: spec.dev ? await this.indexOf(spec.dev, 'RTM_NEWLINK vxlan') : undefined,
       ...(local ? (local.family === 4 ? { local: local.bytes } : { local6: local.bytes }) : {}),
     };
-    return this.newLink(spec.name, 'vxlan', UP, {
+    await this.newLink(spec.name, 'vxlan', UP, {
       ifname: spec.name,
       mtu: spec.mtu,
       master: spec.master,
       linkinfo: linkInfo('vxlan', ifla.formatVxlan(vx)),
     }, spec.alias);
+    return this.indexOf(spec.name, 'RTM_NEWLINK vxlan');
   }
 
   /**
@@ -228,7 +242,10 @@ export class Netlink {
       netNsFd,
       linkinfo: linkInfo('macvlan', ifla.formatMacvlan({ mode: ifla.formatMacvlanMode({ [spec.mode]: true }) })),
     });
-    if (!spec.netnsPath) return this.newLink(spec.name, 'macvlan', UP, attrs(), spec.alias);
+    if (!spec.netnsPath) {
+      await this.newLink(spec.name, 'macvlan', UP, attrs(), spec.alias);
+      return this.indexOf(spec.name, 'RTM_NEWLINK macvlan');
+    }
     // Born inside the target netns: alias and up there go through that netns's own socket.
     await withNetnsFd(spec.netnsPath, (fd) =>
       this.call({ call: 'RTM_NEWLINK macvlan', link: spec.name }, () => this.sock.newLink({}, attrs(fd), { flags: NEW }), 'macvlan'),
