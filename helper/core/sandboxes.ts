@@ -5,6 +5,7 @@ import type { Network, Sandbox, SandboxCreateRequest } from '../../model/cnm.js'
 import { CnmError, TeardownErrors, conflict, invalid, withContext } from '../errors.js';
 import { createNetns, deleteNetns } from '../kernel/netns/netns.js';
 import { quietIPv6In } from '../kernel/sysctl.js';
+import { allDrivers } from '../drivers/index.js';
 import { Txn } from '../store/txn.js';
 import type { CoreContext } from './context.js';
 import { endpointCommitted, nsName, plumbEndpoint, refreshSandboxFiles, unplumbEndpoint } from './endpoints.js';
@@ -102,6 +103,7 @@ export async function removeSandbox(ctx: CoreContext, sb: Sandbox, force: boolea
   }
   await td.run({ sandbox: sb.name, call: 'dns detach' }, () => ctx.deps.names.sandboxDown(sb));
   ctx.closeHandle(sb.id);
+  for (const d of allDrivers()) d.sandboxGone?.(sb.id);
   if (sb.netnsPath !== 'host') {
     await td.run({ sandbox: sb.name, netns: sb.netnsPath }, () => deleteNetns(nsName(sb)));
     ctx.deps.files.remove(nsName(sb));

@@ -30,6 +30,8 @@ export interface NetworkDriver {
    */
   setupEndpoint(net: Network, ep: Endpoint, sb: SandboxHandle, ctx: DriverContext, defaultRoute: boolean): Promise<void>;
   teardownEndpoint(net: Network, ep: Endpoint, sb: SandboxHandle, ctx: DriverContext): Promise<void>;
+  /** The sandbox and its namespace are gone: forget anything kept for it (e.g. spare links). */
+  sandboxGone?(sandboxId: string): void;
   /** This network's part of cnm's nftables table (isolation, ICC, masquerade); null for none. */
   rules(net: Network): NetworkRules | null;
   /** Names of host-namespace links this network owns, for re-adoption and orphan clean-up. */

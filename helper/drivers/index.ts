@@ -12,3 +12,7 @@ export function driverFor(name: string): NetworkDriver {
   if (!d) throw new CnmError('not-found', `plugin "${name}" not found`, { call: 'driver lookup' });
   return d;
 }
+
+export function allDrivers(): NetworkDriver[] {
+  return [...DRIVERS.values()];
+}

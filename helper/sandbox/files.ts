@@ -22,6 +22,9 @@ export function renderHosts(names: string[], addresses: string[]): string {
 }
 
 export class SandboxFiles {
+  /** What each file holds now, so a connect rewrites only what changed (it sits on the hot path). */
+  private readonly written = new Map<string, string>();
+
   constructor(private readonly root: string = ETC_NETNS) {}
 
   dir(nsName: string): string {
@@ -31,20 +34,24 @@ export class SandboxFiles {
   write(nsName: string, hosts: string, resolvConf: string): void {
     const dir = this.dir(nsName);
     try {
-      fs.mkdirSync(dir, { recursive: true });
-      writeInPlace(path.join(dir, 'hosts'), hosts);
-      writeInPlace(path.join(dir, 'resolv.conf'), resolvConf);
+      if (!this.written.has(path.join(dir, 'hosts'))) fs.mkdirSync(dir, { recursive: true });
+      this.writeIfChanged(path.join(dir, 'hosts'), hosts);
+      this.writeIfChanged(path.join(dir, 'resolv.conf'), resolvConf);
     } catch (err) {
       throw withContext(err, { netns: nsName, call: `write ${dir}` }, `cannot write sandbox files in ${dir}`);
     }
   }
 
-  writeHosts(nsName: string, hosts: string): void {
-    writeInPlace(path.join(this.dir(nsName), 'hosts'), hosts);
+  private writeIfChanged(file: string, content: string): void {
+    if (this.written.get(file) === content) return;
+    writeInPlace(file, content);
+    this.written.set(file, content);
   }
 
   remove(nsName: string): void {
-    fs.rmSync(this.dir(nsName), { recursive: true, force: true });
+    const dir = this.dir(nsName);
+    for (const f of ['hosts', 'resolv.conf']) this.written.delete(path.join(dir, f));
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 
   /** Directories here whose names start with `prefix` (for orphan clean-up). */

@@ -58,3 +58,33 @@ test('aux addresses are never handed out; static --ip6; a pool that overlaps a h
   host.mustCnm('network', 'connect', '--ip6', 'fd00:1::99', 'v6', 'a1');
   assert.match(execIn(host, 'a1', 'ip', '-6', 'addr', 'show', 'eth1').stdout, /fd00:1::99\/64/);
 });
+
+test('connects reuse the parked veth: right name, MAC, MTU and addresses each time', async () => {
+  host.mustCnm('network', 'create', '--subnet', '10.81.0.0/24', '-o', 'com.docker.network.driver.mtu=1400', 'm1');
+  host.mustCnm('network', 'create', '--subnet', '10.82.0.0/24', 'm2');
+  host.mustCnm('sandbox', 'create', 'r1');
+  await new Promise((r) => setTimeout(r, 300)); // the spare is made off the request path
+  const eth1 = () => execIn(host, 'r1', 'ip', '-o', 'addr', 'show', 'dev', 'eth1').stdout;
+  const check = (net: string, mtu: number) => {
+    const ep = (JSON.parse(host.mustCnm('sandbox', 'inspect', 'r1'))[0] as SandboxView).endpoints.find((e) => e.networkName === net)!;
+    assert.equal(ep.ifname, 'eth1');
+    const link = execIn(host, 'r1', 'ip', 'link', 'show', 'eth1').stdout;
+    assert.match(link, new RegExp(`mtu ${mtu}\\b`));
+    assert.match(link, new RegExp(ep.mac));
+    assert.match(eth1(), new RegExp(`inet ${ep.ipv4!.replace('.', '\\.')}`));
+    assert.equal(execIn(host, 'r1', 'ping', '-c1', '-W1', `${ep.ipv4!.split('.').slice(0, 3).join('.')}.1`).code, 0, `gateway of ${net} reachable`);
+  };
+  for (let round = 0; round < 2; round++) {
+    host.mustCnm('network', 'connect', 'm1', 'r1');
+    check('m1', 1400);
+    host.mustCnm('network', 'disconnect', 'm1', 'r1');
+    assert.notEqual(execIn(host, 'r1', 'ip', 'link', 'show', 'eth1').code, 0, 'eth1 gone after disconnect');
+    host.mustCnm('network', 'connect', 'm2', 'r1');
+    check('m2', 1500);
+    assert.doesNotMatch(eth1(), /10\.81\./, 'no address of m1 left');
+    host.mustCnm('network', 'disconnect', 'm2', 'r1');
+  }
+  const spares = host.inHost('ip', '-o', 'link').stdout.split('\n').filter((l) => /vcnm/.test(l) && /alias cnm:/.test(l));
+  assert.ok(spares.length >= 1, 'host ends are aliased as cnm objects');
+  host.mustCnm('sandbox', 'rm', 'r1');
+});

@@ -9,6 +9,7 @@ import { Netlink } from '../../kernel/netlink/netlink.js';
 import type { NetworkRules } from '../../kernel/nftables/ruleset.js';
 import type { NetworkDriver } from '../driver.js';
 import { parseBridgeOptions } from './options.js';
+import { forgetSpare, park, replenish, takeSpare, useSpare } from './spares.js';
 
 /** Host end of an endpoint's veth: 'vcnm' + 10 hex of the endpoint id (14 chars, under IFNAMSIZ). */
 export const hostVethName = (endpointId: string): string => `vcnm${endpointId.slice(0, 10)}`;
@@ -88,6 +89,20 @@ export const bridgeDriver: NetworkDriver = {
     if (!nl) throw invalid(`a bridge endpoint needs a sandbox with its own network namespace`, ctx);
     const cfg = parseBridgeOptions(net);
     const hostName = hostVethName(ep.id);
+    const spare = takeSpare(sb.sandbox.id);
+    if (spare) {
+      try {
+        await useSpare(spare, ep, host, nl, await bridgeIndex(host, net, cfg.bridgeName), cfg.mtu, ownerAlias(ep.id), () =>
+          plumbPeer(net, ep, nl, defaultRoute && !net.internal),
+        );
+        ep.hostIfname = spare.hostName;
+        return;
+      } catch (err) {
+        // A spare that no longer fits (gone, or half-configured): drop it and make a fresh veth.
+        log('debug', 'spare veth not usable', { sandbox: sb.sandbox.id, link: spare.hostName, error: String(err) });
+        await host.deleteLink(spare.hostName).catch(() => undefined);
+      }
+    }
     const veth = async (master: number) =>
       host.createVethWithPeerInNetns({
         hostName,
@@ -117,14 +132,25 @@ export const bridgeDriver: NetworkDriver = {
       ep.hostIfname = undefined;
       throw withContext(err, { ...ctx, link: ep.ifname });
     }
+    replenish(host, sb);
   },
 
   async teardownEndpoint(net, ep, sb, { host }) {
     const errors = new TeardownErrors();
     const hostName = ep.hostIfname ?? hostVethName(ep.id);
-    // Deleting the host end removes the peer inside the sandbox with it.
-    await errors.run({ network: net.id, endpoint: ep.id, sandbox: sb.sandbox.id, link: hostName }, () => host.deleteLink(hostName));
+    await errors.run({ network: net.id, endpoint: ep.id, sandbox: sb.sandbox.id, link: hostName }, async () => {
+      const parked = await park(ep, hostName, host, sb).catch((err) => {
+        log('debug', 'veth not parked', { link: hostName, error: String(err) });
+        return false;
+      });
+      // Deleting the host end removes the peer inside the sandbox with it.
+      if (!parked) await host.deleteLink(hostName);
+    });
     errors.throwIfAny(`cannot tear down endpoint ${ep.id.slice(0, 12)} on network ${net.name}`, { network: net.id, endpoint: ep.id });
+  },
+
+  sandboxGone(sandboxId) {
+    forgetSpare(sandboxId);
   },
 
   rules(net): NetworkRules {

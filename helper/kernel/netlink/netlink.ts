@@ -262,6 +262,20 @@ export class Netlink {
     return this.setLink(name, 'RTM_SETLINK up', UP);
   }
 
+  setDown(name: string): Promise<void> {
+    return this.setLink(name, 'RTM_SETLINK down', { flags: {}, change: { up: true } });
+  }
+
+  /**
+   * RTM_SETLINK by ifindex, the only way to rename a link (IFLA_IFNAME then carries the new name);
+   * the link must be down to be renamed.
+   */
+  async reconfigure(index: number, change: { name?: string; mac?: string; mtu?: number }): Promise<void> {
+    await this.call({ call: 'RTM_SETLINK rename', link: change.name ?? `#${index}` }, () =>
+      this.sock.setLink({ index }, { ifname: change.name, address: change.mac ? macBytes(change.mac) : undefined, mtu: change.mtu }),
+    );
+  }
+
   setMtu(name: string, mtu: number): Promise<void> {
     return this.setLink(name, 'RTM_SETLINK mtu', {}, { mtu });
   }
