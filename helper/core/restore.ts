@@ -52,7 +52,7 @@ async function readoptSandbox(ctx: CoreContext, sb: Sandbox, present: boolean): 
     await driverFor(net.driver).setupEndpoint(net, ep, handle, ctx.driverCtx, ep.id === gw?.id);
   }
   if (sb.netnsPath !== 'host') {
-    refreshSandboxFiles(ctx, sb);
+    await refreshSandboxFiles(ctx, sb);
     await ctx.deps.names.sandboxUp(sb);
   }
   for (const ep of eps) ctx.deps.names.endpointUp(sb, ctx.state.networks.get(ep.networkId)!, ep);

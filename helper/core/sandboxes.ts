@@ -54,7 +54,7 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
       await createNetns(name);
       made = true;
       quietIPv6In(sb.netnsPath);
-      refreshSandboxFiles(ctx, sb);
+      await refreshSandboxFiles(ctx, sb, []);
       await ctx.deps.names.sandboxUp(sb);
       dnsUp = true;
     }
@@ -63,6 +63,7 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
       ipv6: req.IPv6Address,
       aliases: req.Aliases ?? [],
     });
+    await refreshSandboxFiles(ctx, sb, [ep]);
     txn.put(sandboxKey(id), JSON.stringify(sb));
     await txn.commit(ctx.deps.store);
     ctx.state.putSandbox(sb);
@@ -124,5 +125,5 @@ export async function renameSandbox(ctx: CoreContext, sb: Sandbox, newName: stri
   await txn.commit(ctx.deps.store);
   ctx.state.putSandbox(renamed);
   ctx.deps.names.sandboxRenamed(renamed);
-  refreshSandboxFiles(ctx, renamed);
+  await refreshSandboxFiles(ctx, renamed);
 }

@@ -31,21 +31,26 @@ export class SandboxFiles {
     return path.join(this.root, nsName);
   }
 
-  write(nsName: string, hosts: string, resolvConf: string): void {
+  /** Both files at once, and only what changed: this overlaps the store commit on a connect. */
+  async write(nsName: string, hosts: string, resolvConf: string): Promise<void> {
     const dir = this.dir(nsName);
     try {
       if (!this.written.has(path.join(dir, 'hosts'))) fs.mkdirSync(dir, { recursive: true });
-      this.writeIfChanged(path.join(dir, 'hosts'), hosts);
-      this.writeIfChanged(path.join(dir, 'resolv.conf'), resolvConf);
+      await Promise.all([this.writeIfChanged(path.join(dir, 'hosts'), hosts), this.writeIfChanged(path.join(dir, 'resolv.conf'), resolvConf)]);
     } catch (err) {
       throw withContext(err, { netns: nsName, call: `write ${dir}` }, `cannot write sandbox files in ${dir}`);
     }
   }
 
-  private writeIfChanged(file: string, content: string): void {
+  private async writeIfChanged(file: string, content: string): Promise<void> {
     if (this.written.get(file) === content) return;
-    writeInPlace(file, content);
     this.written.set(file, content);
+    try {
+      await writeInPlace(file, content);
+    } catch (err) {
+      this.written.delete(file);
+      throw err;
+    }
   }
 
   remove(nsName: string): void {
@@ -68,6 +73,6 @@ export class SandboxFiles {
  * Rewrite in place rather than rename a new file over it: a command already running under
  * `ip netns exec` has the old inode bind-mounted at /etc/hosts and must see the update.
  */
-function writeInPlace(file: string, content: string): void {
-  fs.writeFileSync(file, content);
+function writeInPlace(file: string, content: string): Promise<void> {
+  return fs.promises.writeFile(file, content);
 }
