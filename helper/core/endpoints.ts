@@ -55,10 +55,10 @@ function checkAttachable(net: Network, sb: Sandbox, eps: Endpoint[], drivers: Ne
 }
 
 /**
- * Allocates addresses, plumbs the endpoint and queues its record on `txn`. The caller commits.
- * On failure everything this made is undone before the error propagates.
+ * Checks the request and allocates the endpoint: interface name, addresses (in memory, queued on
+ * `txn`), MAC, host link name. No kernel work yet.
  */
-export async function plumbEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox, req: EndpointRequest): Promise<Endpoint> {
+function allocateEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox, req: EndpointRequest): Endpoint {
   const eps = ctx.state.endpointsOfSandbox(sb.id);
   checkAttachable(net, sb, eps, eps.map((e) => ctx.state.networks.get(e.networkId)!.driver));
   const userSubnets = net.builtin === undefined && net.ipam.pools.length > 0;
@@ -88,10 +88,16 @@ export async function plumbEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb
   if (req.ipv6 && !ep.ipv6) throw invalid(`no configured subnet contains IP address ${req.ipv6}`, { network: net.name });
   if (ep.ipv4) ep.mac = macFromIPv4(parseAddr(ep.ipv4.split('/')[0])!.value);
   else if (ep.ifname) ep.mac = randomMac();
+  driverFor(net.driver).nameHostLink?.(ep, ctx.handle(sb));
+  txn.put(endpointKey(ep.id), JSON.stringify(ep));
+  return ep;
+}
 
+/** The kernel part: the driver plumbs the endpoint; on failure whatever it made is undone. */
+async function setupEndpoint(ctx: CoreContext, net: Network, sb: Sandbox, ep: Endpoint): Promise<void> {
   const driver = driverFor(net.driver);
   const handle = ctx.handle(sb);
-  const defaultRoute = !gatewayEndpoint(ctx, eps) && !net.internal;
+  const defaultRoute = !gatewayEndpoint(ctx, ctx.state.endpointsOfSandbox(sb.id)) && !net.internal;
   try {
     await driver.setupEndpoint(net, ep, handle, ctx.driverCtx, defaultRoute);
   } catch (err) {
@@ -100,10 +106,21 @@ export async function plumbEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb
     for (const f of td.failed) log('warn', 'rollback failed', { error: f.detail() });
     throw withContext(err, { network: net.name, sandbox: sb.name });
   }
+}
+
+/**
+ * Allocates and plumbs an endpoint, queuing its record on `txn` for the caller to commit; an abort
+ * of `txn` tears it down again.
+ */
+export async function plumbEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox, req: EndpointRequest): Promise<Endpoint> {
+  const ep = allocateEndpoint(ctx, txn, net, sb, req);
+  await setupEndpoint(ctx, net, sb, ep);
+  txn.put(endpointKey(ep.id), JSON.stringify(ep)); // with whatever the driver filled in
   txn.onAbort(() => {
-    driver.teardownEndpoint(net, ep, handle, ctx.driverCtx).catch((e) => log('warn', 'rollback failed', { error: String(e) }));
+    driverFor(net.driver)
+      .teardownEndpoint(net, ep, ctx.handle(sb), ctx.driverCtx)
+      .catch((e) => log('warn', 'rollback failed', { error: String(e) }));
   });
-  txn.put(endpointKey(ep.id), JSON.stringify(ep));
   return ep;
 }
 
@@ -131,32 +148,45 @@ export function nsName(sb: Sandbox): string {
   return sb.netnsPath.slice(sb.netnsPath.lastIndexOf('/') + 1);
 }
 
+/**
+ * Connect, with the three independent parts of the hot path running at once: the kernel work, the
+ * durable commit of the endpoint's record, and the sandbox's files. A crash in between is safe:
+ * at start-up an endpoint on record is re-plumbed, and a link nothing records is removed.
+ */
 export async function connect(ctx: CoreContext, net: Network, sb: Sandbox, req: EndpointRequest): Promise<void> {
   const txn = new Txn();
+  let ep: Endpoint;
   try {
-    const ep = await plumbEndpoint(ctx, txn, net, sb, req);
-    // The files and the store are independent I/O: write them at once (both sit on the hot path).
-    const before = ctx.state.endpointsOfSandbox(sb.id);
-    const [commit, files] = await Promise.allSettled([txn.commit(ctx.deps.store), refreshSandboxFiles(ctx, sb, [...before, ep])]);
-    if (commit.status === 'rejected') {
-      await refreshSandboxFiles(ctx, sb, before).catch(() => undefined);
-      throw commit.reason;
-    }
-    endpointCommitted(ctx, net, sb, ep);
-    if (files.status === 'rejected') throw files.reason;
-    ctx.emit('connect', net, { container: sb.id });
+    ep = allocateEndpoint(ctx, txn, net, sb, req);
   } catch (err) {
     txn.abort();
     throw err;
   }
+  const before = ctx.state.endpointsOfSandbox(sb.id);
+  const [setup, commit, files] = await Promise.allSettled([
+    setupEndpoint(ctx, net, sb, ep),
+    txn.commit(ctx.deps.store),
+    refreshSandboxFiles(ctx, sb, [...before, ep]),
+  ]);
+  if (setup.status === 'rejected' || commit.status === 'rejected') {
+    const td = new TeardownErrors();
+    if (setup.status === 'fulfilled') {
+      await td.run({ endpoint: ep.id, call: 'teardownEndpoint' }, () =>
+        driverFor(net.driver).teardownEndpoint(net, ep, ctx.handle(sb), ctx.driverCtx),
+      );
+    }
+    if (commit.status === 'fulfilled') await td.run({ endpoint: ep.id, call: 'store rollback' }, () => forgetEndpoint(ctx, net, ep));
+    await td.run({ sandbox: sb.name, call: 'write sandbox files' }, () => refreshSandboxFiles(ctx, sb, before));
+    for (const f of td.failed) log('warn', 'rollback failed', { error: f.detail() });
+    throw setup.status === 'rejected' ? setup.reason : (commit as PromiseRejectedResult).reason;
+  }
+  endpointCommitted(ctx, net, sb, ep);
+  ctx.emit('connect', net, { container: sb.id });
+  if (files.status === 'rejected') throw files.reason;
 }
 
-/** Removes one endpoint: kernel first (keeps going), then store; the address is released. */
-export async function unplumbEndpoint(ctx: CoreContext, net: Network, sb: Sandbox, ep: Endpoint, td: TeardownErrors): Promise<void> {
-  const handle = ctx.handle(sb);
-  await td.run({ endpoint: ep.id, network: net.name, sandbox: sb.name }, () =>
-    driverFor(net.driver).teardownEndpoint(net, ep, handle, ctx.driverCtx),
-  );
+/** Deletes an endpoint's record and releases its addresses, in one commit. */
+async function forgetEndpoint(ctx: CoreContext, net: Network, ep: Endpoint): Promise<void> {
   const txn = new Txn();
   for (const addr of [ep.ipv4, ep.ipv6]) {
     if (!addr) continue;
@@ -165,6 +195,15 @@ export async function unplumbEndpoint(ctx: CoreContext, net: Network, sb: Sandbo
   }
   txn.delete(endpointKey(ep.id));
   await txn.commit(ctx.deps.store);
+}
+
+/** Removes one endpoint: kernel first (keeps going), then store; the address is released. */
+export async function unplumbEndpoint(ctx: CoreContext, net: Network, sb: Sandbox, ep: Endpoint, td: TeardownErrors): Promise<void> {
+  const handle = ctx.handle(sb);
+  await td.run({ endpoint: ep.id, network: net.name, sandbox: sb.name }, () =>
+    driverFor(net.driver).teardownEndpoint(net, ep, handle, ctx.driverCtx),
+  );
+  await forgetEndpoint(ctx, net, ep);
   ctx.state.deleteEndpoint(ep.id);
   ctx.deps.names.endpointDown(ep);
 }

@@ -25,6 +25,12 @@ export interface NetworkDriver {
   setupNetwork(net: Network, ctx: DriverContext): Promise<void>;
   teardownNetwork(net: Network, ctx: DriverContext): Promise<void>;
   /**
+   * Names the endpoint's host-side link (sets ep.hostIfname) before any kernel work, synchronously,
+   * so the endpoint's record can be committed while setupEndpoint runs. Drivers without a host
+   * link leave it out.
+   */
+  nameHostLink?(ep: Endpoint, sb: SandboxHandle): void;
+  /**
    * Plumb one endpoint into a sandbox: link inside the netns named ep.ifname with ep.mac, its
    * addresses, up; the default route when `defaultRoute` is true. Sets ep.hostIfname if it made one.
    */

@@ -9,7 +9,7 @@ import { Netlink } from '../../kernel/netlink/netlink.js';
 import type { NetworkRules } from '../../kernel/nftables/ruleset.js';
 import type { NetworkDriver } from '../driver.js';
 import { parseBridgeOptions } from './options.js';
-import { forgetSpare, park, replenish, takeSpare, useSpare } from './spares.js';
+import { forgetSpare, park, replenish, takeSpare, useSpare, type Spare } from './spares.js';
 
 /** Host end of an endpoint's veth: 'vcnm' + 10 hex of the endpoint id (14 chars, under IFNAMSIZ). */
 export const hostVethName = (endpointId: string): string => `vcnm${endpointId.slice(0, 10)}`;
@@ -83,13 +83,19 @@ export const bridgeDriver: NetworkDriver = {
     });
   },
 
+  nameHostLink(ep, sb) {
+    const spare = takeSpare(sb.sandbox.id);
+    if (spare) reserved.set(spare.hostName, spare);
+    ep.hostIfname = spare?.hostName ?? hostVethName(ep.id);
+  },
+
   async setupEndpoint(net, ep, sb, { host }, defaultRoute) {
     const nl = sb.nl;
     const ctx = { network: net.id, endpoint: ep.id, sandbox: sb.sandbox.id, netns: sb.sandbox.netnsPath };
     if (!nl) throw invalid(`a bridge endpoint needs a sandbox with its own network namespace`, ctx);
     const cfg = parseBridgeOptions(net);
-    const hostName = hostVethName(ep.id);
-    const spare = takeSpare(sb.sandbox.id);
+    const spare = ep.hostIfname ? reserved.get(ep.hostIfname) : undefined;
+    if (spare) reserved.delete(spare.hostName);
     if (spare) {
       try {
         await useSpare(spare, ep, host, nl, await bridgeIndex(host, net, cfg.bridgeName), cfg.mtu, ownerAlias(ep.id), () =>
@@ -103,6 +109,9 @@ export const bridgeDriver: NetworkDriver = {
         await host.deleteLink(spare.hostName).catch(() => undefined);
       }
     }
+    // The name nameHostLink gave (the record may already be committed with it), else our own.
+    const hostName = ep.hostIfname ?? hostVethName(ep.id);
+    ep.hostIfname = hostName;
     const veth = async (master: number) =>
       host.createVethWithPeerInNetns({
         hostName,
@@ -187,6 +196,9 @@ async function plumbPeer(net: Network, ep: Endpoint, nl: Netlink, defaultRoute: 
   }
   await Netlink.inOrder(requests);
 }
+
+/** Spares handed to an endpoint by nameHostLink, waiting for its setupEndpoint. */
+const reserved = new Map<string, Spare>();
 
 /** Bridge ifindexes by name: looked up once, not on every connect. */
 const bridgeIndexes = new Map<string, number>();
