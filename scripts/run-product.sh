@@ -10,7 +10,7 @@ PORT="${PORT:-8080}"
 DATA="${CNM_PRODUCT_DIR:-$HOME/.local/share/cnm-product}"
 answers() { curl -fsS --max-time 2 --unix-socket "$SOCK" http://cnmd/_ping >/dev/null 2>&1; }
 
-[ -d node_modules ] || npm install --no-audit --no-fund
+bash scripts/setup.sh
 eval "$(bash test/e2e/install-host.sh | tail -1)"
 npm run --silent package >/dev/null
 echo "packaged dist/cnm.vsix ($(du -h dist/cnm.vsix | cut -f1))"

@@ -3,7 +3,7 @@
 # build. Idempotent and quick when everything is already there. Used by the README's two commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PKGS=(iproute2 nftables libnftables1 iputils-ping bind9-dnsutils util-linux)
+PKGS=(iproute2 nftables libnftables1 iputils-ping bind9-dnsutils util-linux curl)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

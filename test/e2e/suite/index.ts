@@ -1,6 +1,7 @@
 // Runs inside code-server's real extension host (extensionTestsPath). Bundled by ext-tests.ts.
 // The daemon is a real cnmd reached through CNM_HOST; the test talks to it as a CLI would.
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import * as vscode from 'vscode';
 import type { CnmExtensionApi } from '../../../extension/main.js';
 import type { TreeNode } from '../../../extension/core/tree.js';
@@ -88,6 +89,26 @@ test('status bar and connection switching: an unreachable socket is reported, sw
   assert.match(root(api).children[0].label, /cnmd is not running|ENOENT/);
   await cfg.update('host', undefined, vscode.ConfigurationTarget.Global);
   await until('reconnected', () => api.state.current.reachability.state === 'connected' && api.target.url === process.env.CNM_HOST);
+});
+
+test('language server: a compose file with an undefined network gets a diagnostic and a quick fix that clears it', async () => {
+  const dir = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.tmpdir());
+  const uri = vscode.Uri.joinPath(dir, 'compose.yaml');
+  const text = 'services:\n  web:\n    image: nginx\n    networks:\n      - backnet\nnetworks:\n  frontnet: {}\n';
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc);
+  const diag = await until('undefined-network diagnostic', () =>
+    vscode.languages.getDiagnostics(uri).find((d) => d.code === 'undefined-network'), 30000);
+  assert.equal(doc.getText(diag.range), 'backnet');
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range);
+  const fix = actions.find((a) => /Define network "backnet"/.test(a.title));
+  assert.ok(fix?.edit, `quick fix offered: ${actions.map((a) => a.title).join(' | ')}`);
+  assert.ok(await vscode.workspace.applyEdit(fix.edit));
+  await until('diagnostic cleared', () => !vscode.languages.getDiagnostics(uri).some((d) => d.code === 'undefined-network'), 10000);
+  assert.match(doc.getText(), /^ {2}backnet:/m);
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  await vscode.workspace.fs.delete(uri);
 });
 
 export async function run(): Promise<void> {
