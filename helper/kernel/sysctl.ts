@@ -38,7 +38,10 @@ export function enableForwarding(ipv6: boolean): void {
 
 /**
  * Inside a sandbox: no duplicate address detection (addresses come from IPAM, so DAD only delays
- * them) and no router advertisements (routes come from cnm).
+ * them), no router advertisements (routes come from cnm), and IPv6 off on new interfaces until an
+ * endpoint on an IPv6 network turns it on (as Docker does for networks without IPv6). An interface
+ * with IPv6 on sends MLD reports and router solicitations when it comes up, and a bridge floods
+ * them to every port: at 500 endpoints that alone doubled the time of a connect.
  */
 export function quietIPv6In(nsPath: string): void {
   inNetns(nsPath, () => {
@@ -46,5 +49,13 @@ export function quietIPv6In(nsPath: string): void {
       writeSysctl(`net.ipv6.conf.${scope}.accept_dad`, '0');
       writeSysctl(`net.ipv6.conf.${scope}.accept_ra`, '0');
     }
+    writeSysctl('net.ipv6.conf.default.disable_ipv6', '1');
   });
+}
+
+/** IPv6 on or off for one interface, in the netns at `nsPath` (or the current one). */
+export function setIPv6(ifname: string, on: boolean, nsPath?: string): void {
+  const write = () => writeSysctl(`net.ipv6.conf.${ifname}.disable_ipv6`, on ? '0' : '1');
+  if (nsPath) inNetns(nsPath, write);
+  else write();
 }

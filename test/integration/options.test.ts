@@ -84,6 +84,13 @@ test('connects reuse the parked veth: right name, MAC, MTU and addresses each ti
     assert.doesNotMatch(eth1(), /10\.81\./, 'no address of m1 left');
     host.mustCnm('network', 'disconnect', 'm2', 'r1');
   }
+  // The same network again: the parked host end is still on its bridge.
+  host.mustCnm('network', 'connect', 'm2', 'r1');
+  check('m2', 1500);
+  host.mustCnm('network', 'disconnect', 'm2', 'r1');
+  host.mustCnm('network', 'connect', 'm2', 'r1');
+  check('m2', 1500);
+  host.mustCnm('network', 'disconnect', 'm2', 'r1');
   const spares = host.inHost('ip', '-o', 'link').stdout.split('\n').filter((l) => /vcnm/.test(l) && /alias cnm:/.test(l));
   assert.ok(spares.length >= 1, 'host ends are aliased as cnm objects');
   host.mustCnm('sandbox', 'rm', 'r1');

@@ -7,7 +7,8 @@ import { CnmError, conflict, invalid, TeardownErrors, withContext } from '../../
 import { log } from '../../log.js';
 import { Netlink } from '../../kernel/netlink/netlink.js';
 import type { NetworkRules } from '../../kernel/nftables/ruleset.js';
-import type { NetworkDriver } from '../driver.js';
+import type { NetworkDriver, SandboxHandle } from '../driver.js';
+import { setIPv6 } from '../../kernel/sysctl.js';
 import { parseBridgeOptions } from './options.js';
 import { forgetSpare, park, replenish, takeSpare, useSpare, type Spare } from './spares.js';
 
@@ -99,7 +100,7 @@ export const bridgeDriver: NetworkDriver = {
     if (spare) {
       try {
         await useSpare(spare, ep, host, nl, await bridgeIndex(host, net, cfg.bridgeName), cfg.mtu, ownerAlias(ep.id), () =>
-          plumbPeer(net, ep, nl, defaultRoute && !net.internal),
+          plumbPeer(net, ep, sb, defaultRoute && !net.internal),
         );
         ep.hostIfname = spare.hostName;
         return;
@@ -134,7 +135,8 @@ export const bridgeDriver: NetworkDriver = {
     }
     ep.hostIfname = hostName;
     try {
-      await plumbPeer(net, ep, nl, defaultRoute && !net.internal);
+      setIPv6(hostName, false, host.netnsPath); // a bridge port needs no addresses; see quietIPv6In
+      await plumbPeer(net, ep, sb, defaultRoute && !net.internal);
     } catch (err) {
       // Undo our own half-made endpoint; the core only tears down steps that completed.
       await host.deleteLink(hostName).catch((e) => log('warn', 'rollback of veth failed', { link: hostName, error: String(e) }));
@@ -148,7 +150,8 @@ export const bridgeDriver: NetworkDriver = {
     const errors = new TeardownErrors();
     const hostName = ep.hostIfname ?? hostVethName(ep.id);
     await errors.run({ network: net.id, endpoint: ep.id, sandbox: sb.sandbox.id, link: hostName }, async () => {
-      const parked = await park(ep, hostName, host, sb).catch((err) => {
+      const cfg = parseBridgeOptions(net);
+      const parked = await park(ep, hostName, host, sb, bridgeIndexes.get(cfg.bridgeName), cfg.mtu).catch((err) => {
         log('debug', 'veth not parked', { link: hostName, error: String(err) });
         return false;
       });
@@ -184,8 +187,10 @@ export const bridgeDriver: NetworkDriver = {
  * Up, addresses, default routes: sent back to back on the sandbox's socket, which the kernel
  * handles in order (the route finds its gateway on the address added just before): one round trip.
  */
-async function plumbPeer(net: Network, ep: Endpoint, nl: Netlink, defaultRoute: boolean): Promise<void> {
+async function plumbPeer(net: Network, ep: Endpoint, sb: SandboxHandle, defaultRoute: boolean): Promise<void> {
+  const nl = sb.nl!;
   const addrs = [ep.ipv4, ep.ipv6].filter((a): a is string => a !== undefined);
+  setIPv6(ep.ifname, ep.ipv6 !== undefined, sb.sandbox.netnsPath);
   const requests: Promise<void>[] = [nl.setUp(ep.ifname)];
   for (const cidr of addrs) requests.push(nl.addAddress(ep.ifname, cidr, { nodad: isV6(cidr) }));
   if (defaultRoute) {

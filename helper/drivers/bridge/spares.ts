@@ -1,19 +1,27 @@
 // One parked veth per sandbox, so that a connect only reconfigures links and a disconnect parks
 // its link instead of deleting it. Creating a veth is the slowest kernel step of a connect, and
-// deleting one waits for an RCU grace period (~20 ms); renaming, re-addressing and re-enslaving
-// an existing pair takes a fraction of a millisecond. The spare's peer already sits inside the
-// sandbox's netns, down and without addresses; its host end is down, on no bridge, aliased
-// `cnm:<sandbox id>` (so a cnmd restart removes it as an orphan: spares are never persisted).
+// deleting one waits for an RCU grace period (~20 ms); renaming and re-addressing an existing
+// pair takes a fraction of a millisecond. The spare's peer sits inside the sandbox's netns, down
+// and without addresses. A parked endpoint's host end stays up on its bridge: changing a bridge
+// port (enslave, release, up, down) costs the kernel time proportional to the bridge's port count
+// (~1-2 ms each at 500 ports), so a reconnect to the same network touches only the peer (whose
+// carrier enables the port: one such change per connect, as any bridge port needs). The host end
+// is aliased `cnm:<sandbox id>` while parked, so a cnmd restart removes it as an orphan: spares
+// are never persisted.
 import { randomBytes } from 'node:crypto';
 import type { Endpoint } from '../../../model/cnm.js';
 import { Netlink } from '../../kernel/netlink/netlink.js';
 import { log } from '../../log.js';
+import { setIPv6 } from '../../kernel/sysctl.js';
 import type { SandboxHandle } from '../driver.js';
 
 export interface Spare {
   hostName: string;
   /** ifindex of the peer inside the sandbox (renaming goes by index). */
   peerIndex: number;
+  /** The bridge the host end is still enslaved to (and up on), if any. */
+  bridge?: number;
+  mtu: number;
 }
 
 const spares = new Map<string, Spare>();
@@ -43,10 +51,13 @@ export function replenish(host: Netlink, sb: SandboxHandle): void {
   const peerName = `spare${tag}`;
   host
     .createVethWithPeerInNetns({ hostName, peerName, peerNetnsPath: sb.sandbox.netnsPath, alias: spareAlias(id) })
-    .then(() => host.setDown(hostName))
+    .then(() => {
+      setIPv6(hostName, false, host.netnsPath);
+      return host.setDown(hostName);
+    })
     .then(() => nl.getLink(peerName))
     .then((peer) => {
-      if (peer && !spares.has(id)) spares.set(id, { hostName, peerIndex: peer.index });
+      if (peer && !spares.has(id)) spares.set(id, { hostName, peerIndex: peer.index, mtu: DEFAULT_MTU });
       else host.deleteLink(hostName).catch(() => undefined);
     })
     .catch((err) => log('debug', 'no spare veth made', { sandbox: id, error: String(err) }));
@@ -66,22 +77,23 @@ export async function useSpare(
   alias: string,
   plumbPeer: () => Promise<void>,
 ): Promise<void> {
+  const want = mtu ?? DEFAULT_MTU;
+  const hostSide: Promise<void>[] = [];
+  // Only what differs: every change to a bridge port costs in proportion to the bridge's ports.
+  if (spare.mtu !== want) hostSide.push(host.setMtu(spare.hostName, want));
+  if (spare.bridge !== bridgeIndex) hostSide.push(host.setMaster(spare.hostName, bridgeIndex), host.setUp(spare.hostName));
+  hostSide.push(host.setAlias(spare.hostName, alias));
   await Promise.all([
-    Netlink.inOrder([
-      host.setMaster(spare.hostName, bridgeIndex),
-      host.setMtu(spare.hostName, mtu ?? DEFAULT_MTU),
-      host.setAlias(spare.hostName, alias),
-      host.setUp(spare.hostName),
-    ]),
-    nl.reconfigure(spare.peerIndex, { name: ep.ifname, mac: ep.mac, mtu: mtu ?? DEFAULT_MTU }).then(plumbPeer),
+    Netlink.inOrder(hostSide),
+    nl.reconfigure(spare.peerIndex, { name: ep.ifname, mac: ep.mac, mtu: spare.mtu !== want ? want : undefined }).then(plumbPeer),
   ]);
 }
 
 /**
- * Parks an endpoint's veth as the sandbox's spare (addresses removed, peer down and renamed, host
- * end off the bridge). Returns false when the sandbox already has a spare: the caller deletes.
+ * Parks an endpoint's veth as the sandbox's spare (addresses removed, peer down and renamed; the
+ * host end stays on `bridge`). Returns false when the sandbox already has a spare: the caller deletes.
  */
-export async function park(ep: Endpoint, hostName: string, host: Netlink, sb: SandboxHandle): Promise<boolean> {
+export async function park(ep: Endpoint, hostName: string, host: Netlink, sb: SandboxHandle, bridge: number | undefined, mtu: number | undefined): Promise<boolean> {
   const id = sb.sandbox.id;
   if (!sb.nl || spares.has(id)) return false;
   const nl = sb.nl;
@@ -94,9 +106,9 @@ export async function park(ep: Endpoint, hostName: string, host: Netlink, sb: Sa
       ...addrs.map((a) => nl.delAddress(ep.ifname, a)),
       nl.reconfigure(peer.index, { name: `spare${hostName.slice(4)}` }),
     ]),
-    Netlink.inOrder([host.setDown(hostName), host.setMaster(hostName, 0), host.setAlias(hostName, spareAlias(id))]),
+    host.setAlias(hostName, spareAlias(id)),
   ]);
   if (spares.has(id)) return false;
-  spares.set(id, { hostName, peerIndex: peer.index });
+  spares.set(id, { hostName, peerIndex: peer.index, bridge, mtu: mtu ?? DEFAULT_MTU });
   return true;
 }

@@ -136,6 +136,11 @@ export class Netlink {
     this.sock.socket.close();
   }
 
+  /** The netns file this socket lives in, or undefined for the process's own namespace. */
+  get netnsPath(): string | undefined {
+    return this.netns === 'current' ? undefined : this.netns;
+  }
+
   private async call<T>(ctx: ErrorContext & { call: string }, fn: () => Promise<T>, kind?: string): Promise<T> {
     try {
       return await fn();
