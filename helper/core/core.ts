@@ -13,7 +13,6 @@ import { invalid } from '../errors.js';
 import { CoreContext, type CoreDeps } from './context.js';
 import type { Controller } from './controller.js';
 import { connect, disconnect, endpointRequest } from './endpoints.js';
-import { lookup } from './lookup.js';
 import { createNetwork, ensureDefaultNetworks, removeNetwork } from './networks.js';
 import { restore } from './restore.js';
 import { createSandbox, removeSandbox, renameSandbox } from './sandboxes.js';
@@ -39,11 +38,11 @@ export class Core implements Controller {
   }
 
   private network(ref: string) {
-    return lookup(this.ctx.state.networks.values(), ref, 'network');
+    return this.ctx.state.network(ref);
   }
 
   private sandbox(ref: string): Sandbox {
-    return lookup(this.ctx.state.sandboxes.values(), ref, 'container');
+    return this.ctx.state.sandbox(ref);
   }
 
   private resource(id: string): NetworkResource {

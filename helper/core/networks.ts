@@ -25,9 +25,7 @@ function checkRequest(ctx: CoreContext, req: NetworkCreateRequest): DriverName {
   if (!NAME_RE.test(req.Name)) {
     throw invalid(`invalid network name "${req.Name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   }
-  for (const n of ctx.state.networks.values()) {
-    if (n.name === req.Name) throw conflict(`network with name ${req.Name} already exists`, { network: req.Name });
-  }
+  if (ctx.state.networkNames.has(req.Name)) throw conflict(`network with name ${req.Name} already exists`, { network: req.Name });
   const driver = (req.Driver || 'bridge') as DriverName;
   if (!DRIVERS.includes(driver)) driverFor(driver); // throws Docker's "plugin not found"
   if ((driver === 'host' || driver === 'null') && [...ctx.state.networks.values()].some((n) => n.driver === driver)) {

@@ -11,7 +11,6 @@ import type { CoreContext } from './context.js';
 import { endpointCommitted, nsName, plumbEndpoint, refreshSandboxFiles, unplumbEndpoint } from './endpoints.js';
 import { newId, nowRfc3339Nano } from './ids.js';
 import { pidsInNetns } from '../sandbox/pids.js';
-import { lookup } from './lookup.js';
 
 export const sandboxKey = (id: string) => `sandboxes/${id}`;
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -21,19 +20,18 @@ function checkName(ctx: CoreContext, name: unknown): asserts name is string {
   if (typeof name !== 'string' || !NAME_RE.test(name)) {
     throw invalid(`Invalid container name (${typeof name === 'string' ? name : ''}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   }
-  for (const s of ctx.state.sandboxes.values()) {
-    if (s.name === name) {
-      throw conflict(
-        `Conflict. The container name "/${name}" is already in use by container "${s.id}". You have to remove (or rename) that container to be able to reuse that name.`,
-        { sandbox: name },
-      );
-    }
+  const holder = ctx.state.sandboxNames.get(name);
+  if (holder) {
+    throw conflict(
+      `Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`,
+      { sandbox: name },
+    );
   }
 }
 
 export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest): Promise<Sandbox> {
   checkName(ctx, req?.Name);
-  const net: Network = lookup(ctx.state.networks.values(), req.Network || 'bridge', 'network');
+  const net: Network = ctx.state.network(req.Network || 'bridge');
   const id = newId();
   const onHost = net.driver === 'host';
   const name = `${ctx.deps.netnsPrefix}${id.slice(0, 12)}`;

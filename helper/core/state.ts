@@ -2,6 +2,7 @@
 // need (endpoints by network and by sandbox, names to ids). The store is the truth on disk; this
 // is rebuilt from it at start-up and updated only after a store commit succeeds.
 import type { Endpoint, Network, Sandbox } from '../../model/cnm.js';
+import { lookup } from './lookup.js';
 
 export class State {
   readonly networks = new Map<string, Network>();
@@ -9,21 +10,41 @@ export class State {
   readonly endpoints = new Map<string, Endpoint>();
   private readonly byNetwork = new Map<string, Set<string>>();
   private readonly bySandbox = new Map<string, Set<string>>();
+  /** Names to ids: lookups by name are on every request's path. Names are unique (create checks). */
+  readonly networkNames = new Map<string, string>();
+  readonly sandboxNames = new Map<string, string>();
+
+  /** By full id or exact name from the indexes; anything else (an id prefix) by Docker's full lookup. */
+  network(ref: string): Network {
+    return this.networks.get(ref) ?? this.networks.get(this.networkNames.get(ref) ?? '') ?? lookup(this.networks.values(), ref, 'network');
+  }
+
+  sandbox(ref: string): Sandbox {
+    return this.sandboxes.get(ref) ?? this.sandboxes.get(this.sandboxNames.get(ref) ?? '') ?? lookup(this.sandboxes.values(), ref, 'container');
+  }
 
   putNetwork(n: Network): void {
     this.networks.set(n.id, n);
+    this.networkNames.set(n.name, n.id);
   }
 
   deleteNetwork(id: string): void {
+    const n = this.networks.get(id);
+    if (n && this.networkNames.get(n.name) === id) this.networkNames.delete(n.name);
     this.networks.delete(id);
     this.byNetwork.delete(id);
   }
 
   putSandbox(s: Sandbox): void {
+    const old = this.sandboxes.get(s.id);
+    if (old && this.sandboxNames.get(old.name) === s.id) this.sandboxNames.delete(old.name);
     this.sandboxes.set(s.id, s);
+    this.sandboxNames.set(s.name, s.id);
   }
 
   deleteSandbox(id: string): void {
+    const s = this.sandboxes.get(id);
+    if (s && this.sandboxNames.get(s.name) === id) this.sandboxNames.delete(s.name);
     this.sandboxes.delete(id);
     this.bySandbox.delete(id);
   }

@@ -99,8 +99,8 @@ export const bridgeDriver: NetworkDriver = {
     if (spare) reserved.delete(spare.hostName);
     if (spare) {
       try {
-        await useSpare(spare, ep, host, nl, await bridgeIndex(host, net, cfg.bridgeName), cfg.mtu, ownerAlias(ep.id), () =>
-          plumbPeer(net, ep, sb, defaultRoute && !net.internal),
+        await useSpare(spare, ep, host, nl, await bridgeIndex(host, net, cfg.bridgeName), cfg.mtu, ownerAlias(ep.id), (before, ipv6) =>
+          plumbPeer(net, ep, sb, defaultRoute && !net.internal, before, ipv6),
         );
         ep.hostIfname = spare.hostName;
         return;
@@ -184,14 +184,20 @@ export const bridgeDriver: NetworkDriver = {
 
 /** Inside the sandbox: peer up, its addresses (IPv6 without DAD), the default route(s). */
 /**
- * Up, addresses, default routes: sent back to back on the sandbox's socket, which the kernel
- * handles in order (the route finds its gateway on the address added just before): one round trip.
+ * Up, addresses, default routes: sent back to back on the sandbox's socket, after `before`
+ * (requests already sent there), which the kernel handles in order (the route finds its gateway
+ * on the address added just before): one round trip. `ipv6` is the interface's IPv6 state when
+ * known; switching it is a sysctl by name, so it waits for `before` (a rename) to finish.
  */
-async function plumbPeer(net: Network, ep: Endpoint, sb: SandboxHandle, defaultRoute: boolean): Promise<void> {
+async function plumbPeer(net: Network, ep: Endpoint, sb: SandboxHandle, defaultRoute: boolean, before: Promise<void>[] = [], ipv6?: boolean): Promise<void> {
   const nl = sb.nl!;
   const addrs = [ep.ipv4, ep.ipv6].filter((a): a is string => a !== undefined);
-  setIPv6(ep.ifname, ep.ipv6 !== undefined, sb.sandbox.netnsPath);
-  const requests: Promise<void>[] = [nl.setUp(ep.ifname)];
+  if (ipv6 !== (ep.ipv6 !== undefined)) {
+    await Netlink.inOrder(before);
+    before = [];
+    setIPv6(ep.ifname, ep.ipv6 !== undefined, sb.sandbox.netnsPath);
+  }
+  const requests: Promise<void>[] = [...before, nl.setUp(ep.ifname)];
   for (const cidr of addrs) requests.push(nl.addAddress(ep.ifname, cidr, { nodad: isV6(cidr) }));
   if (defaultRoute) {
     for (const cidr of addrs) {

@@ -22,6 +22,8 @@ export interface Spare {
   /** The bridge the host end is still enslaved to (and up on), if any. */
   bridge?: number;
   mtu: number;
+  /** Whether IPv6 is on for the peer (it was, or was not, used on an IPv6 network). */
+  ipv6: boolean;
 }
 
 const spares = new Map<string, Spare>();
@@ -57,7 +59,7 @@ export function replenish(host: Netlink, sb: SandboxHandle): void {
     })
     .then(() => nl.getLink(peerName))
     .then((peer) => {
-      if (peer && !spares.has(id)) spares.set(id, { hostName, peerIndex: peer.index, mtu: DEFAULT_MTU });
+      if (peer && !spares.has(id)) spares.set(id, { hostName, peerIndex: peer.index, mtu: DEFAULT_MTU, ipv6: false });
       else host.deleteLink(hostName).catch(() => undefined);
     })
     .catch((err) => log('debug', 'no spare veth made', { sandbox: id, error: String(err) }));
@@ -75,7 +77,7 @@ export async function useSpare(
   bridgeIndex: number,
   mtu: number | undefined,
   alias: string,
-  plumbPeer: () => Promise<void>,
+  plumbPeer: (before: Promise<void>[], ipv6: boolean) => Promise<void>,
 ): Promise<void> {
   const want = mtu ?? DEFAULT_MTU;
   const hostSide: Promise<void>[] = [];
@@ -85,7 +87,8 @@ export async function useSpare(
   hostSide.push(host.setAlias(spare.hostName, alias));
   await Promise.all([
     Netlink.inOrder(hostSide),
-    nl.reconfigure(spare.peerIndex, { name: ep.ifname, mac: ep.mac, mtu: spare.mtu !== want ? want : undefined }).then(plumbPeer),
+    // Rename and the rest go out back to back on the sandbox's socket.
+    plumbPeer([nl.reconfigure(spare.peerIndex, { name: ep.ifname, mac: ep.mac, mtu: spare.mtu !== want ? want : undefined })], spare.ipv6),
   ]);
 }
 
@@ -109,6 +112,6 @@ export async function park(ep: Endpoint, hostName: string, host: Netlink, sb: Sa
     host.setAlias(hostName, spareAlias(id)),
   ]);
   if (spares.has(id)) return false;
-  spares.set(id, { hostName, peerIndex: peer.index, bridge, mtu: mtu ?? DEFAULT_MTU });
+  spares.set(id, { hostName, peerIndex: peer.index, bridge, mtu: mtu ?? DEFAULT_MTU, ipv6: ep.ipv6 !== undefined });
   return true;
 }
