@@ -4,8 +4,8 @@
 //
 //   node --import tsx bench/dns.ts [--seconds 10] [--runs 3] [--sizes 100,1000] [--no-docker] [--no-aardvark]
 //
-// Until cnmd can create sandboxes, the DnsServer is driven directly: a registry with N
-// sandboxes on one network, the asking sandbox attached to a real netns. Docker gets its N names
+// cnm is a real cnmd in a namespace of its own (as bench/core.ts starts it) with N real sandboxes
+// named n1…nN on one user-defined network; dnsperf runs inside one more sandbox. Docker gets its N names
 // as network aliases on ceil(N/100) containers (the same map lookup in libnetwork as container
 // names, without starting 1,000 containers); aardvark-dns gets them in its config file.
 // Peers run in namespaces of their own (peer-dnsbench, peer-dnsbench-aa) and are stopped in
@@ -15,9 +15,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DnsRegistry } from '../helper/dns/registry.js';
-import { DnsServer } from '../helper/dns/server.js';
-import { TestNetns } from '../helper/dns/testing.js';
+import { startCnmd } from './core/cnmd.js';
+import type { Target as CnmdTarget } from './core/target.js';
+import { teardown } from './lib/teardown.js';
+import type { SandboxView } from '../model/cnm.js';
 
 const run = promisify(execFile);
 const PEERS = process.env.PEERS_DIR ?? path.resolve(__dirname, '../../shared/peers');
@@ -110,23 +111,10 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-// ---- cnm: DnsServer in this process, dnsperf inside the asking sandbox's netns ----
+// ---- cnm: a real cnmd with real sandboxes; dnsperf inside the asking sandbox's netns ----
 
-function fillRegistry(registry: DnsRegistry, from: number, to: number): void {
-  for (let i = from; i <= to; i++) {
-    registry.upsertEndpoint({
-      endpointId: `ep${i}`,
-      sandboxId: `sb${i}`,
-      sandboxName: `n${i}`,
-      hostname: `h${i}`,
-      networkId: 'benchnet-id',
-      networkName: 'benchnet',
-      internal: false,
-      userDefined: true,
-      aliases: [],
-      ipv4: `10.77.${i >> 8}.${i & 255}/16`,
-    });
-  }
+async function addSandboxes(cnmd: CnmdTarget, from: number, to: number): Promise<void> {
+  for (let i = from; i <= to; i++) await cnmd.addWorkload(`n${i}`, 'benchnet');
 }
 
 // ---- Docker 20.10 in its own netns ----
@@ -219,27 +207,26 @@ function table(rows: Array<{ size: number; name: string; r: Result; base?: Resul
 }
 
 async function main(): Promise<void> {
-  const registry = new DnsRegistry();
-  const server = new DnsServer(registry);
-  const sandbox = new TestNetns('t-dnsbench');
   const rows: Parameters<typeof table>[0] = [];
-  const stop = () => {
+  const stop = async () => {
     aardvarkDown();
     if (WITH_DOCKER) dockerDown();
-    sandbox.remove();
+    await teardown();
   };
   process.once('SIGINT', () => {
-    stop();
-    process.exit(130);
+    void stop().then(() => process.exit(130));
   });
   try {
-    await server.attach('sb1', sandbox.path);
-    const cnm: Target = { name: 'cnm', prefix: ['ip', 'netns', 'exec', sandbox.name], server: '127.0.0.11' };
+    const cnmd = await startCnmd({ netns: 'cnm-dnsbench' });
+    await cnmd.api.ok('POST', '/networks/create', { Name: 'benchnet' });
+    const askerId = await cnmd.addWorkload('asker', 'benchnet');
+    const asker = await cnmd.api.json<SandboxView>('GET', `/cnm/sandboxes/${askerId}`);
+    const cnm: Target = { name: 'cnm', prefix: ['ip', 'netns', 'exec', path.basename(asker.netnsPath)], server: '127.0.0.11' };
     const dockerTarget = WITH_DOCKER ? await dockerUp() : undefined;
     let have = 0;
     console.error(`# dns bench ${new Date().toISOString()} loadavg=${os.loadavg().map((l) => l.toFixed(2)).join(' ')} dnsperf ${DNSPERF.join(' ')}, ${RUNS} rounds of (plain + -v) per resolver, interleaved`);
     for (const size of SIZES) {
-      fillRegistry(registry, have + 1, size);
+      await addSandboxes(cnmd, have + 1, size);
       if (dockerTarget) await dockerNames(have + 1, size);
       have = size;
       const qfile = queryFile(size);
@@ -252,8 +239,7 @@ async function main(): Promise<void> {
     }
     console.log(table(rows));
   } finally {
-    await server.close();
-    stop();
+    await stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
