@@ -4,6 +4,8 @@ export interface DaemonFlags {
   socket: string;
   stateDir: string;
   runDir: string;
+  /** The host's resolver configuration: upstreams for the embedded DNS and the default bridge. */
+  resolvConf: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -15,13 +17,14 @@ Options:
       --socket PATH      API socket (default /run/cnmd/cnmd.sock)
       --state-dir DIR    durable state: store journal and snapshot (default /var/lib/cnmd)
       --run-dir DIR      runtime files (default /run/cnmd)
+      --resolv-conf PATH upstream resolvers for sandboxes (default /etc/resolv.conf)
       --log-level LEVEL  debug, info, warn (default) or error
   -h, --help             print this help
   -v, --version          print the version
 `;
 
 export function parseFlags(argv: string[]): DaemonFlags | 'help' | 'version' {
-  const flags: DaemonFlags = { socket: '/run/cnmd/cnmd.sock', stateDir: '/var/lib/cnmd', runDir: '/run/cnmd' };
+  const flags: DaemonFlags = { socket: '/run/cnmd/cnmd.sock', stateDir: '/var/lib/cnmd', runDir: '/run/cnmd', resolvConf: '/etc/resolv.conf' };
   for (let i = 0; i < argv.length; i++) {
     const [arg, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
     const value = () => {
@@ -44,6 +47,9 @@ export function parseFlags(argv: string[]): DaemonFlags | 'help' | 'version' {
         break;
       case '--run-dir':
         flags.runDir = value();
+        break;
+      case '--resolv-conf':
+        flags.resolvConf = value();
         break;
       case '--log-level': {
         const v = value();

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const store = await JournalStore.open(flags.stateDir);
   const host = Netlink.forCurrent();
   enableForwarding(false);
-  const names = new DnsNameService();
+  const names = new DnsNameService(flags.resolvConf);
   const core = await Core.start({
     store,
     ipam: new DefaultIpam(() => hostPrefixes(host)),
