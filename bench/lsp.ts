@@ -40,22 +40,50 @@ function composeFile(services: number): string {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function measure(label: string, text: string): Promise<void> {
+/** An edit of round i on the current text: where it lands, how much it removes, what it inserts. */
+interface EditKind {
+  name: string;
+  edit(text: string, i: number): { at: number; remove: number; insert: string };
+}
+
+/** Replaces the `len` characters after the first `find` (at `skip` into it) by `insert`. */
+const near = (text: string, find: string, skip: number, len: number, insert: string) => ({ at: text.indexOf(find) + skip, remove: len, insert });
+
+// Typing inside a value (an alias in a flow sequence): the server patches its parsed document.
+const VALUE: EditKind = {
+  name: 'value',
+  edit: (t, i) => near(t, 'svc0-alias', 0, i === 0 ? 'svc0-alias'.length : `svc0-alias${i - 1}`.length, `svc0-alias${i}`),
+};
+// Typing inside a key (renaming a service): patched as well, unless it would duplicate a sibling.
+const KEY: EditKind = {
+  name: 'key',
+  edit: (t, i) => near(t, i === 0 ? '\n  svc1:' : `\n  svc1k${i - 1}:`, 3, i === 0 ? 4 : `svc1k${i - 1}`.length, `svc1k${i}`),
+};
+// A new line (a key added, then removed again): the structure changes, so the server parses it all.
+const LINE: EditKind = {
+  name: 'line',
+  edit: (t, i) => (i % 2 === 0 ? near(t, '    hostname: svc2\n', 19, 0, '    tty: true\n') : near(t, '    tty: true\n', 0, 14, '')),
+};
+
+async function measure(label: string, text: string, kind: EditKind): Promise<void> {
   const client = await startTestClient();
-  const uri = `file:///bench/${label}/compose.yaml`;
+  const uri = `file:///bench/${label}-${kind.name}/compose.yaml`;
   await client.open(uri, text);
   const server: number[] = [];
   const bare: number[] = [];
   // Warm-up edits, not timed: a language server is a long-lived process, and the first few
   // parses of each kind run in the JIT's interpreter tiers (both sides get the same warm-up).
   for (let i = 0; i < RUNS + WARMUP; i++) {
-    // The edit, sent incrementally as editors do: one alias changes, as when typing.
-    const at = client.text(uri).indexOf('svc0-alias');
-    const line = client.text(uri).slice(0, at).split('\n').length - 1;
-    const character = at - client.text(uri).lastIndexOf('\n', at) - 1;
-    const range = { start: { line, character }, end: { line, character: character + 'svc0-alias'.length + (i === 0 ? 0 : String(i - 1).length) } };
+    // The edit, sent incrementally as editors do.
+    const current = client.text(uri);
+    const e = kind.edit(current, i);
+    const pos = (offset: number) => {
+      const line = current.slice(0, offset).split('\n').length - 1;
+      return { line, character: offset - current.lastIndexOf('\n', offset - 1) - 1 };
+    };
+    const range = { start: pos(e.at), end: pos(e.at + e.remove) };
     let t = performance.now();
-    await client.applyEdits(uri, [{ range, newText: `svc0-alias${i}` }]);
+    await client.applyEdits(uri, [{ range, newText: e.insert }]);
     if (i >= WARMUP) server.push(performance.now() - t);
     const edited = client.text(uri);
     t = performance.now();
@@ -66,12 +94,14 @@ async function measure(label: string, text: string): Promise<void> {
   const s = median(server);
   const b = median(bare);
   const lines = text.split('\n').length - 1;
-  console.log(`${label.padEnd(6)} ${String(lines).padStart(5)} lines  diagnostics ${s.toFixed(1).padStart(6)} ms  bare parseDocument ${b.toFixed(1).padStart(6)} ms  ratio ${(s / b).toFixed(2)}x`);
+  console.log(`${label.padEnd(6)} ${String(lines).padStart(5)} lines  ${kind.name.padEnd(5)} edit  diagnostics ${s.toFixed(1).padStart(6)} ms  bare parseDocument ${b.toFixed(1).padStart(6)} ms  ratio ${(s / b).toFixed(2)}x`);
 }
 
 async function main(): Promise<void> {
-  await measure('small', composeFile(15));
-  await measure('large', composeFile(380));
+  for (const kind of [VALUE, KEY, LINE]) {
+    await measure('small', composeFile(15), kind);
+    await measure('large', composeFile(380), kind);
+  }
 }
 
 main().catch((err) => {

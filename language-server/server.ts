@@ -39,8 +39,14 @@ interface InitOptions {
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
-  const documents = new TextDocuments(TextDocument);
   const store = new DocumentStore();
+  const documents = new TextDocuments({
+    create: TextDocument.create,
+    update: (doc, changes, version) => {
+      store.noteChanges(doc.uri, doc.version, version, changes);
+      return TextDocument.update(doc, changes, version);
+    },
+  });
   let hostState: HostState | undefined;
   const host = () => hostState?.snapshot;
   const pending = new Map<string, NodeJS.Immediate>();
