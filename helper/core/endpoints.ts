@@ -1,6 +1,7 @@
 // Connect and disconnect: one endpoint of one sandbox on one network. This is the hot path
-// (target ≈3 ms): one IPAM allocation in memory, one driver setup over netlink sockets that are
-// already open, one durable store commit. The firewall is per network and is not touched.
+// (≈2 ms): one IPAM allocation in memory, then at once the driver's setup over netlink sockets
+// that are already open, one durable store commit and the sandbox's files. The firewall is per
+// network and is not touched.
 import type { Endpoint, Network, Sandbox } from '../../model/cnm.js';
 import type { EndpointSettings } from '../../model/docker.js';
 import { parseAddr, macFromIPv4 } from '../../model/ip.js';
