@@ -40,6 +40,9 @@ const int = (s: string | undefined, what: string): number => {
   return v;
 };
 
+/** Pause before each system's phase; the same for both systems. */
+const SETTLE_MS = 2000;
+
 /** Per-system state carried across phases. */
 interface Lane {
   t: Target;
@@ -87,6 +90,9 @@ async function main(): Promise<void> {
   const phase = async (title: string, fn: (l: Lane) => Promise<void>, always = false): Promise<void> => {
     for (const l of lanes) {
       if ((l.run.error && !always) || tearingDown()) continue;
+      // Let the previous phase's background work (the other daemon's clean-up, the kernel's
+      // deferred link teardown) finish, so it does not land in this system's figures.
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
       const started = Date.now();
       try {
         await fn(l);

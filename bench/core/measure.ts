@@ -4,8 +4,12 @@ import type { NetworkCreateResponse } from '../../model/docker.js';
 import { pool } from '../lib/sh.js';
 import { API, type Target } from './target.js';
 
-/** Unmeasured calls before each timed series: first-use costs (lazy module loads, caches) are not what we compare. */
-const WARMUP = 2;
+/**
+ * Unmeasured calls before each timed series, the same for both systems: first-use costs (lazy
+ * module loads, caches, and for cnmd's JavaScript the JIT's tiers) are not what we compare; a
+ * daemon is measured in the steady state it is in after minutes of use.
+ */
+const WARMUP = 20;
 
 /** Creates a default bridge network, as `docker network create NAME` does; returns its id and the call's latency. */
 export async function createNetwork(t: Target, name: string): Promise<{ id: string; ms: number }> {
