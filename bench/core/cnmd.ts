@@ -93,13 +93,18 @@ async function stop(child: ChildProcess): Promise<void> {
   }
 }
 
-/** Deletes /run/netns/cnm-*-<id 12> for the sandbox ids this run created (ARCHITECTURE.md's naming). */
+/**
+ * Deletes /run/netns/cnm-*-<id 12> and their /etc/netns/ files for the sandbox ids this run
+ * created (ARCHITECTURE.md's naming).
+ */
 async function sweepSandboxNetns(ids: ReadonlySet<string>): Promise<void> {
-  if (ids.size === 0 || !fs.existsSync('/run/netns')) return;
+  if (ids.size === 0) return;
   const short = new Set([...ids].map((id) => id.slice(0, 12)));
-  const left = fs.readdirSync('/run/netns').filter((ns) => ns.startsWith('cnm-') && short.has(ns.slice(-12)));
+  const ours = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((ns) => ns.startsWith('cnm-') && short.has(ns.slice(-12))) : []);
+  const left = ours('/run/netns');
   if (left.length) console.error(`cnmd left ${left.length} sandbox namespace(s) behind (e.g. ${left[0]}); deleting them`);
   for (const ns of left) await run('ip', ['netns', 'del', ns], { allowFail: true });
+  for (const dir of ours('/etc/netns')) fs.rmSync(`/etc/netns/${dir}`, { recursive: true, force: true });
 }
 
 function mountsUnder(dir: string): string[] {
