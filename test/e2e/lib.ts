@@ -1,10 +1,11 @@
 // Shared pieces of the e2e harness: a real cnmd in a throwaway network namespace, code-server
 // (VS Code server + web workbench) in its own process group, headless Chromium via playwright-core.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { TestHost } from '../integration/host.js';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const PREFIX = process.env.VSCODE_HOST_PREFIX ?? '/opt/vscode-host';
@@ -54,36 +55,15 @@ export interface Cnmd {
   stop(): Promise<void>;
 }
 
-/** A real cnmd (dist/cnmd.js) in a namespace made for this run; its socket is on the shared filesystem. */
+/**
+ * A real cnmd (dist/cnmd.js) in a namespace made for this run, the integration tests' TestHost: its
+ * socket is on the shared filesystem, and stop() removes everything it made (daemon, sandbox
+ * namespaces and files by its prefix, the namespace), also when cnmd itself died.
+ */
 export async function startCnmd(tag: string): Promise<Cnmd> {
-  const ns = `e2e-${tag}-${process.pid}`;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cnm-e2e-${tag}-`));
-  const socket = path.join(dir, 'cnmd.sock');
-  execFileSync('ip', ['netns', 'add', ns]);
-  execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-  const logFile = fs.openSync(path.join(dir, 'cnmd.log'), 'a');
-  const proc = spawn('nsenter', [`--net=/run/netns/${ns}`, process.execPath, path.join(ROOT, 'dist/cnmd.js'), '--socket', socket, '--state-dir', path.join(dir, 'state'), '--run-dir', path.join(dir, 'run')], { stdio: ['ignore', logFile, logFile], detached: true });
-  const stop = async () => {
-    // sandboxes live in their own namespaces: remove them through cnmd so nothing is left behind
-    try {
-      const sbs = await request(socket, 'GET', '/cnm/sandboxes');
-      for (const sb of (sbs.body ?? []) as Array<{ id: string }>) await request(socket, 'DELETE', `/cnm/sandboxes/${sb.id}?force=1`);
-      const nets = await request(socket, 'GET', '/networks');
-      for (const n of (nets.body ?? []) as Array<{ Id: string; Name: string }>) if (!['bridge', 'host', 'none'].includes(n.Name)) await request(socket, 'DELETE', `/networks/${n.Id}`);
-    } catch { /* cnmd already gone */ }
-    killGroup(proc);
-    await new Promise((r) => (proc.exitCode !== null ? r(undefined) : proc.once('exit', r)));
-    try { execFileSync('ip', ['netns', 'del', ns]); } catch { /* already gone */ }
-    if (!process.env.KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitUntil('cnmd socket', async () => (await request(socket, 'GET', '/_ping')).status === 200, 20000);
-  } catch (e) {
-    await stop();
-    throw new Error(`${(e as Error).message}; cnmd log:\n${fs.existsSync(path.join(dir, 'cnmd.log')) ? fs.readFileSync(path.join(dir, 'cnmd.log'), 'utf8') : ''}`);
-  }
-  log(`cnmd up in netns ${ns} at ${socket}`);
-  return { socket, ns, stop };
+  const host = await TestHost.start(`e2e-${tag}`);
+  log(`cnmd up in netns ${host.ns} at ${host.socket}`);
+  return { socket: host.socket, ns: host.ns, stop: () => host.destroy() };
 }
 
 export interface CodeServer {
