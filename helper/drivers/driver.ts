@@ -40,6 +40,4 @@ export interface NetworkDriver {
   sandboxGone?(sandboxId: string): void;
   /** This network's part of cnm's nftables table (isolation, ICC, masquerade); null for none. */
   rules(net: Network): NetworkRules | null;
-  /** Names of host-namespace links this network owns, for re-adoption and orphan clean-up. */
-  hostLinks(net: Network): string[];
 }

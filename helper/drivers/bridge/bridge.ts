@@ -176,13 +176,8 @@ export const bridgeDriver: NetworkDriver = {
       masquerade: cfg.masquerade,
     };
   },
-
-  hostLinks(net) {
-    return [parseBridgeOptions(net).bridgeName];
-  },
 };
 
-/** Inside the sandbox: peer up, its addresses (IPv6 without DAD), the default route(s). */
 /**
  * Up, addresses, default routes: sent back to back on the sandbox's socket, after `before`
  * (requests already sent there), which the kernel handles in order (the route finds its gateway

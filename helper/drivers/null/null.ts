@@ -9,5 +9,4 @@ export const nullDriver: NetworkDriver = {
   async setupEndpoint() {},
   async teardownEndpoint() {},
   rules: () => null,
-  hostLinks: () => [],
 };
