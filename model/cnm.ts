@@ -95,3 +95,25 @@ export interface HostInfo {
   interfaces: Array<{ name: string; kind: string; addresses: string[]; up: boolean }>;
   routes: Array<{ dst: string; gateway?: string; ifname?: string }>;
 }
+
+/** Kernel and userland features cnmd checks at start and reports (GET /info → Cnm, `cnm info`). */
+export interface KernelFeatures {
+  bridge: boolean;
+  veth: boolean;
+  vxlan: boolean;
+  macvlan: boolean;
+  /** 802.1q VLAN sub-interfaces (macvlan parents like eth1.10). */
+  vlan: boolean;
+  dummy: boolean;
+  ipvlan: boolean;
+  nftables: boolean;
+  ipv6: boolean;
+}
+
+/** cnm's part of GET /info (field `Cnm`): version, the drivers this cnmd implements, the host's features. */
+export interface CnmInfo {
+  version: string;
+  /** Driver names this cnmd implements; the same list as Docker's `Plugins.Network`. */
+  drivers: string[];
+  kernel: KernelFeatures;
+}

@@ -1,5 +1,6 @@
 // Docker Engine API (v1.41) shapes for the network endpoints, exactly as dockerd 20.10 sends them
-// (see ../shared/fixtures/docker). cnmd serves these, the CLI prints them, the extension shows them.
+// (see test/fixtures/docker). cnmd serves these, the CLI prints them, the extension shows them.
+import type { CnmInfo } from './cnm.js';
 
 export interface IPAMPoolConfig {
   Subnet?: string;
@@ -117,6 +118,24 @@ export interface DockerErrorBody {
 }
 
 /** GET /version (the fields the docker CLI and dockerode read). */
+/** GET /info: the fields cnmd fills in (Docker's names), plus cnm's own `Cnm`. */
+export interface DockerInfo {
+  ID: string;
+  Name: string;
+  ServerVersion: string;
+  OperatingSystem: string;
+  OSType: string;
+  Architecture: string;
+  KernelVersion: string;
+  NCPU: number;
+  MemTotal: number;
+  Containers: number;
+  Images: number;
+  Driver: string;
+  Plugins: { Network: string[]; Volume: string[]; Log: string[] };
+  Cnm?: CnmInfo;
+}
+
 export interface DockerVersion {
   Platform: { Name: string };
   Components: Array<{ Name: string; Version: string; Details: Record<string, string> }>;
