@@ -31,6 +31,9 @@ cat > "$PREFIX/package.json" <<'JSON'
 }
 JSON
 export PATH="$N/bin:$PATH"
+# Under `npm test` the outer npm (Node 20) exports npm_config_user_agent ("… node/v20 …"); the nested
+# npm passes it on, and code-server's postinstall reads the Node version from it and refuses.
+unset npm_config_user_agent
 export npm_config_nodedir="$N" # node-gyp must build against Node 24's headers, not the system Node's
 (cd "$PREFIX" && npm install --no-audit --no-fund >/dev/null)
 test -d "$PREFIX/node_modules/code-server/lib/vscode/node_modules" || { echo "code-server postinstall did not run" >&2; exit 1; }
