@@ -4,6 +4,7 @@
 import http from 'node:http';
 import type {
   DockerEvent,
+  DockerInfo,
   DockerVersion,
   NetworkConnectRequest,
   NetworkCreateRequest,
@@ -81,6 +82,10 @@ export class ApiClient {
   }
   version(): Promise<DockerVersion> {
     return this.call('GET', '/version');
+  }
+  /** Docker's /info; from cnmd with `Cnm`: its version, drivers and the host's kernel features. */
+  info(): Promise<DockerInfo> {
+    return this.call('GET', '/info');
   }
 
   listNetworks(filters?: Filters): Promise<NetworkResource[]> {

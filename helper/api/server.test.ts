@@ -8,7 +8,7 @@ import { CnmError } from '../errors.js';
 import { ApiClient } from './client.js';
 import { startApiServer } from './server.js';
 import { FakeController, readFixture } from './testing/fake-controller.js';
-import { startHarness, type Harness } from './testing/harness.js';
+import { startHarness, TEST_KERNEL, type Harness } from './testing/harness.js';
 
 const json = (s: string) => JSON.parse(s);
 const names = (text: string) => (json(text) as NetworkResource[]).map((n) => n.Name).sort();
@@ -236,7 +236,7 @@ describe('api server', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-stale-'));
     const socketPath = path.join(dir, 'cnmd.sock');
     fs.writeFileSync(socketPath, 'left over');
-    const server = await startApiServer({ socketPath, controller: new FakeController(), version: 't' });
+    const server = await startApiServer({ socketPath, controller: new FakeController(), version: 't', kernel: TEST_KERNEL });
     try {
       assert.equal((await new ApiClient(socketPath).ping()), 'OK');
     } finally {

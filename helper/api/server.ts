@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import type { KernelFeatures } from '../../model/cnm.js';
 import type { Controller } from '../core/controller.js';
 import { CnmError } from '../errors.js';
 import { log } from '../log.js';
@@ -17,8 +18,12 @@ import { systemRoutes } from './system.js';
 
 export interface ApiServerOptions {
   socketPath: string;
+  /** Group owning the socket (mode 0660) when it exists; default `cnm`. */
+  socketGroup?: string;
   controller: Controller;
   version: string;
+  /** The host's features as cnmd's start-up probe found them (GET /info → Cnm.kernel). */
+  kernel: KernelFeatures;
 }
 
 export interface ApiServer {
@@ -27,7 +32,7 @@ export interface ApiServer {
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const router = new Router([
-    ...systemRoutes(opts.version),
+    ...systemRoutes(opts.version, opts.controller, opts.kernel),
     ...networkRoutes(opts.controller),
     ...eventRoutes(opts.controller),
     ...sandboxRoutes(opts.controller),
@@ -63,7 +68,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       resolve();
     });
   });
-  restrictSocket(opts.socketPath);
+  restrictSocket(opts.socketPath, opts.socketGroup ?? 'cnm');
 
   return {
     close: () =>
@@ -83,10 +88,10 @@ async function prepareSocketPath(socketPath: string): Promise<void> {
   await fs.promises.rm(socketPath, { force: true });
 }
 
-/** 0660, group `cnm` when that group exists, so members can use the CLI without root. */
-function restrictSocket(socketPath: string): void {
+/** 0660, group `cnm` (or `group`) when that group exists, so members can use the CLI without root. */
+function restrictSocket(socketPath: string, group: string): void {
   fs.chmodSync(socketPath, 0o660);
-  const gid = groupId('cnm');
+  const gid = groupId(group);
   if (gid !== undefined) fs.chownSync(socketPath, process.getuid?.() ?? 0, gid);
 }
 

@@ -1,6 +1,9 @@
-// /_ping, /version and a minimal /info: what the docker CLI and dockerode need to negotiate API 1.41.
+// /_ping, /version and /info: what the docker CLI and dockerode need to negotiate API 1.41, and in
+// /info's `Cnm` field what this cnmd can do (its drivers, the kernel features it found at start).
 import os from 'node:os';
-import type { DockerVersion } from '../../model/docker.js';
+import type { KernelFeatures } from '../../model/cnm.js';
+import type { DockerInfo, DockerVersion } from '../../model/docker.js';
+import type { Controller } from '../core/controller.js';
 import { sendJson, sendText } from './http.js';
 import { API_VERSION, MIN_API_VERSION, type Route } from './router.js';
 
@@ -33,10 +36,11 @@ export function versionInfo(version: string): DockerVersion {
   };
 }
 
-export function systemRoutes(version: string): Route[] {
+export function systemRoutes(version: string, controller: Controller, kernel: KernelFeatures): Route[] {
   // Computed once: these answers never change while the daemon runs.
   const versionJson = versionInfo(version);
-  const info = {
+  const drivers = controller.driverNames();
+  const info: DockerInfo = {
     ID: '',
     Name: os.hostname(),
     ServerVersion: version,
@@ -49,7 +53,8 @@ export function systemRoutes(version: string): Route[] {
     Containers: 0,
     Images: 0,
     Driver: '',
-    Plugins: { Network: ['bridge', 'host', 'null'] },
+    Plugins: { Network: drivers, Volume: [], Log: [] },
+    Cnm: { version, drivers, kernel },
   };
   const ping = (head: boolean): Route['handle'] => ({ res }) => {
     res.setHeader('Cache-Control', 'no-cache, no-store, must-revalidate');

@@ -1,5 +1,4 @@
 // cnmd: wires the store, IPAM, kernel, name service and API together, then serves until signalled.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { Core } from '../core/core.js';
 import { startApiServer } from '../api/server.js';
@@ -11,9 +10,12 @@ import { enableForwarding } from '../kernel/sysctl.js';
 import { SandboxFiles } from '../sandbox/files.js';
 import { log, setLogLevel } from '../log.js';
 import { CnmError } from '../errors.js';
-import { USAGE, parseFlags } from './flags.js';
+import { cleanup } from './cleanup.js';
+import { PREFLIGHT_EXIT, USAGE, parseFlags } from './flags.js';
 import { hostPrefixes } from './host-prefixes.js';
 import { DnsNameService } from './name-service.js';
+import { netnsPrefixFor } from './ownership.js';
+import { preflight } from './preflight.js';
 
 export const VERSION = '0.1.0';
 
@@ -28,9 +30,23 @@ async function main(): Promise<void> {
   if (flags === 'help') return void process.stdout.write(USAGE);
   if (flags === 'version') return void process.stdout.write(`cnmd version ${VERSION}\n`);
   if (flags.logLevel) setLogLevel(flags.logLevel);
+  if (flags.command === 'cleanup') return cleanup(flags, (line) => process.stdout.write(`${line}\n`));
 
+  // The probe runs alongside the store's opening; nothing touches the kernel before it answered.
+  const checked = preflight();
   fs.mkdirSync(flags.runDir, { recursive: true });
-  const store = await JournalStore.open(flags.stateDir);
+  // Waits for the probe on failure too: it removes its namespace before cnmd exits.
+  const store = await JournalStore.open(flags.stateDir).catch(async (err) => {
+    await checked;
+    throw err;
+  });
+  const { features, fatal, absent, probeMs } = await checked;
+  if (fatal.length) {
+    await store.close();
+    process.stderr.write(`cnmd: cannot start:\n${fatal.map((m) => `  ${m}\n`).join('')}`);
+    process.exit(PREFLIGHT_EXIT);
+  }
+  log('info', 'kernel features checked', { ms: Math.round(probeMs), absent: absent.join('; ') || 'none' });
   const host = Netlink.forCurrent();
   enableForwarding(false);
   const names = new DnsNameService(flags.resolvConf);
@@ -42,10 +58,10 @@ async function main(): Promise<void> {
     files: new SandboxFiles(),
     names,
     // The instance tag keeps the namespaces of several cnmd on one machine apart.
-    netnsPrefix: `cnm-${createHash('sha256').update(fs.realpathSync(flags.stateDir)).digest('hex').slice(0, 4)}-`,
+    netnsPrefix: netnsPrefixFor(flags.stateDir),
     openNetns: (p) => Netlink.inNetns(p),
   });
-  const api = await startApiServer({ socketPath: flags.socket, controller: core, version: VERSION });
+  const api = await startApiServer({ socketPath: flags.socket, socketGroup: flags.group, controller: core, version: VERSION, kernel: features });
   log('info', 'cnmd ready', { socket: flags.socket, stateDir: flags.stateDir });
 
   let stopping = false;

@@ -33,6 +33,9 @@ export interface Controller {
   /** The host's interfaces (with addresses) and routes, for overlap checks and macvlan parents. */
   hostInfo(): Promise<HostInfo>;
 
+  /** Names of the network drivers this cnmd implements (GET /info: Plugins.Network, Cnm.drivers). */
+  driverNames(): string[];
+
   /** The names the embedded DNS serves, optionally for one network. */
   dnsRecords(network?: string): DnsRecord[];
 

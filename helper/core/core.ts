@@ -9,6 +9,7 @@ import type {
   NetworkDisconnectRequest,
   NetworkResource,
 } from '../../model/docker.js';
+import { allDrivers } from '../drivers/index.js';
 import { invalid } from '../errors.js';
 import { CoreContext, type CoreDeps } from './context.js';
 import type { Controller } from './controller.js';
@@ -133,6 +134,10 @@ export class Core implements Controller {
       })),
       routes,
     };
+  }
+
+  driverNames(): string[] {
+    return allDrivers().map((d) => d.name);
   }
 
   dnsRecords(network?: string): DnsRecord[] {

@@ -67,3 +67,9 @@ function isAlive(pid: number): boolean {
 function releaseIfOurs(file: string): void {
   if (readPid(file) === process.pid) fs.rmSync(file, { force: true });
 }
+
+/** The pid of the live cnmd holding `dir`'s lock, if any (for `cnmd cleanup --stop`). */
+export function lockOwner(dir: string): number | undefined {
+  const pid = readPid(path.join(dir, LOCK_FILE));
+  return pid !== undefined && pid !== process.pid && isAlive(pid) ? pid : undefined;
+}

@@ -3,11 +3,11 @@
 // test failed: cnmd, the sandbox namespaces it created (by their instance prefix), their
 // /etc/netns files, and the host namespace with every link and rule inside it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
+import { netnsPrefixFor } from '../../helper/cnmd/ownership.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const CNMD = path.join(ROOT, 'dist/cnmd.js');
@@ -69,7 +69,7 @@ export class TestHost {
 
   /** The sandbox-namespace prefix cnmd derives from its state dir (see helper/cnmd/main.ts). */
   get netnsPrefix(): string {
-    return `cnm-${createHash('sha256').update(fs.realpathSync(this.stateDir)).digest('hex').slice(0, 4)}-`;
+    return netnsPrefixFor(this.stateDir);
   }
 
   get hostUrl(): string {

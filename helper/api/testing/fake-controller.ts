@@ -174,6 +174,10 @@ export class FakeController implements Controller {
     return { interfaces: [{ name: 'lo', kind: 'loopback', addresses: ['127.0.0.1/8'], up: true }], routes: [{ dst: 'default', gateway: '10.0.0.1', ifname: 'eth0' }] };
   }
 
+  driverNames(): string[] {
+    return ['bridge', 'host', 'null'];
+  }
+
   dnsRecords(network?: string): DnsRecord[] {
     const records = this.networks.flatMap((n) =>
       Object.values(n.Containers).map((c): DnsRecord => ({ network: n.Name, name: c.Name, type: 'A', address: c.IPv4Address.split('/')[0]!, sandbox: c.Name })),

@@ -3,8 +3,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import type { KernelFeatures } from '../../../model/cnm.js';
 import { startApiServer } from '../server.js';
 import { FakeController } from './fake-controller.js';
+
+/** What the harness's cnmd claims to have: this machine's kernel as the task describes it. */
+export const TEST_KERNEL: KernelFeatures = { bridge: true, veth: true, vxlan: true, macvlan: true, vlan: false, dummy: false, ipvlan: false, nftables: true, ipv6: true };
 
 export interface Harness {
   socketPath: string;
@@ -22,7 +26,7 @@ export interface RawResponse {
 export async function startHarness(controller = new FakeController()): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-api-'));
   const socketPath = path.join(dir, 'run', 'cnmd.sock');
-  const server = await startApiServer({ socketPath, controller, version: '0.1.0-test' });
+  const server = await startApiServer({ socketPath, controller, version: '0.1.0-test', kernel: TEST_KERNEL });
   return {
     socketPath,
     controller,

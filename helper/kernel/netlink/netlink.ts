@@ -258,6 +258,24 @@ export class Netlink {
     return undefined;
   }
 
+  /** A dummy link (a stand-in interface with no peer). */
+  async createDummy(name: string, opts: { alias: string }): Promise<void> {
+    await this.newLink(name, 'dummy', {}, { ifname: name, linkinfo: linkInfo('dummy') }, opts.alias);
+  }
+
+  /** An 802.1q VLAN sub-interface of `parent` (e.g. eth1.10). */
+  async createVlan(spec: { name: string; parent: string; id: number; alias: string }): Promise<void> {
+    const parent = await this.indexOf(spec.parent, 'RTM_NEWLINK vlan');
+    await this.newLink(spec.name, 'vlan', {}, { ifname: spec.name, link: u32(parent), linkinfo: linkInfo('vlan', ifla.formatVlan({ id: spec.id })) }, spec.alias);
+  }
+
+  /** An ipvlan link on `parent` (mode l2, l3 or l3s). */
+  async createIpvlan(spec: { name: string; parent: string; mode: 'l2' | 'l3' | 'l3s'; alias: string }): Promise<void> {
+    const parent = await this.indexOf(spec.parent, 'RTM_NEWLINK ipvlan');
+    const mode = { l2: ifla.IpvlanMode.L2, l3: ifla.IpvlanMode.L3, l3s: ifla.IpvlanMode.L3S }[spec.mode];
+    await this.newLink(spec.name, 'ipvlan', {}, { ifname: spec.name, link: u32(parent), linkinfo: linkInfo('ipvlan', ifla.formatIpvlan({ mode })) }, spec.alias);
+  }
+
   /** RTM_SETLINK addressed by IFLA_IFNAME (index 0): one round trip, no lookup. */
   private async setLink(name: string, call: string, data: rt.Link, attrs: ifla.LinkAttrs = {}): Promise<void> {
     await this.call({ call, link: name }, () => this.sock.setLink({ ...data, index: 0 }, { ...attrs, ifname: name }));

@@ -16,10 +16,12 @@ import { inNetns } from '../netns/setns.js';
 import { readSysctl, writeSysctl } from '../sysctl.js';
 import { needsBridgeNetfilter, type NetworkRules, renderRuleset, TABLE } from './ruleset.js';
 
-const LIB = 'libnftables.so.1';
+/** CNMD_LIBNFTABLES names another library file (a non-standard install; tests point it at a missing one). */
+const LIB = process.env.CNMD_LIBNFTABLES || 'libnftables.so.1';
 
 interface Lib {
   ctxNew(flags: number): unknown;
+  ctxFree(ctx: unknown): void;
   bufferOutput(ctx: unknown): number;
   bufferError(ctx: unknown): number;
   run(ctx: unknown, text: string): number;
@@ -27,17 +29,19 @@ interface Lib {
 }
 
 let lib: Lib | undefined;
+/** Loads libnftables once; throws an 'unsupported' CnmError naming the Debian package when it is missing. */
 function load(): Lib {
   if (!lib) {
     let l: koffi.IKoffiLib;
     try {
       l = koffi.load(LIB);
     } catch (err) {
-      throw new CnmError('unsupported', `libnftables is not installed (${LIB}); install Debian's nftables package`, { call: 'dlopen' }, err);
+      throw new CnmError('unsupported', `libnftables is not installed (${LIB}): install the Debian package libnftables1`, { call: 'dlopen' }, err);
     }
     const ctx = koffi.pointer('nft_ctx', koffi.opaque());
     lib = {
       ctxNew: l.func('nft_ctx_new', ctx, ['uint32']),
+      ctxFree: l.func('nft_ctx_free', 'void', [ctx]),
       bufferOutput: l.func('nft_ctx_buffer_output', 'int', [ctx]),
       bufferError: l.func('nft_ctx_buffer_error', 'int', [ctx]),
       run: l.func('nft_run_cmd_from_buffer', 'int', [ctx, 'str']),
@@ -45,6 +49,11 @@ function load(): Lib {
     };
   }
   return lib;
+}
+
+/** cnmd's start-up check: throws the 'unsupported' error of a missing libnftables. */
+export function checkLibnftables(): void {
+  load();
 }
 
 /** Create-then-delete makes the delete valid whether or not the table exists: no race, one batch. */
@@ -74,6 +83,23 @@ export class Firewall {
   /** Remove cnm's table (cnmd shutdown with clean-up). */
   async flush(): Promise<void> {
     this.run(DROP_TABLE, 'flush');
+  }
+
+  /** Frees the libnftables context (and its netlink socket, which would keep its netns alive). */
+  close(): void {
+    if (this.ctx) load().ctxFree(this.ctx);
+    this.ctx = undefined;
+  }
+
+  /** Whether cnm's table exists (for clean-up listings). */
+  hasTable(): boolean {
+    try {
+      this.run(`list table inet ${TABLE}\n`, 'list');
+      return true;
+    } catch (err) {
+      if (err instanceof CnmError && /No such file or directory/.test(err.message)) return false;
+      throw err;
+    }
   }
 
   /** ICC off relies on bridged IP traffic passing the inet forward hook (see ruleset.ts). */
