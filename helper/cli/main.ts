@@ -100,6 +100,7 @@ export function processIo(): CliIo {
       return next.done ? '' : next.value;
     },
     env: process.env,
+    interactive: process.stdin.isTTY === true,
   };
 }
 

@@ -10,6 +10,8 @@ export interface CliIo {
   /** Reads one line from stdin (for confirmations); resolves '' at end of input. */
   readLine(): Promise<string>;
   env: Record<string, string | undefined>;
+  /** stdin is a terminal: a confirmation can be asked (verbs that remove things refuse otherwise). */
+  interactive?: boolean;
 }
 
 export interface CliContext {

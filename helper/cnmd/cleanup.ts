@@ -29,7 +29,8 @@ export async function findOwned(flags: DaemonFlags, host: Netlink, fw: Firewall,
     netns: prefix ? await listNetns(prefix) : [],
     files: prefix ? files.list(prefix) : [],
     table: fw.hasTable(),
-    paths: [flags.stateDir, flags.runDir, flags.socket].filter((p) => fs.existsSync(p)),
+    // The socket usually sits in the run dir, which goes as a whole.
+    paths: [flags.stateDir, flags.runDir, flags.socket].filter((p, i, all) => fs.existsSync(p) && !all.some((d, j) => j < i && p.startsWith(`${d}/`))),
   };
 }
 
