@@ -15,11 +15,11 @@ export const verb: Verb = {
     requireRoot(command);
     const p = installPaths(args);
     const cnmd = locateCnmd();
+    const created = ensureGroup(p.group);
     // A group recorded by an earlier install stays recorded, so uninstall still removes it.
-    const createdGroup = ensureGroup(p.group) || recordedGroup(p) === p.group;
-    const spec = { ...p, node: process.execPath, cnmd, createdGroup };
+    const spec = { ...p, node: process.execPath, cnmd, createdGroup: created || recordedGroup(p) === p.group };
     const file = writeUnit(spec);
-    io.stdout(`Wrote ${file}\n${createdGroup ? `Group ${p.group} created` : `Group ${p.group} exists`}: members can use ${p.socket} without root\n`);
+    io.stdout(`Wrote ${file}\nGroup ${p.group} ${created ? 'created' : 'exists'}: its members can use ${p.socket} without root\n`);
     if (managedBySystemd(p)) {
       systemctl('daemon-reload');
       systemctl('enable', UNIT_NAME);

@@ -82,7 +82,7 @@ export function systemctl(...args: string[]): void {
 /** true when something answers GET /_ping on the socket. */
 export function socketAnswers(socket: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get({ socketPath: socket, path: '/_ping', timeout: 2000 }, (res) => {
+    const req = http.get({ socketPath: socket, path: '/_ping', timeout: 2000, agent: false }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });
