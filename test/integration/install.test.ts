@@ -162,3 +162,13 @@ test('install reports a cnmd that fails its start-up check, with the package to 
   assert.equal(cnmIn(process.env, 'uninstall', '--yes', ...pathFlags()).code, 0);
   assert.ok(!fs.existsSync(paths.unit));
 });
+
+test('install, uninstall and cleanup refuse to run without root, saying how', (t) => {
+  for (const verb of ['install', 'uninstall', 'cleanup']) {
+    const r = sh('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CNM, verb, ...dirFlags()]);
+    if (/Permission denied|EACCES/.test(r.stderr)) return t.skip(`user nobody cannot read ${CNM}`);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `Error: cnm ${verb} must run as root (try: sudo cnm ${verb})\n`);
+  }
+  assert.ok(!fs.existsSync(paths.unit));
+});
