@@ -11,7 +11,7 @@ export const verb: Verb = {
   flags: [...PATH_FLAGS.filter((f) => f.name !== 'group'), YES_FLAG],
   async run(args, ctx) {
     requireRoot(ctx.command);
-    if (await removeEverything(locateCnmd(), installPaths(args), false, args, ctx)) {
+    if (await removeEverything(locateCnmd(), installPaths(args, true), false, args, ctx)) {
       ctx.io.stdout('cnmd is stopped; its unit stays installed (start it again: cnm install, or systemctl start cnmd)\n');
     }
     return 0;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_RUN_DIR, DEFAULT_STATE_DIR } from '../cnmd/flags.js';
 import { cnmdCleanup, DEFAULT_UNIT_DIR, InstallError, managedBySystemd, readUnit, recordedGroup, removeGroup, systemctl } from '../install/system.js';
-import { UNIT_NAME, unitPath, type InstallPaths } from '../install/unit.js';
+import { pathsOfUnit, UNIT_NAME, unitPath, type InstallPaths } from '../install/unit.js';
 import type { FlagSpec, ParsedArgs } from './flags.js';
 import type { CliContext } from './verb.js';
 
@@ -19,14 +19,20 @@ export const PATH_FLAGS: FlagSpec[] = [
 
 export const YES_FLAG: FlagSpec = { name: 'yes', short: 'y', type: 'bool', help: 'Do not prompt for confirmation' };
 
-export function installPaths(args: ParsedArgs): InstallPaths {
-  const runDir = path.resolve(args.string('run-dir') ?? DEFAULT_RUN_DIR);
+/**
+ * The flags, else (with `fromUnit`, for uninstall and cleanup) what the installed unit runs cnmd
+ * with, else the documented defaults.
+ */
+export function installPaths(args: ParsedArgs, fromUnit: boolean): InstallPaths {
+  const unitDir = path.resolve(args.string('unit-dir') ?? DEFAULT_UNIT_DIR);
+  const unit = fromUnit ? pathsOfUnit(readUnit({ unitDir }) ?? '') : {};
+  const runDir = path.resolve(args.string('run-dir') ?? unit.runDir ?? DEFAULT_RUN_DIR);
   return {
-    unitDir: path.resolve(args.string('unit-dir') ?? DEFAULT_UNIT_DIR),
-    stateDir: path.resolve(args.string('state-dir') ?? DEFAULT_STATE_DIR),
+    unitDir,
+    stateDir: path.resolve(args.string('state-dir') ?? unit.stateDir ?? DEFAULT_STATE_DIR),
     runDir,
-    socket: path.resolve(args.string('socket') ?? path.join(runDir, 'cnmd.sock')),
-    group: args.string('group') ?? 'cnm',
+    socket: path.resolve(args.string('socket') ?? unit.socket ?? path.join(runDir, 'cnmd.sock')),
+    group: args.string('group') ?? unit.group ?? 'cnm',
   };
 }
 

@@ -13,7 +13,7 @@ export const verb: Verb = {
   flags: PATH_FLAGS,
   async run(args, { io, command }) {
     requireRoot(command);
-    const p = installPaths(args);
+    const p = installPaths(args, false);
     const cnmd = locateCnmd();
     const created = ensureGroup(p.group);
     // A group recorded by an earlier install stays recorded, so uninstall still removes it.

@@ -11,7 +11,7 @@ export const verb: Verb = {
   flags: [...PATH_FLAGS, YES_FLAG],
   async run(args, ctx) {
     requireRoot(ctx.command);
-    await removeEverything(locateCnmd(), installPaths(args), true, args, ctx);
+    await removeEverything(locateCnmd(), installPaths(args, true), true, args, ctx);
     return 0;
   },
 };

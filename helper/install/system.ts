@@ -57,7 +57,7 @@ export function removeGroup(name: string): void {
   if (groupExists(name)) run('groupdel', [name]);
 }
 
-export function readUnit(p: InstallPaths): string | undefined {
+export function readUnit(p: Pick<InstallPaths, 'unitDir'>): string | undefined {
   try {
     return fs.readFileSync(unitPath(p), 'utf8');
   } catch {

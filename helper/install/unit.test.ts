@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PREFLIGHT_EXIT } from '../cnmd/flags.js';
-import { cnmdArgv, createdGroupOf, renderUnit, unitPath, type UnitSpec } from './unit.js';
+import { cnmdArgv, createdGroupOf, pathsOfUnit, renderUnit, unitPath, type UnitSpec } from './unit.js';
 
 const spec: UnitSpec = {
   unitDir: '/etc/systemd/system',
@@ -34,6 +34,12 @@ test('the group install created is recorded in the unit, and only then', () => {
   assert.equal(createdGroupOf(renderUnit(spec)), 'cnm');
   assert.equal(createdGroupOf(renderUnit({ ...spec, createdGroup: false })), undefined);
   assert.equal(createdGroupOf(renderUnit({ ...spec, group: 'netdev', createdGroup: true })), 'netdev');
+});
+
+test('uninstall reads the paths back from the unit it finds', () => {
+  const odd = { ...spec, stateDir: '/srv/my "state"', runDir: '/run/a b', socket: '/run/a b/s.sock', group: 'g1' };
+  assert.deepEqual(pathsOfUnit(renderUnit(odd)), { socket: '/run/a b/s.sock', stateDir: '/srv/my "state"', runDir: '/run/a b', group: 'g1' });
+  assert.deepEqual(pathsOfUnit('[Service]\n'), {});
 });
 
 test('paths with spaces are quoted as systemd reads them', () => {

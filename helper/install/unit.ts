@@ -59,6 +59,23 @@ WantedBy=multi-user.target
 `;
 }
 
+/** The words of an ExecStart line, undoing `quote`. */
+function unquote(line: string): string[] {
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!));
+}
+
+/** The paths and group an installed unit runs cnmd with (uninstall/cleanup default to them). */
+export function pathsOfUnit(unitText: string): Partial<Omit<InstallPaths, 'unitDir'>> {
+  const line = /^ExecStart=(.*)$/m.exec(unitText)?.[1];
+  if (!line) return {};
+  const words = unquote(line);
+  const after = (flag: string) => {
+    const i = words.indexOf(flag);
+    return i >= 0 ? words[i + 1] : undefined;
+  };
+  return { socket: after('--socket'), stateDir: after('--state-dir'), runDir: after('--run-dir'), group: after('--group') };
+}
+
 /** The group `cnm install` created, as recorded in the unit it wrote; undefined if none. */
 export function createdGroupOf(unitText: string): string | undefined {
   return RECORD.exec(unitText)?.[1];

@@ -116,7 +116,8 @@ test('cleanup asks first, refuses without a terminal, then removes every kernel 
   assert.match(nftTables(), /table inet cnm/);
   assert.ok(fs.existsSync(`/etc/netns/${ourNetns()[0]}`));
 
-  const refused = cnmIn(process.env, 'cleanup', ...dirFlags());
+  // Only the unit dir: cleanup finds the other paths in the installed unit.
+  const refused = cnmIn(process.env, 'cleanup', '--unit-dir', path.dirname(paths.unit));
   assert.equal(refused.code, 1);
   assert.match(refused.stdout, /This will remove:\n {2}- network namespace \/run\/netns\/cnm-/);
   assert.match(refused.stdout, /- link br-[0-9a-f]{12} \(bridge, alias cnm:/);
@@ -143,7 +144,7 @@ test('cleanup asks first, refuses without a terminal, then removes every kernel 
 test('uninstall after a new install removes the unit and the group, and stops cnmd', async () => {
   const pid = install();
   assert.ok((await getInfo()).Cnm);
-  const r = cnmIn(process.env, 'uninstall', '-y', ...pathFlags());
+  const r = cnmIn(process.env, 'uninstall', '-y', '--unit-dir', path.dirname(paths.unit));
   assert.equal(r.code, 0, r.stderr + r.stdout);
   assert.match(r.stdout, new RegExp(`- systemd unit ${paths.unit}\n {2}- group ${group} \\(created by cnm install\\)`));
   assert.ok(!alive(pid), 'cnmd stopped');
