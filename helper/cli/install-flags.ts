@@ -10,10 +10,10 @@ import type { FlagSpec, ParsedArgs } from './flags.js';
 import type { CliContext } from './verb.js';
 
 export const PATH_FLAGS: FlagSpec[] = [
-  { name: 'unit-dir', type: 'string', value: 'dir', help: `Where the systemd unit goes (default ${DEFAULT_UNIT_DIR})` },
-  { name: 'state-dir', type: 'string', value: 'dir', help: `cnmd's state dir (default ${DEFAULT_STATE_DIR})` },
-  { name: 'run-dir', type: 'string', value: 'dir', help: `cnmd's run dir: socket, log (default ${DEFAULT_RUN_DIR})` },
-  { name: 'socket', type: 'string', value: 'path', help: "cnmd's API socket (default <run-dir>/cnmd.sock)" },
+  { name: 'unit-dir', type: 'string', value: 'dir', help: `Where the systemd unit is written or found (default ${DEFAULT_UNIT_DIR})` },
+  { name: 'state-dir', type: 'string', value: 'dir', help: `cnmd's state dir (default ${DEFAULT_STATE_DIR}; uninstall, cleanup: the installed unit's)` },
+  { name: 'run-dir', type: 'string', value: 'dir', help: `cnmd's run dir: socket, log (default ${DEFAULT_RUN_DIR}; uninstall, cleanup: the installed unit's)` },
+  { name: 'socket', type: 'string', value: 'path', help: "cnmd's API socket (default <run-dir>/cnmd.sock; uninstall, cleanup: the installed unit's)" },
   { name: 'group', type: 'string', value: 'name', help: 'Group owning the socket, created if absent (default cnm)' },
 ];
 

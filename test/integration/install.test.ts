@@ -125,6 +125,14 @@ test('cleanup asks first, refuses without a terminal, then removes every kernel 
   assert.match(refused.stderr, /pass -y\/--yes/);
   assert.equal(cnm('network', 'inspect', 'inst-net').code, 0, 'nothing removed without confirmation');
 
+  // On a terminal (script(1) gives it one) it asks, and "n" keeps everything.
+  const cmd = [NSENTER, `--net=/run/netns/${ns}`, process.execPath, CNM, 'cleanup', ...dirFlags()].join(' ');
+  const declined = sh('script', ['-qec', cmd, '/dev/null'], { input: 'n\n' });
+  assert.equal(declined.code, 0, declined.stdout);
+  assert.match(declined.stdout, /- nftables table inet cnm\r?\n.*Are you sure you want to continue\? \[y\/N\] /s);
+  assert.doesNotMatch(declined.stdout, /removed/);
+  assert.equal(cnm('network', 'inspect', 'inst-net').code, 0, 'nothing removed after "n"');
+
   const pid = pids.at(-1)!;
   const r = cnmIn(process.env, 'cleanup', '--yes', ...dirFlags());
   assert.equal(r.code, 0, r.stderr + r.stdout);
