@@ -46,7 +46,7 @@ export function systemRoutes(version: string, controller: Controller, kernel: Ke
     ServerVersion: version,
     OperatingSystem: 'cnmd',
     OSType: 'linux',
-    Architecture: os.arch(),
+    Architecture: os.machine(), // uname -m, as Docker reports it (x86_64, aarch64)
     KernelVersion: os.release(),
     NCPU: os.cpus().length,
     MemTotal: os.totalmem(),

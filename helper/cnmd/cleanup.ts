@@ -22,13 +22,23 @@ export interface Owned {
   paths: string[];
 }
 
+/** Without libnftables cnmd could not have made its table (nor could anything remove it). */
+function tableExists(fw: Firewall): boolean {
+  try {
+    return fw.hasTable();
+  } catch (err) {
+    if (err instanceof CnmError && err.kind === 'unsupported') return false;
+    throw err;
+  }
+}
+
 export async function findOwned(flags: DaemonFlags, host: Netlink, fw: Firewall, files: SandboxFiles): Promise<Owned> {
   const prefix = fs.existsSync(flags.stateDir) ? netnsPrefixFor(flags.stateDir) : undefined;
   return {
     links: (await host.listLinks()).filter(isOwnLink).map((l) => ({ name: l.name, kind: l.kind, alias: l.alias })),
     netns: prefix ? await listNetns(prefix) : [],
     files: prefix ? files.list(prefix) : [],
-    table: fw.hasTable(),
+    table: tableExists(fw),
     // The socket usually sits in the run dir, which goes as a whole.
     paths: [flags.stateDir, flags.runDir, flags.socket].filter((p, i, all) => fs.existsSync(p) && !all.some((d, j) => j < i && p.startsWith(`${d}/`))),
   };
