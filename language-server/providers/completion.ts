@@ -90,7 +90,7 @@ function listValues(ctx: CursorContext, doc: CnmDocument): CompletionItem[] | un
 export function complete(doc: CnmDocument, params: CompletionParams, host: HostSnapshot | undefined): CompletionItem[] {
   const lines = doc.text.split('\n');
   const ctx = cursorContext(lines, params.position.line, params.position.character);
-  const items = ctx.mode === 'key' ? (listValues(ctx, doc) ?? keys(ctx, doc)) : values(ctx, doc, host);
+  const items = ctx.mode === 'key' ? (listValues(ctx, doc) ?? keys(ctx, doc).filter((i) => !ctx.siblings.includes(i.label))) : values(ctx, doc, host);
   const range = { start: { line: params.position.line, character: ctx.prefixStart }, end: params.position };
   return items.map((i) => ({ ...i, textEdit: { range, newText: i.insertText ?? i.label }, insertText: undefined }));
 }

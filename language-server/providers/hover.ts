@@ -6,7 +6,7 @@ import type { HostSnapshot } from '../checks/check.js';
 import { cursorContext } from '../document/cursor.js';
 import { offsetAt, rangeOf, type CnmDocument } from '../document/document.js';
 import { hostNameOf } from '../document/names.js';
-import { driverOptsOf } from '../document/sections.js';
+import { driverOptsOf, networkOf } from '../document/sections.js';
 import { occurrenceAt, type NetworkDef } from '../document/table.js';
 import { rootShape } from '../schema/roots.js';
 import { child, describe, shapeAt } from '../schema/shape.js';
@@ -32,24 +32,26 @@ function liveText(doc: CnmDocument, def: NetworkDef | undefined, name: string, h
 
 const markdown = (value: string) => ({ kind: MarkupKind.Markdown, value });
 
+/** The word under the cursor on a line: a key, an option key or a value, in block or flow style. */
+const WORD = /[^\s,[\]{}:#"']+/g;
+
 function keyHover(doc: CnmDocument, line: number, character: number): { text: string; start: number; end: number } | undefined {
-  const text = doc.text.slice(doc.lines.lineStarts[line], doc.lines.lineStarts[line + 1] ?? doc.text.length);
-  const m = /^( *(?:- +)?)([^\s:#'"][^:#]*?) *:(?: |$|\r?\n)/.exec(text);
-  if (!m) return undefined;
-  const start = m[1].length;
-  const end = start + m[2].length;
   const lines = doc.text.split('\n');
-  if (character >= start && character <= end) {
-    const ctx = cursorContext(lines, line, end);
+  const text = lines[line] ?? '';
+  const word = [...text.matchAll(WORD)].find((m) => m.index! <= character && character <= m.index! + m[0].length);
+  if (!word) return undefined;
+  const start = word.index!;
+  const end = start + word[0].length;
+  const ctx = cursorContext(lines, line, end);
+  if (ctx.mode === 'key' && /^ *:(\s|$|[,\]}])/.test(text.slice(end))) {
     const opts = driverOptsOf(ctx.path);
     const driver = opts !== undefined ? (doc.table.byName.get(opts)?.driver?.value ?? DEFAULT_DRIVER) : undefined;
-    const desc = driver ? driverOption(driver, m[2])?.description : describe(child(shapeAt(rootShape(doc.kind), ctx.path) ?? {}, m[2]));
-    return desc ? { text: `**${m[2]}**: ${desc}`, start, end } : undefined;
+    const desc = driver ? driverOption(driver, word[0])?.description : describe(child(shapeAt(rootShape(doc.kind), ctx.path) ?? {}, word[0]));
+    return desc ? { text: `**${word[0]}**: ${desc}`, start, end } : undefined;
   }
-  // On the value of `driver:`, the driver's description.
-  const value = text.slice(m[0].length).trim();
-  if (m[2] === 'driver' && character >= m[0].length && driverInfo(value)) return { text: `**${value}**: ${driverInfo(value)!.description}`, start: m[0].length, end: m[0].length + value.length };
-  return undefined;
+  // On the value of a network's `driver:`, the driver's description.
+  const info = ctx.mode === 'value' && ctx.key === 'driver' && networkOf(ctx.path) !== undefined ? driverInfo(word[0]) : undefined;
+  return info ? { text: `**${word[0]}**: ${info.description}`, start, end } : undefined;
 }
 
 export function hover(doc: CnmDocument, params: HoverParams, host: HostSnapshot | undefined): Hover | null {
