@@ -92,3 +92,28 @@ test('edits that could change a value type, or docs with errors, are not patched
   const broken = parseCnmDocument('file:///w/compose.yaml', 1, 'compose', TEXT + 'oops: [\n');
   assert.equal(edit(broken, 'nginx', 5, 0, 'x').patched, false);
 });
+
+test('edits inside flow collections: patched ones equal a full parse; ones that change the structure are not patched', () => {
+  const FLOW = 'services:\n  web: {networks: [front, back]}\n  db: {networks: {back: {ipv4_address: 10.2.0.5}}}\nnetworks:\n  front: {driver: bridge, ipam: {config: [{subnet: 10.1.0.0/24}]}}\n  back: {driver: macvlan, driver_opts: {parent: eth0}}\n';
+  let doc = parseCnmDocument('file:///w/compose.yaml', 1, 'compose', FLOW);
+  const steps: Array<[string, number, number, string, boolean]> = [
+    ['front, back]', 5, 0, 'x', true], // a flow sequence item grows
+    ['frontx', 0, 6, 'public', true], // replaced
+    ['bridge,', 0, 6, 'overlay', true], // a flow mapping value
+    ['eth0}', 4, 0, '.10', true], // a value before the closing brace
+    ['driver_opts', 0, 6, 'drv', true], // a flow mapping key
+    ['public, back]', 6, 0, ', mid', false], // a new item: ',' is structure
+    ['{back: {', 1, 4, 'back2', true], // an attachment key
+    ['[public', 0, 1, '', false], // the bracket itself
+  ];
+  for (const [find, at, remove, insert, patched] of steps) {
+    assert.ok(doc.text.includes(find), find);
+    const r = edit(doc, find, at, remove, insert);
+    assert.equal(r.patched, patched, `${find} → ${insert}`);
+    doc = r.next;
+  }
+  // A flow mapping key renamed to its sibling's name is a duplicate: full parse.
+  const dup = parseCnmDocument('file:///w/compose.yaml', 1, 'compose', 'networks: {a: {}, b: {}}\n');
+  assert.equal(edit(dup, 'b: {}', 0, 1, 'a').patched, false);
+  assert.equal(edit(dup, 'b: {}', 1, 0, 'c').patched, true);
+});
