@@ -8,6 +8,8 @@ import type { Code } from './codes.js';
 
 /** What cnmd last told us about the host; refreshed from its events. */
 export interface HostSnapshot {
+  /** The connected cnmd: its host's name, its address, and the drivers it implements (GET /info). */
+  daemon: { name: string; url: string; drivers: readonly string[] };
   networks: NetworkResource[];
   sandboxes: SandboxView[];
   host: HostInfo;

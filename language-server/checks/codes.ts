@@ -18,6 +18,7 @@ export const CODES = {
   'macvlan-parent-unknown': 'macvlan parent not on the host',
   'unknown-driver': 'unknown network driver',
   'unknown-driver-option': 'option not known to the driver',
+  'driver-not-on-host': 'driver the connected cnmd does not implement',
   'external-network-missing': 'external network not on the host',
   'network-mode-with-networks': 'network_mode together with networks',
 } as const;

@@ -1,6 +1,8 @@
 // Checks against the host as cnmd last reported it: subnets that collide with existing networks
-// or routes, macvlan parents the host lacks, external networks that do not exist. Without a
+// or routes, macvlan parents the host lacks, external networks that do not exist, drivers the
+// connected cnmd does not implement. Without a
 // connection (no snapshot) they find nothing.
+import { DEFAULT_DRIVER, driverInfo } from '../../model/drivers.js';
 import { overlaps, parseCidr, type Cidr } from '../../model/ip.js';
 import { hostNameOf } from '../document/names.js';
 import type { Check, Finding } from './check.js';
@@ -37,6 +39,12 @@ export const liveCheck: Check = ({ doc, host }) => {
     const external = n.external?.value === true || n.external?.value === 'true';
     if (external && !existing.has(hostNames.get(n)!)) {
       out.push({ code: 'external-network-missing', message: `External network "${hostNames.get(n)}" does not exist on the host.`, span: n.key });
+    }
+    const driver = n.driver?.value ?? DEFAULT_DRIVER;
+    // Drivers outside the vocabulary are the static check's (unknown-driver).
+    if (!external && driverInfo(driver) && !host.daemon.drivers.includes(driver)) {
+      const { name, url, drivers } = host.daemon;
+      out.push({ code: 'driver-not-on-host', message: `The cnmd on host "${name}" (${url}) has no ${driver} driver (it has: ${drivers.join(', ')}).`, span: n.driver?.span ?? n.key });
     }
   }
   return out;

@@ -53,9 +53,7 @@ function values(ctx: CursorContext, doc: CnmDocument, host: HostSnapshot | undef
     const vals = opt?.values ?? (opt?.value === 'bool' ? ['true', 'false'] : []);
     return vals.map((v) => item(v, CompletionItemKind.EnumMember));
   }
-  if (key === 'driver' && networkOf(ctx.path) !== undefined) {
-    return DRIVERS.map((d) => item(d, CompletionItemKind.EnumMember, DRIVER_INFO[d].description));
-  }
+  if (key === 'driver' && networkOf(ctx.path) !== undefined) return driverItems(host);
   if (key === 'subnet') {
     const used = [...doc.table.networks.flatMap((n) => n.pools.map((p) => p.subnet?.value ?? '')), ...hostSubnets(host)];
     return freeSubnets(used, 3).map((s, i) => ({ ...item(s, CompletionItemKind.Value, host ? 'Overlaps nothing in the file or on the host.' : 'Overlaps nothing in the file (cnmd not connected: host not checked).'), sortText: String(i) }));
@@ -72,6 +70,15 @@ function values(ctx: CursorContext, doc: CnmDocument, host: HostSnapshot | undef
   const parent = shapeAt(rootShape(doc.kind), ctx.path);
   const shape = parent && child(parent, key);
   return scalarValues(shape).map((v) => item(v, CompletionItemKind.EnumMember));
+}
+
+/** Shown beside each driver when no cnmd is connected to say which ones it has. */
+export const OFFLINE_DRIVERS = '(not connected: all cnm drivers)';
+
+/** What the connected cnmd implements (GET /info), else the whole vocabulary, marked as such. */
+function driverItems(host: HostSnapshot | undefined): CompletionItem[] {
+  if (!host) return DRIVERS.map((d) => item(d, CompletionItemKind.EnumMember, DRIVER_INFO[d].description, undefined, OFFLINE_DRIVERS));
+  return host.daemon.drivers.map((d) => item(d, CompletionItemKind.EnumMember, driverInfo(d)?.description, undefined, `cnmd on ${host.daemon.name}`));
 }
 
 function scalarValues(shape: Shape | undefined): string[] {
