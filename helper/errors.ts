@@ -1,6 +1,9 @@
 // One error type for the whole helper. `message` is what a Docker client shows the user (Docker's
 // own wording where Docker has one); `status` is the HTTP status the API answers with; `context`
-// says where it happened (which network, link, sandbox, kernel call) for logs and `cause` chains.
+// says where it happened (which network, link, sandbox, kernel call) for logs and `cause` chains;
+// `cnmDetail` is cnm's structured account where cnm words the error differently from Docker
+// (model/errors.ts): the API renders each path's wording from it.
+import type { CnmErrorDetail } from '../model/errors.js';
 
 export type ErrorKind =
   | 'invalid' // 400: bad request, bad parameter
@@ -35,12 +38,14 @@ export interface ErrorContext {
 export class CnmError extends Error {
   readonly kind: ErrorKind;
   readonly context: ErrorContext;
+  readonly cnmDetail?: CnmErrorDetail;
 
-  constructor(kind: ErrorKind, message: string, context: ErrorContext = {}, cause?: unknown) {
+  constructor(kind: ErrorKind, message: string, context: ErrorContext = {}, cause?: unknown, detail?: CnmErrorDetail) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'CnmError';
     this.kind = kind;
     this.context = context;
+    this.cnmDetail = detail;
   }
 
   get status(): number {
@@ -59,14 +64,14 @@ export class CnmError extends Error {
 }
 
 export const invalid = (msg: string, ctx?: ErrorContext) => new CnmError('invalid', msg, ctx);
-export const notFound = (msg: string, ctx?: ErrorContext) => new CnmError('not-found', msg, ctx);
-export const conflict = (msg: string, ctx?: ErrorContext) => new CnmError('conflict', msg, ctx);
+export const notFound = (msg: string, ctx?: ErrorContext, detail?: CnmErrorDetail) => new CnmError('not-found', msg, ctx, undefined, detail);
+export const conflict = (msg: string, ctx?: ErrorContext, detail?: CnmErrorDetail) => new CnmError('conflict', msg, ctx, undefined, detail);
 export const forbidden = (msg: string, ctx?: ErrorContext) => new CnmError('forbidden', msg, ctx);
 
 /** Wrap anything thrown by a lower layer, adding context; a CnmError keeps its kind and message. */
 export function withContext(err: unknown, ctx: ErrorContext, message?: string): CnmError {
   if (err instanceof CnmError) {
-    return new CnmError(err.kind, message ?? err.message, { ...err.context, ...ctx }, err.cause ?? undefined);
+    return new CnmError(err.kind, message ?? err.message, { ...err.context, ...ctx }, err.cause ?? undefined, err.cnmDetail);
   }
   const text = err instanceof Error ? err.message : String(err);
   return new CnmError('internal', message ?? text, ctx, err);

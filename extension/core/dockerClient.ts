@@ -3,6 +3,7 @@
 import Docker from 'dockerode';
 import type { HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
 import type { DockerEvent, NetworkCreateResponse, NetworkPruneResponse, NetworkResource } from '../../model/docker.js';
+import { cnmWording, errorDetailOf } from '../../model/errors.js';
 import { ApiError, type CnmClient, type EventHandlers, type EventSubscription } from './client.js';
 
 interface DialOptions {
@@ -15,11 +16,15 @@ interface Modem {
   dial(o: DialOptions, cb: (err: (Error & { statusCode?: number; json?: unknown }) | null, data: unknown) => void): void;
 }
 
-/** dockerode's errors read "(HTTP code 409) unexpected - message"; keep Docker's message and status. */
+/**
+ * dockerode's errors read "(HTTP code 409) unexpected - message"; keep the daemon's message and status,
+ * in cnm's wording where the body carries cnm's detail (a sandbox is a sandbox, an overlap names the network).
+ */
 export function toApiError(err: unknown): Error {
   const e = err as { statusCode?: number; json?: { message?: string }; message?: string };
   if (typeof e?.statusCode === 'number') {
-    const msg = e.json?.message ?? e.message?.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim() ?? 'error';
+    const detail = errorDetailOf(e.json);
+    const msg = detail ? cnmWording(detail) : (e.json?.message ?? e.message?.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim() ?? 'error');
     return new ApiError(msg, e.statusCode);
   }
   return err instanceof Error ? err : new Error(String(err));

@@ -14,16 +14,19 @@ import type {
   NetworkResource,
 } from '../../model/docker.js';
 import type { DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
+import { cnmWording, errorDetailOf, type CnmErrorDetail } from '../../model/errors.js';
 
 export const DEFAULT_HOST = 'unix:///run/cnmd/cnmd.sock';
 
 /** Filters as Docker's API takes them: name → accepted values. */
 export type Filters = Record<string, string[]>;
 
+/** A daemon error. Its message is cnm's wording where the body carries cnm's detail, else the body's. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly detail?: CnmErrorDetail,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -199,6 +202,8 @@ function readAll(res: http.IncomingMessage): Promise<string> {
 function errorFromBody(status: number, text: string): ApiError {
   try {
     const body = JSON.parse(text) as { message?: unknown };
+    const detail = errorDetailOf(body);
+    if (detail) return new ApiError(status, cnmWording(detail), detail);
     if (typeof body.message === 'string') return new ApiError(status, body.message);
   } catch {
     // not Docker's error body: fall through to the raw text

@@ -1,6 +1,7 @@
 // Reading requests and writing Docker-shaped responses: JSON bodies with a size limit, Docker's error
 // body {"message": ...} with the status a CnmError's kind maps to.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { cnmWording, type CnmErrorBody } from '../../model/errors.js';
 import { CnmError, invalid } from '../errors.js';
 import { goJson } from './json.js';
 
@@ -77,13 +78,23 @@ export function statusOf(err: unknown): number {
   return err instanceof MethodNotAllowed ? 405 : 500;
 }
 
-export function sendError(res: ServerResponse, err: unknown): void {
+/**
+ * The error body. An error with cnm's detail carries it as `cnm`; its `message` is Docker's text on
+ * Docker's paths and cnm's wording on cnm's own (`cnmPath`).
+ */
+export function errorBody(err: unknown, cnmPath: boolean): CnmErrorBody {
   const message = err instanceof Error ? err.message : String(err);
+  const detail = err instanceof CnmError ? err.cnmDetail : undefined;
+  if (!detail) return { message };
+  return { message: cnmPath ? cnmWording(detail) : message, cnm: detail };
+}
+
+export function sendError(res: ServerResponse, err: unknown, cnmPath = false): void {
   const status = statusOf(err);
   if (res.headersSent) {
     res.destroy(); // mid-stream failure: nothing sensible left to send
     return;
   }
   if (status === 413) res.setHeader('Connection', 'close');
-  sendJson(res, status, { message });
+  sendJson(res, status, errorBody(err, cnmPath));
 }

@@ -43,6 +43,22 @@ describe('api server', () => {
     assert.equal(json(r.text).message, 'client version 1.47 is too new. Maximum supported API version is 1.41');
   });
 
+  it('a sandbox error: Docker\'s text plus cnm\'s detail on Docker\'s paths, cnm\'s wording on /cnm/ paths', async () => {
+    const detail = { reason: 'no-such-sandbox', sandbox: 'ghost' };
+    const docker = await h.request('POST', '/v1.41/networks/frontend/connect', JSON.stringify({ Container: 'ghost' }), { 'Content-Type': 'application/json' });
+    assert.equal(docker.status, 404);
+    assert.deepEqual(json(docker.text), { message: 'No such container: ghost', cnm: detail });
+    const own = await h.request('GET', '/cnm/sandboxes/ghost');
+    assert.equal(own.status, 404);
+    assert.deepEqual(json(own.text), { message: 'No such sandbox: ghost', cnm: detail });
+    await assert.rejects(new ApiClient(h.socketPath).connect('frontend', { Container: 'ghost' }), (err: Error) => err.message === 'No such sandbox: ghost');
+  });
+
+  it('an error without cnm\'s detail is Docker\'s body alone on both kinds of path', async () => {
+    assert.deepEqual(json((await h.request('GET', '/networks/nosuchnet')).text), { message: 'network nosuchnet not found' });
+    assert.deepEqual(Object.keys(json((await h.request('DELETE', '/cnm/sandboxes/')).text)), ['message']);
+  });
+
   it('serves /version for negotiation', async () => {
     const v = json((await h.request('GET', '/version')).text);
     assert.equal(v.ApiVersion, '1.41');

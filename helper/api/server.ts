@@ -1,5 +1,6 @@
 // cnmd's API server: node:http on a unix socket, Docker's headers on every answer, routing to one
-// handler module per resource, errors as Docker's {"message": ...} body.
+// handler module per resource, errors as Docker's {"message": ...} body (worded for cnm's objects on
+// cnm's own /cnm/… paths).
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -48,12 +49,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     res.setHeader('Ostype', 'linux');
     res.setHeader('Server', serverHeader);
     const url = new URL(req.url ?? '/', 'http://cnmd');
+    let cnmPath = false;
     try {
       const { route, params } = router.match(req.method ?? 'GET', url.pathname);
+      cnmPath = route.path.startsWith('/cnm/');
       await route.handle({ params, query: url.searchParams, raw: req, res });
     } catch (err) {
       if (statusOf(err) >= 500) log('error', 'api request failed', { method: req.method, path: url.pathname, error: err instanceof CnmError ? err.detail() : String((err as Error)?.stack ?? err) });
-      sendError(res, err);
+      sendError(res, err, cnmPath);
     }
     res.once('finish', () =>
       log('debug', 'api request', { method: req.method, path: url.pathname, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }),

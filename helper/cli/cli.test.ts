@@ -80,6 +80,13 @@ describe('cnm CLI', () => {
     assert.equal((await cnm('bogus')).stderr, "cnm: 'bogus' is not a cnm command.\nSee 'cnm --help'\n");
   });
 
+  it('a mistyped command or verb gets "Did you mean this?", as cobra words it', async () => {
+    assert.deepEqual(await cnm('netwrok', 'ls'), { code: 1, stdout: '', stderr: "cnm: 'netwrok' is not a cnm command.\n\nDid you mean this?\n\tnetwork\n\nSee 'cnm --help'\n" });
+    assert.equal((await cnm('network', 'craete', 'x')).stderr, "cnm: 'network craete' is not a cnm command.\n\nDid you mean this?\n\tcreate\n\nSee 'cnm --help'\n");
+    assert.equal((await cnm('sandbx')).stderr, "cnm: 'sandbx' is not a cnm command.\n\nDid you mean this?\n\tsandbox\n\nSee 'cnm --help'\n");
+    assert.equal((await cnm('vers')).stderr, "cnm: 'vers' is not a cnm command.\n\nDid you mean this?\n\tversion\n\nSee 'cnm --help'\n", 'a prefix is close too');
+  });
+
   it('--help on every verb, --version, group help', async () => {
     for (const v of VERBS) {
       const r = await cnm(...v.name.split(' '), '--help');
@@ -111,7 +118,9 @@ describe('cnm CLI', () => {
     const notForced = await cnm('sandbox', 'rm', 'web');
     assert.equal(notForced.code, 1);
     assert.match(notForced.stderr, /^Error response from daemon: sandbox web is connected/);
-    assert.deepEqual(await cnm('sandbox', 'rm', '-f', 'web', 'ghost'), { code: 1, stdout: 'web\n', stderr: 'Error response from daemon: No such container: ghost\n' });
+    assert.deepEqual(await cnm('sandbox', 'rm', '-f', 'web', 'ghost'), { code: 1, stdout: 'web\n', stderr: 'Error response from daemon: No such sandbox: ghost\n' });
+    assert.deepEqual(await cnm('network', 'connect', 'frontend', 'ghost'), { code: 1, stdout: '', stderr: 'Error response from daemon: No such sandbox: ghost\n' });
+    assert.equal((await cnm('sandbox', 'inspect', 'ghost')).stderr, 'Error response from daemon: No such sandbox: ghost\n');
   });
 
   it('network rm prints names and Docker errors; prune asks unless -f', async () => {

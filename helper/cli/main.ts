@@ -4,6 +4,7 @@ import readline from 'node:readline';
 import { ApiClient, resolveHost } from '../api/client.js';
 import { errorLine, reportError, UsageError } from './errors.js';
 import { flagHelp, parseFlags, type FlagSpec } from './flags.js';
+import { didYouMean } from './suggest.js';
 import type { CliIo, Verb } from './verb.js';
 import { VERBS, type VerbEntry } from './verbs.js';
 import { CLI_VERSION } from './version.js';
@@ -26,8 +27,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     const entry = findVerb(words);
     if (!entry) {
-      const group = words[0] && VERBS.filter((v) => v.name.startsWith(`${words[0]} `));
-      if (group && group.length && (words.length === 1 || words[1] === '--help')) {
+      const group = words[0] ? VERBS.filter((v) => v.name.startsWith(`${words[0]} `)) : [];
+      if (group.length && (words.length === 1 || words[1] === '--help')) {
         io.stdout(groupHelp(`cnm ${words[0]}`, group));
         return 0;
       }
@@ -35,7 +36,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         io.stdout(groupHelp('cnm', VERBS));
         return 0;
       }
-      io.stderr(`cnm: '${words.slice(0, group && group.length ? 2 : 1).join(' ')}' is not a cnm command.\nSee 'cnm --help'\n`);
+      const inGroup = group.length > 0;
+      // The mistyped word: the verb within a known group, else the first word.
+      const names = (inGroup ? group : VERBS).flatMap((v) => [v.name, ...(v.aliases ?? [])]);
+      const candidates = names.map((n) => n.split(' ')[inGroup ? 1 : 0]!);
+      const hint = didYouMean(words[inGroup ? 1 : 0]!, candidates);
+      io.stderr(`cnm: '${words.slice(0, inGroup ? 2 : 1).join(' ')}' is not a cnm command.\n${hint}See 'cnm --help'\n`);
       return 1;
     }
     command = `cnm ${entry.name}`;

@@ -23,5 +23,5 @@ export function lookup<T extends Named>(items: Iterable<T>, ref: string, kind: '
   }
   throw kind === 'network'
     ? notFound(`network ${ref} not found`, { network: ref })
-    : notFound(`No such container: ${ref}`, { sandbox: ref });
+    : notFound(`No such container: ${ref}`, { sandbox: ref }, { reason: 'no-such-sandbox', sandbox: ref });
 }

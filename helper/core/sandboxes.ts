@@ -25,6 +25,7 @@ function checkName(ctx: CoreContext, name: unknown): asserts name is string {
     throw conflict(
       `Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`,
       { sandbox: name },
+      { reason: 'sandbox-name-in-use', sandbox: name, holder },
     );
   }
 }

@@ -8,7 +8,9 @@ type Ctx = ErrorContext;
 
 export const ipamErrors = {
   // ipamapi.ErrPoolOverlap: types.ForbiddenErrorf → 403.
-  poolOverlap: (ctx: Ctx) => new CnmError('forbidden', 'Pool overlaps with other one on this address space', ctx),
+  // cnm's wording names the network that holds the overlapping pool.
+  poolOverlap: (subnet: string, pool: string, network: string, ctx: Ctx) =>
+    new CnmError('forbidden', 'Pool overlaps with other one on this address space', ctx, undefined, { reason: 'pool-overlap', subnet, pool, overlaps: network }),
   // ipamapi.ErrIPAlreadyAllocated: types.ForbiddenErrorf → 403.
   addressInUse: (ctx: Ctx) => new CnmError('forbidden', 'Address already in use', ctx),
   // getPredefinedPool: types.NotFoundErrorf → 404.

@@ -75,6 +75,17 @@ test('an explicit subnet may overlap the host but not another pool: 403', async 
   await assert.rejects(pool(ipam, 'c', { subnet: '10.0.0.0/8' }), rejectsWith('forbidden', /^Pool overlaps/));
 });
 
+test('a pool overlap carries the network it overlaps, for cnm\'s wording (the message stays Docker\'s)', async () => {
+  const ipam = new DefaultIpam(noHost);
+  await pool(ipam, 'id-front', { subnet: '10.9.0.0/24', networkName: 'frontend' });
+  await assert.rejects(pool(ipam, 'id-b', { subnet: '10.9.0.0/16', networkName: 'b' }), (err: unknown) => {
+    assert.ok(err instanceof CnmError);
+    assert.equal(err.message, 'Pool overlaps with other one on this address space');
+    assert.deepEqual(err.cnmDetail, { reason: 'pool-overlap', subnet: '10.9.0.0/16', pool: '10.9.0.0/24', overlaps: 'frontend' });
+    return true;
+  });
+});
+
 test('default pool search continues after the last one handed out', async () => {
   const ipam = new DefaultIpam(noHost);
   const a = await pool(ipam, 'a');

@@ -71,7 +71,8 @@ export class DefaultIpam {
     let defaultIndex: number | undefined;
     if (req.subnet !== undefined) {
       cidr = parseCidr(req.subnet) ?? throwErr(E.invalidSubnet(req.subnet, ctx));
-      if (this.overlapsPool(cidr)) throw E.poolOverlap({ ...ctx, subnet: req.subnet });
+      const other = this.overlappingPool(cidr);
+      if (other) throw E.poolOverlap(req.subnet, other.subnet, other.name ?? other.networkId, { ...ctx, subnet: req.subnet });
     } else {
       defaultIndex = this.pickDefault(req.v6, host, ctx);
       cidr = parseCidr(DEFAULT_POOLS[defaultIndex])!;
@@ -163,9 +164,9 @@ export class DefaultIpam {
     return pool;
   }
 
-  private overlapsPool(c: Cidr): boolean {
-    for (const p of this.pools.values()) if (overlaps(p.cidr, c)) return true;
-    return false;
+  private overlappingPool(c: Cidr): Pool | undefined {
+    for (const p of this.pools.values()) if (overlaps(p.cidr, c)) return p;
+    return undefined;
   }
 
   /** The index of the first default pool, from the cursor round, that overlaps neither a pool nor the host. */
@@ -174,7 +175,7 @@ export class DefaultIpam {
     for (let i = 0; i < DEFAULT_POOLS.length; i++) {
       const idx = (this.defaultCursor + i) % DEFAULT_POOLS.length;
       const c = parseCidr(DEFAULT_POOLS[idx])!;
-      if (!this.overlapsPool(c) && !host.some((h) => overlaps(h, c))) return idx;
+      if (!this.overlappingPool(c) && !host.some((h) => overlaps(h, c))) return idx;
     }
     throw E.noDefaultPool(4, ctx);
   }

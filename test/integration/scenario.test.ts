@@ -102,7 +102,7 @@ test('bad input gets Docker errors and leaves nothing half-made', () => {
     [['network', 'create', 'backend'], /network with name backend already exists/],
     [['network', 'create', '-d', 'nosuchdriver', 'bad4'], /not found/],
     [['network', 'connect', 'nosuchnet', 'ins01'], /network nosuchnet not found/],
-    [['network', 'connect', 'backend', 'nosuchbox'], /No such container: nosuchbox/],
+    [['network', 'connect', 'backend', 'nosuchbox'], /No such sandbox: nosuchbox/],
     [['sandbox', 'create', 'ins04', '--net', 'backend', '--ip', '10.20.0.50'], /in use/i],
     [['sandbox', 'create', 'ins01'], /already in use/],
   ];

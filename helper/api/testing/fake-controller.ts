@@ -151,7 +151,7 @@ export class FakeController implements Controller {
 
   inspectSandbox(ref: string): SandboxView {
     const s = lookup(this.sandboxes, ref, (x) => x.id, (x) => x.name);
-    if (!s) throw notFound(`No such container: ${ref}`, { sandbox: ref });
+    if (!s) throw notFound(`No such container: ${ref}`, { sandbox: ref }, { reason: 'no-such-sandbox', sandbox: ref });
     return this.view(s);
   }
 
