@@ -20,7 +20,7 @@ networks:
     driver: bridge
     ipam:
       config:
-        - subnet: 10.1.0.0/24
+        - subnet: 10.5.0.0/24
   back:
     driver: macvlan
     driver_opts:
@@ -33,7 +33,7 @@ networks:
   web: {networks: [front, back]}
   db: {networks: {back: {ipv4_address: 10.2.0.5}}}
 networks:
-  front: {driver: bridge, ipam: {config: [{subnet: 10.1.0.0/24}]}}
+  front: {driver: bridge, ipam: {config: [{subnet: 10.5.0.0/24}]}}
   back: {driver: macvlan, driver_opts: {parent: eth0}, ipam: {config: [{subnet: 10.2.0.0/24}]}}
 `,
 } as const;
@@ -96,7 +96,7 @@ for (const style of ['block', 'flow'] as const) {
       return { value: (h?.contents as { value: string } | undefined)?.value ?? '', text: h?.range ? textAt(text, h.range) : undefined };
     };
     const net = await hover('front');
-    assert.match(net.value, /\*\*network front\*\*: driver bridge; 10\.1\.0\.0\/24/);
+    assert.match(net.value, /\*\*network front\*\*: driver bridge; 10\.5\.0\.0\/24/);
     assert.equal(net.text, 'front');
     assert.deepEqual(await hover('driver', 1), { value: (await hover('driver', 0)).value, text: 'driver' });
     assert.match((await hover('driver')).value, /^\*\*driver\*\*: /);

@@ -39,6 +39,8 @@ const unquote = (s: string) => s.trim().replace(/^["']|["']$/g, '');
 export function scanFlow(text: string, from: number, cursor: number): FlowScan {
   const stack: Frame[] = [];
   let atCursor: { frame: Frame; tokenStart: number; position: Omit<FlowPosition, 'siblings'> } | undefined;
+  /** Where to go on after the cursor when it sits inside a quoted scalar or a comment. */
+  let resume: number | undefined;
   for (let i = from; i <= text.length; i++) {
     if (i === cursor) {
       if (!stack.length) return 'closed';
@@ -47,17 +49,22 @@ export function scanFlow(text: string, from: number, cursor: number): FlowScan {
       const token = typed.slice(typed.lastIndexOf('\n') + 1).trimStart();
       const path = stack.slice(1).map((f) => f.via!);
       atCursor = { frame: top, tokenStart: top.tokenStart, position: { path, kind: top.kind, key: top.value ? top.key : undefined, token } };
+      if (resume !== undefined) {
+        i = resume;
+        continue;
+      }
     }
     if (i === text.length) break;
     const top = stack[stack.length - 1];
     const c = text[i];
-    if (c === '"' || c === "'") {
-      i = endOfQuote(text, i);
-      if (i > cursor && !atCursor) i = cursor - 1; // the cursor is inside the quotes: stop there
-    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+    if (c === '"' || c === "'" || (c === '#' && (i === 0 || /\s/.test(text[i - 1])))) {
       const nl = text.indexOf('\n', i);
-      i = (nl < 0 ? text.length : nl) - 1;
-      if (i >= cursor && !atCursor) i = cursor - 1;
+      const end = c === '#' ? (nl < 0 ? text.length : nl) - 1 : endOfQuote(text, i);
+      // The cursor inside the quotes or the comment: stop there, then go on past them.
+      if (end >= cursor && i < cursor) {
+        resume = end;
+        i = cursor - 1;
+      } else i = end;
     } else if (c === '[' || c === '{') {
       stack.push({ kind: c, via: top && (top.kind === '{' ? (top.key ?? '') : '-'), value: false, keys: [], tokenStart: i + 1 });
     } else if (c === ']' || c === '}') {
