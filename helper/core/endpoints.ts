@@ -213,7 +213,7 @@ export async function disconnect(ctx: CoreContext, net: Network, sb: Sandbox, fo
   const ep = ctx.state.endpointOf(net.id, sb.id);
   if (!ep) {
     if (force) return;
-    throw forbidden(`container ${sb.id} is not connected to network ${net.name}`, { network: net.name, sandbox: sb.name });
+    throw forbidden(`container ${sb.id} is not connected to network ${net.name}`, { network: net.name, sandbox: sb.name }, { reason: 'sandbox-not-connected', sandbox: sb.name, network: net.name });
   }
   if (net.driver === 'host' && !force) {
     throw forbidden('container cannot be disconnected from host network or connected to host network');

@@ -18,7 +18,8 @@ const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 /** Docker's container-name rules and messages. */
 function checkName(ctx: CoreContext, name: unknown): asserts name is string {
   if (typeof name !== 'string' || !NAME_RE.test(name)) {
-    throw invalid(`Invalid container name (${typeof name === 'string' ? name : ''}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    const shown = typeof name === 'string' ? name : '';
+    throw invalid(`Invalid container name (${shown}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, {}, { reason: 'invalid-sandbox-name', sandbox: shown });
   }
   const holder = ctx.state.sandboxNames.get(name);
   if (holder) {
