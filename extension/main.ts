@@ -7,7 +7,8 @@ import type { LanguageClient } from 'vscode-languageclient/node.js';
 import { Commands } from './core/commands.js';
 import { clientFor } from './core/connect.js';
 import { describeConnectionError } from './core/connectionErrors.js';
-import { DEFAULT_HOST, hostLabel, parseHostUrl, resolveHostUrl, type HostTarget } from './core/hostUrl.js';
+import { DEFAULT_HOST, hostLabel, hostShortLabel, parseHostUrl, resolveHostUrl, type HostTarget } from './core/hostUrl.js';
+import { versionMismatch, type InstallHost } from './core/install.js';
 import { DaemonState } from './core/state.js';
 import { hostsTree, networksTree, sandboxesTree, type Grouping, type TreeNode } from './core/tree.js';
 import { runToCompletion, socketFacts, startCommand } from './vscode/connectionHelp.js';
@@ -39,13 +40,14 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
   const dist = (f: string) => vscode.Uri.joinPath(ctx.extensionUri, 'dist', f).fsPath;
   const cli = { node: process.execPath, cli: dist('cnm.js') };
   const media = vscode.Uri.joinPath(ctx.extensionUri, 'media');
+  const install: InstallHost = { platform: process.platform, isRoot: process.getuid?.() === 0, extensionVersion: String(ctx.extension.packageJSON.version) };
   const settings = () => ({ grouping: cfg().get<Grouping>('networks.groupBy', 'none'), hideBuiltins: cfg().get<boolean>('networks.hideBuiltins', false) });
 
   let target: HostTarget = parseHostUrl(DEFAULT_HOST);
   let state!: DaemonState;
   let commands!: Commands;
   const trees = {
-    networks: new NodeTreeProvider(() => networksTree(state.current, hostLabel(target), settings()), media),
+    networks: new NodeTreeProvider(() => networksTree(state.current, hostShortLabel(target), settings(), target.url), media),
     sandboxes: new NodeTreeProvider(() => sandboxesTree(state.current), media),
     hosts: new NodeTreeProvider(() => hostsTree(state.current), media),
   };
@@ -59,8 +61,9 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
   const showConnectionHelp = async () => {
     const p = problem();
     if (!p) return;
-    const action = await ui.error(p.message, ...(p.startCommand ? ['Start cnmd'] : []), 'Switch Connection…');
-    if (action === 'Start cnmd' && p.startCommand) {
+    const action = await ui.error(p.message, ...(p.startCommand ? ['Install Helper…', 'Start cnmd'] : []), 'Switch Connection…');
+    if (action === 'Install Helper…') await commands.installHelper();
+    else if (action === 'Start cnmd' && p.startCommand) {
       const term = vscode.window.createTerminal({ name: 'cnmd' });
       term.sendText(p.startCommand);
       term.show();
@@ -78,12 +81,18 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
       target = parseHostUrl(DEFAULT_HOST);
     }
     state = new DaemonState(clientFor(target, { home: os.homedir(), agentSocket: process.env.SSH_AUTH_SOCK, localUser: os.userInfo().username }));
-    commands = new Commands({ state, ui, target, cli, showInspect: (id) => panels.show(id), run: runToCompletion });
+    commands = new Commands({ state, ui, target, cli, install, showInspect: (id) => panels.show(id), run: runToCompletion });
     let warned = false;
+    let offeredUpgrade = false;
     connectionSub = state.onChange((s) => {
       Object.values(trees).forEach((t) => t.refresh());
       panels.update(s);
-      status.update(hostLabel(target), s.reachability);
+      const mismatch = versionMismatch(install.extensionVersion, s.reachability, s.info);
+      status.update(hostLabel(target), s.reachability, mismatch ? { helper: mismatch, extension: install.extensionVersion } : undefined);
+      if (mismatch && !offeredUpgrade && target.kind === 'unix') {
+        offeredUpgrade = true; // once per connection; the status bar keeps offering it
+        void ui.error(`The cnm helper is version ${mismatch}, this extension ${install.extensionVersion}.`, 'Upgrade Helper').then((a) => (a ? commands.installHelper() : undefined));
+      }
       void vscode.commands.executeCommand('setContext', 'cnm.connected', s.reachability.state === 'connected');
       if (s.reachability.state === 'unreachable' && !warned) {
         warned = true; // once per connection; the tree row and status bar keep saying it
@@ -117,6 +126,8 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
   const handlers: Record<string, Handler> = {
     'cnm.createNetwork': () => commands.createNetwork(),
     'cnm.removeNetwork': (n) => commands.removeNetwork(n),
+    'cnm.disconnectAllAndRemove': (n) => commands.disconnectAllAndRemove(n),
+    'cnm.installHelper': () => commands.installHelper(),
     'cnm.pruneNetworks': () => commands.prune(),
     'cnm.inspectNetwork': (n) => commands.inspect(n),
     'cnm.connectSandbox': (n) => commands.connectSandbox(n),

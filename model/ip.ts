@@ -153,3 +153,27 @@ export function macFromIPv4(v: bigint): string {
   const b = [24n, 16n, 8n, 0n].map((s) => Number((v >> s) & 0xffn).toString(16).padStart(2, '0'));
   return ['02', '42', ...b].join(':');
 }
+
+/**
+ * Offsets from a subnet's base that IPAM never hands out: the network address (for IPv6 the
+ * subnet-router anycast) and the IPv4 broadcast; an IPv4 /31 or /32 keeps every address.
+ */
+export function reservedOffsets(c: Cidr): bigint[] {
+  const count = size(c);
+  const out: bigint[] = [];
+  if (c.family === 6 || count > 2n) out.push(0n);
+  if (c.family === 4 && count > 2n) out.push(count - 1n);
+  return out;
+}
+
+/**
+ * The gateway cnmd's IPAM takes when a pool is created without one (libnetwork's rule): the first
+ * address of the ip-range (else of the subnet) that is not reserved. undefined when there is none.
+ */
+export function defaultGateway(subnet: Cidr, range?: Cidr): Addr | undefined {
+  const reserved = new Set(reservedOffsets(subnet));
+  const lo = range ? range.base - subnet.base : 0n;
+  const hi = range ? last(range) - subnet.base : size(subnet) - 1n;
+  for (let o = lo; o <= hi && o <= lo + 2n; o++) if (!reserved.has(o)) return { family: subnet.family, value: subnet.base + o };
+  return undefined;
+}

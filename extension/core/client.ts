@@ -3,6 +3,7 @@
 import type { HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
 import type {
   DockerEvent,
+  DockerInfo,
   NetworkConnectRequest,
   NetworkCreateRequest,
   NetworkCreateResponse,
@@ -23,7 +24,9 @@ export interface EventHandlers {
 
 export interface CnmClient {
   ping(): Promise<void>;
-  version(): Promise<{ Version: string; ApiVersion: string; [k: string]: unknown }>;
+  version(): Promise<{ Version: string; ApiVersion: string; Platform?: { Name: string }; [k: string]: unknown }>;
+  /** GET /info (drivers in Plugins.Network, cnm's capabilities in Cnm); undefined where the daemon has none. */
+  info(): Promise<DockerInfo | undefined>;
   listNetworks(): Promise<NetworkResource[]>;
   inspectNetwork(id: string): Promise<NetworkResource>;
   createNetwork(req: NetworkCreateRequest): Promise<NetworkCreateResponse>;

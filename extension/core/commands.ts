@@ -1,10 +1,11 @@
 // Command logic, editor-free: each method is one palette/menu command. Nodes come from tree.ts;
 // when a command runs from the palette without a node it asks for one.
-import { DRIVERS } from '../../model/cnm.js';
 import type { NetworkResource } from '../../model/docker.js';
+import { driverInfo } from '../../model/drivers.js';
 import { ApiError } from './client.js';
 import {
   buildCreateRequest,
+  creatableDrivers,
   parseDriverOptions,
   validateGateway,
   validateIpRange,
@@ -13,6 +14,7 @@ import {
 } from './createNetwork.js';
 import { execSpec, summarizePing, type ExecSpec, type LocalCli } from './exec.js';
 import type { HostTarget } from './hostUrl.js';
+import { cannotInstall, installCommandLine, type InstallHost } from './install.js';
 import type { DaemonState } from './state.js';
 import { allEndpoints, bareAddress, isBuiltin, type TreeNode } from './tree.js';
 import type { Ui } from './ui.js';
@@ -29,14 +31,20 @@ export interface CommandEnv {
   showInspect(networkId: string): void;
   /** Runs a command to completion; output is stdout and stderr together. */
   run(spec: ExecSpec): Promise<{ code: number; output: string }>;
+  install: InstallHost;
+  /** How long Install Helper waits for the socket to answer, and how often it asks. */
+  installWait?: { timeoutMs: number; everyMs: number };
 }
 
-const CREATABLE = DRIVERS.filter((d) => d !== 'host' && d !== 'null');
 const TITLE = 'Create Network';
 
+/** Docker's messages carry 64-hex ids, which cut a toast off: show 12, as `docker` does. */
 function errorText(err: unknown): string {
-  return err instanceof ApiError ? err.message : err instanceof Error ? err.message : String(err);
+  const text = err instanceof ApiError ? err.message : err instanceof Error ? err.message : String(err);
+  return text.replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1');
 }
+
+const endpointCount = (n: NetworkResource | undefined) => Object.keys(n?.Containers ?? {}).length;
 
 export class Commands {
   constructor(private readonly env: CommandEnv) {}
@@ -66,8 +74,8 @@ export class Commands {
     return node?.ref?.kind === 'network' ? node.ref : this.pickNetwork(placeholder, filter);
   }
 
-  private async pickEndpoint(title: string, exclude?: EndpointRef): Promise<EndpointRef | undefined> {
-    const items = allEndpoints(this.snapshot)
+  private async pickEndpoint(title: string, exclude?: EndpointRef, networkId?: string): Promise<EndpointRef | undefined> {
+    const items = allEndpoints(this.snapshot, networkId)
       .filter((e) => !exclude || e.endpointId !== exclude.endpointId)
       .map((e) => ({ label: e.name, description: `${e.networkName}  ${e.ipv4 ?? e.ipv6 ?? ''}`, value: e }));
     return this.env.ui.pick({ title, placeholder: title, items });
@@ -76,39 +84,75 @@ export class Commands {
   async createNetwork(): Promise<string | undefined> {
     const { ui } = this.env;
     const host = await this.env.state.client.hostInfo().catch(() => undefined);
+    const info = await this.env.state.client.info().catch(() => undefined);
     const nets = this.snapshot.networks;
-    const total = 8;
+    let total = 8;
     const name = await ui.input({ title: TITLE, prompt: 'Network name', step: 1, totalSteps: total, validate: (v) => validateName(v.trim(), nets) });
     if (name === undefined) return undefined;
-    const driver = await ui.pick({ title: TITLE, placeholder: 'Driver', step: 2, totalSteps: total, items: CREATABLE.map((d) => ({ label: d, value: d as string })) });
+    const { drivers, fromDaemon } = creatableDrivers(info);
+    const driver = await ui.pick({
+      title: TITLE,
+      placeholder: fromDaemon ? 'Driver (as the daemon reports them)' : 'Driver: the daemon did not report its drivers, so all of cnm\'s are listed; it may lack some',
+      step: 2,
+      totalSteps: total,
+      items: drivers.map((d) => ({ label: d.name, description: d.description, detail: fromDaemon ? undefined : 'not confirmed by the daemon', value: d.name })),
+    });
     if (!driver) return undefined;
-    const subnet = await ui.input({ title: TITLE, prompt: 'Subnet (CIDR; empty = pick a free one)', placeholder: '172.30.0.0/24', step: 3, totalSteps: total, validate: (v) => validateSubnet(v.trim(), nets, host) });
+    let step = 3;
+    let parent: string | undefined;
+    if (driverInfo(driver)?.required.includes('parent')) {
+      total = 9;
+      parent = await this.pickParent(host, step++, total);
+      if (!parent) return undefined;
+    }
+    const subnet = await ui.input({ title: TITLE, prompt: 'Subnet (CIDR; empty = pick a free one)', placeholder: '172.30.0.0/24', step: step++, totalSteps: total, validate: (v) => validateSubnet(v.trim(), nets, host) });
     if (subnet === undefined) return undefined;
     let gateway = '';
     let ipRange = '';
     if (subnet.trim()) {
-      const g = await ui.input({ title: TITLE, prompt: 'Gateway (empty = first address)', step: 4, totalSteps: total, validate: (v) => validateGateway(v.trim(), subnet.trim()) });
+      const g = await ui.input({ title: TITLE, prompt: 'Gateway (empty = first address)', step: step++, totalSteps: total, validate: (v) => validateGateway(v.trim(), subnet.trim()) });
       if (g === undefined) return undefined;
-      const r = await ui.input({ title: TITLE, prompt: 'IP range for endpoints (CIDR inside the subnet; empty = all of it)', step: 5, totalSteps: total, validate: (v) => validateIpRange(v.trim(), subnet.trim()) });
+      const r = await ui.input({ title: TITLE, prompt: 'IP range for endpoints (CIDR inside the subnet; empty = all of it)', step: step++, totalSteps: total, validate: (v) => validateIpRange(v.trim(), subnet.trim()) });
       if (r === undefined) return undefined;
       [gateway, ipRange] = [g.trim(), r.trim()];
-    }
-    const internal = await ui.pick({ title: TITLE, placeholder: 'Internal (no outside access)?', step: 6, totalSteps: total, items: [{ label: 'No', value: false }, { label: 'Yes, internal', value: true }] });
+    } else step += 2;
+    const internal = await ui.pick({ title: TITLE, placeholder: 'Internal (no outside access)?', step: step++, totalSteps: total, items: [{ label: 'No', value: false }, { label: 'Yes, internal', value: true }] });
     if (internal === undefined) return undefined;
-    const ipv6 = await ui.pick({ title: TITLE, placeholder: 'IPv6?', step: 7, totalSteps: total, items: [{ label: 'IPv4 only', value: false }, { label: 'Enable IPv6', value: true }] });
+    const ipv6Step = step++;
+    const ipv6 = await ui.pick({ title: TITLE, placeholder: 'IPv6?', step: ipv6Step, totalSteps: total, items: [{ label: 'IPv4 only', value: false }, { label: 'Enable IPv6', value: true }] });
     if (ipv6 === undefined) return undefined;
     let ipv6Subnet = '';
     if (ipv6) {
-      const s6 = await ui.input({ title: TITLE, prompt: 'IPv6 subnet (CIDR; empty = none)', placeholder: 'fd00:30::/64', step: 7, totalSteps: total, validate: (v) => validateSubnet(v.trim(), nets, host) });
+      const s6 = await ui.input({ title: TITLE, prompt: 'IPv6 subnet (CIDR; empty = none)', placeholder: 'fd00:30::/64', step: ipv6Step, totalSteps: total, validate: (v) => validateSubnet(v.trim(), nets, host) });
       if (s6 === undefined) return undefined;
       ipv6Subnet = s6.trim();
     }
-    const opts = await ui.input({ title: TITLE, prompt: 'Driver options (key=value, comma-separated; empty = none)', placeholder: 'com.docker.network.driver.mtu=1400', step: 8, totalSteps: total, validate: (v) => { const r = parseDriverOptions(v); return typeof r === 'string' ? r : undefined; } });
+    const opts = await ui.input({ title: TITLE, prompt: 'Driver options (key=value, comma-separated; empty = none)', placeholder: 'com.docker.network.driver.mtu=1400', step: step++, totalSteps: total, validate: (v) => { const r = parseDriverOptions(v); return typeof r === 'string' ? r : undefined; } });
     if (opts === undefined) return undefined;
-    const req = buildCreateRequest({ name: name.trim(), driver, subnet: subnet.trim(), gateway, ipRange, internal, ipv6, ipv6Subnet, options: parseDriverOptions(opts) as Record<string, string> });
+    const req = buildCreateRequest({ name: name.trim(), driver, subnet: subnet.trim(), gateway, ipRange, internal, ipv6, ipv6Subnet, options: { ...(parent ? { parent } : {}), ...(parseDriverOptions(opts) as Record<string, string>) } });
     const res = await this.write(`Create network ${req.Name}`, () => this.env.state.client.createNetwork(req));
     if (res?.Warning) ui.info(res.Warning);
     return res?.Id;
+  }
+
+  /** A macvlan network's parent: one of the host's interfaces (from /cnm/host), or typed in. */
+  private async pickParent(host: Awaited<ReturnType<CommandEnv['state']['client']['hostInfo']>>, step: number, totalSteps: number): Promise<string | undefined> {
+    const prompt = { title: TITLE, step, totalSteps };
+    const links = (host?.interfaces ?? []).filter((i) => i.name !== 'lo');
+    const TYPE = '\0type';
+    const picked = links.length
+      ? await this.env.ui.pick({
+          ...prompt,
+          placeholder: 'Parent interface (the host link the macvlan endpoints hang off)',
+          items: [
+            ...links.map((i) => ({ label: i.name, description: [i.kind, ...i.addresses, i.up ? '' : 'down'].filter(Boolean).join('  '), value: i.name })),
+            { label: 'Another name (e.g. a VLAN sub-interface eth0.10)…', value: TYPE },
+          ],
+        })
+      : TYPE;
+    if (picked !== TYPE) return picked;
+    const typed = await this.env.ui.input({ ...prompt, prompt: 'Parent interface (host link name)', validate: (v) => (/^[\w.@-]{1,15}$/.test(v.trim()) ? undefined : 'An interface name: up to 15 letters, digits, . _ - @') });
+    return typed?.trim() || undefined;
   }
 
   async removeNetwork(node?: TreeNode): Promise<boolean> {
@@ -119,7 +163,43 @@ export class Commands {
       void this.env.ui.error(`${n.Name} is a built-in network and cannot be removed`);
       return false;
     }
+    if (endpointCount(n)) {
+      // explain before trying: Docker refuses a network with endpoints
+      const names = Object.values(n!.Containers).map((c) => c.Name);
+      const action = await this.env.ui.error(`${net.name} still has ${names.length} endpoint(s) (${names.join(', ')}): disconnect them first.`, 'Disconnect All and Remove…');
+      return action ? this.disconnectAllAndRemove(node ?? { id: '', label: net.name, icon: { codicon: '' }, contextValue: '', children: [], ref: { kind: 'network', ...net } }) : false;
+    }
     return (await this.write(`Remove network ${net.name}`, () => this.env.state.client.removeNetwork(net.id).then(() => true))) ?? false;
+  }
+
+  /** Disconnects every endpoint of a network (after a confirmation naming them), then removes it. */
+  async disconnectAllAndRemove(node?: TreeNode): Promise<boolean> {
+    const net = await this.networkOf(node, 'Network to disconnect and remove', (n) => !isBuiltin(n));
+    const n = net && this.snapshot.networks.find((x) => x.Id === net.id);
+    if (!net || !n) return false;
+    if (isBuiltin(n)) {
+      void this.env.ui.error(`${n.Name} is a built-in network and cannot be removed`);
+      return false;
+    }
+    const members = Object.entries(n.Containers ?? {});
+    const ok = await this.env.ui.confirm(
+      `Disconnect ${members.length} endpoint(s) from ${n.Name} and remove it?`,
+      members.map(([, c]) => `• ${c.Name}${c.IPv4Address || c.IPv6Address ? ` (${bareAddress(c.IPv4Address || c.IPv6Address)})` : ''}`).join('\n') || 'It has no endpoints.',
+      'Disconnect All and Remove',
+    );
+    if (!ok) return false;
+    const { client } = this.env.state;
+    return (
+      (await this.write(`Disconnect all and remove ${n.Name}`, async () => {
+        for (const [id, c] of members) {
+          await client.disconnect(n.Id, { Container: id }).catch((err) => {
+            throw new Error(`disconnecting ${c.Name}: ${errorText(err)}`);
+          });
+        }
+        await client.removeNetwork(n.Id);
+        return true;
+      })) ?? false
+    );
   }
 
   /** Prune removes user networks without endpoints: list them first and ask. */
@@ -158,7 +238,8 @@ export class Commands {
   }
 
   async disconnect(node?: TreeNode): Promise<boolean> {
-    const ep = node?.ref?.kind === 'endpoint' ? node.ref : await this.pickEndpoint('Endpoint to disconnect');
+    const ref = node?.ref;
+    const ep = ref?.kind === 'endpoint' ? ref : await this.pickEndpoint('Endpoint to disconnect', undefined, ref?.kind === 'network' ? ref.id : undefined);
     if (!ep) return false;
     return (await this.write(`Disconnect ${ep.name} from ${ep.networkName}`, () => this.env.state.client.disconnect(ep.networkId, { Container: ep.container }).then(() => true))) ?? false;
   }
@@ -225,5 +306,37 @@ export class Commands {
     else void this.env.ui.error(summary);
     this.env.ui.showOutput(summary, output);
     return summary;
+  }
+
+  /**
+   * Installs (or upgrades) the helper bundled in the extension on this host, in a terminal so sudo
+   * can ask; then polls the socket until cnmd answers (for an upgrade: with a new version) and reconnects.
+   */
+  async installHelper(): Promise<boolean> {
+    const { ui, target, cli, install, state } = this.env;
+    const why = cannotInstall(install, target.kind);
+    if (why) {
+      void ui.error(why);
+      return false;
+    }
+    const r = state.current.reachability;
+    const before = r.state === 'connected' ? r.version : undefined;
+    const line = installCommandLine(cli.node, cli.cli, install.isRoot);
+    ui.terminal({ name: 'cnm: install helper', shellPath: '/bin/sh', shellArgs: ['-c', `${line}; echo; echo "[cnm install exited $?; press Enter to close]"; read _`] });
+    const { timeoutMs, everyMs } = this.env.installWait ?? { timeoutMs: 180000, everyMs: 500 };
+    const end = Date.now() + timeoutMs;
+    let seen: string | undefined;
+    while (Date.now() < end) {
+      seen = await state.client.version().then((v) => v.Version, () => undefined);
+      if (seen !== undefined && (before === undefined || seen !== before || seen === install.extensionVersion)) {
+        state.retryNow();
+        if (state.current.reachability.state === 'connected') await state.refresh().catch(() => undefined);
+        ui.info(`cnm helper ${seen} is running at ${target.socketPath}`);
+        return true;
+      }
+      await new Promise((res) => setTimeout(res, everyMs));
+    }
+    void ui.error(seen ? `The helper at ${target.socketPath} still answers as ${seen} after ${timeoutMs / 1000} s: see the install terminal` : `Nothing answered at ${target.socketPath} within ${timeoutMs / 1000} s: see the install terminal`);
+    return false;
   }
 }

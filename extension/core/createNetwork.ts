@@ -1,7 +1,8 @@
 // Create Network's live validation and the request it builds. Each validator returns a message
 // (shown under the quick pick's input, before submit) or undefined when the value is fine.
 import type { HostInfo } from '../../model/cnm.js';
-import type { NetworkCreateRequest, NetworkResource } from '../../model/docker.js';
+import type { DockerInfo, NetworkCreateRequest, NetworkResource } from '../../model/docker.js';
+import { DRIVER_INFO, driverInfo } from '../../model/drivers.js';
 import { contains, formatCidr, last, overlaps, parseAddr, parseCidr, within, type Cidr } from '../../model/ip.js';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -95,5 +96,25 @@ export function buildCreateRequest(a: CreateAnswers): NetworkCreateRequest {
     EnableIPv6: a.ipv6,
     IPAM: { Driver: 'default', Config: config },
     Options: a.options,
+  };
+}
+
+export interface DriverChoice {
+  name: string;
+  description?: string;
+}
+
+/**
+ * The drivers the wizard offers: what the daemon reports in GET /info → Plugins.Network (less the
+ * built-ins' host and null); without that, cnm's whole vocabulary, and fromDaemon false so the
+ * wizard says the daemon may lack some.
+ */
+export function creatableDrivers(info: DockerInfo | undefined): { drivers: DriverChoice[]; fromDaemon: boolean } {
+  const reported = info?.Plugins?.Network;
+  const fromDaemon = Array.isArray(reported) && reported.length > 0;
+  const names = fromDaemon ? reported : Object.keys(DRIVER_INFO);
+  return {
+    fromDaemon,
+    drivers: names.filter((d) => !driverInfo(d) || driverInfo(d)!.ipam).map((d) => ({ name: d, description: driverInfo(d)?.description })),
   };
 }

@@ -2,7 +2,7 @@
 // works against a real Docker engine); cnm's /cnm/ paths go through its modem's dial.
 import Docker from 'dockerode';
 import type { HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
-import type { DockerEvent, NetworkCreateResponse, NetworkPruneResponse, NetworkResource } from '../../model/docker.js';
+import type { DockerEvent, DockerInfo, NetworkCreateResponse, NetworkPruneResponse, NetworkResource } from '../../model/docker.js';
 import { cnmWording, errorDetailOf } from '../../model/errors.js';
 import { ApiError, type CnmClient, type EventHandlers, type EventSubscription } from './client.js';
 
@@ -74,6 +74,9 @@ export class DockerodeClient implements CnmClient {
   }
   version() {
     return api(this.docker.version()) as unknown as ReturnType<CnmClient['version']>;
+  }
+  info(): Promise<DockerInfo | undefined> {
+    return this.optional<DockerInfo>('/info');
   }
   listNetworks(): Promise<NetworkResource[]> {
     return api(this.docker.listNetworks()) as unknown as Promise<NetworkResource[]>;

@@ -2,7 +2,7 @@
 // It keeps Docker's shapes and emits /events the way cnmd does.
 import { randomBytes } from 'node:crypto';
 import type { HostInfo, SandboxView } from '../../model/cnm.js';
-import type { DockerEvent, NetworkCreateRequest, NetworkResource } from '../../model/docker.js';
+import type { DockerEvent, DockerInfo, NetworkCreateRequest, NetworkResource } from '../../model/docker.js';
 import { ApiError, type CnmClient, type EventHandlers } from './client.js';
 
 const hex = () => randomBytes(32).toString('hex');
@@ -16,11 +16,22 @@ export function fakeNetwork(name: string, driver: string, subnet?: string, extra
   };
 }
 
+export function fakeInfo(drivers: string[], version = '0.1.0'): DockerInfo {
+  return {
+    ID: 'fake', Name: 'fake', ServerVersion: version, OperatingSystem: 'Debian GNU/Linux 12', OSType: 'linux', Architecture: 'x86_64', KernelVersion: '6.1.0',
+    NCPU: 2, MemTotal: 0, Containers: 0, Images: 0, Driver: '', Plugins: { Network: drivers, Volume: [], Log: [] },
+    Cnm: { version, drivers, kernel: { bridge: true, veth: true, vxlan: true, macvlan: true, vlan: false, dummy: false, ipvlan: false, nftables: true, ipv6: true } },
+  };
+}
+
 export class FakeClient implements CnmClient {
   networks: NetworkResource[] = [fakeNetwork('bridge', 'bridge', '172.17.0.0/16'), fakeNetwork('host', 'host'), fakeNetwork('none', 'null')];
   sandboxes: SandboxView[] | undefined = [];
   host: HostInfo = { interfaces: [], routes: [{ dst: 'default', gateway: '10.0.0.1' }, { dst: '10.0.0.0/24', ifname: 'eth0' }] };
   reachable = true;
+  /** What GET /info answers; undefined plays a daemon without it (404). */
+  daemonInfo: DockerInfo | undefined = fakeInfo(['bridge', 'host', 'null']);
+  daemonVersion = '0.1.0';
   calls: string[] = [];
   private handlers = new Set<EventHandlers>();
 
@@ -44,14 +55,17 @@ export class FakeClient implements CnmClient {
   }
 
   async ping() { this.check(); }
-  async version() { this.check(); return { Version: 'fake-1', ApiVersion: '1.41' }; }
+  async version() { this.check(); return { Version: this.daemonVersion, ApiVersion: '1.41', Platform: { Name: 'cnmd' } }; }
+  async info() { this.check(); return this.daemonInfo && structuredClone(this.daemonInfo); }
   async listNetworks() { this.check(); this.calls.push('list'); return this.networks.map((n) => ({ ...n, Containers: {} })); }
   async inspectNetwork(id: string) { this.check(); this.calls.push('inspect'); return structuredClone(this.find(id)); }
   async createNetwork(req: NetworkCreateRequest) {
     this.check();
     this.calls.push(`create ${req.Name}`);
     if (this.networks.some((n) => n.Name === req.Name)) throw new ApiError(`network with name ${req.Name} already exists`, 409);
-    const n = fakeNetwork(req.Name, req.Driver ?? 'bridge', req.IPAM?.Config?.[0]?.Subnet ?? '172.30.0.0/16', { Internal: !!req.Internal, EnableIPv6: !!req.EnableIPv6, Options: req.Options ?? {} });
+    // like cnmd: a given pool is echoed as given (no Gateway unless one was given); none given: a default pool
+    const given = req.IPAM?.Config?.length ? { IPAM: { Driver: 'default', Options: {}, Config: structuredClone(req.IPAM.Config) } } : {};
+    const n = fakeNetwork(req.Name, req.Driver ?? 'bridge', '172.30.0.0/16', { Internal: !!req.Internal, EnableIPv6: !!req.EnableIPv6, Options: req.Options ?? {}, ...given });
     this.networks.push(n);
     this.emit('create', n);
     return { Id: n.Id, Warning: '' };

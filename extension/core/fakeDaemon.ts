@@ -22,6 +22,10 @@ export function serveFake(fake: FakeClient, socketPath: string): Promise<http.Se
       try {
         if (path === '/_ping') return res.end('OK');
         if (path === '/version') return send(res, 200, await fake.version());
+        if (path === '/info') {
+          const info = await fake.info();
+          return info ? send(res, 200, info) : send(res, 404, { message: 'page not found' });
+        }
         if (path === '/networks' && req.method === 'GET') return send(res, 200, await fake.listNetworks());
         if (path === '/networks/create') return send(res, 201, await fake.createNetwork(json));
         if (path === '/networks/prune') return send(res, 200, await fake.pruneNetworks());

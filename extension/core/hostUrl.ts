@@ -46,3 +46,8 @@ export function hostLabel(t: HostTarget): string {
   if (t.kind === 'unix') return t.socketPath;
   return `${t.user ? t.user + '@' : ''}${t.host}${t.port ? ':' + t.port : ''}`;
 }
+
+/** Shorter still, for the Networks view's connection row: it must fit the default sidebar width. */
+export function hostShortLabel(t: HostTarget): string {
+  return t.kind === 'unix' ? (t.url === DEFAULT_HOST ? 'local cnmd' : `local ${t.socketPath.split('/').pop()}`) : hostLabel(t);
+}

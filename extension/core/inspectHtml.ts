@@ -3,7 +3,7 @@
 import type { SandboxView } from '../../model/cnm.js';
 import type { NetworkResource } from '../../model/docker.js';
 import { escapeXml as esc, renderTopology, topologyOf } from './topology.js';
-import { isBuiltin } from './tree.js';
+import { gatewaysInUse, isBuiltin, parentOf, poolGateway } from './tree.js';
 
 export interface InspectPage {
   network: NetworkResource;
@@ -32,14 +32,18 @@ button{background:var(--vscode-button-background);color:var(--vscode-button-fore
 #topology .net rect{fill:var(--vscode-editorWidget-background);stroke:var(--vscode-descriptionForeground)}
 #topology .net.focus rect{fill:var(--vscode-charts-blue);stroke:var(--vscode-charts-blue);fill-opacity:.35}
 #topology .ep circle{fill:var(--vscode-charts-green);stroke:var(--vscode-foreground)} #topology .wire{stroke:var(--vscode-foreground);stroke-width:1.5}
+#topology .junction{fill:var(--vscode-foreground)}
 `;
 
 export function renderInspectHtml(p: InspectPage): string {
   const n = p.network;
   const badges = [n.Driver, n.Scope, n.Internal ? 'internal' : '', n.EnableIPv6 ? 'IPv6' : '', n.Attachable ? 'attachable' : '', isBuiltin(n) ? 'built-in' : ''].filter(Boolean);
+  const parent = parentOf(n);
+  // the gateway in use even where Docker's JSON leaves it out (marked "(default)"); the raw JSON stays Docker's
+  const gateways = gatewaysInUse(n);
   const ipam = table(
     ['Subnet', 'Gateway', 'IP range', 'Aux addresses'],
-    (n.IPAM?.Config ?? []).map((c) => [c.Subnet ?? '', c.Gateway ?? '', c.IPRange ?? '', Object.entries(c.AuxiliaryAddresses ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')]),
+    (n.IPAM?.Config ?? []).map((c) => [c.Subnet ?? '', poolGateway(c) ?? '', c.IPRange ?? '', Object.entries(c.AuxiliaryAddresses ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')]),
     'No address pools',
   );
   const endpoints = table(
@@ -57,6 +61,7 @@ export function renderInspectHtml(p: InspectPage): string {
 <h1 id="title">${esc(n.Name)}</h1>
 <div class="muted">${esc(n.Id)} · created ${esc(n.Created)}</div>
 <div>${badges.map((b) => `<span class="badge">${esc(b)}</span>`).join('')}</div>
+<div id="summary">${[parent ? `Parent interface: <b>${esc(parent)}</b>` : '', gateways.length ? `Gateway: ${esc(gateways.join(', '))}` : ''].filter(Boolean).join(' · ')}</div>
 <h2>Topology</h2>${renderTopology(topologyOf(n, p.sandboxes, p.all))}
 <h2>IPAM <span class="muted">(${esc(n.IPAM?.Driver ?? 'default')})</span></h2>${ipam}
 <h2>Endpoints</h2><div id="endpoints">${endpoints}</div>

@@ -59,7 +59,7 @@ test('ssh:// tunnels dockerode to the remote socket, with key auth and host-key 
   const tunnel = await openTunnel(target, env);
   cleanup.push(() => tunnel.close());
   const client = new DockerodeClient(tunnel.socketPath);
-  assert.equal((await client.version()).Version, 'fake-1');
+  assert.equal((await client.version()).Version, '0.1.0');
   const names = (await client.listNetworks()).map((n) => n.Name).sort();
   assert.deepEqual(names, ['bridge', 'host', 'none']);
 });

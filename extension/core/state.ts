@@ -3,16 +3,19 @@
 // network; a lost stream marks the daemon unreachable and resubscribes with backoff, then re-reads
 // everything (events may have been missed meanwhile).
 import type { SandboxView } from '../../model/cnm.js';
-import type { DockerEvent, NetworkResource } from '../../model/docker.js';
+import type { DockerEvent, DockerInfo, NetworkResource } from '../../model/docker.js';
 import { ApiError, type CnmClient, type EventSubscription } from './client.js';
 
-export type Reachability = { state: 'connecting' } | { state: 'connected'; version: string } | { state: 'unreachable'; error: Error };
+/** platform: /version's Platform.Name ('cnmd' for cnm's daemon; a Docker engine's own name otherwise). */
+export type Reachability = { state: 'connecting' } | { state: 'connected'; version: string; platform?: string } | { state: 'unreachable'; error: Error };
 
 export interface Snapshot {
   networks: NetworkResource[];
   /** undefined when the daemon has no /cnm/ paths (a plain Docker engine). */
   sandboxes: SandboxView[] | undefined;
   reachability: Reachability;
+  /** GET /info as read at connect; undefined when the daemon does not answer it. */
+  info?: DockerInfo;
 }
 
 export interface StateOptions {
@@ -94,12 +97,13 @@ export class DaemonState {
     if (this.disposed) return;
     try {
       const v = await this.client.version();
+      const info = await this.client.info().catch(() => undefined);
       this.sub = await this.client.events({
         onEvent: (e) => void this.enqueue(() => this.applyEvent(e)).catch(() => undefined),
         onEnd: (err) => this.lost(err ?? new Error('event stream ended')),
       });
       this.retryDelay = this.opts.retryMs ?? 250;
-      await this.enqueue(() => this.readAll(v.Version));
+      await this.enqueue(() => this.readAll({ state: 'connected', version: v.Version, platform: v.Platform?.Name }, info));
     } catch (err) {
       this.lost(err as Error);
     }
@@ -115,15 +119,22 @@ export class DaemonState {
     this.retryDelay = Math.min(this.retryDelay * 2, this.opts.maxRetryMs ?? 5000);
   }
 
-  private async readAll(version?: string): Promise<void> {
+  /** Retries at once instead of waiting out the backoff (after the helper was installed). */
+  retryNow(): void {
+    if (this.disposed || this.snapshot.reachability.state !== 'unreachable') return;
+    clearTimeout(this.retryTimer);
+    void this.connect();
+  }
+
+  private async readAll(connected?: Reachability, info?: DockerInfo): Promise<void> {
     const list = await this.client.listNetworks();
     const [networks, sandboxes] = await Promise.all([
       mapLimit(list, this.opts.concurrency ?? 16, (n) => this.inspectOrUndefined(n.Id)),
       this.client.listSandboxes(),
     ]);
     const reachability: Reachability =
-      version !== undefined ? { state: 'connected', version } : this.snapshot.reachability.state === 'connected' ? this.snapshot.reachability : { state: 'connected', version: '' };
-    this.emit({ networks: networks.filter((n): n is NetworkResource => !!n), sandboxes, reachability });
+      connected ?? (this.snapshot.reachability.state === 'connected' ? this.snapshot.reachability : { state: 'connected', version: '' });
+    this.emit({ networks: networks.filter((n): n is NetworkResource => !!n), sandboxes, reachability, ...(connected ? { info } : {}) });
   }
 
   /** A network can vanish between list and inspect; that is not an error. */

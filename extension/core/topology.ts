@@ -4,6 +4,7 @@
 // webview's theme variables apply.
 import type { SandboxView } from '../../model/cnm.js';
 import type { NetworkResource } from '../../model/docker.js';
+import { parentOf } from './tree.js';
 
 export interface TopoEndpoint {
   networkId: string;
@@ -18,6 +19,8 @@ export interface TopoNetwork {
   name: string;
   subnet: string;
   focus: boolean;
+  /** A macvlan network's host interface. */
+  parent?: string;
 }
 export interface Topology {
   networks: TopoNetwork[];
@@ -40,7 +43,11 @@ export function topologyOf(network: NetworkResource, sandboxes: SandboxView[] | 
   memberSandboxes.sort((a, b) => a.name.localeCompare(b.name));
   const netIds = [network.Id, ...new Set(memberSandboxes.flatMap((s) => s.endpoints.map((e) => e.networkId)).filter((id) => id !== network.Id))];
   return {
-    networks: netIds.map((id) => ({ id, name: byId.get(id)?.Name ?? id.slice(0, 12), subnet: subnetOf(byId.get(id)), focus: id === network.Id })),
+    networks: netIds.map((id) => {
+      const n = byId.get(id) ?? (id === network.Id ? network : undefined);
+      const parent = n && parentOf(n);
+      return { id, name: n?.Name ?? id.slice(0, 12), subnet: subnetOf(n), focus: id === network.Id, ...(parent ? { parent } : {}) };
+    }),
     sandboxes: memberSandboxes,
   };
 }
@@ -55,37 +62,80 @@ const BOX_H = 60;
 const BAR_H = 26;
 const BAR_GAP = 44;
 const TOP = 10;
+/** Half the width of the gap a bar leaves where a wire to a lower bar passes it. */
+const HOP = 7;
+/** Rough width of a character of the 12px label font, to keep wires clear of the bar labels. */
+const CHAR_W = 7;
 
+function barLabel(n: TopoNetwork): string {
+  return [n.name, n.subnet, n.parent ? `parent ${n.parent}` : ''].filter(Boolean).join(' · ');
+}
+
+/** [from, to] pieces of [lo, hi] with a gap of ±HOP around each x in `holes`. */
+function segments(lo: number, hi: number, holes: number[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let from = lo;
+  for (const x of [...holes].sort((a, b) => a - b)) {
+    if (x - HOP > from) out.push([from, x - HOP]);
+    from = Math.max(from, x + HOP);
+  }
+  if (hi > from) out.push([from, hi]);
+  return out;
+}
+
+/**
+ * Sandboxes in a row on top, network bars stacked below (the inspected one first, so it is the
+ * nearest). A wire drops straight from its endpoint to its bar and ends in a dot; where it passes a
+ * bar it does not join, that bar has a gap, so no wire ever touches a network it is not on. Bar
+ * labels sit left of every wire.
+ */
 export function renderTopology(t: Topology): string {
+  const labelW = Math.max(0, ...t.networks.map((n) => barLabel(n).length * CHAR_W)) + 40;
   const widths = t.sandboxes.map((s) => Math.max(130, s.endpoints.length * EP_GAP + BOX_PAD));
-  const width = Math.max(360, widths.reduce((a, w) => a + w + 24, 24));
-  const barTop = TOP + BOX_H + 50;
-  const height = barTop + t.networks.length * BAR_GAP + 10;
-  const barY = new Map(t.networks.map((n, i) => [n.id, barTop + i * BAR_GAP]));
-  const parts: string[] = [];
-  t.networks.forEach((n) => {
-    const y = barY.get(n.id)!;
-    parts.push(
-      `<g class="net${n.focus ? ' focus' : ''}" data-network="${escapeXml(n.name)}"><rect x="10" y="${y}" width="${width - 20}" height="${BAR_H}" rx="13"/>` +
-        `<text x="24" y="${y + 17}">${escapeXml(n.name)}${n.subnet ? ' · ' + escapeXml(n.subnet) : ''}</text></g>`,
-    );
-  });
-  let x = 24;
-  t.sandboxes.forEach((s, i) => {
-    const w = widths[i];
+  const x0 = Math.max(24, labelW);
+  const width = Math.max(360, widths.reduce((a, w) => a + w + 24, x0), labelW + 140);
+  const barTop = t.sandboxes.length ? TOP + BOX_H + 50 : TOP;
+  const level = new Map(t.networks.map((n, i) => [n.id, i]));
+  const barY = (i: number) => barTop + i * BAR_GAP;
+  const height = barY(t.networks.length) + (t.sandboxes.length ? 0 : 24);
+
+  // endpoint positions first: the bars need to know where foreign wires pass
+  const wires: Array<{ x: number; to: number }> = [];
+  let x = x0;
+  const boxes = t.sandboxes.map((s, i) => {
+    const bx = x;
     const eps = s.endpoints.map((e, j) => {
-      const cx = x + BOX_PAD / 2 + EP_GAP / 2 + j * EP_GAP;
-      const cy = TOP + BOX_H;
-      const y = barY.get(e.networkId);
-      const wire = y === undefined ? '' : `<line class="wire" x1="${cx}" y1="${cy + 8}" x2="${cx}" y2="${y}"/>`;
+      const cx = bx + BOX_PAD / 2 + EP_GAP / 2 + j * EP_GAP;
+      const to = level.get(e.networkId);
+      if (to !== undefined) wires.push({ x: cx, to });
+      return { e, cx, to };
+    });
+    x += widths[i] + 24;
+    return { s, bx, w: widths[i], eps };
+  });
+
+  const parts: string[] = [];
+  t.networks.forEach((n, i) => {
+    const y = barY(i);
+    const holes = wires.filter((w) => w.to > i).map((w) => w.x);
+    const rects = segments(10, width - 10, holes).map(([a, b]) => `<rect x="${a}" y="${y}" width="${b - a}" height="${BAR_H}" rx="${Math.min(13, (b - a) / 2)}"/>`);
+    parts.push(`<g class="net${n.focus ? ' focus' : ''}" data-network="${escapeXml(n.name)}">${rects.join('')}<text x="24" y="${y + 17}">${escapeXml(barLabel(n))}</text></g>`);
+  });
+  const cy = TOP + BOX_H;
+  for (const { s, bx, w, eps } of boxes) {
+    const drawn = eps.map(({ e, cx, to }) => {
+      const wire =
+        to === undefined
+          ? ''
+          : `<line class="wire" data-network="${escapeXml(t.networks[to].name)}" x1="${cx}" y1="${cy + 8}" x2="${cx}" y2="${barY(to)}"/><circle class="junction" cx="${cx}" cy="${barY(to)}" r="3"/>`;
       return `<g class="ep" data-endpoint="${escapeXml(s.name)}:${escapeXml(e.label)}">${wire}<circle cx="${cx}" cy="${cy}" r="8"/><text class="small" x="${cx}" y="${cy - 14}" text-anchor="middle">${escapeXml(e.label)}</text></g>`;
     });
     parts.push(
-      `<g class="sandbox" data-sandbox="${escapeXml(s.name)}"><rect x="${x}" y="${TOP}" width="${w}" height="${BOX_H}" rx="6"/>` +
-        `<text x="${x + 8}" y="${TOP + 18}">${escapeXml(s.name)}</text>${eps.join('')}</g>`,
+      `<g class="sandbox" data-sandbox="${escapeXml(s.name)}"><rect x="${bx}" y="${TOP}" width="${w}" height="${BOX_H}" rx="6"/>` +
+        `<text x="${bx + 8}" y="${TOP + 18}">${escapeXml(s.name)}</text>${drawn.join('')}</g>`,
     );
-    x += w + 24;
-  });
-  const empty = t.sandboxes.length ? '' : `<text class="small" x="24" y="${TOP + 30}">No endpoints on this network</text>`;
+  }
+  // right under its bar, so it reads as the network's state
+  const empty = t.sandboxes.length ? '' : `<text class="small empty" x="24" y="${barY(0) + BAR_H + 14}">No endpoints on this network</text>`;
   return `<svg id="topology" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Topology">${parts.join('')}${empty}</svg>`;
 }

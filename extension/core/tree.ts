@@ -1,7 +1,8 @@
 // The three views as plain data: what each row says, its icon, its context value (for menus'
 // when-clauses) and its children. The vscode adapter only maps these to TreeItems.
 import type { SandboxView } from '../../model/cnm.js';
-import type { NetworkContainer, NetworkResource } from '../../model/docker.js';
+import type { IPAMPoolConfig, NetworkContainer, NetworkResource } from '../../model/docker.js';
+import { defaultGateway, formatAddr, parseCidr } from '../../model/ip.js';
 import type { Snapshot } from './state.js';
 
 export type Grouping = 'none' | 'driver' | 'scope';
@@ -52,8 +53,30 @@ function kv(obj: Record<string, string> | null | undefined): string {
   return entries.length ? entries.map(([k, v]) => `\`${k}\`=\`${v}\``).join(', ') : '—';
 }
 
+/**
+ * The gateway of each pool: Docker's Gateway field, or, where Docker's JSON leaves it out (a given
+ * subnet without a gateway), the one cnmd's IPAM took by the shared rule, marked "(default)".
+ */
+export function poolGateway(c: IPAMPoolConfig): string | undefined {
+  if (c.Gateway) return c.Gateway;
+  const subnet = c.Subnet ? parseCidr(c.Subnet) : undefined;
+  const range = c.IPRange ? parseCidr(c.IPRange) : undefined;
+  const gw = subnet && defaultGateway(subnet, range);
+  return gw ? `${formatAddr(gw.family, gw.value)} (default)` : undefined;
+}
+
+export function gatewaysInUse(n: Pick<NetworkResource, 'IPAM'>): string[] {
+  return (n.IPAM?.Config ?? []).map(poolGateway).filter((g): g is string => !!g);
+}
+
+/** A macvlan network's host interface (its `parent` option). */
+export function parentOf(n: Pick<NetworkResource, 'Driver' | 'Options'>): string | undefined {
+  return n.Driver === 'macvlan' ? n.Options?.parent || undefined : undefined;
+}
+
 export function networkTooltip(n: NetworkResource): string {
-  const gw = (n.IPAM?.Config ?? []).map((c) => c.Gateway).filter(Boolean);
+  const gw = gatewaysInUse(n);
+  const parent = parentOf(n);
   return [
     `**${n.Name}**${isBuiltin(n) ? ' (built-in)' : ''}`,
     '',
@@ -61,6 +84,7 @@ export function networkTooltip(n: NetworkResource): string {
     `- Scope: ${n.Scope}`,
     `- Subnet: ${subnets(n).join(', ') || '—'}`,
     `- Gateway: ${gw.join(', ') || '—'}`,
+    ...(parent ? [`- Parent: ${parent}`] : []),
     `- Options: ${kv(n.Options)}`,
     `- Endpoints: ${Object.keys(n.Containers ?? {}).length}`,
     `- ID: \`${n.Id.slice(0, 12)}\``,
@@ -73,7 +97,8 @@ function endpointNode(n: NetworkResource, containerId: string, c: NetworkContain
   return {
     id: `ep:${n.Id}:${containerId}`,
     label: c.Name || containerId.slice(0, 12),
-    description: [c.IPv4Address, c.IPv6Address, c.MacAddress].filter(Boolean).join('  '),
+    // the MAC stays in the tooltip: with it the row is cut off at the default sidebar width
+    description: [c.IPv4Address, c.IPv6Address].filter(Boolean).join('  '),
     tooltip: [`**${c.Name}** on ${n.Name}`, '', `- IPv4: ${c.IPv4Address || '—'}`, `- IPv6: ${c.IPv6Address || '—'}`, `- MAC: ${c.MacAddress || '—'}`, `- Endpoint: \`${c.EndpointID.slice(0, 12)}\``].join('\n'),
     icon: { codicon: 'plug' },
     contextValue: ['endpoint', ipv4 || ipv6 ? 'hasIp' : ''].filter(Boolean).join(' '),
@@ -82,18 +107,36 @@ function endpointNode(n: NetworkResource, containerId: string, c: NetworkContain
   };
 }
 
+/** Drivers whose networks take no endpoints beyond their built-in sandboxes' own. */
+const UNCONNECTABLE = new Set(['host', 'null']);
+
+/**
+ * A network row's context value, the words package.json's menus match: `builtin`/`user`,
+ * `connectable`, `inUse`/`empty` (only an empty user network can be removed), `hasIp`.
+ */
+export function networkContext(n: NetworkResource): string {
+  return [
+    'network',
+    isBuiltin(n) ? 'builtin' : 'user',
+    UNCONNECTABLE.has(n.Driver) ? '' : 'connectable',
+    Object.keys(n.Containers ?? {}).length ? 'inUse' : 'empty',
+    subnets(n).length ? 'hasIp' : '',
+  ].filter(Boolean).join(' ');
+}
+
 export function networkNode(n: NetworkResource): TreeNode {
   const builtin = isBuiltin(n);
   const children = Object.entries(n.Containers ?? {})
     .map(([id, c]) => endpointNode(n, id, c))
     .sort((a, b) => a.label.localeCompare(b.label));
+  const parent = parentOf(n);
   return {
     id: `net:${n.Id}`,
     label: n.Name,
-    description: [subnets(n).join(', '), builtin ? 'built-in' : ''].filter(Boolean).join(' · ') || n.Driver,
+    description: [subnets(n).join(', '), parent ? `parent ${parent}` : '', builtin ? 'built-in' : ''].filter(Boolean).join(' · ') || n.Driver,
     tooltip: networkTooltip(n),
     icon: { driver: n.Driver },
-    contextValue: ['network', builtin ? 'builtin' : 'removable', children.length ? 'inUse' : ''].filter(Boolean).join(' '),
+    contextValue: networkContext(n),
     children,
     command: { id: 'cnm.inspectNetwork', args: [] },
     ref: { kind: 'network', id: n.Id, name: n.Name },
@@ -124,7 +167,8 @@ export function messageNode(id: string, label: string, tooltip?: string, command
 }
 
 /** Networks view: connection → [group →] networks → endpoints. */
-export function networksTree(s: Snapshot, connectionLabel: string, settings: TreeSettings): TreeNode[] {
+/** connectionLabel is short (it must fit the sidebar); connectionUrl goes in the row's tooltip. */
+export function networksTree(s: Snapshot, connectionLabel: string, settings: TreeSettings, connectionUrl = connectionLabel): TreeNode[] {
   const r = s.reachability;
   const shown = s.networks
     .filter((n) => !(settings.hideBuiltins && isBuiltin(n)))
@@ -141,7 +185,11 @@ export function networksTree(s: Snapshot, connectionLabel: string, settings: Tre
       id: 'connection',
       label: connectionLabel,
       description: r.state === 'connected' ? `${s.networks.length} networks` : r.state,
-      tooltip: r.state === 'connected' ? `Connected (daemon ${r.version})` : r.state === 'unreachable' ? `Unreachable: ${r.error.message}` : 'Connecting',
+      tooltip: [
+        `**${connectionUrl}**`,
+        '',
+        r.state === 'connected' ? `Connected (daemon ${r.version}), ${s.networks.length} networks` : r.state === 'unreachable' ? `Unreachable: ${r.error.message}` : 'Connecting',
+      ].join('\n'),
       icon: { codicon: r.state === 'connected' ? 'vm-active' : 'vm-outline' },
       contextValue: `connection ${r.state}`,
       expanded: true,
@@ -157,7 +205,7 @@ function sandboxNode(sb: SandboxView): TreeNode {
     .map((e) => ({
       id: `sbep:${sb.id}:${e.id}`,
       label: e.networkName,
-      description: [e.ifname, e.ipv4, e.ipv6].filter(Boolean).join('  '),
+      description: [e.ifname, bareAddress(e.ipv4), bareAddress(e.ipv6)].filter(Boolean).join('  '),
       tooltip: [`**${e.ifname}** of ${sb.name} on ${e.networkName}`, '', `- IPv4: ${e.ipv4 ?? '—'}`, `- IPv6: ${e.ipv6 ?? '—'}`, `- MAC: ${e.mac}`].join('\n'),
       icon: { codicon: 'plug' },
       contextValue: ['endpoint', e.ipv4 || e.ipv6 ? 'hasIp' : ''].filter(Boolean).join(' '),
@@ -170,7 +218,7 @@ function sandboxNode(sb: SandboxView): TreeNode {
     description: sb.endpoints.map((e) => bareAddress(e.ipv4) ?? bareAddress(e.ipv6)).filter(Boolean).join(', ') || 'no networks',
     tooltip: [`**${sb.name}**`, '', `- Hostname: ${sb.hostname}`, `- Namespace: \`${sb.netnsPath}\``, `- ID: \`${sb.id.slice(0, 12)}\``].join('\n'),
     icon: { codicon: 'package' },
-    contextValue: 'sandbox',
+    contextValue: ['sandbox', sb.endpoints.some((e) => e.ipv4 || e.ipv6) ? 'hasIp' : ''].filter(Boolean).join(' '),
     expanded: true,
     children,
     ref: { kind: 'sandbox', id: sb.id, name: sb.name },
@@ -192,9 +240,9 @@ export function hostsTree(s: Snapshot): TreeNode[] {
   return [messageNode('hosts', global.length ? `${global.length} cluster-scoped networks; membership not reported by this daemon` : 'No overlay cluster: this daemon is standalone')];
 }
 
-/** Every endpoint in the snapshot, for pickers (Ping…, Disconnect). */
-export function allEndpoints(s: Snapshot): Array<NonNullable<Extract<TreeNode['ref'], { kind: 'endpoint' }>>> {
-  return s.networks.flatMap((n) =>
+/** Every endpoint in the snapshot (or of one network), for pickers (Ping…, Disconnect). */
+export function allEndpoints(s: Snapshot, networkId?: string): Array<NonNullable<Extract<TreeNode['ref'], { kind: 'endpoint' }>>> {
+  return s.networks.filter((n) => !networkId || n.Id === networkId).flatMap((n) =>
     networkNode(n).children.map((c) => c.ref).filter((r): r is Extract<TreeNode['ref'], { kind: 'endpoint' }> => r?.kind === 'endpoint'),
   );
 }

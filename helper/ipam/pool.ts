@@ -1,7 +1,7 @@
 // One address pool (a network's subnet) in memory: which host ordinals are taken, which of those
 // are reserved for the network itself (network/broadcast address, gateway, aux addresses), and
 // where the serial allocation cursor stands. No store, no transactions: DefaultIpam does those.
-import { contains, formatAddr, formatCidr, last, parseAddr, parseCidr, size, type Addr, type Cidr } from '../../model/ip.js';
+import { contains, formatAddr, formatCidr, last, parseAddr, parseCidr, reservedOffsets, size, type Addr, type Cidr } from '../../model/ip.js';
 import type { IpamPool } from '../../model/cnm.js';
 import { ordinalSet, type OrdinalSet } from './ordinals.js';
 import type { PoolRecord } from './records.js';
@@ -29,8 +29,7 @@ export class Pool {
     const count = size(cidr);
     this.used = ordinalSet(count);
     const top = count - 1n;
-    if (cidr.family === 6 || count > 2n) this.reserve(0n); // network address (IPv6: subnet-router anycast)
-    if (cidr.family === 4 && count > 2n) this.reserve(top); // broadcast
+    for (const o of reservedOffsets(cidr)) this.reserve(o);
     this.lo = range ? range.base - cidr.base : 0n;
     const rangeTop = range ? last(range) - cidr.base : top;
     this.hi = rangeTop < top ? rangeTop : top;

@@ -1,6 +1,6 @@
 // Checking a pool request's parts against its subnet and reserving the gateway and aux addresses,
 // with Docker's errors (errors.ts). Used by DefaultIpam.requestPool.
-import { parseAddr, parseCidr, within, type Addr, type Cidr } from '../../model/ip.js';
+import { defaultGateway, parseAddr, parseCidr, within, type Addr, type Cidr } from '../../model/ip.js';
 import type { CnmError, ErrorContext } from '../errors.js';
 import { ipamErrors as E, REASON } from './errors.js';
 import type { Pool } from './pool.js';
@@ -31,11 +31,12 @@ export function parsePrefixes(prefixes: string[]): Cidr[] {
   return out;
 }
 
-/** The given gateway, or (like libnetwork) the first free address of the range or subnet, which moves the cursor. */
+/** The given gateway, or model/ip's defaultGateway (the rule the extension shows too), which moves the cursor. */
 export function reserveGateway(pool: Pool, gateway: string | undefined, ctx: ErrorContext): void {
   let o: bigint;
   if (gateway === undefined) {
-    o = pool.nextFree() ?? throwErr(E.gatewayFailed('', REASON.noAddresses, ctx));
+    const a = defaultGateway(pool.cidr, pool.range);
+    o = (a && pool.ordinalOf(a)) ?? throwErr(E.gatewayFailed('', REASON.noAddresses, ctx));
     pool.next = o + 1n;
   } else {
     const a = parseAddr(gateway) ?? throwErr(E.invalidGateway(gateway, ctx));
