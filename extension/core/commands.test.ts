@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Commands, type CommandEnv } from './commands.js';
-import { FakeClient } from './fakeClient.js';
+import { FakeClient, fakeInfo } from './fakeClient.js';
 import { parseHostUrl } from './hostUrl.js';
 import { label, ScriptedUi, type Answer } from './scriptedUi.js';
 import { DaemonState } from './state.js';
 import { networksTree, sandboxesTree, type TreeNode } from './tree.js';
 
-async function setup(answers: Answer[], run: CommandEnv['run'] = async () => ({ code: 0, output: '' })) {
+async function setup(answers: Answer[], run: CommandEnv['run'] = async () => ({ code: 0, output: '' }), prep: (f: FakeClient) => void = () => {}) {
   const fake = new FakeClient();
+  prep(fake);
   const state = new DaemonState(fake);
   await state.start();
   const ui = new ScriptedUi(answers);
@@ -71,7 +72,7 @@ test('connect a sandbox, copy its IP, disconnect; errors from the daemon are sho
   assert.equal(sandboxesTree(state.current)[0].children[0].label, 'web');
   // explained before trying (the answer to the offered "Disconnect All and Remove…" is no)
   assert.equal(await cmds.removeNetwork(netNode(state, 'web')), false);
-  assert.equal(ui.errors[0], 'web still has 1 endpoint(s) (s1): disconnect them first.');
+  assert.equal(ui.errors[0], 'web still has 1 endpoint(s) (s1): disconnect them first. [Disconnect All and Remove…]');
   assert.ok(!fake.calls.some((c) => c.startsWith('remove')));
   assert.equal(await cmds.disconnect(ep), true);
   assert.equal(netNode(state, 'web').children.length, 0);
@@ -96,3 +97,150 @@ test('terminal and ping run `cnm exec` in the sandbox; ping reports a summary', 
   assert.deepEqual(ui.terminals[0], { name: 'cnm: a', shellPath: '/node', shellArgs: ['/ext/dist/cnm.js', 'exec', 'a', '--', 'sh'], env: { CNM_HOST: 'unix:///run/cnmd/cnmd.sock' } });
   state.dispose();
 });
+
+test('Disconnect All and Remove: a modal names the endpoints, then every one is disconnected and the network removed', async () => {
+  const { fake, state, ui, cmds } = await setup([]);
+  await fake.createSandbox({ Name: 's1' });
+  await fake.createSandbox({ Name: 's2' });
+  await fake.createNetwork({ Name: 'web' });
+  await fake.connect('web', { Container: 's1' });
+  await fake.connect('web', { Container: 's2' });
+  await state.refresh();
+  ui.confirmAnswer = false;
+  assert.equal(await cmds.disconnectAllAndRemove(netNode(state, 'web')), false);
+  assert.deepEqual(ui.confirms, [['Disconnect 2 endpoint(s) from web and remove it?', '• s1 (172.30.0.2)\n• s2 (172.30.0.3)']]);
+  assert.ok(!fake.calls.some((c) => /^(disconnect|remove)/.test(c)), 'nothing done when declined');
+  ui.confirmAnswer = true;
+  assert.equal(await cmds.disconnectAllAndRemove(netNode(state, 'web')), true);
+  assert.deepEqual(fake.calls.filter((c) => /^(disconnect|remove)/.test(c)), ['disconnect s1 web', 'disconnect s2 web', 'remove web']);
+  assert.ok(!state.current.networks.some((n) => n.Name === 'web'));
+  state.dispose();
+});
+
+test('Remove on a network in use explains first and offers Disconnect All and Remove; daemon ids are shortened in errors', async () => {
+  const { fake, state, ui, cmds } = await setup([]);
+  await fake.createSandbox({ Name: 's1' });
+  await fake.createNetwork({ Name: 'web' });
+  await fake.connect('web', { Container: 's1' });
+  await state.refresh();
+  ui.errorAnswer = 'Disconnect All and Remove…';
+  assert.equal(await cmds.removeNetwork(netNode(state, 'web')), true);
+  assert.equal(ui.errors[0], 'web still has 1 endpoint(s) (s1): disconnect them first. [Disconnect All and Remove…]');
+  assert.deepEqual(fake.calls.filter((c) => /^(disconnect|remove)/.test(c)), ['disconnect s1 web', 'remove web']);
+  // a refusal from the daemon (raced by another client) reads short: 12-hex ids, like the docker CLI
+  await fake.createNetwork({ Name: 'raced' });
+  await state.refresh();
+  const node = netNode(state, 'raced');
+  await fake.connect('raced', { Container: 's1' });
+  assert.equal(await cmds.removeNetwork(node), false);
+  const id = fake.networks.find((n) => n.Name === 'raced')!.Id;
+  assert.match(ui.errors.at(-1)!, new RegExp(`network raced id ${id.slice(0, 12)} has active endpoints`));
+  assert.ok(!ui.errors.at(-1)!.includes(id));
+  state.dispose();
+});
+
+test('Disconnect from a network row picks among that network\'s endpoints only', async () => {
+  const { fake, state, cmds, ui } = await setup([]);
+  await fake.createSandbox({ Name: 's1' });
+  await fake.createSandbox({ Name: 's2' });
+  await fake.createNetwork({ Name: 'web' });
+  await fake.createNetwork({ Name: 'db' });
+  await fake.connect('web', { Container: 's1' });
+  await fake.connect('db', { Container: 's2' });
+  await state.refresh();
+  let offered: string[] = [];
+  ui.pick = async <T>(o: { items: Array<{ label: string; value: T }> }) => { offered = o.items.map((i) => i.label); return o.items[0]?.value; };
+  assert.equal(await cmds.disconnect(netNode(state, 'db')), true);
+  assert.deepEqual(offered, ['s2']);
+  assert.deepEqual(fake.calls.filter((c) => c.startsWith('disconnect')), ['disconnect s2 db']);
+  state.dispose();
+});
+
+test('create wizard: drivers come from the daemon\'s /info; offline, cnm\'s vocabulary marked as unconfirmed', async () => {
+  const offered = async (info: FakeClient['daemonInfo']) => {
+    const t = await setup(['x', (labels) => { seen = labels; return -1; }]);
+    t.fake.daemonInfo = info;
+    let seen: string[] = [];
+    let placeholder = '';
+    let details: Array<string | undefined> = [];
+    const pick = t.ui.pick.bind(t.ui);
+    t.ui.pick = async (o) => { placeholder = o.placeholder ?? ''; details = o.items.map((i) => i.detail); return pick(o); };
+    await t.cmds.createNetwork();
+    t.state.dispose();
+    return { seen, placeholder, details };
+  };
+  const bridgeOnly = await offered(fakeInfo(['bridge', 'host', 'null']));
+  assert.deepEqual(bridgeOnly.seen, ['bridge']);
+  assert.match(bridgeOnly.placeholder, /as the daemon reports them/);
+  const withMacvlan = await offered(fakeInfo(['bridge', 'host', 'macvlan', 'null']));
+  assert.deepEqual(withMacvlan.seen, ['bridge', 'macvlan']);
+  const none = await offered(undefined);
+  assert.deepEqual(none.seen, ['bridge', 'overlay', 'macvlan']);
+  assert.match(none.placeholder, /did not report its drivers/);
+  assert.deepEqual(new Set(none.details), new Set(['not confirmed by the daemon']));
+});
+
+test('create wizard: macvlan asks for the parent from the host\'s interfaces and sends it as an option', async () => {
+  const t = await setup(['mv', label('macvlan'), label('eth1'), '192.168.7.0/24', '', '', label('No'), label('IPv4 only'), '']);
+  t.fake.daemonInfo = fakeInfo(['bridge', 'host', 'macvlan', 'null']);
+  t.fake.host.interfaces = [
+    { name: 'lo', kind: 'loopback', addresses: ['127.0.0.1/8'], up: true },
+    { name: 'eth0', kind: 'veth', addresses: ['10.0.0.2/24'], up: true },
+    { name: 'eth1', kind: 'veth', addresses: [], up: true },
+  ];
+  const steps: string[] = [];
+  const pick = t.ui.pick.bind(t.ui);
+  t.ui.pick = async (o) => { steps.push(`${o.step}/${o.totalSteps} ${o.items.map((i) => i.label).join(',')}`); return pick(o); };
+  assert.ok(await t.cmds.createNetwork());
+  assert.equal(steps[1], '3/9 eth0,eth1,Another name (e.g. a VLAN sub-interface eth0.10)…');
+  const mv = t.fake.networks.find((n) => n.Name === 'mv')!;
+  assert.equal(mv.Driver, 'macvlan');
+  assert.deepEqual(mv.Options, { parent: 'eth1' });
+  const node = netNode(t.state, 'mv');
+  assert.equal(node.description, '192.168.7.0/24 · parent eth1');
+  assert.match(node.tooltip!, /Gateway: 192\.168\.7\.1 \(default\)[\s\S]*Parent: eth1/);
+  t.state.dispose();
+});
+
+test('Install Helper: runs `cnm install --yes` with the extension host\'s Node in a terminal (sudo unless root), waits for the socket, reconnects', async () => {
+  const t = await setup([]);
+  t.fake.drop(); // no cnmd on this host
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(t.state.current.reachability.state, 'unreachable');
+  const done = t.cmds.installHelper();
+  assert.deepEqual(t.ui.terminals[0].shellArgs.slice(0, 1), ['-c']);
+  assert.match(t.ui.terminals[0].shellArgs[1], /^sudo "\/node" "\/ext\/dist\/cnm\.js" install --yes; /);
+  setTimeout(() => (t.fake.reachable = true), 100); // the install started cnmd
+  assert.equal(await done, true);
+  assert.match(t.ui.infos.at(-1)!, /cnm helper 0\.1\.0 is running at \/run\/cnmd\/cnmd\.sock/);
+  await until(() => t.state.current.reachability.state === 'connected');
+  t.state.dispose();
+
+  const root = await setup([]);
+  Object.assign(root.cmds, {}); // same Commands, root host:
+  const env = (root.cmds as unknown as { env: CommandEnv }).env;
+  env.install = { ...env.install, isRoot: true };
+  root.fake.reachable = false;
+  env.installWait = { timeoutMs: 100, everyMs: 20 };
+  assert.equal(await root.cmds.installHelper(), false);
+  assert.match(root.ui.terminals[0].shellArgs[1], /^"\/node" "\/ext\/dist\/cnm\.js" install --yes; /);
+  assert.match(root.ui.errors.at(-1)!, /Nothing answered at \/run\/cnmd\/cnmd\.sock within 0\.1 s/);
+  env.install = { ...env.install, platform: 'darwin' };
+  assert.equal(await root.cmds.installHelper(), false);
+  assert.match(root.ui.errors.at(-1)!, /Linux only/);
+  root.state.dispose();
+});
+
+test('Install Helper as an upgrade waits for the new version', async () => {
+  const t = await setup([], undefined, (f) => (f.daemonVersion = '0.0.9'));
+  const done = t.cmds.installHelper();
+  setTimeout(() => (t.fake.daemonVersion = '0.1.0'), 100);
+  assert.equal(await done, true);
+  assert.match(t.ui.infos.at(-1)!, /helper 0\.1\.0 is running/);
+  t.state.dispose();
+});
+
+async function until(fn: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !fn(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(fn());
+}

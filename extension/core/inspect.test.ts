@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import type { SandboxView } from '../../model/cnm.js';
 import type { NetworkResource } from '../../model/docker.js';
 import { renderInspectHtml } from './inspectHtml.js';
+import { fakeNetwork } from './fakeClient.js';
 import { renderTopology, topologyOf } from './topology.js';
 
 const [front] = JSON.parse(fs.readFileSync('/work/shared/fixtures/docker/docker-network-inspect-frontend-with-2-containers.json', 'utf8')) as NetworkResource[];
@@ -32,4 +33,14 @@ test('inspect page: strict CSP, escaped content, all sections, raw JSON in Docke
   for (const h of ['Topology', 'IPAM', 'Endpoints', 'Options', 'Labels', 'Raw JSON']) assert.match(html, new RegExp(`<h2>${h}`));
   assert.match(html, /&quot;EndpointID&quot;: &quot;451d525d0cca/);
   assert.ok(!/https?:\/\//.test(html.replace(/xmlns="http:\/\/www.w3.org\/2000\/svg"/, '')), 'no external URLs');
+});
+
+test('inspect page: the gateway in use where Docker leaves it out, marked (default); a macvlan parent; raw JSON untouched', () => {
+  const mv = fakeNetwork('mv', 'macvlan', undefined, { Options: { parent: 'eth1' }, IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: '192.168.7.0/24', IPRange: '192.168.7.128/25' }] } });
+  const html = renderInspectHtml({ network: mv, all: [mv], sandboxes: [], cspSource: 'x', nonce: 'n' });
+  assert.match(html, /<td>192\.168\.7\.0\/24<\/td><td>192\.168\.7\.128 \(default\)<\/td>/);
+  assert.match(html, /<div id="summary">Parent interface: <b>eth1<\/b> · Gateway: 192\.168\.7\.128 \(default\)<\/div>/);
+  assert.match(html, /mv · 192\.168\.7\.0\/24 · parent eth1/);
+  const raw = /<pre id="raw">([\s\S]*?)<\/pre>/.exec(html)![1];
+  assert.ok(!raw.includes('Gateway'), 'the raw JSON stays Docker\'s');
 });

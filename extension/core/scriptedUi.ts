@@ -13,6 +13,10 @@ export class ScriptedUi implements Ui {
   /** Messages the validators returned for scripted inputs, in order. */
   validations: Array<string | undefined> = [];
   confirmAnswer = true;
+  /** Each confirmation asked: message and detail. */
+  confirms: Array<[string, string]> = [];
+  /** The action error() answers with (by label), if offered. */
+  errorAnswer: string | undefined;
 
   constructor(private readonly answers: Answer[]) {}
 
@@ -37,9 +41,12 @@ export class ScriptedUi implements Ui {
     const i = a(o.items.map((x) => x.label));
     return i < 0 ? undefined : o.items[i].value;
   }
-  async confirm() { return this.confirmAnswer; }
+  async confirm(message: string, detail: string) { this.confirms.push([message, detail]); return this.confirmAnswer; }
   info(m: string) { this.infos.push(m); }
-  async error(m: string) { this.errors.push(m); return undefined; }
+  async error(m: string, ...actions: string[]) {
+    this.errors.push(actions.length ? `${m} [${actions.join('|')}]` : m);
+    return this.errorAnswer !== undefined && actions.includes(this.errorAnswer) ? this.errorAnswer : undefined;
+  }
   async copy(t: string) { this.copied.push(t); }
   terminal(s: TerminalSpec) { this.terminals.push(s); }
   showOutput(_title: string, text: string) { this.outputs.push(text); }

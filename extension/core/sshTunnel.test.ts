@@ -62,4 +62,5 @@ test('ssh:// tunnels dockerode to the remote socket, with key auth and host-key 
   assert.equal((await client.version()).Version, '0.1.0');
   const names = (await client.listNetworks()).map((n) => n.Name).sort();
   assert.deepEqual(names, ['bridge', 'host', 'none']);
+  assert.deepEqual((await client.info())?.Plugins.Network, ['bridge', 'host', 'null']);
 });

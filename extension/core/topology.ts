@@ -97,7 +97,7 @@ export function renderTopology(t: Topology): string {
   const barTop = t.sandboxes.length ? TOP + BOX_H + 50 : TOP;
   const level = new Map(t.networks.map((n, i) => [n.id, i]));
   const barY = (i: number) => barTop + i * BAR_GAP;
-  const height = barY(t.networks.length) + (t.sandboxes.length ? 0 : 24);
+  const height = t.sandboxes.length ? barY(t.networks.length) : barTop + BAR_H + 20;
 
   // endpoint positions first: the bars need to know where foreign wires pass
   const wires: Array<{ x: number; to: number }> = [];
