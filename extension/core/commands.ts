@@ -167,7 +167,7 @@ export class Commands {
       // explain before trying: Docker refuses a network with endpoints
       const names = Object.values(n!.Containers).map((c) => c.Name);
       const action = await this.env.ui.error(`${net.name} still has ${names.length} endpoint(s) (${names.join(', ')}): disconnect them first.`, 'Disconnect All and Remove…');
-      return action ? this.disconnectAllAndRemove(node ?? { id: '', label: net.name, icon: { codicon: '' }, contextValue: '', children: [], ref: { kind: 'network', ...net } }) : false;
+      return action ? this.emptyAndRemove(n!) : false;
     }
     return (await this.write(`Remove network ${net.name}`, () => this.env.state.client.removeNetwork(net.id).then(() => true))) ?? false;
   }
@@ -176,7 +176,10 @@ export class Commands {
   async disconnectAllAndRemove(node?: TreeNode): Promise<boolean> {
     const net = await this.networkOf(node, 'Network to disconnect and remove', (n) => !isBuiltin(n));
     const n = net && this.snapshot.networks.find((x) => x.Id === net.id);
-    if (!net || !n) return false;
+    return n ? this.emptyAndRemove(n) : false;
+  }
+
+  private async emptyAndRemove(n: NetworkResource): Promise<boolean> {
     if (isBuiltin(n)) {
       void this.env.ui.error(`${n.Name} is a built-in network and cannot be removed`);
       return false;

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TestHost } from '../integration/host.js';
@@ -81,6 +82,46 @@ export interface CodeServerOptions {
   env: Record<string, string>;
   settings?: Record<string, unknown>;
   logPath?: string;
+  /** Command prefix code-server runs under (e.g. an isolated host's namespaces). */
+  wrap?: string[];
+  /** Listen on this unix socket (reachable across network namespaces) and forward `port` to it. */
+  socket?: string;
+}
+
+/**
+ * A "host" without cnmd for the install test: its own network namespace, and (through `wrap`) a
+ * private mount namespace with empty tmpfs over the paths an install writes, so nothing lands on
+ * this machine's /run/cnmd or /var/lib/cnmd. stop() ends every process left in the namespace
+ * (a cnmd the install started detached) and deletes it.
+ */
+export function isolatedHost(tag: string): { ns: string; wrap: string[]; stop(): void } {
+  const ns = `e2e-${tag}-${process.pid}`;
+  const run = (...a: string[]) => require('node:child_process').execFileSync(a[0], a.slice(1), { stdio: 'pipe' }).toString();
+  run('ip', 'netns', 'add', ns);
+  run('ip', '-n', ns, 'link', 'set', 'lo', 'up');
+  const made = ['/run/cnmd', '/var/lib/cnmd'].filter((d) => !fs.existsSync(d));
+  const dirs = ['/run/cnmd', '/var/lib/cnmd', ...['/etc/systemd/system', '/run/netns', '/etc/netns'].filter((d) => fs.existsSync(d))];
+  const script = `set -e; for d in ${dirs.join(' ')}; do mkdir -p "$d"; mount -t tmpfs tmpfs "$d"; done; exec "$@"`;
+  return {
+    ns,
+    wrap: ['nsenter', `--net=/run/netns/${ns}`, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, 'sh'],
+    stop: () => {
+      for (const pid of run('ip', 'netns', 'pids', ns).split('\n').filter(Boolean)) try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+      try { run('ip', 'netns', 'delete', ns); } catch (e) { log(`netns ${ns}: ${(e as Error).message}`); }
+      for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Forwards 127.0.0.1:port to a unix socket (code-server inside another network namespace). */
+function tcpToUnix(port: number, socket: string): Promise<net.Server> {
+  const server = net.createServer((c) => {
+    const u = net.connect(socket);
+    c.pipe(u).pipe(c);
+    c.on('error', () => u.destroy());
+    u.on('error', () => c.destroy());
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
 
 export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer> {
@@ -96,11 +137,12 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
     'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...o.settings,
   }, null, 2));
-  const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${o.port}`, '--config', path.join(tmp, 'config.yaml'),
+  const args = ['--auth', 'none', ...(o.socket ? ['--socket', o.socket] : ['--bind-addr', `127.0.0.1:${o.port}`]), '--config', path.join(tmp, 'config.yaml'),
     '--user-data-dir', path.join(tmp, 'data'), '--extensions-dir', o.extensionsDir ?? path.join(tmp, 'ext'),
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
     ...(o.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []), workspace];
-  const proc = spawn(CS_BIN, args, { env: { ...process.env, ...o.env, PATH: `${NODE24}:${process.env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const [cmd, ...pre] = [...(o.wrap ?? []), CS_BIN];
+  const proc = spawn(cmd, [...pre, ...args], { env: { ...process.env, ...o.env, PATH: `${NODE24}:${process.env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const logStream = o.logPath ? fs.createWriteStream(o.logPath) : undefined;
   let out = '';
   await new Promise<void>((resolve, reject) => {
@@ -110,12 +152,14 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
     proc.once('exit', (c) => reject(new Error(`code-server exited ${c}\n${out}`)));
     setTimeout(() => reject(new Error(`code-server did not start\n${out}`)), 60000);
   });
-  log(`code-server listening on ${o.port}`);
+  const proxy = o.socket ? await tcpToUnix(o.port, o.socket) : undefined;
+  log(`code-server listening on ${o.port}${o.socket ? ` (forwarded to ${o.socket})` : ''}`);
   return {
     port: o.port,
     workspace,
     proc,
     stop: () => {
+      proxy?.close();
       killGroup(proc);
       setTimeout(() => killGroup(proc, 'SIGKILL'), 3000).unref();
       if (!process.env.KEEP_TMP) setTimeout(() => fs.rmSync(tmp, { recursive: true, force: true }), 500).unref();

@@ -56,6 +56,22 @@ async function main(): Promise<number> {
       await page.keyboard.press('F1');
       await answer(`>${title}`);
     };
+    /** The labels of a row's context menu (closed again with Escape). */
+    const menuOf = async (target: any, shotName?: string): Promise<string[]> => {
+      await target.click({ button: 'right' });
+      const items = page.locator('.context-view .monaco-menu .action-label');
+      await items.first().waitFor();
+      const labels = (await items.allInnerTexts()).map((t: string) => t.trim()).filter(Boolean);
+      if (shotName) await shot(shotName);
+      await page.keyboard.press('Escape');
+      await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden' }).catch(() => undefined);
+      return labels;
+    };
+    const expectMenu = (labels: string[], has: string[], hasNot: string[]) => {
+      for (const h of has) if (!labels.includes(h)) throw new Error(`menu lacks "${h}": ${labels.join(' | ')}`);
+      for (const h of hasNot) if (labels.includes(h)) throw new Error(`menu shows "${h}": ${labels.join(' | ')}`);
+    };
+    const inlineRemove = (name: string) => row(name).locator('.action-label[aria-label^="Remove Network"]');
     const contextMenu = async (target: any, action: string) => {
       await target.click({ button: 'right' });
       const item = page.locator('.context-view .action-label', { hasText: action }).first();
@@ -82,6 +98,13 @@ async function main(): Promise<number> {
     await step('Create Network quick pick flags an overlapping subnet, then creates ui-net', async () => {
       await palette('Container Networks: Create Network…');
       await answer('ui-net', '(1/8)');
+      await quick.locator('.quick-input-title', { hasText: '(2/8)' }).waitFor({ timeout: 10000 });
+      const drivers = await quick.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+      const info = await request(sock, 'GET', '/info');
+      const reported = (info.body?.Plugins?.Network as string[] | undefined)?.filter((d) => d !== 'host' && d !== 'null');
+      if (reported?.length && drivers.join(',') !== reported.join(',')) throw new Error(`wizard offers ${drivers.join(',')}, cnmd reports ${reported.join(',')}`);
+      if (!reported?.length && !(await quick.locator('input').first().getAttribute('placeholder'))?.includes('did not report')) throw new Error('the unconfirmed driver list is not marked as such');
+      await shot('02-create-drivers');
       await answer('bridge', '(2/8)');
       await quick.locator('.quick-input-title', { hasText: '(3/8)' }).waitFor();
       const input = quick.locator('input').first();
@@ -105,23 +128,52 @@ async function main(): Promise<number> {
       await row('ui-sb').waitFor({ timeout: 10000 });
       await shot('04-sandbox-connected');
     });
-    await step('Inspect panel draws the topology with the sandbox and the network', async () => {
+    await step('Context menus show exactly what applies: a network in use offers Disconnect All and Remove, no trash', async () => {
+      if (await inlineRemove('ui-net').count()) throw new Error('trash icon on a network with endpoints');
+      expectMenu(await menuOf(row('ui-net'), '04b-menu-network-in-use'), ['Inspect', 'Connect Sandbox…', 'Disconnect All and Remove…', 'Copy ID'], ['Remove Network', 'Disconnect', 'Ping…']);
+      expectMenu(await menuOf(row('ui-sb'), '04c-menu-endpoint'), ['Disconnect', 'Ping…', 'Copy IP', 'Copy ID'], ['Remove Network', 'Connect Sandbox…', 'Disconnect All and Remove…']);
+      expectMenu(await menuOf(row('none')), ['Inspect', 'Copy ID'], ['Remove Network', 'Connect Sandbox…', 'Disconnect', 'Ping…', 'Disconnect All and Remove…']);
+    });
+    await step('Inspect panel draws the topology with the sandbox on two networks', async () => {
+      const back = await request(sock, 'POST', '/networks/create', { Name: 'ui-back', IPAM: { Config: [{ Subnet: '172.28.10.0/24' }] } });
+      if (back.status >= 300) throw new Error(`network create: ${JSON.stringify(back.body)}`);
+      const conn = await request(sock, 'POST', '/networks/ui-back/connect', { Container: 'ui-sb' });
+      if (conn.status >= 300) throw new Error(`connect: ${JSON.stringify(conn.body)}`);
+      await row('ui-back').waitFor({ timeout: 10000 });
       await row('ui-net').locator('.label-name').click();
       await page.locator('.tabs-container .tab', { hasText: 'Network: ui-net' }).waitFor({ timeout: 20000 });
       const frame = page.frameLocator('iframe.webview').frameLocator('#active-frame');
       await frame.locator('#topology [data-sandbox="ui-sb"]').waitFor({ timeout: 20000 });
       const svg = await frame.locator('#topology').innerHTML();
-      for (const want of ['data-network="ui-net"', 'ui-net · 172.28.9.0/24', 'data-endpoint="ui-sb:eth', ' 172.28.9.', 'class="wire"']) if (!svg.includes(want)) throw new Error(`topology lacks ${want}`);
+      await frame.locator('#topology [data-network="ui-back"]').waitFor({ timeout: 20000 });
+      const svg2 = await frame.locator('#topology').innerHTML();
+      for (const want of ['data-network="ui-net"', 'ui-net · 172.28.9.0/24', 'ui-back · 172.28.10.0/24', 'data-endpoint="ui-sb:eth', ' 172.28.9.', 'class="wire"']) if (!(svg + svg2).includes(want)) throw new Error(`topology lacks ${want}`);
+      const summary = await frame.locator('#summary').innerText();
+      if (!/Gateway: 172\.28\.9\.1/.test(summary)) throw new Error(`summary: ${summary}`);
       await shot('05-inspect-topology');
     });
-    await step('Disconnect and Remove Network from the context menu remove it from the view', async () => {
+    await step('Disconnect from the context menu, then the trash icon that appears on the emptied network removes it', async () => {
       await contextMenu(row('ui-sb'), 'Disconnect');
-      await row('ui-sb').waitFor({ state: 'detached', timeout: 10000 });
-      await contextMenu(row('ui-net'), 'Remove Network');
+      await row('ui-sb').waitFor({ state: 'detached', timeout: 10000 }); // ui-back is collapsed: its ui-sb row is not drawn
+      await inlineRemove('ui-net').waitFor({ state: 'attached', timeout: 10000 }); // empty now: the trash icon appears
+      await row('ui-net').hover();
+      await inlineRemove('ui-net').click();
       await row('ui-net').waitFor({ state: 'detached', timeout: 10000 });
       const nets = await request(sock, 'GET', '/networks');
       if ((nets.body as Array<{ Name: string }>).some((n) => n.Name === 'ui-net')) throw new Error('ui-net still in cnmd');
-      await shot('06-network-removed');
+    });
+    await step('Disconnect All and Remove… asks in a modal naming the endpoints, then empties and removes the network', async () => {
+      await contextMenu(row('ui-back'), 'Disconnect All and Remove…');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 10000 });
+      const text = await dialog.innerText();
+      if (!/Disconnect 1 endpoint\(s\) from ui-back/.test(text) || !/ui-sb \(172\.28\.10\./.test(text)) throw new Error(`dialog: ${text}`);
+      await shot('06-disconnect-all-dialog');
+      await dialog.locator('.monaco-button', { hasText: 'Disconnect All and Remove' }).click();
+      await row('ui-back').waitFor({ state: 'detached', timeout: 10000 });
+      const nets = await request(sock, 'GET', '/networks');
+      if ((nets.body as Array<{ Name: string }>).some((n) => n.Name === 'ui-back')) throw new Error('ui-back still in cnmd');
+      await shot('07-networks-removed');
     });
   } catch (e) {
     if (!failed) failed++;

@@ -1,13 +1,22 @@
 // Runs inside code-server's real extension host (extensionTestsPath). Bundled by ext-tests.ts.
-// The daemon is a real cnmd reached through CNM_HOST; the test talks to it as a CLI would.
+// Scenario "main": the daemon is a real cnmd reached through CNM_HOST; the test talks to it as a
+// CLI would. Scenario "install" (CNM_E2E_SCENARIO): a host namespace without cnmd, where the
+// extension installs its bundled helper.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CnmExtensionApi } from '../../../extension/main.js';
+import { helperVersion } from '../../../extension/core/install.js';
 import type { TreeNode } from '../../../extension/core/tree.js';
 
-const tests: Array<[string, (api: CnmExtensionApi) => Promise<void>]> = [];
-const test = (name: string, fn: (api: CnmExtensionApi) => Promise<void>) => tests.push([name, fn]);
+type Fn = (api: CnmExtensionApi) => Promise<void>;
+const scenarios: Record<string, Array<[string, Fn]>> = { main: [], install: [] };
+const test = (name: string, fn: Fn) => scenarios.main.push([name, fn]);
+const installTest = (name: string, fn: Fn) => scenarios.install.push([name, fn]);
+/** Thrown by a test that cannot run here; reported as a skip with its reason, never as a pass. */
+class Skip extends Error {}
 
 async function until<T>(what: string, fn: () => T | undefined, ms = 5000): Promise<T> {
   const end = Date.now() + ms;
@@ -29,7 +38,7 @@ test('activates and connects to the daemon named by CNM_HOST', async (api) => {
 
 test('registers every command under the Container Networks category', async () => {
   const all = await vscode.commands.getCommands(true);
-  for (const c of ['createNetwork', 'removeNetwork', 'pruneNetworks', 'inspectNetwork', 'connectSandbox', 'disconnect', 'copyIp', 'copyId', 'createSandbox', 'openTerminal', 'ping', 'refresh', 'switchConnection']) {
+  for (const c of ['createNetwork', 'removeNetwork', 'disconnectAllAndRemove', 'installHelper', 'pruneNetworks', 'inspectNetwork', 'connectSandbox', 'disconnect', 'copyIp', 'copyId', 'createSandbox', 'openTerminal', 'ping', 'refresh', 'switchConnection']) {
     assert.ok(all.includes(`cnm.${c}`), `cnm.${c}`);
   }
 });
@@ -53,7 +62,11 @@ test('a sandbox connected to it shows as an endpoint and in the Sandboxes view',
   await api.state.client.createSandbox({ Name: 'e2e-sb', Network: 'e2e-web' });
   const ep = await until('endpoint', () => netNode(api, 'e2e-web')?.children[0]);
   assert.equal(ep.label, 'e2e-sb');
-  assert.match(ep.description ?? '', /^172\.29\.7\.\d+\/24/);
+  assert.match(ep.description ?? '', /^172\.29\.7\.\d+\/24$/, 'the MAC is in the tooltip, not the description');
+  assert.match(String(ep.tooltip), /MAC: 02:42:/);
+  const net = netNode(api, 'e2e-web')!;
+  assert.match(net.contextValue, /\buser\b.*\binUse\b/, 'in use: no trash icon, Disconnect All and Remove instead');
+  assert.match(net.tooltip ?? '', /Gateway: 172\.29\.7\.1 \(default\)/, 'the gateway in use although Docker\'s JSON has none');
   const sb = await until('sandbox row', () => api.trees.sandboxes.getChildren().find((s) => s.label === 'e2e-sb'));
   assert.equal(sb.children[0].label, 'e2e-web');
   assert.equal(await vscode.commands.executeCommand('cnm.copyIp', ep), ep.ref?.kind === 'endpoint' ? ep.ref.ipv4 : '');
@@ -111,22 +124,48 @@ test('language server: a compose file with an undefined network gets a diagnosti
   await vscode.workspace.fs.delete(uri);
 });
 
+installTest('on a host without cnmd the Networks view says so and offers Install Helper…', async (api) => {
+  assert.equal(api.target.url, 'unix:///run/cnmd/cnmd.sock');
+  await until('unreachable', () => api.state.current.reachability.state === 'unreachable', 10000);
+  const row = root(api);
+  assert.equal(row.label, 'local cnmd');
+  assert.equal(row.contextValue, 'connection unreachable', 'the row that carries the Install Helper button');
+  assert.match(row.children[0].label, /cnmd is not running|ENOENT/);
+});
+
+installTest('Install Helper on This Host… installs the bundled cnmd with the extension host\'s Node and connects', async (api) => {
+  const ext = vscode.extensions.getExtension('cnm.cnm')!;
+  const cli = path.join(ext.extensionPath, 'dist', 'cnm.js');
+  const probe = spawnSync(process.execPath, [cli, 'install', '--help'], { encoding: 'utf8', timeout: 20000 });
+  if (probe.status !== 0) throw new Skip(`\`cnm install\` is not in this build (node dist/cnm.js install --help exited ${probe.status}: ${(probe.stderr || probe.stdout).trim().split('\n')[0]})`);
+  assert.equal(await vscode.commands.executeCommand('cnm.installHelper'), true);
+  await until('connected', () => api.state.current.reachability.state === 'connected', 30000);
+  assert.equal(helperVersion(api.state.current.reachability, api.state.current.info), ext.packageJSON.version, 'the installed helper is the bundled one');
+  assert.ok(root(api).children.some((n) => n.label === 'bridge'));
+});
+
 export async function run(): Promise<void> {
   const ext = vscode.extensions.getExtension<CnmExtensionApi>('cnm.cnm');
   assert.ok(ext, 'extension cnm.cnm not found');
   const api = await ext.activate();
   let passed = 0;
   let failed = 0;
-  for (const [name, fn] of tests) {
+  let skipped = 0;
+  for (const [name, fn] of scenarios[process.env.CNM_E2E_SCENARIO || 'main']) {
     try {
       await fn(api);
       passed++;
       console.log(`  ok - ${name}`);
     } catch (e) {
+      if (e instanceof Skip) {
+        skipped++;
+        console.log(`  SKIP - ${name}: ${e.message}`);
+        continue;
+      }
       failed++;
       console.log(`  FAIL - ${name}: ${(e as Error).stack ?? e}`);
     }
   }
-  console.log(`${passed} passed, ${failed} failed`);
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   if (failed) throw new Error(`${failed} test(s) failed`);
 }
