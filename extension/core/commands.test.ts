@@ -18,6 +18,14 @@ async function setup(answers: Answer[], run: CommandEnv['run'] = async () => ({ 
   return { fake, state, ui, cmds, inspected };
 }
 const settings = { grouping: 'none' as const, hideBuiltins: false };
+
+/** Sandboxes and networks made in the fake daemon, `[sandbox, network]` pairs connected, then read into the state. */
+async function given(t: { fake: FakeClient; state: DaemonState }, sandboxes: string[], networks: string[], links: Array<[string, string]>): Promise<void> {
+  for (const s of sandboxes) await t.fake.createSandbox({ Name: s });
+  for (const n of networks) await t.fake.createNetwork({ Name: n });
+  for (const [s, n] of links) await t.fake.connect(n, { Container: s });
+  await t.state.refresh();
+}
 const netNode = (s: DaemonState, name: string): TreeNode => networksTree(s.current, 'local', settings)[0].children.find((n) => n.label === name)!;
 
 test('create network: live validation flags bad CIDR, overlaps with networks and host routes, then submits', async () => {
@@ -99,13 +107,9 @@ test('terminal and ping run `cnm exec` in the sandbox; ping reports a summary', 
 });
 
 test('Disconnect All and Remove: a modal names the endpoints, then every one is disconnected and the network removed', async () => {
-  const { fake, state, ui, cmds } = await setup([]);
-  await fake.createSandbox({ Name: 's1' });
-  await fake.createSandbox({ Name: 's2' });
-  await fake.createNetwork({ Name: 'web' });
-  await fake.connect('web', { Container: 's1' });
-  await fake.connect('web', { Container: 's2' });
-  await state.refresh();
+  const t = await setup([]);
+  const { fake, state, ui, cmds } = t;
+  await given(t, ['s1', 's2'], ['web'], [['s1', 'web'], ['s2', 'web']]);
   ui.confirmAnswer = false;
   assert.equal(await cmds.disconnectAllAndRemove(netNode(state, 'web')), false);
   assert.deepEqual(ui.confirms, [['Disconnect 2 endpoint(s) from web and remove it?', '• s1 (172.30.0.2)\n• s2 (172.30.0.3)']]);
@@ -118,11 +122,9 @@ test('Disconnect All and Remove: a modal names the endpoints, then every one is 
 });
 
 test('Remove on a network in use explains first and offers Disconnect All and Remove; daemon ids are shortened in errors', async () => {
-  const { fake, state, ui, cmds } = await setup([]);
-  await fake.createSandbox({ Name: 's1' });
-  await fake.createNetwork({ Name: 'web' });
-  await fake.connect('web', { Container: 's1' });
-  await state.refresh();
+  const t = await setup([]);
+  const { fake, state, ui, cmds } = t;
+  await given(t, ['s1'], ['web'], [['s1', 'web']]);
   ui.errorAnswer = 'Disconnect All and Remove…';
   assert.equal(await cmds.removeNetwork(netNode(state, 'web')), true);
   assert.equal(ui.errors[0], 'web still has 1 endpoint(s) (s1): disconnect them first. [Disconnect All and Remove…]');
@@ -140,14 +142,9 @@ test('Remove on a network in use explains first and offers Disconnect All and Re
 });
 
 test('Disconnect from a network row picks among that network\'s endpoints only', async () => {
-  const { fake, state, cmds, ui } = await setup([]);
-  await fake.createSandbox({ Name: 's1' });
-  await fake.createSandbox({ Name: 's2' });
-  await fake.createNetwork({ Name: 'web' });
-  await fake.createNetwork({ Name: 'db' });
-  await fake.connect('web', { Container: 's1' });
-  await fake.connect('db', { Container: 's2' });
-  await state.refresh();
+  const t = await setup([]);
+  const { fake, state, cmds, ui } = t;
+  await given(t, ['s1', 's2'], ['web', 'db'], [['s1', 'web'], ['s2', 'db']]);
   let offered: string[] = [];
   ui.pick = async <T>(o: { items: Array<{ label: string; value: T }> }) => { offered = o.items.map((i) => i.label); return o.items[0]?.value; };
   assert.equal(await cmds.disconnect(netNode(state, 'db')), true);

@@ -85,9 +85,10 @@ function segments(lo: number, hi: number, holes: number[]): Array<[number, numbe
 
 /**
  * Sandboxes in a row on top, network bars stacked below (the inspected one first, so it is the
- * nearest). A wire drops straight from its endpoint to its bar and ends in a dot; where it passes a
- * bar it does not join, that bar has a gap, so no wire ever touches a network it is not on. Bar
- * labels sit left of every wire.
+ * nearest). A wire drops straight from its endpoint to its bar and ends in a dot. Within a sandbox
+ * endpoints go left to right in bar order and each bar ends after its last wire, so most wires pass
+ * no bar at all; where one still passes a bar it does not join, that bar has a gap: no wire ever
+ * touches a network it is not on. Bar labels sit left of every wire.
  */
 export function renderTopology(t: Topology): string {
   const labelW = Math.max(0, ...t.networks.map((n) => barLabel(n).length * CHAR_W)) + 40;
@@ -104,7 +105,8 @@ export function renderTopology(t: Topology): string {
   let x = x0;
   const boxes = t.sandboxes.map((s, i) => {
     const bx = x;
-    const eps = s.endpoints.map((e, j) => {
+    const byBar = s.endpoints.slice().sort((a, b) => (level.get(a.networkId) ?? Infinity) - (level.get(b.networkId) ?? Infinity));
+    const eps = byBar.map((e, j) => {
       const cx = bx + BOX_PAD / 2 + EP_GAP / 2 + j * EP_GAP;
       const to = level.get(e.networkId);
       if (to !== undefined) wires.push({ x: cx, to });
@@ -117,8 +119,10 @@ export function renderTopology(t: Topology): string {
   const parts: string[] = [];
   t.networks.forEach((n, i) => {
     const y = barY(i);
-    const holes = wires.filter((w) => w.to > i).map((w) => w.x);
-    const rects = segments(10, width - 10, holes).map(([a, b]) => `<rect x="${a}" y="${y}" width="${b - a}" height="${BAR_H}" rx="${Math.min(13, (b - a) / 2)}"/>`);
+    const own = wires.filter((w) => w.to === i).map((w) => w.x);
+    const end = Math.max(labelW + 20, ...own.map((x) => x + 24));
+    const holes = wires.filter((w) => w.to > i && w.x < end).map((w) => w.x);
+    const rects = segments(10, end, holes).map(([a, b]) => `<rect x="${a}" y="${y}" width="${b - a}" height="${BAR_H}" rx="${Math.min(13, (b - a) / 2)}"/>`);
     parts.push(`<g class="net${n.focus ? ' focus' : ''}" data-network="${escapeXml(n.name)}">${rects.join('')}<text x="24" y="${y + 17}">${escapeXml(barLabel(n))}</text></g>`);
   });
   const cy = TOP + BOX_H;

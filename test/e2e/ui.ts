@@ -145,7 +145,7 @@ async function main(): Promise<number> {
       const frame = page.frameLocator('iframe.webview').frameLocator('#active-frame');
       await frame.locator('#topology [data-sandbox="ui-sb"]').waitFor({ timeout: 20000 });
       const svg = await frame.locator('#topology').innerHTML();
-      await frame.locator('#topology [data-network="ui-back"]').waitFor({ timeout: 20000 });
+      await frame.locator('#topology g.net[data-network="ui-back"]').waitFor({ timeout: 20000 });
       const svg2 = await frame.locator('#topology').innerHTML();
       for (const want of ['data-network="ui-net"', 'ui-net · 172.28.9.0/24', 'ui-back · 172.28.10.0/24', 'data-endpoint="ui-sb:eth', ' 172.28.9.', 'class="wire"']) if (!(svg + svg2).includes(want)) throw new Error(`topology lacks ${want}`);
       const summary = await frame.locator('#summary').innerText();
