@@ -216,7 +216,8 @@ function sandboxNode(sb: SandboxView): TreeNode {
     id: `sb:${sb.id}`,
     label: sb.name,
     description: sb.endpoints.map((e) => bareAddress(e.ipv4) ?? bareAddress(e.ipv6)).filter(Boolean).join(', ') || 'no networks',
-    tooltip: [`**${sb.name}**`, '', `- Hostname: ${sb.hostname}`, `- Namespace: \`${sb.netnsPath}\``, `- ID: \`${sb.id.slice(0, 12)}\``].join('\n'),
+    // the description holds only what fits; every address is in the tooltip
+    tooltip: [`**${sb.name}**`, '', `- Hostname: ${sb.hostname}`, ...sb.endpoints.map((e) => `- ${e.networkName}: ${[e.ifname, e.ipv4, e.ipv6].filter(Boolean).join(' ')}`), `- Namespace: \`${sb.netnsPath}\``, `- ID: \`${sb.id.slice(0, 12)}\``].join('\n'),
     icon: { codicon: 'package' },
     contextValue: ['sandbox', sb.endpoints.some((e) => e.ipv4 || e.ipv6) ? 'hasIp' : ''].filter(Boolean).join(' '),
     expanded: true,
