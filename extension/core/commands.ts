@@ -1,5 +1,6 @@
 // Command logic, editor-free: each method is one palette/menu command. Nodes come from tree.ts;
 // when a command runs from the palette without a node it asks for one.
+import type { HostInfo } from '../../model/cnm.js';
 import type { NetworkResource } from '../../model/docker.js';
 import { driverInfo } from '../../model/drivers.js';
 import { ApiError } from './client.js';
@@ -136,7 +137,7 @@ export class Commands {
   }
 
   /** A macvlan network's parent: one of the host's interfaces (from /cnm/host), or typed in. */
-  private async pickParent(host: Awaited<ReturnType<CommandEnv['state']['client']['hostInfo']>>, step: number, totalSteps: number): Promise<string | undefined> {
+  private async pickParent(host: HostInfo | undefined, step: number, totalSteps: number): Promise<string | undefined> {
     const prompt = { title: TITLE, step, totalSteps };
     const links = (host?.interfaces ?? []).filter((i) => i.name !== 'lo');
     const TYPE = '\0type';

@@ -38,3 +38,16 @@ test('unreachable daemon shows the reason; docker engine has no sandboxes; hosts
   assert.match(sandboxesTree(snap)[0].label, /Docker engine/);
   assert.match(hostsTree(snap)[0].label, /cluster-scoped/);
 });
+
+test('rows fit the sidebar: a sandbox on several networks shows its first address and a count; the tooltip has all', () => {
+  const ep = (networkName: string, ifname: string, ipv4: string, order: number) => ({ id: ifname, networkId: networkName, networkName, sandboxId: 's', ifname, mac: '02:42:0a:00:00:02', ipv4, aliases: [], order });
+  const sb = { id: 's'.repeat(64), name: 'web', hostname: 'web', labels: {}, netnsPath: '/run/netns/x', created: '', dns: [], endpoints: [ep('front', 'eth0', '10.1.0.2/24', 0), ep('back', 'eth1', '10.2.0.2/24', 1), ep('db', 'eth2', '10.3.0.2/24', 2)] };
+  const [row] = sandboxesTree({ ...snap, sandboxes: [sb] });
+  assert.equal(row.description, '10.1.0.2 +2');
+  assert.match(row.tooltip!, /- front: eth0 10\.1\.0\.2\/24\n- back: eth1 10\.2\.0\.2\/24\n- db: eth2 10\.3\.0\.2\/24/);
+  assert.deepEqual(row.children.map((c) => c.description), ['eth0  10.1.0.2', 'eth1  10.2.0.2', 'eth2  10.3.0.2']);
+  assert.equal(row.contextValue, 'sandbox hasIp');
+  const [conn] = networksTree(snap, 'local cnmd', { grouping: 'none', hideBuiltins: false }, 'unix:///run/cnmd/cnmd.sock');
+  assert.equal(conn.label, 'local cnmd');
+  assert.match(conn.tooltip!, /\*\*unix:\/\/\/run\/cnmd\/cnmd\.sock\*\*/);
+});

@@ -198,6 +198,11 @@ export function networksTree(s: Snapshot, connectionLabel: string, settings: Tre
   ];
 }
 
+/** "a", or "a +2": a row's description must fit the default sidebar width (the rest is in the tooltip and the children). */
+function compactList(items: string[]): string {
+  return items.length > 1 ? `${items[0]} +${items.length - 1}` : items.join('');
+}
+
 function sandboxNode(sb: SandboxView): TreeNode {
   const children: TreeNode[] = sb.endpoints
     .slice()
@@ -215,7 +220,7 @@ function sandboxNode(sb: SandboxView): TreeNode {
   return {
     id: `sb:${sb.id}`,
     label: sb.name,
-    description: sb.endpoints.map((e) => bareAddress(e.ipv4) ?? bareAddress(e.ipv6)).filter(Boolean).join(', ') || 'no networks',
+    description: compactList(sb.endpoints.map((e) => bareAddress(e.ipv4) ?? bareAddress(e.ipv6) ?? '').filter(Boolean)) || 'no networks',
     // the description holds only what fits; every address is in the tooltip
     tooltip: [`**${sb.name}**`, '', `- Hostname: ${sb.hostname}`, ...sb.endpoints.map((e) => `- ${e.networkName}: ${[e.ifname, e.ipv4, e.ipv6].filter(Boolean).join(' ')}`), `- Namespace: \`${sb.netnsPath}\``, `- ID: \`${sb.id.slice(0, 12)}\``].join('\n'),
     icon: { codicon: 'package' },
