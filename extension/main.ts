@@ -40,7 +40,7 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
   const dist = (f: string) => vscode.Uri.joinPath(ctx.extensionUri, 'dist', f).fsPath;
   const cli = { node: process.execPath, cli: dist('cnm.js') };
   const media = vscode.Uri.joinPath(ctx.extensionUri, 'media');
-  const install: InstallHost = { platform: process.platform, isRoot: process.getuid?.() === 0, extensionVersion: String(ctx.extension.packageJSON.version) };
+  const install: InstallHost = { platform: process.platform, isRoot: process.getuid?.() === 0, extensionVersion: String(ctx.extension.packageJSON.version), electron: !!process.versions.electron };
   const settings = () => ({ grouping: cfg().get<Grouping>('networks.groupBy', 'none'), hideBuiltins: cfg().get<boolean>('networks.hideBuiltins', false) });
 
   let target: HostTarget = parseHostUrl(DEFAULT_HOST);

@@ -199,14 +199,14 @@ test('create wizard: macvlan asks for the parent from the host\'s interfaces and
   t.state.dispose();
 });
 
-test('Install Helper: runs `cnm install --yes` with the extension host\'s Node in a terminal (sudo unless root), waits for the socket, reconnects', async () => {
+test('Install Helper: runs `cnm install` with the extension host\'s Node in a terminal (sudo unless root), waits for the socket, reconnects', async () => {
   const t = await setup([]);
   t.fake.drop(); // no cnmd on this host
   await new Promise((r) => setTimeout(r, 10));
   assert.equal(t.state.current.reachability.state, 'unreachable');
   const done = t.cmds.installHelper();
   assert.deepEqual(t.ui.terminals[0].shellArgs.slice(0, 1), ['-c']);
-  assert.match(t.ui.terminals[0].shellArgs[1], /^sudo "\/node" "\/ext\/dist\/cnm\.js" install --yes; /);
+  assert.match(t.ui.terminals[0].shellArgs[1], /^sudo "\/node" "\/ext\/dist\/cnm\.js" install; /);
   setTimeout(() => (t.fake.reachable = true), 100); // the install started cnmd
   assert.equal(await done, true);
   assert.match(t.ui.infos.at(-1)!, /cnm helper 0\.1\.0 is running at \/run\/cnmd\/cnmd\.sock/);
@@ -220,7 +220,7 @@ test('Install Helper: runs `cnm install --yes` with the extension host\'s Node i
   root.fake.reachable = false;
   env.installWait = { timeoutMs: 100, everyMs: 20 };
   assert.equal(await root.cmds.installHelper(), false);
-  assert.match(root.ui.terminals[0].shellArgs[1], /^"\/node" "\/ext\/dist\/cnm\.js" install --yes; /);
+  assert.match(root.ui.terminals[0].shellArgs[1], /^"\/node" "\/ext\/dist\/cnm\.js" install; /);
   assert.match(root.ui.errors.at(-1)!, /Nothing answered at \/run\/cnmd\/cnmd\.sock within 0\.1 s/);
   env.install = { ...env.install, platform: 'darwin' };
   assert.equal(await root.cmds.installHelper(), false);

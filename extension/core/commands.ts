@@ -325,7 +325,7 @@ export class Commands {
     }
     const r = state.current.reachability;
     const before = r.state === 'connected' ? r.version : undefined;
-    const line = installCommandLine(cli.node, cli.cli, install.isRoot);
+    const line = installCommandLine(cli.node, cli.cli, install, target.socketPath);
     ui.terminal({ name: 'cnm: install helper', shellPath: '/bin/sh', shellArgs: ['-c', `${line}; echo; echo "[cnm install exited $?; press Enter to close]"; read _`] });
     const { timeoutMs, everyMs } = this.env.installWait ?? { timeoutMs: 180000, everyMs: 500 };
     const end = Date.now() + timeoutMs;

@@ -4,9 +4,10 @@ import { fakeInfo } from './fakeClient.js';
 import { hostShortLabel, parseHostUrl } from './hostUrl.js';
 import { cannotInstall, helperVersion, installCommandLine, versionMismatch } from './install.js';
 
-test('install command line: sudo unless root, paths quoted', () => {
-  assert.equal(installCommandLine('/usr/lib/code/node', '/home/a b/.vscode/ext/dist/cnm.js', false), 'sudo "/usr/lib/code/node" "/home/a b/.vscode/ext/dist/cnm.js" install --yes');
-  assert.equal(installCommandLine('/n', '/x/$HOME"/cnm.js', true), '"/n" "/x/\\$HOME\\"/cnm.js" install --yes');
+test('install command line: sudo unless root, paths quoted, Electron run as Node, a non-default socket passed on', () => {
+  assert.equal(installCommandLine('/usr/lib/code/node', '/home/a b/.vscode/ext/dist/cnm.js', { isRoot: false }), 'sudo "/usr/lib/code/node" "/home/a b/.vscode/ext/dist/cnm.js" install');
+  assert.equal(installCommandLine('/n', '/x/$HOME"/cnm.js', { isRoot: true }, '/run/cnmd/cnmd.sock'), '"/n" "/x/\\$HOME\\"/cnm.js" install');
+  assert.equal(installCommandLine('/usr/share/code/code', '/e/cnm.js', { isRoot: false, electron: true }, '/tmp/my.sock'), 'sudo ELECTRON_RUN_AS_NODE=1 "/usr/share/code/code" "/e/cnm.js" install --socket "/tmp/my.sock"');
 });
 
 test('where the helper cannot be installed, the reason says what to do', () => {

@@ -2,6 +2,7 @@
 // host's own Node through `cnm install` (systemd unit, group cnm, cnmd started), in a terminal so
 // sudo can ask for a password. Also the version check behind the status bar's upgrade offer.
 import type { DockerInfo } from '../../model/docker.js';
+import { DEFAULT_HOST } from './hostUrl.js';
 import type { Reachability } from './state.js';
 
 export interface InstallHost {
@@ -9,15 +10,24 @@ export interface InstallHost {
   isRoot: boolean;
   /** The extension's own version (package.json), which its bundled cnmd carries too. */
   extensionVersion: string;
+  /** The extension host is Electron (desktop VS Code): its binary runs scripts only as Node with ELECTRON_RUN_AS_NODE. */
+  electron?: boolean;
 }
+
+const DEFAULT_SOCKET = DEFAULT_HOST.slice('unix://'.length);
 
 function quote(s: string): string {
   return `"${s.replace(/(["\\$`])/g, '\\$1')}"`;
 }
 
-/** The shell line the terminal runs: `sudo "<node>" "<ext>/dist/cnm.js" install --yes` (no sudo as root). */
-export function installCommandLine(node: string, cliJs: string, isRoot: boolean): string {
-  return `${isRoot ? '' : 'sudo '}${quote(node)} ${quote(cliJs)} install --yes`;
+/**
+ * The shell line the terminal runs: `sudo "<node>" "<ext>/dist/cnm.js" install` (no sudo as root),
+ * with `--socket` when the extension connects to another socket than cnmd's default.
+ */
+export function installCommandLine(node: string, cliJs: string, host: Pick<InstallHost, 'isRoot' | 'electron'>, socket = DEFAULT_SOCKET): string {
+  const env = host.electron ? 'ELECTRON_RUN_AS_NODE=1 ' : '';
+  const where = socket === DEFAULT_SOCKET ? '' : ` --socket ${quote(socket)}`;
+  return `${host.isRoot ? env : `sudo ${env}`}${quote(node)} ${quote(cliJs)} install${where}`;
 }
 
 /** Why this host cannot take the bundled helper, or undefined when it can. */

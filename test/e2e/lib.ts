@@ -90,25 +90,33 @@ export interface CodeServerOptions {
 
 /**
  * A "host" without cnmd for the install test: its own network namespace, and (through `wrap`) a
- * private mount namespace with empty tmpfs over the paths an install writes, so nothing lands on
- * this machine's /run/cnmd or /var/lib/cnmd. stop() ends every process left in the namespace
- * (a cnmd the install started detached) and deletes it.
+ * private mount namespace where /etc is an overlay on a throwaway tmpfs (the install's unit and
+ * group stay there) and /run/cnmd, /var/lib/cnmd, /run/netns are empty tmpfs: nothing lands on
+ * this machine. stop() ends every process left in the namespace (the cnmd the install started
+ * detached) and deletes it.
  */
 export function isolatedHost(tag: string): { ns: string; wrap: string[]; stop(): void } {
   const ns = `e2e-${tag}-${process.pid}`;
   const run = (...a: string[]) => require('node:child_process').execFileSync(a[0], a.slice(1), { stdio: 'pipe' }).toString();
   run('ip', 'netns', 'add', ns);
   run('ip', '-n', ns, 'link', 'set', 'lo', 'up');
+  const etc = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-e2e-etc-'));
   const made = ['/run/cnmd', '/var/lib/cnmd'].filter((d) => !fs.existsSync(d));
-  const dirs = ['/run/cnmd', '/var/lib/cnmd', ...['/etc/systemd/system', '/run/netns', '/etc/netns'].filter((d) => fs.existsSync(d))];
-  const script = `set -e; for d in ${dirs.join(' ')}; do mkdir -p "$d"; mount -t tmpfs tmpfs "$d"; done; exec "$@"`;
+  const script = [
+    'set -e',
+    `mount -t tmpfs tmpfs ${etc}`,
+    `mkdir ${etc}/u ${etc}/w`,
+    `mount -t overlay overlay -o lowerdir=/etc,upperdir=${etc}/u,workdir=${etc}/w /etc`,
+    'for d in /run/cnmd /var/lib/cnmd /run/netns; do mkdir -p "$d"; mount -t tmpfs tmpfs "$d"; done',
+    'exec "$@"',
+  ].join('; ');
   return {
     ns,
     wrap: ['nsenter', `--net=/run/netns/${ns}`, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, 'sh'],
     stop: () => {
       for (const pid of run('ip', 'netns', 'pids', ns).split('\n').filter(Boolean)) try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
       try { run('ip', 'netns', 'delete', ns); } catch (e) { log(`netns ${ns}: ${(e as Error).message}`); }
-      for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+      for (const d of [...made, etc]) fs.rmSync(d, { recursive: true, force: true });
     },
   };
 }
