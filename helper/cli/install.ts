@@ -35,7 +35,7 @@ export const verb: Verb = {
     const had = { unit: readUnit(p) !== undefined, state: fs.existsSync(p.stateDir) };
     const created = ensureGroup(p.group);
     // A group recorded by an earlier install stays recorded, so uninstall still removes it.
-    const spec = { ...p, node: process.execPath, cnmd, createdGroup: created || recordedGroup(p) === p.group };
+    const spec = { ...p, node: process.execPath, electron: Boolean(process.versions.electron), cnmd, createdGroup: created || recordedGroup(p) === p.group };
     const file = writeUnit(spec);
     io.stdout(`Wrote ${file}\nGroup ${p.group} ${created ? 'created' : 'exists'}: its members can use ${p.socket} without root\n`);
     try {

@@ -23,6 +23,11 @@ test('the unit runs the bundled cnmd with this node and the documented paths', (
   assert.equal(unitPath(spec), '/etc/systemd/system/cnmd.service');
 });
 
+test('an Electron binary (desktop VS Code ran the install) runs cnmd as Node', () => {
+  assert.doesNotMatch(renderUnit(spec), /ELECTRON_RUN_AS_NODE/);
+  assert.match(renderUnit({ ...spec, electron: true }), /^Environment=ELECTRON_RUN_AS_NODE=1\nExecStart=/m);
+});
+
 test('the unit keeps cnmd in the host mount and network namespaces', () => {
   const settings = renderUnit(spec).split('\n').filter((l) => !l.startsWith('#'));
   for (const key of ['PrivateMounts', 'PrivateTmp', 'ProtectSystem', 'ProtectHome', 'PrivateNetwork', 'NetworkNamespacePath', 'MountFlags']) {

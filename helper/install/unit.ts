@@ -20,6 +20,8 @@ export interface UnitSpec extends InstallPaths {
   cnmd: string;
   /** Whether `cnm install` created the group (so `cnm uninstall` removes it, and only then). */
   createdGroup: boolean;
+  /** `node` is an Electron binary (desktop VS Code's extension host ran the install): run it as Node. */
+  electron?: boolean;
 }
 
 export const unitPath = (p: Pick<InstallPaths, 'unitDir'>): string => path.join(p.unitDir, UNIT_NAME);
@@ -44,7 +46,7 @@ After=network.target
 
 [Service]
 Type=simple
-ExecStart=${cnmdArgv(s).map(quote).join(' ')}
+${s.electron ? 'Environment=ELECTRON_RUN_AS_NODE=1\n' : ''}ExecStart=${cnmdArgv(s).map(quote).join(' ')}
 # 3: a runtime need is missing (cnmd names the Debian package or kernel module); restarting cannot help.
 Restart=on-failure
 RestartPreventExitStatus=3
