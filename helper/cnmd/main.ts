@@ -1,6 +1,7 @@
 // cnmd: wires the store, IPAM, kernel, name service and API together, then serves until signalled.
 import fs from 'node:fs';
 import { Core } from '../core/core.js';
+import { createRegistry } from '../drivers/index.js';
 import { startApiServer } from '../api/server.js';
 import { JournalStore } from '../store/journal.js';
 import { DefaultIpam } from '../ipam/ipam.js';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     firewall: Firewall.forCurrent(),
     files: new SandboxFiles(),
     names,
+    drivers: createRegistry({ host }),
     // The instance tag keeps the namespaces of several cnmd on one machine apart.
     netnsPrefix: netnsPrefixFor(flags.stateDir),
     openNetns: (p) => Netlink.inNetns(p),

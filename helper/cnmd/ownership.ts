@@ -3,8 +3,9 @@
 // the state dir, so several cnmd on one machine never touch each other's.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { ownerOf } from '../drivers/owner.js';
 
-export const isOwnLink = (link: { alias?: string }): boolean => Boolean(link.alias?.startsWith('cnm:'));
+export const isOwnLink = (link: { alias?: string }): boolean => ownerOf(link.alias) !== undefined;
 
 /** `cnm-<4 hex of the state dir's real path>-`; the state dir must exist. */
 export function netnsPrefixFor(stateDir: string): string {

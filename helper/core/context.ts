@@ -8,8 +8,7 @@ import type { Netlink } from '../kernel/netlink/netlink.js';
 import type { Firewall } from '../kernel/nftables/nft.js';
 import type { SandboxFiles } from '../sandbox/files.js';
 import type { NameService } from './names.js';
-import { driverFor } from '../drivers/index.js';
-import type { DriverContext, SandboxHandle } from '../drivers/driver.js';
+import type { Bound, DriverRegistry, NetworkDriver, SandboxHandle, ValidateContext } from '../drivers/driver.js';
 import type { NetworkRules } from '../kernel/nftables/ruleset.js';
 import { Mutex } from './mutex.js';
 import { State } from './state.js';
@@ -21,10 +20,20 @@ export interface CoreDeps {
   firewall: Firewall;
   files: SandboxFiles;
   names: NameService;
+  /** The drivers this core implements (helper/drivers/index.ts createRegistry; fakes in tests). */
+  drivers: DriverRegistry;
   /** Prefix of every netns this cnmd makes: `cnm-<instance tag>-`. */
   netnsPrefix: string;
   /** Opens a netlink socket inside a sandbox's netns (injected so the core stays testable). */
   openNetns: (nsPath: string) => Netlink;
+}
+
+/** Sandbox.netnsPath of a sandbox sharing cnmd's own namespace (a network whose driver has caps.hostNetns). */
+export const HOST_NETNS = 'host';
+
+/** A network with its driver and the configuration the driver parsed once. */
+export interface NetworkOf extends Bound<unknown> {
+  driver: NetworkDriver;
 }
 
 export class CoreContext {
@@ -33,15 +42,44 @@ export class CoreContext {
   readonly events = new EventEmitter<{ event: [DockerEvent] }>();
   /** Netlink sockets opened inside each sandbox's netns, kept for the sandbox's life. */
   readonly sockets = new Map<string, Netlink>();
+  /** Each network's driver and parsed configuration, by network id. */
+  private readonly bound = new Map<string, NetworkOf>();
 
   constructor(readonly deps: CoreDeps) {}
 
-  get driverCtx(): DriverContext {
-    return { host: this.deps.host };
+  /** The driver and parsed configuration of a network on record. */
+  of(net: Network): NetworkOf {
+    const b = this.bound.get(net.id);
+    if (!b) throw new Error(`network ${net.id} has no parsed configuration`);
+    return b;
+  }
+
+  /** Runs the driver's validate: the typed configuration later calls get (kept by `track`). */
+  async validate(net: Network, restoring: boolean): Promise<NetworkOf> {
+    const driver = this.deps.drivers.get(net.driver);
+    const vctx: ValidateContext = {
+      hostLinks: () => this.deps.host.listLinks(),
+      others: [...this.bound.values()].filter((b) => b.net.id !== net.id),
+      restoring,
+    };
+    return { net, cfg: await driver.validate(net, vctx), driver };
+  }
+
+  track(b: NetworkOf): void {
+    this.bound.set(b.net.id, b);
+  }
+
+  untrack(networkId: string): void {
+    this.bound.delete(networkId);
+  }
+
+  /** Whether the sandbox shares cnmd's own namespace (made on a network whose driver says so). */
+  onHostNetns(sb: Sandbox): boolean {
+    return sb.netnsPath === HOST_NETNS;
   }
 
   handle(sb: Sandbox): SandboxHandle {
-    if (sb.netnsPath === 'host') return { sandbox: sb, nl: null };
+    if (this.onHostNetns(sb)) return { sandbox: sb, nl: null };
     let nl = this.sockets.get(sb.id);
     if (!nl) {
       nl = this.deps.openNetns(sb.netnsPath);
@@ -56,12 +94,12 @@ export class CoreContext {
   }
 
   /** Rewrites cnm's whole firewall from the networks that remain (one atomic batch). */
-  async applyFirewall(except?: string, extra?: Network): Promise<void> {
+  async applyFirewall(except?: string, extra?: NetworkOf): Promise<void> {
     const rules: NetworkRules[] = [];
-    const nets = [...this.state.networks.values()].filter((n) => n.id !== except);
+    const nets = [...this.bound.values()].filter((b) => b.net.id !== except && b.net.id !== extra?.net.id);
     if (extra) nets.push(extra);
-    for (const n of nets) {
-      const r = driverFor(n.driver).rules(n);
+    for (const b of nets) {
+      const r = b.driver.rules?.(b);
       if (r) rules.push(r);
     }
     await this.deps.firewall.apply(rules);

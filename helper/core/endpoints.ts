@@ -6,7 +6,6 @@ import type { Endpoint, Network, Sandbox } from '../../model/cnm.js';
 import type { EndpointSettings } from '../../model/docker.js';
 import { parseAddr, macFromIPv4 } from '../../model/ip.js';
 import { TeardownErrors, forbidden, invalid, withContext } from '../errors.js';
-import { driverFor } from '../drivers/index.js';
 import { Txn } from '../store/txn.js';
 import type { CoreContext } from './context.js';
 import { newId } from './ids.js';
@@ -39,19 +38,28 @@ function nextIfname(eps: Endpoint[]): string {
 export function gatewayEndpoint(ctx: CoreContext, eps: Endpoint[]): Endpoint | undefined {
   return eps.find((e) => {
     const n = ctx.state.networks.get(e.networkId);
-    return n && !n.internal && n.driver !== 'null' && n.driver !== 'host' && n.ipam.pools.some((p) => p.gateway);
+    return n && !n.internal && ctx.of(n).driver.caps.gateway && n.ipam.pools.some((p) => p.gateway);
   });
 }
 
-function checkAttachable(net: Network, sb: Sandbox, eps: Endpoint[], drivers: Network['driver'][]): void {
-  const hostMsg = 'container cannot be disconnected from host network or connected to host network';
-  if (net.driver === 'host' && eps.length > 0) throw forbidden(hostMsg);
-  if (sb.netnsPath === 'host' && net.driver !== 'host') throw forbidden(hostMsg);
-  if (drivers.includes('null') || (net.driver === 'null' && eps.length > 0)) {
-    throw forbidden('container cannot be connected to multiple networks with one of the networks in private (none) mode');
-  }
+// Docker's own checks (daemon updateNetworkSettings / DisconnectFromNetwork), its validation
+// errors: 400.
+export const HOST_CONFLICT = 'container cannot be disconnected from host network or connected to host network';
+export const SHARED_CONFLICT = 'container sharing network namespace with another container or host cannot be connected to any other network';
+export const NONE_CONFLICT = 'container cannot be connected to multiple networks with one of the networks in private (none) mode';
+
+function checkAttachable(ctx: CoreContext, net: Network, sb: Sandbox, eps: Endpoint[]): void {
+  const caps = ctx.of(net).driver.caps;
+  const onHost = ctx.onHostNetns(sb);
+  if (caps.hostNetns && !onHost) throw invalid(HOST_CONFLICT, { network: net.name, sandbox: sb.name });
   if (eps.some((e) => e.networkId === net.id)) {
     throw forbidden(`endpoint with name ${sb.name} already exists in network ${net.name}`, { network: net.name, sandbox: sb.name });
+  }
+  if (onHost && !caps.hostNetns) throw invalid(SHARED_CONFLICT, { network: net.name, sandbox: sb.name });
+  for (const e of eps) {
+    const other = ctx.of(ctx.state.networks.get(e.networkId)!).driver.caps;
+    if (other.hostNetns || caps.hostNetns) throw invalid(SHARED_CONFLICT, { network: net.name, sandbox: sb.name });
+    if (other.exclusive || caps.exclusive) throw invalid(NONE_CONFLICT, { network: net.name, sandbox: sb.name });
   }
 }
 
@@ -61,7 +69,8 @@ function checkAttachable(net: Network, sb: Sandbox, eps: Endpoint[], drivers: Ne
  */
 function allocateEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox, req: EndpointRequest): Endpoint {
   const eps = ctx.state.endpointsOfSandbox(sb.id);
-  checkAttachable(net, sb, eps, eps.map((e) => ctx.state.networks.get(e.networkId)!.driver));
+  const b = ctx.of(net);
+  checkAttachable(ctx, net, sb, eps);
   const userSubnets = net.builtin === undefined && net.ipam.pools.length > 0;
   if ((req.ipv4 || req.ipv6) && !userSubnets) {
     throw invalid('user specified IP address is supported only when connecting to networks with user configured subnets');
@@ -70,7 +79,7 @@ function allocateEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox,
     id: newId(),
     networkId: net.id,
     sandboxId: sb.id,
-    ifname: net.driver === 'host' || net.driver === 'null' ? '' : nextIfname(eps),
+    ifname: b.driver.caps.interfaces ? nextIfname(eps) : '',
     mac: '',
     aliases: req.aliases ?? [],
     order: eps.reduce((m, e) => Math.max(m, e.order + 1), 0),
@@ -89,39 +98,36 @@ function allocateEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox,
   if (req.ipv6 && !ep.ipv6) throw invalid(`no configured subnet contains IP address ${req.ipv6}`, { network: net.name });
   if (ep.ipv4) ep.mac = macFromIPv4(parseAddr(ep.ipv4.split('/')[0])!.value);
   else if (ep.ifname) ep.mac = randomMac();
-  driverFor(net.driver).nameHostLink?.(ep, ctx.handle(sb));
+  b.driver.nameHostLink?.(b, ep, ctx.handle(sb));
   txn.put(endpointKey(ep.id), JSON.stringify(ep));
   return ep;
 }
 
-/** The kernel part: the driver plumbs the endpoint; on failure whatever it made is undone. */
+/** The kernel part: the driver plumbs the endpoint, and undoes its own partial work if it fails. */
 async function setupEndpoint(ctx: CoreContext, net: Network, sb: Sandbox, ep: Endpoint): Promise<void> {
-  const driver = driverFor(net.driver);
-  const handle = ctx.handle(sb);
+  const b = ctx.of(net);
   const defaultRoute = !gatewayEndpoint(ctx, ctx.state.endpointsOfSandbox(sb.id)) && !net.internal;
   try {
-    await driver.setupEndpoint(net, ep, handle, ctx.driverCtx, defaultRoute);
+    await b.driver.setupEndpoint(b, ep, ctx.handle(sb), defaultRoute);
   } catch (err) {
-    const td = new TeardownErrors();
-    await td.run({ endpoint: ep.id, call: 'teardownEndpoint' }, () => driver.teardownEndpoint(net, ep, handle, ctx.driverCtx));
-    for (const f of td.failed) log('warn', 'rollback failed', { error: f.detail() });
     throw withContext(err, { network: net.name, sandbox: sb.name });
   }
 }
 
+/** Undoes a completed setupEndpoint (a later step failed). */
+export function teardownEndpoint(ctx: CoreContext, net: Network, sb: Sandbox, ep: Endpoint): Promise<void> {
+  const b = ctx.of(net);
+  return b.driver.teardownEndpoint(b, ep, ctx.handle(sb));
+}
+
 /**
- * Allocates and plumbs an endpoint, queuing its record on `txn` for the caller to commit; an abort
- * of `txn` tears it down again.
+ * Allocates and plumbs an endpoint, queuing its record on `txn` for the caller to commit. If a
+ * later step fails, the caller tears it down (teardownEndpoint) and aborts `txn`.
  */
 export async function plumbEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox, req: EndpointRequest): Promise<Endpoint> {
   const ep = allocateEndpoint(ctx, txn, net, sb, req);
   await setupEndpoint(ctx, net, sb, ep);
   txn.put(endpointKey(ep.id), JSON.stringify(ep)); // with whatever the driver filled in
-  txn.onAbort(() => {
-    driverFor(net.driver)
-      .teardownEndpoint(net, ep, ctx.handle(sb), ctx.driverCtx)
-      .catch((e) => log('warn', 'rollback failed', { error: String(e) }));
-  });
   return ep;
 }
 
@@ -138,7 +144,7 @@ export function endpointCommitted(ctx: CoreContext, net: Network, sb: Sandbox, e
 
 /** /etc/hosts and resolv.conf for the sandbox with these endpoints (default: its current ones). */
 export async function refreshSandboxFiles(ctx: CoreContext, sb: Sandbox, eps = ctx.state.endpointsOfSandbox(sb.id)): Promise<void> {
-  if (sb.netnsPath === 'host') return;
+  if (ctx.onHostNetns(sb)) return;
   const names = sb.hostname === sb.name ? [sb.name] : [sb.hostname, sb.name];
   const addrs = eps.flatMap((e) => [e.ipv4, e.ipv6].filter((a): a is string => !!a));
   const nets = eps.map((e) => ctx.state.networks.get(e.networkId)!).filter(Boolean);
@@ -172,9 +178,7 @@ export async function connect(ctx: CoreContext, net: Network, sb: Sandbox, req: 
   if (setup.status === 'rejected' || commit.status === 'rejected') {
     const td = new TeardownErrors();
     if (setup.status === 'fulfilled') {
-      await td.run({ endpoint: ep.id, call: 'teardownEndpoint' }, () =>
-        driverFor(net.driver).teardownEndpoint(net, ep, ctx.handle(sb), ctx.driverCtx),
-      );
+      await td.run({ endpoint: ep.id, call: 'teardownEndpoint' }, () => teardownEndpoint(ctx, net, sb, ep));
     }
     if (commit.status === 'fulfilled') await td.run({ endpoint: ep.id, call: 'store rollback' }, () => forgetEndpoint(ctx, net, ep));
     await td.run({ sandbox: sb.name, call: 'write sandbox files' }, () => refreshSandboxFiles(ctx, sb, before));
@@ -200,10 +204,7 @@ async function forgetEndpoint(ctx: CoreContext, net: Network, ep: Endpoint): Pro
 
 /** Removes one endpoint: kernel first (keeps going), then store; the address is released. */
 export async function unplumbEndpoint(ctx: CoreContext, net: Network, sb: Sandbox, ep: Endpoint, td: TeardownErrors): Promise<void> {
-  const handle = ctx.handle(sb);
-  await td.run({ endpoint: ep.id, network: net.name, sandbox: sb.name }, () =>
-    driverFor(net.driver).teardownEndpoint(net, ep, handle, ctx.driverCtx),
-  );
+  await td.run({ endpoint: ep.id, network: net.name, sandbox: sb.name }, () => teardownEndpoint(ctx, net, sb, ep));
   await forgetEndpoint(ctx, net, ep);
   ctx.state.deleteEndpoint(ep.id);
   ctx.deps.names.endpointDown(ep);
@@ -215,8 +216,8 @@ export async function disconnect(ctx: CoreContext, net: Network, sb: Sandbox, fo
     if (force) return;
     throw forbidden(`container ${sb.id} is not connected to network ${net.name}`, { network: net.name, sandbox: sb.name }, { reason: 'sandbox-not-connected', sandbox: sb.name, network: net.name });
   }
-  if (net.driver === 'host' && !force) {
-    throw forbidden('container cannot be disconnected from host network or connected to host network');
+  if (ctx.of(net).driver.caps.hostNetns && ctx.onHostNetns(sb) && !force) {
+    throw invalid(HOST_CONFLICT, { network: net.name, sandbox: sb.name });
   }
   const hadGateway = gatewayEndpoint(ctx, ctx.state.endpointsOfSandbox(sb.id))?.id === ep.id;
   const td = new TeardownErrors();

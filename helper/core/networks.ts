@@ -1,13 +1,12 @@
 // Network create / remove / prune: validate → IPAM → driver setup → firewall → one store commit,
 // rolled back in reverse order when a step fails.
-import type { DriverName, IpamPool, Network } from '../../model/cnm.js';
-import { DRIVERS } from '../../model/cnm.js';
+import type { IpamPool, Network } from '../../model/cnm.js';
 import type { NetworkCreateRequest, NetworkCreateResponse } from '../../model/docker.js';
 import { parseAddr } from '../../model/ip.js';
 import { CnmError, TeardownErrors, conflict, forbidden, invalid, withContext } from '../errors.js';
-import { driverFor } from '../drivers/index.js';
+import type { NetworkDriver } from '../drivers/driver.js';
 import { Txn } from '../store/txn.js';
-import type { CoreContext } from './context.js';
+import type { CoreContext, NetworkOf } from './context.js';
 import { newId, nowRfc3339Nano } from './ids.js';
 
 export const networkKey = (id: string) => `networks/${id}`;
@@ -20,16 +19,15 @@ export interface CreateExtras {
   hideGateway?: boolean;
 }
 
-function checkRequest(ctx: CoreContext, req: NetworkCreateRequest): DriverName {
+function checkRequest(ctx: CoreContext, req: NetworkCreateRequest): NetworkDriver {
   if (typeof req?.Name !== 'string' || req.Name === '') throw invalid('network name must not be empty');
   if (!NAME_RE.test(req.Name)) {
     throw invalid(`invalid network name "${req.Name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   }
   if (ctx.state.networkNames.has(req.Name)) throw conflict(`network with name ${req.Name} already exists`, { network: req.Name });
-  const driver = (req.Driver || 'bridge') as DriverName;
-  if (!DRIVERS.includes(driver)) driverFor(driver); // throws Docker's "plugin not found"
-  if ((driver === 'host' || driver === 'null') && [...ctx.state.networks.values()].some((n) => n.driver === driver)) {
-    throw forbidden(`only one instance of "${driver}" network is allowed`);
+  const driver = ctx.deps.drivers.get(req.Driver || 'bridge'); // Docker's "plugin not found" for others
+  if (driver.caps.singleton && [...ctx.state.networks.values()].some((n) => n.driver === driver.name)) {
+    throw forbidden(`only one instance of "${driver.name}" network is allowed`);
   }
   if (req.IPAM?.Driver && req.IPAM.Driver !== 'default') {
     throw new CnmError('not-found', `plugin "${req.IPAM.Driver}" not found`);
@@ -38,17 +36,16 @@ function checkRequest(ctx: CoreContext, req: NetworkCreateRequest): DriverName {
 }
 
 export async function createNetwork(ctx: CoreContext, req: NetworkCreateRequest, extras: CreateExtras = {}): Promise<NetworkCreateResponse> {
-  const driver = checkRequest(ctx, req);
+  const d = checkRequest(ctx, req);
   const id = extras.id ?? newId();
   const txn = new Txn();
-  const noIpam = driver === 'host' || driver === 'null';
   const pools: IpamPool[] = [];
   const net: Network = {
     id,
     name: req.Name,
     created: nowRfc3339Nano(),
-    scope: 'local',
-    driver,
+    scope: d.caps.scope,
+    driver: d.name,
     enableIPv6: !!req.EnableIPv6,
     internal: !!req.Internal,
     attachable: !!req.Attachable,
@@ -57,10 +54,10 @@ export async function createNetwork(ctx: CoreContext, req: NetworkCreateRequest,
     labels: { ...(req.Labels ?? {}) },
     builtin: extras.builtin,
   };
-  const d = driverFor(driver);
+  let bound: NetworkOf | undefined;
   let setUp = false;
   try {
-    if (!noIpam) {
+    if (d.caps.ipam) {
       const configs = req.IPAM?.Config ?? [];
       for (const c of configs) {
         const v6 = parseAddr((c.Subnet ?? '').split('/')[0])?.family === 6;
@@ -82,23 +79,29 @@ export async function createNetwork(ctx: CoreContext, req: NetworkCreateRequest,
         throw invalid('could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network');
       }
     }
-    d.validate(net);
-    await d.setupNetwork(net, ctx.driverCtx);
+    const b = (bound = await ctx.validate(net, false));
+    for (const addr of d.reservedAddresses?.(b) ?? []) {
+      const pool = ctx.deps.ipam.findPool(id, addr);
+      if (pool) ctx.deps.ipam.requestAddress(txn, id, pool.subnet, addr);
+    }
+    await d.setupNetwork(b);
     setUp = true;
-    await ctx.applyFirewall(undefined, net);
+    await ctx.applyFirewall(undefined, b);
     txn.put(networkKey(id), JSON.stringify(net));
     await txn.commit(ctx.deps.store);
   } catch (err) {
     txn.abort();
     const td = new TeardownErrors();
-    if (setUp) {
-      await td.run({ network: net.name, call: 'teardownNetwork' }, () => d.teardownNetwork(net, ctx.driverCtx));
+    if (setUp && bound) {
+      const b = bound;
+      await td.run({ network: net.name, call: 'teardownNetwork' }, () => d.teardownNetwork(b));
       await td.run({ network: net.name, call: 'firewall' }, () => ctx.applyFirewall());
     }
     const e = withContext(err, { network: net.name });
     if (td.failed.length) e.message += ` (rollback also failed: ${td.failed.map((f) => f.detail()).join('; ')})`;
     throw e;
   }
+  ctx.track(bound);
   ctx.state.putNetwork(net);
   ctx.emit('create', net);
   return { Id: id, Warning: '' };
@@ -110,12 +113,14 @@ export async function removeNetwork(ctx: CoreContext, net: Network): Promise<voi
     throw forbidden(`error while removing network: network ${net.name} id ${net.id} has active endpoints`, { network: net.name });
   }
   const td = new TeardownErrors();
-  await td.run({ network: net.name, call: 'teardownNetwork' }, () => driverFor(net.driver).teardownNetwork(net, ctx.driverCtx));
+  const b = ctx.of(net);
+  await td.run({ network: net.name, call: 'teardownNetwork' }, () => b.driver.teardownNetwork(b));
   await td.run({ network: net.name, call: 'firewall' }, () => ctx.applyFirewall(net.id));
   const txn = new Txn();
   for (const p of net.ipam.pools) ctx.deps.ipam.releasePool(txn, net.id, p.subnet);
   txn.delete(networkKey(net.id));
   await txn.commit(ctx.deps.store);
+  ctx.untrack(net.id);
   ctx.state.deleteNetwork(net.id);
   ctx.emit('destroy', net);
   td.throwIfAny(`network ${net.name} removed, but kernel state was left behind`, { network: net.name });

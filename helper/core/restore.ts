@@ -3,7 +3,7 @@
 // objects are recognised as ours by their alias `cnm:<id>` (links) or name prefix (netns, files).
 import type { Endpoint, Network, Sandbox } from '../../model/cnm.js';
 import { TeardownErrors } from '../errors.js';
-import { driverFor } from '../drivers/index.js';
+import { ownerOf } from '../drivers/owner.js';
 import { createNetns, deleteNetns, listNetns } from '../kernel/netns/netns.js';
 import { quietIPv6In } from '../kernel/sysctl.js';
 import { log } from '../log.js';
@@ -25,7 +25,11 @@ export async function restore(ctx: CoreContext): Promise<void> {
   }
   const td = new TeardownErrors();
   for (const net of state.networks.values()) {
-    await td.run({ network: net.name, call: 'setupNetwork (re-adopt)' }, () => driverFor(net.driver).setupNetwork(net, ctx.driverCtx));
+    await td.run({ network: net.name, call: 'setupNetwork (re-adopt)' }, async () => {
+      const b = await ctx.validate(net, true);
+      ctx.track(b);
+      await b.driver.setupNetwork(b);
+    });
   }
   await td.run({ call: 'firewall' }, () => ctx.applyFirewall());
   const present = new Set(await listNetns(deps.netnsPrefix));
@@ -37,7 +41,7 @@ export async function restore(ctx: CoreContext): Promise<void> {
 }
 
 async function readoptSandbox(ctx: CoreContext, sb: Sandbox, present: boolean): Promise<void> {
-  if (sb.netnsPath !== 'host' && !present) {
+  if (!ctx.onHostNetns(sb) && !present) {
     // The namespace is gone (a reboot): make it again and re-plumb every endpoint with its old addresses.
     await createNetns(nsName(sb));
     quietIPv6In(sb.netnsPath);
@@ -45,13 +49,19 @@ async function readoptSandbox(ctx: CoreContext, sb: Sandbox, present: boolean): 
   const handle = ctx.handle(sb);
   const eps = ctx.state.endpointsOfSandbox(sb.id);
   const gw = gatewayEndpoint(ctx, eps);
-  const inside = handle.nl ? new Set((await handle.nl.listLinks()).map((l) => l.name)) : new Set<string>();
+  const links = handle.nl ? await handle.nl.listLinks() : [];
+  // Links born inside the sandbox (macvlan) whose endpoint is not on record: a crash before commit.
+  for (const l of links) {
+    const owner = ownerOf(l.alias);
+    if (owner && !ctx.state.endpoints.has(owner)) await handle.nl!.deleteLink(l.name);
+  }
+  const inside = new Set(links.filter((l) => !ownerOf(l.alias) || ctx.state.endpoints.has(ownerOf(l.alias)!)).map((l) => l.name));
   for (const ep of eps) {
     if (!ep.ifname || inside.has(ep.ifname)) continue;
-    const net = ctx.state.networks.get(ep.networkId)!;
-    await driverFor(net.driver).setupEndpoint(net, ep, handle, ctx.driverCtx, ep.id === gw?.id);
+    const b = ctx.of(ctx.state.networks.get(ep.networkId)!);
+    await b.driver.setupEndpoint(b, ep, handle, ep.id === gw?.id);
   }
-  if (sb.netnsPath !== 'host') {
+  if (!ctx.onHostNetns(sb)) {
     await refreshSandboxFiles(ctx, sb);
     await ctx.deps.names.sandboxUp(sb);
   }
@@ -62,7 +72,7 @@ async function readoptSandbox(ctx: CoreContext, sb: Sandbox, present: boolean): 
 async function removeOrphans(ctx: CoreContext, td: TeardownErrors): Promise<void> {
   const { state, deps } = ctx;
   for (const link of await deps.host.listLinks()) {
-    const owner = link.alias?.startsWith('cnm:') ? link.alias.slice(4) : undefined;
+    const owner = ownerOf(link.alias);
     if (!owner || state.networks.has(owner) || state.endpoints.has(owner)) continue;
     log('info', 'removing orphan link', { link: link.name, owner });
     await td.run({ link: link.name, call: 'delete orphan link' }, () => deps.host.deleteLink(link.name));

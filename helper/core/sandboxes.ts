@@ -1,14 +1,14 @@
 // Sandbox create / remove. A sandbox is a network namespace (loopback up) named
 // `<netnsPrefix><first 12 of id>` under /run/netns, with its own hosts and resolv.conf, plus its
-// endpoints; one on the host network shares cnmd's namespace and has netnsPath 'host'.
-import type { Network, Sandbox, SandboxCreateRequest } from '../../model/cnm.js';
+// endpoints; one on a network whose driver shares the host's netns (caps.hostNetns) gets no
+// namespace of its own (netnsPath HOST_NETNS).
+import type { Endpoint, Network, Sandbox, SandboxCreateRequest } from '../../model/cnm.js';
 import { CnmError, TeardownErrors, conflict, invalid, withContext } from '../errors.js';
 import { createNetns, deleteNetns } from '../kernel/netns/netns.js';
 import { quietIPv6In } from '../kernel/sysctl.js';
-import { allDrivers } from '../drivers/index.js';
 import { Txn } from '../store/txn.js';
-import type { CoreContext } from './context.js';
-import { endpointCommitted, nsName, plumbEndpoint, refreshSandboxFiles, unplumbEndpoint } from './endpoints.js';
+import { HOST_NETNS, type CoreContext } from './context.js';
+import { endpointCommitted, nsName, plumbEndpoint, refreshSandboxFiles, teardownEndpoint, unplumbEndpoint } from './endpoints.js';
 import { newId, nowRfc3339Nano } from './ids.js';
 import { pidsInNetns } from '../sandbox/pids.js';
 
@@ -35,20 +35,21 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
   checkName(ctx, req?.Name);
   const net: Network = ctx.state.network(req.Network || 'bridge');
   const id = newId();
-  const onHost = net.driver === 'host';
+  const onHost = ctx.of(net).driver.caps.hostNetns;
   const name = `${ctx.deps.netnsPrefix}${id.slice(0, 12)}`;
   const sb: Sandbox = {
     id,
     name: req.Name,
     hostname: req.Hostname || (onHost ? req.Name : id.slice(0, 12)),
     labels: { ...(req.Labels ?? {}) },
-    netnsPath: onHost ? 'host' : `/run/netns/${name}`,
+    netnsPath: onHost ? HOST_NETNS : `/run/netns/${name}`,
     created: nowRfc3339Nano(),
     dns: req.Dns ?? [],
   };
   const txn = new Txn();
   let made = false;
   let dnsUp = false;
+  let ep: Endpoint | undefined;
   try {
     if (!onHost) {
       await createNetns(name);
@@ -58,7 +59,7 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
       await ctx.deps.names.sandboxUp(sb);
       dnsUp = true;
     }
-    const ep = await plumbEndpoint(ctx, txn, net, sb, {
+    ep = await plumbEndpoint(ctx, txn, net, sb, {
       ipv4: req.IPv4Address,
       ipv6: req.IPv6Address,
       aliases: req.Aliases ?? [],
@@ -71,8 +72,11 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
   } catch (err) {
     txn.abort();
     const td = new TeardownErrors();
+    const plumbed = ep;
+    if (plumbed) await td.run({ sandbox: sb.name, endpoint: plumbed.id, call: 'teardownEndpoint' }, () => teardownEndpoint(ctx, net, sb, plumbed));
     if (dnsUp) await td.run({ sandbox: sb.name, call: 'dns detach' }, () => ctx.deps.names.sandboxDown(sb));
     ctx.closeHandle(id);
+    for (const d of ctx.deps.drivers.all()) d.sandboxGone?.(id);
     if (made) {
       await td.run({ sandbox: sb.name, netns: name }, () => deleteNetns(name));
       ctx.deps.files.remove(name);
@@ -86,7 +90,7 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
 }
 
 export async function removeSandbox(ctx: CoreContext, sb: Sandbox, force: boolean): Promise<void> {
-  const pids = sb.netnsPath === 'host' ? [] : pidsInNetns(sb.netnsPath);
+  const pids = ctx.onHostNetns(sb) ? [] : pidsInNetns(sb.netnsPath);
   if (pids.length > 0 && !force) {
     throw new CnmError(
       'conflict',
@@ -104,8 +108,8 @@ export async function removeSandbox(ctx: CoreContext, sb: Sandbox, force: boolea
   }
   await td.run({ sandbox: sb.name, call: 'dns detach' }, () => ctx.deps.names.sandboxDown(sb));
   ctx.closeHandle(sb.id);
-  for (const d of allDrivers()) d.sandboxGone?.(sb.id);
-  if (sb.netnsPath !== 'host') {
+  for (const d of ctx.deps.drivers.all()) d.sandboxGone?.(sb.id);
+  if (!ctx.onHostNetns(sb)) {
     await td.run({ sandbox: sb.name, netns: sb.netnsPath }, () => deleteNetns(nsName(sb)));
     ctx.deps.files.remove(nsName(sb));
   }

@@ -1,18 +1,30 @@
-// Driver lookup by name. Unknown names answer as Docker does: `plugin "<name>" not found`, 404.
+// The drivers this cnmd implements: the one list in the helper (model/drivers.ts is the full
+// vocabulary, including drivers cnmd does not implement). Each core gets its own registry, so
+// driver state is never shared between cores; tests pass their own factories.
+import type { DriverName } from '../../model/cnm.js';
 import { CnmError } from '../errors.js';
-import { bridgeDriver } from './bridge/bridge.js';
-import type { NetworkDriver } from './driver.js';
-import { hostDriver } from './host/host.js';
-import { nullDriver } from './null/null.js';
+import { BridgeDriver } from './bridge/bridge.js';
+import type { DriverDeps, DriverFactory, DriverRegistry, NetworkDriver } from './driver.js';
+import { HostDriver } from './host/host.js';
+import { MacvlanDriver } from './macvlan/macvlan.js';
+import { NullDriver } from './null/null.js';
 
-const DRIVERS = new Map<string, NetworkDriver>([bridgeDriver, hostDriver, nullDriver].map((d) => [d.name, d]));
+export const DRIVER_FACTORIES: readonly DriverFactory[] = [
+  (deps) => new BridgeDriver(deps),
+  (deps) => new MacvlanDriver(deps),
+  () => new HostDriver(),
+  () => new NullDriver(),
+];
 
-export function driverFor(name: string): NetworkDriver {
-  const d = DRIVERS.get(name);
-  if (!d) throw new CnmError('not-found', `plugin "${name}" not found`, { call: 'driver lookup' });
-  return d;
-}
-
-export function allDrivers(): NetworkDriver[] {
-  return [...DRIVERS.values()];
+export function createRegistry(deps: DriverDeps, factories: readonly DriverFactory[] = DRIVER_FACTORIES): DriverRegistry {
+  const drivers = new Map<string, NetworkDriver>(factories.map((f) => f(deps)).map((d) => [d.name, d]));
+  return {
+    get(name) {
+      const d = drivers.get(name);
+      if (!d) throw new CnmError('not-found', `plugin "${name}" not found`, { call: 'driver lookup' });
+      return d;
+    },
+    all: () => [...drivers.values()],
+    names: () => [...drivers.keys()] as DriverName[],
+  };
 }

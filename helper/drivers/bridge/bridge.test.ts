@@ -9,12 +9,16 @@ import { Netlink } from '../../kernel/netlink/netlink.js';
 import { createNetns, deleteNetns, listNetns } from '../../kernel/netns/netns.js';
 import { Firewall } from '../../kernel/nftables/nft.js';
 import { writeSysctlIn } from '../../kernel/sysctl.js';
-import type { DriverContext, SandboxHandle } from '../driver.js';
-import { bridgeDriver, hostVethName } from './bridge.js';
+import type { SandboxHandle } from '../driver.js';
+import { BridgeDriver, hostVethName } from './bridge.js';
+import { parseBridgeOptions } from './options.js';
 
 const prefix = `t-br-${process.pid}-`;
 const hex = (c: string) => c.repeat(64);
-let ctx: DriverContext;
+let host: Netlink;
+let driver: BridgeDriver;
+/** A network with its parsed options, as the core hands it to the driver. */
+const b = (net: Network) => ({ net, cfg: parseBridgeOptions(net) });
 let fw: Firewall;
 const sandboxes: SandboxHandle[] = [];
 
@@ -56,20 +60,21 @@ const e3 = endpoint('3', B, '10.202.0.2/24', '02:42:0a:ca:00:02');
 
 before(async () => {
   const hostPath = await createNetns(prefix + 'host');
-  ctx = { host: Netlink.inNetns(hostPath) };
+  host = Netlink.inNetns(hostPath);
+  driver = new BridgeDriver({ host });
   fw = Firewall.inNetns(hostPath);
   writeSysctlIn(hostPath, 'net.ipv4.ip_forward', '1');
-  for (const net of [A, B]) await bridgeDriver.setupNetwork(net, ctx);
+  for (const net of [A, B]) await driver.setupNetwork(b(net));
   [s1, s2, s3] = [await sandbox('s1'), await sandbox('s2'), await sandbox('s3')];
-  await bridgeDriver.setupEndpoint(A, e1, s1, ctx, true);
-  await bridgeDriver.setupEndpoint(A, e2, s2, ctx, true);
-  await bridgeDriver.setupEndpoint(B, e3, s3, ctx, true);
-  await fw.apply([A, B].map((n) => bridgeDriver.rules(n)!));
+  await driver.setupEndpoint(b(A), e1, s1, true);
+  await driver.setupEndpoint(b(A), e2, s2, true);
+  await driver.setupEndpoint(b(B), e3, s3, true);
+  await fw.apply([A, B].map((n) => driver.rules(b(n))));
 });
 
 after(async () => {
   for (const s of sandboxes) s.nl?.close();
-  ctx?.host.close();
+  host?.close();
   for (const name of listNetns(prefix)) await deleteNetns(name);
 });
 
@@ -79,15 +84,15 @@ test('endpoints are plumbed: eth0 with MAC, address, default route; host veth on
   assert.equal(eth0?.mac, '02:42:0a:c9:00:02');
   assert.equal(eth0?.up, true);
   assert.ok((await s1.nl!.listRoutes()).some((r) => r.dst === '0.0.0.0/0' && r.gateway === '10.201.0.1'));
-  const links = await ctx.host.listLinks();
+  const links = await host.listLinks();
   const br = links.find((l) => l.name === 'br-aaaaaaaaaaaa');
   assert.equal(br?.alias, `cnm:${A.id}`);
   assert.equal(links.find((l) => l.name === e1.hostIfname)?.masterIndex, br?.index);
-  assert.ok((await ctx.host.listAddresses()).some((a) => a.ifname === 'br-aaaaaaaaaaaa' && a.cidr === '10.201.0.1/24'));
+  assert.ok((await host.listAddresses()).some((a) => a.ifname === 'br-aaaaaaaaaaaa' && a.cidr === '10.201.0.1/24'));
 });
 
 test('setupNetwork is idempotent (re-adoption)', async () => {
-  await bridgeDriver.setupNetwork(A, ctx);
+  await driver.setupNetwork(b(A));
 });
 
 test('same network reaches, other network does not; the gateway answers', () => {
@@ -99,12 +104,12 @@ test('same network reaches, other network does not; the gateway answers', () => 
 
 test('enable_icc=false blocks container-to-container on the bridge only', async () => {
   const noIcc = { ...A, options: { 'com.docker.network.bridge.enable_icc': 'false' } };
-  await fw.apply([noIcc, B].map((n) => bridgeDriver.rules(n)!));
+  await fw.apply([noIcc, B].map((n) => driver.rules(b(n))));
   try {
     assert.equal(ping(s1, '10.201.0.3'), false, 's1 → s2 with ICC off');
     assert.equal(ping(s1, '10.201.0.1'), true, 'the gateway is still reachable');
   } finally {
-    await fw.apply([A, B].map((n) => bridgeDriver.rules(n)!));
+    await fw.apply([A, B].map((n) => driver.rules(b(n))));
   }
   assert.equal(ping(s1, '10.201.0.3'), true, 'ICC back on');
 });
@@ -113,40 +118,40 @@ test('an internal network cannot reach outside its bridge and gets no default ro
   const I = network('c', '10.203.0.0/24', '10.203.0.1', { internal: true });
   const s4 = await sandbox('s4');
   const e4 = endpoint('4', I, '10.203.0.2/24', '02:42:0a:cb:00:02');
-  await bridgeDriver.setupNetwork(I, ctx);
-  await bridgeDriver.setupEndpoint(I, e4, s4, ctx, true);
+  await driver.setupNetwork(b(I));
+  await driver.setupEndpoint(b(I), e4, s4, true);
   assert.ok(!(await s4.nl!.listRoutes()).some((r) => r.dst === '0.0.0.0/0'), 'Docker gives internal networks no default route');
   // give it a route anyway, so only the firewall stands in the way
   await s4.nl!.addRoute({ gateway: '10.203.0.1', ifname: 'eth0' });
-  await fw.apply([A, B, I].map((n) => bridgeDriver.rules(n)!));
+  await fw.apply([A, B, I].map((n) => driver.rules(b(n))));
   assert.equal(ping(s4, '10.201.0.2'), false, 'internal → other network');
   assert.equal(ping(s1, '10.203.0.2'), false, 'other network → internal');
-  await bridgeDriver.teardownEndpoint(I, e4, s4, ctx);
-  await bridgeDriver.teardownNetwork(I, ctx);
+  await driver.teardownEndpoint(b(I), e4, s4);
+  await driver.teardownNetwork(b(I));
 });
 
 test('masquerade: traffic leaving through a non-cnm interface carries the host address', async () => {
   // an "uplink" netns behind a veth from the host netns stands in for the outside world
   const out = await sandbox('out');
-  await ctx.host.createVethWithPeerInNetns({ hostName: 'uplink', peerName: 'eth0', peerNetnsPath: out.sandbox.netnsPath, alias: 'cnm:test-uplink' });
-  await ctx.host.setUp('uplink');
-  await ctx.host.addAddress('uplink', '192.0.2.1/24');
+  await host.createVethWithPeerInNetns({ hostName: 'uplink', peerName: 'eth0', peerNetnsPath: out.sandbox.netnsPath, alias: 'cnm:test-uplink' });
+  await host.setUp('uplink');
+  await host.addAddress('uplink', '192.0.2.1/24');
   await out.nl!.setUp('eth0');
   await out.nl!.addAddress('eth0', '192.0.2.2/24');
   // no route back to 10.201/24 in "out": the reply only arrives if the source was masqueraded
   assert.equal(ping(s1, '192.0.2.2'), true);
-  await fw.apply([{ ...A, options: { 'com.docker.network.bridge.enable_ip_masquerade': 'false' } }, B].map((n) => bridgeDriver.rules(n)!));
+  await fw.apply([{ ...A, options: { 'com.docker.network.bridge.enable_ip_masquerade': 'false' } }, B].map((n) => driver.rules(b(n))));
   assert.equal(ping(s1, '192.0.2.2'), false, 'without masquerade there is no way back');
-  await fw.apply([A, B].map((n) => bridgeDriver.rules(n)!));
-  await ctx.host.deleteLink('uplink');
+  await fw.apply([A, B].map((n) => driver.rules(b(n))));
+  await host.deleteLink('uplink');
 });
 
 test('teardown leaves no links behind', async () => {
-  for (const [net, ep, sb] of [[A, e1, s1], [A, e2, s2], [B, e3, s3]] as const) await bridgeDriver.teardownEndpoint(net, ep, sb, ctx);
-  for (const net of [A, B]) await bridgeDriver.teardownNetwork(net, ctx);
+  for (const [net, ep, sb] of [[A, e1, s1], [A, e2, s2], [B, e3, s3]] as const) await driver.teardownEndpoint(b(net), ep, sb);
+  for (const net of [A, B]) await driver.teardownNetwork(b(net));
   await fw.flush();
   // What may remain is at most one parked spare per sandbox (it goes with the sandbox's netns).
-  const left = (await ctx.host.listLinks()).filter((l) => l.name !== 'lo');
+  const left = (await host.listLinks()).filter((l) => l.name !== 'lo');
   const spareAliases = [s1, s2, s3].map((s) => `cnm:${s.sandbox.id}`);
   for (const l of left) assert.ok(spareAliases.includes(l.alias), `${l.name} (${l.alias}) is a parked spare`);
   assert.ok(left.length <= 3);

@@ -1,59 +1,56 @@
 // The bridge driver: one Linux bridge per network (gateway addresses on it), one veth per
 // endpoint whose peer is born inside the sandbox netns as eth<N>. Firewall rules are per network
-// (rules()), so connecting an endpoint never touches nftables.
+// (rules()), so connecting an endpoint never touches nftables. State (bridge indexes, spares) is
+// per instance: one instance per core.
 import type { Endpoint, Network } from '../../../model/cnm.js';
-import { contains, parseAddr, parseCidr } from '../../../model/ip.js';
 import { CnmError, conflict, invalid, TeardownErrors, withContext } from '../../errors.js';
 import { log } from '../../log.js';
-import { Netlink } from '../../kernel/netlink/netlink.js';
+import type { Netlink } from '../../kernel/netlink/netlink.js';
 import type { NetworkRules } from '../../kernel/nftables/ruleset.js';
-import type { NetworkDriver, SandboxHandle } from '../driver.js';
 import { setIPv6 } from '../../kernel/sysctl.js';
-import { parseBridgeOptions } from './options.js';
-import { forgetSpare, park, replenish, takeSpare, useSpare, type Spare } from './spares.js';
+import type { Bound, Capabilities, DriverDeps, NetworkDriver, SandboxHandle } from '../driver.js';
+import { ownerAlias } from '../owner.js';
+import { addAddressIfMissing, gatewayCidrs, plumbInterface } from '../plumbing.js';
+import { parseBridgeOptions, type BridgeConfig } from './options.js';
+import { Spares, type Spare } from './spares.js';
 
 /** Host end of an endpoint's veth: 'vcnm' + 10 hex of the endpoint id (14 chars, under IFNAMSIZ). */
 export const hostVethName = (endpointId: string): string => `vcnm${endpointId.slice(0, 10)}`;
-export const ownerAlias = (id: string): string => `cnm:${id}`;
 
-/** Gateway CIDRs for the bridge: each pool's gateway with its subnet's prefix length. */
-function gatewayCidrs(net: Network): string[] {
-  return net.ipam.pools.flatMap((p) => {
-    const subnet = parseCidr(p.subnet);
-    return p.gateway && subnet ? [`${p.gateway}/${subnet.prefix}`] : [];
-  });
-}
+type Net = Bound<BridgeConfig>;
 
-/** The gateway of the pool whose subnet holds `cidr` (an endpoint address). */
-function gatewayFor(net: Network, cidr: string): string | undefined {
-  const addr = parseAddr(cidr.split('/')[0]);
-  return net.ipam.pools.find((p) => {
-    const subnet = parseCidr(p.subnet);
-    return addr && subnet && contains(subnet, addr);
-  })?.gateway;
-}
+export class BridgeDriver implements NetworkDriver<BridgeConfig> {
+  readonly name = 'bridge' as const;
+  readonly caps: Capabilities = {
+    ipam: true,
+    hostNetns: false,
+    singleton: false,
+    gateway: true,
+    interfaces: true,
+    exclusive: false,
+    scope: 'local',
+    parentLink: false,
+  };
+  private readonly host: Netlink;
+  private readonly spares: Spares;
+  /** Spares handed to an endpoint by nameHostLink, waiting for its setupEndpoint. */
+  private readonly reserved = new Map<string, Spare>();
+  /** Bridge ifindexes by name: looked up once, not on every connect. */
+  private readonly bridgeIndexes = new Map<string, number>();
 
-async function addIfMissing(nl: Netlink, ifname: string, cidr: string, nodad: boolean): Promise<void> {
-  try {
-    await nl.addAddress(ifname, cidr, { nodad });
-  } catch (err) {
-    if (!(err instanceof CnmError && err.kind === 'conflict')) throw err;
+  constructor({ host }: DriverDeps) {
+    this.host = host;
+    this.spares = new Spares(host);
   }
-}
 
-const isV6 = (cidr: string) => cidr.includes(':');
+  async validate(net: Network): Promise<BridgeConfig> {
+    return parseBridgeOptions(net);
+  }
 
-export const bridgeDriver: NetworkDriver = {
-  name: 'bridge',
-
-  validate(net) {
-    parseBridgeOptions(net);
-  },
-
-  async setupNetwork(net, { host }) {
-    const cfg = parseBridgeOptions(net);
+  async setupNetwork({ net, cfg }: Net): Promise<void> {
+    const { host } = this;
     const ctx = { network: net.id, link: cfg.bridgeName };
-    bridgeIndexes.delete(cfg.bridgeName);
+    this.bridgeIndexes.delete(cfg.bridgeName);
     try {
       const existing = await host.getLink(cfg.bridgeName);
       if (!existing) {
@@ -65,42 +62,43 @@ export const bridgeDriver: NetworkDriver = {
         if (existing.alias === '') await host.setAlias(cfg.bridgeName, ownerAlias(net.id));
         if (!existing.up) await host.setUp(cfg.bridgeName);
       }
-      for (const cidr of gatewayCidrs(net)) await addIfMissing(host, cfg.bridgeName, cidr, isV6(cidr));
+      for (const cidr of gatewayCidrs(net)) await addAddressIfMissing(host, cfg.bridgeName, cidr);
     } catch (err) {
       throw withContext(err, ctx);
     }
-  },
+  }
 
-  async teardownNetwork(net, { host }) {
-    const { bridgeName } = parseBridgeOptions(net);
-    bridgeIndexes.delete(bridgeName);
-    const link = await host.getLink(bridgeName);
+  async teardownNetwork({ net, cfg }: Net): Promise<void> {
+    const { bridgeName } = cfg;
+    this.bridgeIndexes.delete(bridgeName);
+    const link = await this.host.getLink(bridgeName);
     if (link && link.alias !== ownerAlias(net.id)) {
       log('warn', 'bridge not owned by this network, left in place', { network: net.id, link: bridgeName, alias: link.alias });
       return;
     }
-    await host.deleteLink(bridgeName).catch((err) => {
+    await this.host.deleteLink(bridgeName).catch((err) => {
       throw withContext(err, { network: net.id, link: bridgeName });
     });
-  },
+  }
 
-  nameHostLink(ep, sb) {
-    const spare = takeSpare(sb.sandbox.id);
-    if (spare) reserved.set(spare.hostName, spare);
+  nameHostLink(_n: Net, ep: Endpoint, sb: SandboxHandle): void {
+    const spare = this.spares.take(sb.sandbox.id);
+    if (spare) this.reserved.set(spare.hostName, spare);
     ep.hostIfname = spare?.hostName ?? hostVethName(ep.id);
-  },
+  }
 
-  async setupEndpoint(net, ep, sb, { host }, defaultRoute) {
+  async setupEndpoint({ net, cfg }: Net, ep: Endpoint, sb: SandboxHandle, defaultRoute: boolean): Promise<void> {
+    const { host } = this;
     const nl = sb.nl;
     const ctx = { network: net.id, endpoint: ep.id, sandbox: sb.sandbox.id, netns: sb.sandbox.netnsPath };
     if (!nl) throw invalid(`a bridge endpoint needs a sandbox with its own network namespace`, ctx);
-    const cfg = parseBridgeOptions(net);
-    const spare = ep.hostIfname ? reserved.get(ep.hostIfname) : undefined;
-    if (spare) reserved.delete(spare.hostName);
+    const route = defaultRoute && !net.internal;
+    const spare = ep.hostIfname ? this.reserved.get(ep.hostIfname) : undefined;
     if (spare) {
+      this.reserved.delete(spare.hostName);
       try {
-        await useSpare(spare, ep, host, nl, await bridgeIndex(host, net, cfg.bridgeName), cfg.mtu, ownerAlias(ep.id), (before, ipv6) =>
-          plumbPeer(net, ep, sb, defaultRoute && !net.internal, before, ipv6),
+        await this.spares.use(spare, ep, nl, await this.bridgeIndex(net.name, cfg.bridgeName), cfg.mtu, (before, ipv6) =>
+          plumbInterface(net, ep, sb, route, before, ipv6),
         );
         ep.hostIfname = spare.hostName;
         return;
@@ -124,49 +122,45 @@ export const bridgeDriver: NetworkDriver = {
         alias: ownerAlias(ep.id),
       });
     try {
-      await veth(await bridgeIndex(host, net, cfg.bridgeName));
+      await veth(await this.bridgeIndex(net.name, cfg.bridgeName));
     } catch (err) {
       // The cached index may be stale (the bridge was re-created behind our back): look it up once more.
-      bridgeIndexes.delete(cfg.bridgeName);
+      this.bridgeIndexes.delete(cfg.bridgeName);
       await host.deleteLink(hostName).catch(() => undefined);
-      await veth(await bridgeIndex(host, net, cfg.bridgeName)).catch((again) => {
+      await veth(await this.bridgeIndex(net.name, cfg.bridgeName)).catch((again) => {
         throw withContext(again ?? err, { ...ctx, link: hostName });
       });
     }
-    ep.hostIfname = hostName;
     try {
       setIPv6(hostName, false, host.netnsPath); // a bridge port needs no addresses; see quietIPv6In
-      await plumbPeer(net, ep, sb, defaultRoute && !net.internal);
+      await plumbInterface(net, ep, sb, route);
     } catch (err) {
       // Undo our own half-made endpoint; the core only tears down steps that completed.
       await host.deleteLink(hostName).catch((e) => log('warn', 'rollback of veth failed', { link: hostName, error: String(e) }));
-      ep.hostIfname = undefined;
       throw withContext(err, { ...ctx, link: ep.ifname });
     }
-    replenish(host, sb);
-  },
+    this.spares.replenish(sb);
+  }
 
-  async teardownEndpoint(net, ep, sb, { host }) {
+  async teardownEndpoint({ net, cfg }: Net, ep: Endpoint, sb: SandboxHandle): Promise<void> {
     const errors = new TeardownErrors();
     const hostName = ep.hostIfname ?? hostVethName(ep.id);
     await errors.run({ network: net.id, endpoint: ep.id, sandbox: sb.sandbox.id, link: hostName }, async () => {
-      const cfg = parseBridgeOptions(net);
-      const parked = await park(ep, hostName, host, sb, bridgeIndexes.get(cfg.bridgeName), cfg.mtu).catch((err) => {
+      const parked = await this.spares.park(ep, hostName, sb, this.bridgeIndexes.get(cfg.bridgeName), cfg.mtu).catch((err) => {
         log('debug', 'veth not parked', { link: hostName, error: String(err) });
         return false;
       });
       // Deleting the host end removes the peer inside the sandbox with it.
-      if (!parked) await host.deleteLink(hostName);
+      if (!parked) await this.host.deleteLink(hostName);
     });
     errors.throwIfAny(`cannot tear down endpoint ${ep.id.slice(0, 12)} on network ${net.name}`, { network: net.id, endpoint: ep.id });
-  },
+  }
 
-  sandboxGone(sandboxId) {
-    forgetSpare(sandboxId);
-  },
+  sandboxGone(sandboxId: string): void {
+    this.spares.forget(sandboxId);
+  }
 
-  rules(net): NetworkRules {
-    const cfg = parseBridgeOptions(net);
+  rules({ net, cfg }: Net): NetworkRules {
     return {
       networkId: net.id,
       bridge: cfg.bridgeName,
@@ -175,45 +169,14 @@ export const bridgeDriver: NetworkDriver = {
       icc: cfg.icc,
       masquerade: cfg.masquerade,
     };
-  },
-};
-
-/**
- * Up, addresses, default routes: sent back to back on the sandbox's socket, after `before`
- * (requests already sent there), which the kernel handles in order (the route finds its gateway
- * on the address added just before): one round trip. `ipv6` is the interface's IPv6 state when
- * known; switching it is a sysctl by name, so it waits for `before` (a rename) to finish.
- */
-async function plumbPeer(net: Network, ep: Endpoint, sb: SandboxHandle, defaultRoute: boolean, before: Promise<void>[] = [], ipv6?: boolean): Promise<void> {
-  const nl = sb.nl!;
-  const addrs = [ep.ipv4, ep.ipv6].filter((a): a is string => a !== undefined);
-  if (ipv6 !== (ep.ipv6 !== undefined)) {
-    await Netlink.inOrder(before);
-    before = [];
-    setIPv6(ep.ifname, ep.ipv6 !== undefined, sb.sandbox.netnsPath);
   }
-  const requests: Promise<void>[] = [...before, nl.setUp(ep.ifname)];
-  for (const cidr of addrs) requests.push(nl.addAddress(ep.ifname, cidr, { nodad: isV6(cidr) }));
-  if (defaultRoute) {
-    for (const cidr of addrs) {
-      const gateway = gatewayFor(net, cidr);
-      if (gateway) requests.push(nl.addRoute({ gateway, ifname: ep.ifname }));
-    }
+
+  private async bridgeIndex(network: string, name: string): Promise<number> {
+    const cached = this.bridgeIndexes.get(name);
+    if (cached !== undefined) return cached;
+    const link = await this.host.getLink(name);
+    if (!link) throw new CnmError('not-found', `bridge ${name} of network ${network} does not exist`, { link: name });
+    this.bridgeIndexes.set(name, link.index);
+    return link.index;
   }
-  await Netlink.inOrder(requests);
-}
-
-/** Spares handed to an endpoint by nameHostLink, waiting for its setupEndpoint. */
-const reserved = new Map<string, Spare>();
-
-/** Bridge ifindexes by name: looked up once, not on every connect. */
-const bridgeIndexes = new Map<string, number>();
-
-async function bridgeIndex(host: Netlink, net: Network, name: string): Promise<number> {
-  const cached = bridgeIndexes.get(name);
-  if (cached !== undefined) return cached;
-  const link = await host.getLink(name);
-  if (!link) throw new CnmError('not-found', `bridge ${name} of network ${net.name} does not exist`, { network: net.id, link: name });
-  bridgeIndexes.set(name, link.index);
-  return link.index;
 }

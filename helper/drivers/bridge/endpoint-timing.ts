@@ -4,7 +4,8 @@
 import type { Endpoint, Network } from '../../../model/cnm.js';
 import { Netlink } from '../../kernel/netlink/netlink.js';
 import { createNetns, deleteNetns, listNetns } from '../../kernel/netns/netns.js';
-import { bridgeDriver } from './bridge.js';
+import { BridgeDriver } from './bridge.js';
+import { parseBridgeOptions } from './options.js';
 
 const RUNS = 50;
 const prefix = `t-timing-${process.pid}-`;
@@ -18,7 +19,9 @@ async function main(): Promise<void> {
   };
   const ms: number[] = [];
   try {
-    await bridgeDriver.setupNetwork(net, { host });
+    const driver = new BridgeDriver({ host });
+    const bound = { net, cfg: parseBridgeOptions(net) };
+    await driver.setupNetwork(bound);
     // Sandboxes first: namespace creation is not part of endpoint set-up (and its RCU work would
     // otherwise spill into the next measurement).
     const paths: string[] = [];
@@ -30,7 +33,7 @@ async function main(): Promise<void> {
       const ep: Endpoint = { id, networkId: net.id, sandboxId: '', ifname: 'eth0', mac: `02:42:0a:d2:00:${(i + 2).toString(16).padStart(2, '0')}`, ipv4: `10.210.0.${i + 2}/16`, aliases: [], order: 0 };
       const sb = { sandbox: { id, name: '', hostname: '', labels: {}, netnsPath: path, created: '', dns: [] }, nl };
       const t0 = process.hrtime.bigint();
-      await bridgeDriver.setupEndpoint(net, ep, sb, { host }, true);
+      await driver.setupEndpoint(bound, ep, sb, true);
       ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
       nl.close();
     }

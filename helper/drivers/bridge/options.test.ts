@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Network } from '../../../model/cnm.js';
 import { CnmError } from '../../errors.js';
-import { driverFor } from '../index.js';
 import { parseBridgeOptions } from './options.js';
 
 const net = (options: Record<string, string>): Network => ({
@@ -41,10 +40,3 @@ test("bad values are refused with Docker's messages", () => {
   assert.throws(() => parseBridgeOptions(net({ 'com.docker.network.bridge.name': 'a-name-longer-than-15' })), (e: CnmError) => e.kind === 'invalid');
 });
 
-test('driverFor: known drivers, and Docker\'s 404 for unknown ones', () => {
-  assert.equal(driverFor('bridge').name, 'bridge');
-  assert.equal(driverFor('host').name, 'host');
-  assert.equal(driverFor('null').name, 'null');
-  assert.equal(driverFor('null').rules(net({})), null);
-  assert.throws(() => driverFor('xyz'), (e: CnmError) => e.status === 404 && e.message === 'plugin "xyz" not found');
-});

@@ -3,6 +3,7 @@
 import { parseAddr } from '../../../model/ip.js';
 import type { Network } from '../../../model/cnm.js';
 import { invalid } from '../../errors.js';
+import { MTU_OPTION, parseBool as bool, parseMtu, parseErr } from '../options.js';
 
 export const OPT = {
   name: 'com.docker.network.bridge.name',
@@ -10,7 +11,7 @@ export const OPT = {
   masquerade: 'com.docker.network.bridge.enable_ip_masquerade',
   hostBinding: 'com.docker.network.bridge.host_binding_ipv4',
   defaultBridge: 'com.docker.network.bridge.default_bridge',
-  mtu: 'com.docker.network.driver.mtu',
+  mtu: MTU_OPTION,
 } as const;
 
 export interface BridgeConfig {
@@ -20,29 +21,6 @@ export interface BridgeConfig {
   mtu?: number;
   hostBindingIpv4?: string;
   defaultBridge: boolean;
-}
-
-const parseErr = (label: string, value: string, why: string) =>
-  invalid(`failed to parse ${label} value: ${value} (${why})`);
-
-/** Go's strconv.ParseBool, which libnetwork uses. */
-function bool(opts: Record<string, string>, label: string, dflt: boolean): boolean {
-  const v = opts[label];
-  if (v === undefined) return dflt;
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
-  throw parseErr(label, v, `strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
-}
-
-function mtu(opts: Record<string, string>): number | undefined {
-  const v = opts[OPT.mtu];
-  if (v === undefined) return undefined;
-  if (!/^[+-]?\d+$/.test(v)) throw parseErr(OPT.mtu, v, `strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`);
-  const n = Number(v);
-  if (n < 0) throw invalid(`invalid MTU number: ${n}`);
-  // 0 means "the default", as in Docker; the kernel bounds a bridge/veth MTU to 68..65535.
-  if (n !== 0 && (n < 68 || n > 65535)) throw invalid(`invalid MTU number: ${n}`);
-  return n === 0 ? undefined : n;
 }
 
 /** `br-` + the first 12 hex digits of the network id, as Docker names user bridges. */
@@ -60,7 +38,7 @@ export function parseBridgeOptions(net: Network): BridgeConfig {
     bridgeName,
     icc: bool(o, OPT.icc, true),
     masquerade: bool(o, OPT.masquerade, true),
-    mtu: mtu(o),
+    mtu: parseMtu(o),
     hostBindingIpv4: host,
     defaultBridge: bool(o, OPT.defaultBridge, false),
   };

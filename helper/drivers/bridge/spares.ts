@@ -7,13 +7,14 @@
 // (~1-2 ms each at 500 ports), so a reconnect to the same network touches only the peer (whose
 // carrier enables the port: one such change per connect, as any bridge port needs). The host end
 // is aliased `cnm:<sandbox id>` while parked, so a cnmd restart removes it as an orphan: spares
-// are never persisted.
+// are never persisted. One `Spares` per bridge driver instance.
 import { randomBytes } from 'node:crypto';
 import type { Endpoint } from '../../../model/cnm.js';
 import { Netlink } from '../../kernel/netlink/netlink.js';
 import { log } from '../../log.js';
 import { setIPv6 } from '../../kernel/sysctl.js';
 import type { SandboxHandle } from '../driver.js';
+import { ownerAlias } from '../owner.js';
 
 export interface Spare {
   hostName: string;
@@ -26,92 +27,96 @@ export interface Spare {
   ipv6: boolean;
 }
 
-const spares = new Map<string, Spare>();
 const DEFAULT_MTU = 1500;
 
-export const spareAlias = (sandboxId: string) => `cnm:${sandboxId}`;
+export class Spares {
+  private readonly spares = new Map<string, Spare>();
 
-/** Takes the sandbox's spare, if it has one. */
-export function takeSpare(sandboxId: string): Spare | undefined {
-  const s = spares.get(sandboxId);
-  spares.delete(sandboxId);
-  return s;
-}
+  constructor(private readonly host: Netlink) {}
 
-/** The sandbox is gone: its spare went with its namespace. */
-export function forgetSpare(sandboxId: string): void {
-  spares.delete(sandboxId);
-}
+  /** Takes the sandbox's spare, if it has one. */
+  take(sandboxId: string): Spare | undefined {
+    const s = this.spares.get(sandboxId);
+    this.spares.delete(sandboxId);
+    return s;
+  }
 
-/** Makes a spare for a sandbox that has none, off the request path. */
-export function replenish(host: Netlink, sb: SandboxHandle): void {
-  const id = sb.sandbox.id;
-  if (!sb.nl || spares.has(id)) return;
-  const nl = sb.nl;
-  const tag = randomBytes(5).toString('hex');
-  const hostName = `vcnm${tag}`;
-  const peerName = `spare${tag}`;
-  host
-    .createVethWithPeerInNetns({ hostName, peerName, peerNetnsPath: sb.sandbox.netnsPath, alias: spareAlias(id) })
-    .then(() => {
-      setIPv6(hostName, false, host.netnsPath);
-      return host.setDown(hostName);
-    })
-    .then(() => nl.getLink(peerName))
-    .then((peer) => {
-      if (peer && !spares.has(id)) spares.set(id, { hostName, peerIndex: peer.index, mtu: DEFAULT_MTU, ipv6: false });
-      else host.deleteLink(hostName).catch(() => undefined);
-    })
-    .catch((err) => log('debug', 'no spare veth made', { sandbox: id, error: String(err) }));
-}
+  /** The sandbox is gone: its spare went with its namespace. */
+  forget(sandboxId: string): void {
+    this.spares.delete(sandboxId);
+  }
 
-/**
- * Puts a spare into service as `ep`: peer renamed to ep.ifname with ep.mac, host end enslaved and
- * aliased as the endpoint's. Both sockets work at once; each runs its requests in order.
- */
-export async function useSpare(
-  spare: Spare,
-  ep: Endpoint,
-  host: Netlink,
-  nl: Netlink,
-  bridgeIndex: number,
-  mtu: number | undefined,
-  alias: string,
-  plumbPeer: (before: Promise<void>[], ipv6: boolean) => Promise<void>,
-): Promise<void> {
-  const want = mtu ?? DEFAULT_MTU;
-  const hostSide: Promise<void>[] = [];
-  // Only what differs: every change to a bridge port costs in proportion to the bridge's ports.
-  if (spare.mtu !== want) hostSide.push(host.setMtu(spare.hostName, want));
-  if (spare.bridge !== bridgeIndex) hostSide.push(host.setMaster(spare.hostName, bridgeIndex), host.setUp(spare.hostName));
-  hostSide.push(host.setAlias(spare.hostName, alias));
-  await Promise.all([
-    Netlink.inOrder(hostSide),
-    // Rename and the rest go out back to back on the sandbox's socket.
-    plumbPeer([nl.reconfigure(spare.peerIndex, { name: ep.ifname, mac: ep.mac, mtu: spare.mtu !== want ? want : undefined })], spare.ipv6),
-  ]);
-}
+  /** Makes a spare for a sandbox that has none, off the request path. */
+  replenish(sb: SandboxHandle): void {
+    const { host, spares } = this;
+    const id = sb.sandbox.id;
+    if (!sb.nl || spares.has(id)) return;
+    const nl = sb.nl;
+    const tag = randomBytes(5).toString('hex');
+    const hostName = `vcnm${tag}`;
+    const peerName = `spare${tag}`;
+    host
+      .createVethWithPeerInNetns({ hostName, peerName, peerNetnsPath: sb.sandbox.netnsPath, alias: ownerAlias(id) })
+      .then(() => {
+        setIPv6(hostName, false, host.netnsPath);
+        return host.setDown(hostName);
+      })
+      .then(() => nl.getLink(peerName))
+      .then((peer) => {
+        if (peer && !spares.has(id)) spares.set(id, { hostName, peerIndex: peer.index, mtu: DEFAULT_MTU, ipv6: false });
+        else host.deleteLink(hostName).catch(() => undefined);
+      })
+      .catch((err) => log('debug', 'no spare veth made', { sandbox: id, error: String(err) }));
+  }
 
-/**
- * Parks an endpoint's veth as the sandbox's spare (addresses removed, peer down and renamed; the
- * host end stays on `bridge`). Returns false when the sandbox already has a spare: the caller deletes.
- */
-export async function park(ep: Endpoint, hostName: string, host: Netlink, sb: SandboxHandle, bridge: number | undefined, mtu: number | undefined): Promise<boolean> {
-  const id = sb.sandbox.id;
-  if (!sb.nl || spares.has(id)) return false;
-  const nl = sb.nl;
-  const peer = await nl.getLink(ep.ifname);
-  if (!peer) return false;
-  const addrs = [ep.ipv4, ep.ipv6].filter((a): a is string => a !== undefined);
-  await Promise.all([
-    Netlink.inOrder([
-      nl.setDown(ep.ifname),
-      ...addrs.map((a) => nl.delAddress(ep.ifname, a)),
-      nl.reconfigure(peer.index, { name: `spare${hostName.slice(4)}` }),
-    ]),
-    host.setAlias(hostName, spareAlias(id)),
-  ]);
-  if (spares.has(id)) return false;
-  spares.set(id, { hostName, peerIndex: peer.index, bridge, mtu: mtu ?? DEFAULT_MTU, ipv6: ep.ipv6 !== undefined });
-  return true;
+  /**
+   * Puts a spare into service as `ep`: peer renamed to ep.ifname with ep.mac, host end enslaved and
+   * aliased as the endpoint's. Both sockets work at once; each runs its requests in order.
+   */
+  async use(
+    spare: Spare,
+    ep: Endpoint,
+    nl: Netlink,
+    bridgeIndex: number,
+    mtu: number | undefined,
+    plumbPeer: (before: Promise<void>[], ipv6: boolean) => Promise<void>,
+  ): Promise<void> {
+    const { host } = this;
+    const want = mtu ?? DEFAULT_MTU;
+    const hostSide: Promise<void>[] = [];
+    // Only what differs: every change to a bridge port costs in proportion to the bridge's ports.
+    if (spare.mtu !== want) hostSide.push(host.setMtu(spare.hostName, want));
+    if (spare.bridge !== bridgeIndex) hostSide.push(host.setMaster(spare.hostName, bridgeIndex), host.setUp(spare.hostName));
+    hostSide.push(host.setAlias(spare.hostName, ownerAlias(ep.id)));
+    await Promise.all([
+      Netlink.inOrder(hostSide),
+      // Rename and the rest go out back to back on the sandbox's socket.
+      plumbPeer([nl.reconfigure(spare.peerIndex, { name: ep.ifname, mac: ep.mac, mtu: spare.mtu !== want ? want : undefined })], spare.ipv6),
+    ]);
+  }
+
+  /**
+   * Parks an endpoint's veth as the sandbox's spare (addresses removed, peer down and renamed; the
+   * host end stays on `bridge`). Returns false when the sandbox already has a spare: the caller deletes.
+   */
+  async park(ep: Endpoint, hostName: string, sb: SandboxHandle, bridge: number | undefined, mtu: number | undefined): Promise<boolean> {
+    const { host, spares } = this;
+    const id = sb.sandbox.id;
+    if (!sb.nl || spares.has(id)) return false;
+    const nl = sb.nl;
+    const peer = await nl.getLink(ep.ifname);
+    if (!peer) return false;
+    const addrs = [ep.ipv4, ep.ipv6].filter((a): a is string => a !== undefined);
+    await Promise.all([
+      Netlink.inOrder([
+        nl.setDown(ep.ifname),
+        ...addrs.map((a) => nl.delAddress(ep.ifname, a)),
+        nl.reconfigure(peer.index, { name: `spare${hostName.slice(4)}` }),
+      ]),
+      host.setAlias(hostName, ownerAlias(id)),
+    ]);
+    if (spares.has(id)) return false;
+    spares.set(id, { hostName, peerIndex: peer.index, bridge, mtu: mtu ?? DEFAULT_MTU, ipv6: ep.ipv6 !== undefined });
+    return true;
+  }
 }

@@ -263,10 +263,24 @@ export class Netlink {
     await this.newLink(name, 'dummy', {}, { ifname: name, linkinfo: linkInfo('dummy') }, opts.alias);
   }
 
-  /** An 802.1q VLAN sub-interface of `parent` (e.g. eth1.10). */
+  /** An 802.1q sub-interface `name` of `parent` with VLAN id `id`, up. Needs the kernel's 8021q. */
   async createVlan(spec: { name: string; parent: string; id: number; alias: string }): Promise<void> {
     const parent = await this.indexOf(spec.parent, 'RTM_NEWLINK vlan');
-    await this.newLink(spec.name, 'vlan', {}, { ifname: spec.name, link: u32(parent), linkinfo: linkInfo('vlan', ifla.formatVlan({ id: spec.id })) }, spec.alias);
+    await this.newLink(spec.name, 'vlan', UP, {
+      ifname: spec.name,
+      link: u32(parent),
+      linkinfo: linkInfo('vlan', ifla.formatVlan({ id: spec.id })),
+    }, spec.alias);
+  }
+
+  /** A veth pair with both ends in this socket's netns, both up (a stand-in L2 segment). */
+  async createVethPair(spec: { name: string; peerName: string; alias: string }): Promise<void> {
+    const peer = bytes((out) => {
+      out.emit(rt.formatLink({}));
+      out.emit(ifla.formatLinkAttrs({ ifname: spec.peerName }));
+    });
+    await this.newLink(spec.name, 'veth', UP, { ifname: spec.name, linkinfo: linkInfo('veth', ifla.formatVethInfo({ peer })) }, spec.alias);
+    await this.setUp(spec.peerName);
   }
 
   /** An ipvlan link on `parent` (mode l2, l3 or l3s). */

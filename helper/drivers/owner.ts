@@ -1,0 +1,9 @@
+// Every link cnmd makes carries the alias `cnm:<owner id>` (a network, an endpoint, or a sandbox
+// for a parked spare veth): start-up removes links whose owner nothing on record knows.
+const PREFIX = 'cnm:';
+
+export const ownerAlias = (id: string): string => `${PREFIX}${id}`;
+
+/** The owner id of a link's alias, or undefined when the link is not cnm's. */
+export const ownerOf = (alias: string | undefined): string | undefined =>
+  alias?.startsWith(PREFIX) ? alias.slice(PREFIX.length) : undefined;
