@@ -48,7 +48,7 @@ test('completion: network keys, drivers, driver options per driver, booleans', a
   assert.ok(['driver', 'driver_opts', 'ipam', 'internal', 'external'].every((k) => keys.includes(k)), keys.join());
   assert.deepEqual(await completeAt('networks:\n  a:\n    driver: ', 2, 12), ['bridge', 'overlay', 'macvlan', 'host', 'null']);
   const macvlan = await completeAt('networks:\n  a:\n    driver: macvlan\n    driver_opts:\n      \n', 4, 6);
-  assert.deepEqual(macvlan, ['parent', 'macvlan_mode', 'com.docker.network.driver.mtu']);
+  assert.deepEqual(macvlan, ['parent', 'macvlan_mode', 'cnm.macvlan.host_shim', 'com.docker.network.driver.mtu']);
   const bridge = await completeAt('networks:\n  a:\n    driver_opts:\n      \n', 3, 6);
   assert.ok(bridge.includes('com.docker.network.bridge.enable_icc'));
   assert.deepEqual(await completeAt('networks:\n  a:\n    internal: ', 2, 14), ['true', 'false']);

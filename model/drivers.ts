@@ -16,7 +16,10 @@ export interface DriverInfo {
   name: DriverName;
   description: string;
   options: readonly DriverOption[];
-  /** Options the driver cannot do without (macvlan's parent is optional in Docker, but cnm needs it). */
+  /**
+   * Options a network is of little use without, worth a warning (a macvlan network without parent
+   * is accepted, as in Docker, but its sandboxes reach only each other).
+   */
   required: readonly string[];
   /** Whether networks of this driver take IPAM pools (subnets, gateways, static addresses). */
   ipam: boolean;
@@ -45,12 +48,13 @@ const BRIDGE: DriverInfo = {
 
 const MACVLAN: DriverInfo = {
   name: 'macvlan',
-  description: 'Sandboxes get their own MAC address on a host interface (the parent), as if plugged into its LAN.',
+  description: 'Sandboxes get their own MAC address on a host interface (the parent), as if plugged into its LAN. The host itself cannot reach them through the parent unless cnm.macvlan.host_shim is on.',
   ipam: true,
   required: ['parent'],
   options: [
-    { key: 'parent', description: 'Host interface the macvlan links hang off, e.g. eth0 or eth0.10 (a VLAN sub-interface).', value: 'string' },
-    { key: 'macvlan_mode', description: 'macvlan mode (default: bridge).', value: 'string', values: ['bridge', 'vepa', 'passthru', 'private'] },
+    { key: 'parent', description: 'Host interface the macvlan links hang off, e.g. eth0, or eth0.10 (cnmd makes that 802.1q sub-interface; needs the kernel\'s 8021q). Without it (or with --internal) sandboxes reach only each other.', value: 'string' },
+    { key: 'macvlan_mode', description: 'macvlan mode (default: bridge). private: sandboxes cannot reach each other; vepa: via the external switch; passthru: one sandbox per parent.', value: 'string', values: ['bridge', 'vepa', 'passthru', 'private'] },
+    { key: 'cnm.macvlan.host_shim', description: 'cnm only: add a host-side macvlan (bridge mode) and routes so the host can reach this network\'s sandboxes (default: false).', value: 'bool' },
     MTU,
   ],
 };

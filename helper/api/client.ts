@@ -134,6 +134,9 @@ export class ApiClient {
   hostInfo(): Promise<HostInfo> {
     return this.call('GET', '/cnm/host');
   }
+  networkNotes(idOrName: string): Promise<string[]> {
+    return this.call('GET', `/cnm/networks/${seg(idOrName)}/notes`);
+  }
 
   /** Streams events until `until` passes, the daemon ends the stream, or the signal aborts. */
   async *events(opts: EventsOptions = {}): AsyncGenerator<DockerEvent> {

@@ -1,8 +1,12 @@
-// GET /cnm/host: the host's interfaces and routes (for overlap checks in the editor tools).
+// GET /cnm/host: the host's interfaces and routes (for overlap checks in the editor tools);
+// GET /cnm/networks/{id}/notes: what a user should know about a network (cnm-only, never in Docker's JSON).
 import type { Controller } from '../core/controller.js';
 import { sendJson } from './http.js';
 import type { Route } from './router.js';
 
 export function hostRoutes(controller: Controller): Route[] {
-  return [{ method: 'GET', path: '/cnm/host', handle: async ({ res }) => sendJson(res, 200, await controller.hostInfo()) }];
+  return [
+    { method: 'GET', path: '/cnm/host', handle: async ({ res }) => sendJson(res, 200, await controller.hostInfo()) },
+    { method: 'GET', path: '/cnm/networks/{id}/notes', handle: ({ params, res }) => sendJson(res, 200, controller.networkNotes(params.id!)) },
+  ];
 }

@@ -30,6 +30,9 @@ export interface Controller {
   /** Docker's rename: the new name resolves (and the old one stops) on the next DNS query. */
   renameSandbox(idOrName: string, newName: string): Promise<void>;
 
+  /** What a user should know about a network (e.g. macvlan: the host cannot reach it); cnm-only. */
+  networkNotes(idOrName: string): string[];
+
   /** The host's interfaces (with addresses) and routes, for overlap checks and macvlan parents. */
   hostInfo(): Promise<HostInfo>;
 

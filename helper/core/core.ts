@@ -59,6 +59,11 @@ export class Core implements Controller {
     return this.resource(this.network(idOrName).id);
   }
 
+  networkNotes(idOrName: string): string[] {
+    const b = this.ctx.of(this.network(idOrName));
+    return b.driver.notes?.(b) ?? [];
+  }
+
   createNetwork(req: NetworkCreateRequest): Promise<NetworkCreateResponse> {
     return this.ctx.mutex.run(() => createNetwork(this.ctx, req));
   }

@@ -170,6 +170,10 @@ export class FakeController implements Controller {
     s.name = newName;
   }
 
+  networkNotes(): string[] {
+    return [];
+  }
+
   async hostInfo(): Promise<HostInfo> {
     return { interfaces: [{ name: 'lo', kind: 'loopback', addresses: ['127.0.0.1/8'], up: true }], routes: [{ dst: 'default', gateway: '10.0.0.1', ifname: 'eth0' }] };
   }
