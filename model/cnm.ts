@@ -64,9 +64,14 @@ export interface Sandbox {
   dns: string[];
 }
 
+/** Sandbox.netnsPath of a sandbox sharing cnmd's own namespace (its network's driver shares the host netns). */
+export const HOST_NETNS = 'host';
+
 /** What `GET /cnm/sandboxes/{id}` returns: the sandbox plus its endpoints. */
 export interface SandboxView extends Sandbox {
   endpoints: Array<Endpoint & { networkName: string }>;
+  /** The netns file a process enters to run inside: cnmd's own (/proc/<pid>/ns/net) for a sandbox sharing it. */
+  netnsFile?: string;
 }
 
 /** POST /cnm/sandboxes/create body. */

@@ -148,6 +148,7 @@ describe('cnm CLI', () => {
   it('exec runs through ip netns exec, directly on the host network, and passes the exit code', async () => {
     assert.deepEqual(execArgv({ netnsPath: '/run/netns/cnm-a-0123456789ab' }, ['ip', 'addr']), ['ip', 'netns', 'exec', 'cnm-a-0123456789ab', 'ip', 'addr']);
     assert.deepEqual(execArgv({ netnsPath: 'host' }, ['true']), ['true']);
+    assert.deepEqual(execArgv({ netnsPath: 'host', netnsFile: '/proc/42/ns/net' }, ['true']), ['nsenter', '--net=/proc/42/ns/net', '--', 'true']);
     await h.controller.createSandbox({ Name: 'onhost' });
     h.controller.sandboxes.find((s) => s.name === 'onhost')!.netnsPath = 'host';
     assert.equal((await cnm('exec', 'onhost', '--', 'sh', '-c', 'exit 7')).code, 7);

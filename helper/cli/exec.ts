@@ -1,16 +1,17 @@
 // cnm exec SANDBOX [--] CMD...: runs CMD on this machine inside the sandbox's network namespace.
 // `ip netns exec` also bind-mounts /etc/netns/<ns>/{hosts,resolv.conf}, which is where cnmd writes
-// the sandbox's files. A sandbox on the host network runs CMD as it is.
+// the sandbox's files. A sandbox on the host network runs CMD in cnmd's own namespace (nsenter
+// into the file cnmd names), which is the CLI's own when both run in the root namespace.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import type { SandboxView } from '../../model/cnm.js';
+import { HOST_NETNS, type SandboxView } from '../../model/cnm.js';
 import { UsageError } from './errors.js';
 import type { Verb } from './verb.js';
 
 /** The program and arguments that run `command` inside the sandbox. */
-export function execArgv(sandbox: Pick<SandboxView, 'netnsPath'>, command: string[]): string[] {
-  if (sandbox.netnsPath === 'host') return command;
+export function execArgv(sandbox: Pick<SandboxView, 'netnsPath' | 'netnsFile'>, command: string[]): string[] {
+  if (sandbox.netnsPath === HOST_NETNS) return sandbox.netnsFile ? ['nsenter', `--net=${sandbox.netnsFile}`, '--', ...command] : command;
   return ['ip', 'netns', 'exec', path.basename(sandbox.netnsPath), ...command];
 }
 

@@ -1,7 +1,7 @@
 // Everything an operation of the core needs, in one object passed to the per-operation modules.
 import { EventEmitter } from 'node:events';
 import type { DockerEvent } from '../../model/docker.js';
-import type { Network, Sandbox } from '../../model/cnm.js';
+import { HOST_NETNS, type Network, type Sandbox } from '../../model/cnm.js';
 import type { Store } from '../store/store.js';
 import type { DefaultIpam } from '../ipam/ipam.js';
 import type { Netlink } from '../kernel/netlink/netlink.js';
@@ -27,9 +27,6 @@ export interface CoreDeps {
   /** Opens a netlink socket inside a sandbox's netns (injected so the core stays testable). */
   openNetns: (nsPath: string) => Netlink;
 }
-
-/** Sandbox.netnsPath of a sandbox sharing cnmd's own namespace (a network whose driver has caps.hostNetns). */
-export const HOST_NETNS = 'host';
 
 /** A network with its driver and the configuration the driver parsed once. */
 export interface NetworkOf extends Bound<unknown> {

@@ -124,6 +124,7 @@ export class Core implements Controller {
     return {
       ...sb,
       endpoints: state.endpointsOfSandbox(sb.id).map((e) => ({ ...e, networkName: state.networks.get(e.networkId)!.name })),
+      netnsFile: this.ctx.onHostNetns(sb) ? `/proc/${process.pid}/ns/net` : sb.netnsPath,
     };
   }
 

@@ -175,7 +175,7 @@ export async function connect(ctx: CoreContext, net: Network, sb: Sandbox, req: 
     txn.commit(ctx.deps.store),
     refreshSandboxFiles(ctx, sb, [...before, ep]),
   ]);
-  if (setup.status === 'rejected' || commit.status === 'rejected') {
+  if (setup.status === 'rejected' || commit.status === 'rejected' || files.status === 'rejected') {
     const td = new TeardownErrors();
     if (setup.status === 'fulfilled') {
       await td.run({ endpoint: ep.id, call: 'teardownEndpoint' }, () => teardownEndpoint(ctx, net, sb, ep));
@@ -183,11 +183,10 @@ export async function connect(ctx: CoreContext, net: Network, sb: Sandbox, req: 
     if (commit.status === 'fulfilled') await td.run({ endpoint: ep.id, call: 'store rollback' }, () => forgetEndpoint(ctx, net, ep));
     await td.run({ sandbox: sb.name, call: 'write sandbox files' }, () => refreshSandboxFiles(ctx, sb, before));
     for (const f of td.failed) log('warn', 'rollback failed', { error: f.detail() });
-    throw setup.status === 'rejected' ? setup.reason : (commit as PromiseRejectedResult).reason;
+    throw [setup, commit, files].find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
   }
   endpointCommitted(ctx, net, sb, ep);
   ctx.emit('connect', net, { container: sb.id });
-  if (files.status === 'rejected') throw files.reason;
 }
 
 /** Deletes an endpoint's record and releases its addresses, in one commit. */

@@ -2,12 +2,12 @@
 // `<netnsPrefix><first 12 of id>` under /run/netns, with its own hosts and resolv.conf, plus its
 // endpoints; one on a network whose driver shares the host's netns (caps.hostNetns) gets no
 // namespace of its own (netnsPath HOST_NETNS).
-import type { Endpoint, Network, Sandbox, SandboxCreateRequest } from '../../model/cnm.js';
+import { HOST_NETNS, type Endpoint, type Network, type Sandbox, type SandboxCreateRequest } from '../../model/cnm.js';
 import { CnmError, TeardownErrors, conflict, invalid, withContext } from '../errors.js';
 import { createNetns, deleteNetns } from '../kernel/netns/netns.js';
 import { quietIPv6In } from '../kernel/sysctl.js';
 import { Txn } from '../store/txn.js';
-import { HOST_NETNS, type CoreContext } from './context.js';
+import type { CoreContext } from './context.js';
 import { endpointCommitted, nsName, plumbEndpoint, refreshSandboxFiles, teardownEndpoint, unplumbEndpoint } from './endpoints.js';
 import { newId, nowRfc3339Nano } from './ids.js';
 import { pidsInNetns } from '../sandbox/pids.js';

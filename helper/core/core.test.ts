@@ -1,0 +1,226 @@
+// The core's rollback paths with a fake driver: a failed driver setup, a failed store commit,
+// failed sandbox files, and restart re-adoption. The store (journal), the IPAM and the sandbox
+// namespaces are real (namespaces need root: skipped otherwise); the driver, the firewall, the
+// DNS and netlink are fakes that record what the core asked of them.
+import { after, afterEach, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Endpoint, Network } from '../../model/cnm.js';
+import { CnmError } from '../errors.js';
+import { DefaultIpam } from '../ipam/ipam.js';
+import type { Netlink } from '../kernel/netlink/netlink.js';
+import type { Firewall } from '../kernel/nftables/nft.js';
+import { deleteNetns, listNetns } from '../kernel/netns/netns.js';
+import { SandboxFiles } from '../sandbox/files.js';
+import { JournalStore } from '../store/journal.js';
+import type { Store, StoreCond, StoreEvent, StoreOp } from '../store/store.js';
+import type { Bound, Capabilities, NetworkDriver, SandboxHandle, ValidateContext } from '../drivers/driver.js';
+import { HostDriver } from '../drivers/host/host.js';
+import { createRegistry } from '../drivers/index.js';
+import { NullDriver } from '../drivers/null/null.js';
+import { Core } from './core.js';
+import type { NameService } from './names.js';
+
+const root = process.getuid?.() === 0;
+const PREFIX = `t-core-${process.pid}-`;
+
+/** A driver named bridge (the default networks use it) that records calls and fails on request. */
+class FakeDriver implements NetworkDriver<{ parsed: true }> {
+  readonly name = 'bridge' as const;
+  readonly caps: Capabilities = { ipam: true, hostNetns: false, singleton: false, gateway: true, interfaces: true, exclusive: false, scope: 'local', parentLink: false };
+  readonly calls: string[] = [];
+  /** Endpoints whose kernel side exists now. */
+  readonly live = new Set<string>();
+  readonly networks = new Set<string>();
+  failSetup = false;
+  restoring: boolean[] = [];
+
+  async validate(net: Network, ctx: ValidateContext) {
+    this.restoring.push(ctx.restoring);
+    if (net.options.bad) throw new CnmError('invalid', 'bad option');
+    return { parsed: true as const };
+  }
+  async setupNetwork({ net, cfg }: Bound<{ parsed: true }>) {
+    assert.equal(cfg.parsed, true, 'later calls get what validate parsed');
+    this.networks.add(net.id);
+  }
+  async teardownNetwork({ net }: Bound<unknown>) {
+    this.networks.delete(net.id);
+  }
+  /** The address of the last endpoint set up (or attempted). */
+  lastIpv4 = '';
+  async setupEndpoint(_n: Bound<unknown>, ep: Endpoint) {
+    this.calls.push(`setup ${ep.ifname}`);
+    this.lastIpv4 = ep.ipv4!.split('/')[0]!;
+    // A driver that fails undoes its own partial work: nothing stays live.
+    if (this.failSetup) throw new CnmError('internal', 'setup failed (injected)');
+    this.live.add(ep.id);
+  }
+  async teardownEndpoint(_n: Bound<unknown>, ep: Endpoint, sb: SandboxHandle) {
+    assert.ok(sb.nl, 'a sandbox socket is handed over');
+    this.calls.push(`teardown ${ep.ifname}`);
+    this.live.delete(ep.id);
+  }
+}
+
+/** The real journal, with a switch that makes the next commit fail. */
+class FlakyStore implements Store {
+  failNext = false;
+  constructor(private readonly inner: Store) {}
+  get = (key: string) => this.inner.get(key);
+  list = (prefix: string) => this.inner.list(prefix);
+  watch = (prefix: string, cb: (ev: StoreEvent) => void) => this.inner.watch(prefix, cb);
+  close = () => this.inner.close();
+  async commit(ops: StoreOp[], conds?: StoreCond[]): Promise<boolean> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('disk full (injected)');
+    }
+    return this.inner.commit(ops, conds);
+  }
+}
+
+class FlakyFiles extends SandboxFiles {
+  failNext = false;
+  override async write(ns: string, hosts: string, resolv: string): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new CnmError('internal', 'cannot write sandbox files (injected)');
+    }
+    return super.write(ns, hosts, resolv);
+  }
+}
+
+const names: NameService = {
+  resolvConf: () => 'nameserver 127.0.0.11\n',
+  sandboxUp: async () => undefined,
+  sandboxDown: async () => undefined,
+  sandboxRenamed: () => undefined,
+  endpointUp: () => undefined,
+  endpointDown: () => undefined,
+  records: () => [],
+};
+
+/** A netlink socket that answers dumps with nothing (no links in the sandbox: re-plumb them). */
+const fakeNetlink = (): Netlink => ({ listLinks: async () => [], deleteLink: async () => undefined, close: () => undefined }) as unknown as Netlink;
+
+let dir: string;
+let store: FlakyStore;
+let files: FlakyFiles;
+let driver: FakeDriver;
+
+async function start(): Promise<Core> {
+  driver = new FakeDriver();
+  return Core.start({
+    store,
+    ipam: new DefaultIpam(async () => []),
+    host: fakeNetlink(),
+    firewall: { apply: async () => undefined } as unknown as Firewall,
+    files,
+    names,
+    drivers: createRegistry({ host: fakeNetlink() }, [() => driver, () => new HostDriver(), () => new NullDriver()]),
+    netnsPrefix: PREFIX,
+    openNetns: () => fakeNetlink(),
+  });
+}
+
+let core: Core;
+before(async () => {
+  if (!root) return;
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-core-'));
+  store = new FlakyStore(await JournalStore.open(path.join(dir, 'state')));
+  files = new FlakyFiles(path.join(dir, 'etc'));
+  core = await start();
+});
+after(async () => {
+  if (!root) return;
+  await core?.close();
+  await store?.close();
+  for (const n of listNetns(PREFIX)) await deleteNetns(n);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+afterEach(() => {
+  if (root) assert.deepEqual(listNetns(PREFIX).length, core.listSandboxes().filter((s) => s.netnsPath !== 'host').length, 'one namespace per sandbox, none left over');
+});
+
+const skip = root ? undefined : 'needs root (sandbox namespaces are real)';
+const records = async (prefix: string) => (await store.list(prefix)).length;
+
+test('a driver setup that fails: nothing recorded, the address is free again, the core tears nothing down', { skip }, async () => {
+  await core.createNetwork({ Name: 'n1', IPAM: { Config: [{ Subnet: '10.60.0.0/24' }] } });
+  await core.createSandbox({ Name: 's1', Network: 'bridge' });
+  const eps = await records('endpoints/');
+  driver.calls.length = 0;
+  driver.failSetup = true;
+  try {
+    await assert.rejects(core.connect('n1', { Container: 's1' }), /setup failed \(injected\)/);
+  } finally {
+    driver.failSetup = false;
+  }
+  assert.deepEqual(driver.calls, ['setup eth1'], 'no teardown from the core for a step that did not complete');
+  assert.equal(await records('endpoints/'), eps);
+  assert.equal(core.inspectSandbox('s1').endpoints.length, 1);
+  const failed = driver.lastIpv4;
+  await core.createSandbox({ Name: 's2', Network: 'n1', IPv4Address: failed }); // released, so it can be had
+});
+
+test('a store commit that fails after the driver set up: the core tears the endpoint down', { skip }, async () => {
+  driver.calls.length = 0;
+  store.failNext = true;
+  await assert.rejects(core.connect('n1', { Container: 's1' }), /disk full \(injected\)/);
+  assert.deepEqual(driver.calls, ['setup eth1', 'teardown eth1']);
+  assert.equal(core.inspectSandbox('s1').endpoints.length, 1);
+  const failed = driver.lastIpv4;
+  await core.connect('n1', { Container: 's1', EndpointConfig: { IPAMConfig: { IPv4Address: failed } } }); // released
+});
+
+test('sandbox files that fail: connect and create both undo everything', { skip }, async () => {
+  await core.createNetwork({ Name: 'n2', IPAM: { Config: [{ Subnet: '10.61.0.0/24' }] } });
+  const live = driver.live.size;
+  const eps = await records('endpoints/');
+  files.failNext = true;
+  await assert.rejects(core.connect('n2', { Container: 's2' }), /cannot write sandbox files \(injected\)/);
+  assert.equal(driver.live.size, live, 'kernel side undone');
+  assert.equal(await records('endpoints/'), eps, 'record undone');
+  assert.equal(core.inspectSandbox('s2').endpoints.length, 1);
+
+  const failed = driver.lastIpv4;
+  files.failNext = true;
+  await assert.rejects(core.createSandbox({ Name: 's4', Network: 'n2', IPv4Address: failed }), /cannot write sandbox files/);
+  assert.throws(() => core.inspectSandbox('s4'), /No such container/);
+  assert.equal(driver.live.size, live);
+  assert.equal(await records('sandboxes/'), core.listSandboxes().length);
+  await core.createSandbox({ Name: 's4', Network: 'n2', IPv4Address: failed }); // the address was released
+});
+
+test('capabilities, not names: singleton, exclusive and host-netns rules come from the driver', { skip }, async () => {
+  await assert.rejects(core.createNetwork({ Name: 'none2', Driver: 'null' }), /only one instance of "null" network is allowed/);
+  await assert.rejects(core.createNetwork({ Name: 'mv', Driver: 'macvlan' }), (e: CnmError) => e.status === 404 && e.message === 'plugin "macvlan" not found');
+  await core.createSandbox({ Name: 'z1', Network: 'none' });
+  await assert.rejects(core.connect('n1', { Container: 'z1' }), (e: CnmError) => e.status === 400 && /private \(none\) mode/.test(e.message));
+  await core.createSandbox({ Name: 'h1', Network: 'host' });
+  assert.equal(core.inspectSandbox('h1').netnsPath, 'host');
+  await assert.rejects(core.connect('n1', { Container: 'h1' }), /sharing network namespace with another container or host/);
+  await assert.rejects(core.connect('host', { Container: 's2' }), /cannot be disconnected from host network or connected to host network/);
+  await assert.rejects(core.disconnect('host', { Container: 'h1' }), /cannot be disconnected from host network or connected to host network/);
+  await assert.rejects(core.createNetwork({ Name: 'bad', Options: { bad: '1' } }), /bad option/);
+  assert.throws(() => core.inspectNetwork('bad'), /not found/);
+});
+
+test('restart: networks re-validated (restoring), endpoints whose links are missing are plumbed again', { skip }, async () => {
+  const view = () => core.listSandboxes().map((s) => ({ name: s.name, eps: s.endpoints.map((e) => e.ipv4) })).sort((a, b) => a.name.localeCompare(b.name));
+  const before = view();
+  const userNets = core.listNetworks().filter((n) => n.Driver === 'bridge').length;
+  await core.close();
+  core = await start();
+  assert.equal(driver.networks.size, userNets, 'setupNetwork for each network on record');
+  assert.ok(driver.restoring.every((r) => r), 'validate knows it is re-reading a stored network');
+  const bridgeEps = before.flatMap((s) => s.eps).filter((a) => a !== undefined).length;
+  assert.equal(driver.live.size, bridgeEps, 'each endpoint re-plumbed once');
+  assert.deepEqual(view(), before);
+  // And the core works on: remove everything.
+  for (const s of core.listSandboxes()) await core.removeSandbox(s.id, true);
+  assert.equal(driver.live.size, 0);
+});
