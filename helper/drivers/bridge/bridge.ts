@@ -54,13 +54,15 @@ export class BridgeDriver implements NetworkDriver<BridgeConfig> {
     try {
       const existing = await host.getLink(cfg.bridgeName);
       if (!existing) {
-        await host.createBridge(cfg.bridgeName, { mtu: cfg.mtu, alias: ownerAlias(net.id), up: true });
+        // Kept, so the first connect to a fresh network (the user's create-connect cycle) skips a lookup.
+        this.bridgeIndexes.set(cfg.bridgeName, await host.createBridge(cfg.bridgeName, { mtu: cfg.mtu, alias: ownerAlias(net.id), up: true }));
       } else if (existing.kind !== 'bridge' || (existing.alias !== '' && existing.alias !== ownerAlias(net.id))) {
         throw conflict(`cannot use ${cfg.bridgeName} for network ${net.name}: it is ${existing.kind || 'a link'} owned by ${existing.alias || 'someone else'}`, ctx);
       } else {
         // Re-adoption after a restart, or a bridge the user made for us (com.docker.network.bridge.name).
         if (existing.alias === '') await host.setAlias(cfg.bridgeName, ownerAlias(net.id));
         if (!existing.up) await host.setUp(cfg.bridgeName);
+        this.bridgeIndexes.set(cfg.bridgeName, existing.index);
       }
       for (const cidr of gatewayCidrs(net)) await addAddressIfMissing(host, cfg.bridgeName, cidr);
     } catch (err) {
