@@ -6,7 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { teardown, teardownOnSignals, tearingDown } from './lib/teardown.js';
+import { runBenchmark, teardownOnSignals, tearingDown } from './lib/teardown.js';
 import { startDocker } from './core/docker.js';
 import { startCnmd } from './core/cnmd.js';
 import { createNetwork, measureConnectDisconnect, measureCreateRm, populate, removeNetwork, removeWorkloads } from './core/measure.js';
@@ -152,12 +152,4 @@ async function main(): Promise<void> {
   if (lanes.some((l) => l.run.error)) process.exitCode = 1;
 }
 
-main()
-  .catch((e: Error) => {
-    console.error(`bench: ${e.message}`);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    console.error('stopping everything the benchmark started …');
-    await teardown();
-  });
+runBenchmark(main);

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { teardown, teardownOnSignals, tearingDown } from './lib/teardown.js';
+import { runBenchmark, teardownOnSignals, tearingDown } from './lib/teardown.js';
 import { run } from './lib/sh.js';
 import { summarize, type Summary } from './lib/stats.js';
 import { startDocker } from './core/docker.js';
@@ -146,12 +146,4 @@ async function main(): Promise<void> {
   console.log(`\nwritten ${path.relative(process.cwd(), file)}`);
 }
 
-main()
-  .catch((e: Error) => {
-    console.error(`bench: ${e.message}`);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    console.error('stopping everything the benchmark started …');
-    await teardown();
-  });
+runBenchmark(main);

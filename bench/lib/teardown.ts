@@ -40,3 +40,16 @@ export function teardownOnSignals(): void {
     });
   }
 }
+
+/** Runs a benchmark's main, then the teardown in any case; a failure sets exit status 1. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main()
+    .catch((e: Error) => {
+      console.error(`bench: ${e.message}`);
+      process.exitCode = 1;
+    })
+    .finally(async () => {
+      console.error('stopping everything the benchmark started …');
+      await teardown();
+    });
+}

@@ -28,6 +28,18 @@ export interface Capabilities {
   parentLink: boolean;
 }
 
+/** A single-host driver whose endpoints are interfaces with addresses from IPAM (bridge, macvlan). */
+export const LOCAL_LINK_CAPS: Capabilities = {
+  ipam: true,
+  hostNetns: false,
+  singleton: false,
+  gateway: true,
+  interfaces: true,
+  exclusive: false,
+  scope: 'local',
+  parentLink: false,
+};
+
 /** A network with the driver's typed configuration, parsed once by `validate`. */
 export interface Bound<C> {
   net: Network;

@@ -8,7 +8,7 @@ import { log } from '../../log.js';
 import type { Netlink } from '../../kernel/netlink/netlink.js';
 import type { NetworkRules } from '../../kernel/nftables/ruleset.js';
 import { setIPv6 } from '../../kernel/sysctl.js';
-import type { Bound, Capabilities, DriverDeps, NetworkDriver, SandboxHandle } from '../driver.js';
+import { LOCAL_LINK_CAPS, type Bound, type Capabilities, type DriverDeps, type NetworkDriver, type SandboxHandle } from '../driver.js';
 import { ownerAlias } from '../owner.js';
 import { addAddressIfMissing, gatewayCidrs, plumbInterface } from '../plumbing.js';
 import { parseBridgeOptions, type BridgeConfig } from './options.js';
@@ -21,16 +21,7 @@ type Net = Bound<BridgeConfig>;
 
 export class BridgeDriver implements NetworkDriver<BridgeConfig> {
   readonly name = 'bridge' as const;
-  readonly caps: Capabilities = {
-    ipam: true,
-    hostNetns: false,
-    singleton: false,
-    gateway: true,
-    interfaces: true,
-    exclusive: false,
-    scope: 'local',
-    parentLink: false,
-  };
+  readonly caps: Capabilities = LOCAL_LINK_CAPS;
   private readonly host: Netlink;
   private readonly spares: Spares;
   /** Spares handed to an endpoint by nameHostLink, waiting for its setupEndpoint. */

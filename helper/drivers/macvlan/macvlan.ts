@@ -7,7 +7,7 @@ import type { Endpoint, Network } from '../../../model/cnm.js';
 import { formatAddr, last, parseCidr } from '../../../model/ip.js';
 import { CnmError, TeardownErrors, withContext } from '../../errors.js';
 import type { Netlink } from '../../kernel/netlink/netlink.js';
-import type { Bound, Capabilities, DriverDeps, NetworkDriver, SandboxHandle, ValidateContext } from '../driver.js';
+import { LOCAL_LINK_CAPS, type Bound, type Capabilities, type DriverDeps, type NetworkDriver, type SandboxHandle, type ValidateContext } from '../driver.js';
 import { ownerAlias } from '../owner.js';
 import { addAddressIfMissing, macvlanIntoSandbox } from '../plumbing.js';
 import { OPT, parseMacvlanOptions, parseVlanParent, type MacvlanConfig } from './options.js';
@@ -21,16 +21,7 @@ const dockerErr = (msg: string) => new CnmError('internal', msg);
 
 export class MacvlanDriver implements NetworkDriver<MacvlanConfig> {
   readonly name = 'macvlan' as const;
-  readonly caps: Capabilities = {
-    ipam: true,
-    hostNetns: false,
-    singleton: false,
-    gateway: true,
-    interfaces: true,
-    exclusive: false,
-    scope: 'local',
-    parentLink: true,
-  };
+  readonly caps: Capabilities = { ...LOCAL_LINK_CAPS, parentLink: true };
   private readonly host: Netlink;
 
   constructor({ host }: DriverDeps) {
