@@ -196,6 +196,7 @@ test('sandbox files that fail: connect and create both undo everything', { skip 
 });
 
 test('capabilities, not names: singleton, exclusive and host-netns rules come from the driver', { skip }, async () => {
+  assert.deepEqual(core.driverNames(), ['bridge', 'host', 'null'], "the names of this core's registry");
   await assert.rejects(core.createNetwork({ Name: 'none2', Driver: 'null' }), /only one instance of "null" network is allowed/);
   await assert.rejects(core.createNetwork({ Name: 'mv', Driver: 'macvlan' }), (e: CnmError) => e.status === 404 && e.message === 'plugin "macvlan" not found');
   await core.createSandbox({ Name: 'z1', Network: 'none' });

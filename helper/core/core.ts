@@ -59,6 +59,10 @@ export class Core implements Controller {
     return this.resource(this.network(idOrName).id);
   }
 
+  driverNames(): string[] {
+    return this.ctx.deps.drivers.names();
+  }
+
   networkNotes(idOrName: string): string[] {
     const b = this.ctx.of(this.network(idOrName));
     return b.driver.notes?.(b) ?? [];

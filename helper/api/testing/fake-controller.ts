@@ -170,6 +170,10 @@ export class FakeController implements Controller {
     s.name = newName;
   }
 
+  driverNames(): string[] {
+    return ['bridge', 'macvlan', 'host', 'null'];
+  }
+
   networkNotes(): string[] {
     return [];
   }
