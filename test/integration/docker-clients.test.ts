@@ -75,7 +75,8 @@ test('dockerode: list, create, inspect, connect, disconnect, events, remove', as
   assert.equal(info.IPAM?.Config?.[0]?.Subnet, '10.66.0.0/24');
   assert.match(host.inHost('ip', '-4', 'addr').stdout, /inet 10.66.0.1\/24/, 'gateway address on the bridge');
   host.mustCnm('sandbox', 'create', 'dodebox', '--net', 'none');
-  await assert.rejects(net.connect({ Container: 'dodebox' }), (e: { statusCode: number }) => e.statusCode === 403);
+  // moby's runconfig.ErrConflictNoNetwork is a validationError (InvalidParameter): 400.
+  await assert.rejects(net.connect({ Container: 'dodebox' }), (e: { statusCode: number }) => e.statusCode === 400);
   host.mustCnm('sandbox', 'create', 'dodebox2');
   await net.connect({ Container: 'dodebox2', EndpointConfig: { Aliases: ['api'] } });
   assert.equal(Object.keys((await net.inspect()).Containers ?? {}).length, 1);
