@@ -68,6 +68,17 @@ test("neither joins a second network: Docker's errors, nothing half-made", () =>
   assert.match(execIn(host, 'n1', 'ip', '-o', 'addr', 'show', 'eth0').stdout, /inet 172\./);
 });
 
+test('a restart re-adopts them: the host sandbox stays in cnmd\'s namespace, none keeps loopback only', async () => {
+  host.mustCnm('sandbox', 'create', 'n2', '--net', 'none');
+  await host.stopDaemon('SIGKILL');
+  await host.startDaemon();
+  assert.deepEqual(sandbox('h1').endpoints.map((e) => e.networkName), ['host']);
+  assert.match(execIn(host, 'h1', 'ip', '-o', 'link', 'show').stdout, new RegExp(`: ${MARK}:`));
+  assert.equal(execIn(host, 'n2', 'ip', '-o', 'link', 'show').stdout.trim().split('\n').length, 1);
+  refused(['network', 'connect', 'other', 'h1'], SHARED_CONFLICT);
+  host.mustCnm('sandbox', 'rm', 'n2');
+});
+
 test('removing them: the host sandbox leaves cnmd\'s namespace alone', () => {
   host.mustCnm('sandbox', 'rm', 'h1', 'n1', 'b1');
   assert.match(host.inHost('ip', '-o', 'link', 'show').stdout, new RegExp(`: ${MARK}:`));
