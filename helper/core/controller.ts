@@ -30,9 +30,6 @@ export interface Controller {
   /** Docker's rename: the new name resolves (and the old one stops) on the next DNS query. */
   renameSandbox(idOrName: string, newName: string): Promise<void>;
 
-  /** The network drivers this cnmd implements, from its core's registry (Docker's `Plugins.Network`). */
-  driverNames(): string[];
-
   /** What a user should know about a network (e.g. macvlan: the host cannot reach it); cnm-only. */
   networkNotes(idOrName: string): string[];
 

@@ -9,7 +9,6 @@ import type {
   NetworkDisconnectRequest,
   NetworkResource,
 } from '../../model/docker.js';
-import { allDrivers } from '../drivers/index.js';
 import { invalid } from '../errors.js';
 import { CoreContext, type CoreDeps } from './context.js';
 import type { Controller } from './controller.js';
@@ -144,10 +143,6 @@ export class Core implements Controller {
       })),
       routes,
     };
-  }
-
-  driverNames(): string[] {
-    return allDrivers().map((d) => d.name);
   }
 
   dnsRecords(network?: string): DnsRecord[] {

@@ -170,10 +170,6 @@ export class FakeController implements Controller {
     s.name = newName;
   }
 
-  driverNames(): string[] {
-    return ['bridge', 'macvlan', 'host', 'null'];
-  }
-
   networkNotes(): string[] {
     return [];
   }
