@@ -143,7 +143,7 @@ test('completion in flow mappings: keys, values, driver options, pool keys; keys
   assert.deepEqual(await completeAt('networks:\n  a: {driver: |}\n'), await completeAt('networks:\n  a:\n    driver: |\n'));
   assert.deepEqual(await completeAt('networks:\n  a: {internal: |}\n'), ['true', 'false']);
   const opts = await completeAt('networks:\n  a: {driver: macvlan, driver_opts: {parent: eth0, |}}\n');
-  assert.deepEqual(opts, ['macvlan_mode', 'com.docker.network.driver.mtu']);
+  assert.deepEqual(opts, ['macvlan_mode', 'cnm.macvlan.host_shim', 'com.docker.network.driver.mtu']);
   assert.deepEqual(opts, await completeAt('networks:\n  a:\n    driver: macvlan\n    driver_opts:\n      parent: eth0\n      |\n'));
   assert.deepEqual(await completeAt('networks:\n  a: {ipam: {config: [{subnet: 10.0.0.0/24, |}]}}\n'), ['ip_range', 'gateway', 'aux_addresses']);
   assert.deepEqual(await completeAt('networks:\n  a:\n    ipam:\n      config:\n        - subnet: 10.0.0.0/24\n          |\n'), ['ip_range', 'gateway', 'aux_addresses']);
