@@ -1,5 +1,5 @@
 // Drivers and their options from the shared vocabulary: known driver, known option keys for that
-// driver, and what a driver cannot do without (macvlan's parent).
+// driver, and options a network is of little use without (macvlan without a parent is isolated, as in cnmd).
 import { DRIVERS } from '../../model/cnm.js';
 import { DEFAULT_DRIVER, driverInfo, driverOption } from '../../model/drivers.js';
 import type { Check, Finding } from './check.js';
@@ -19,9 +19,11 @@ export const driverCheck: Check = ({ doc }) => {
         out.push({ code: 'unknown-driver-option', message: `The ${driver} driver has no option "${o.key.value}".`, span: o.key.span, severity: 'warning' });
       }
     }
+    // cnmd accepts these networks (as Docker does), so this is a warning, worded as cnmd behaves.
     for (const key of info.required) {
       if (!n.options.some((o) => o.key.value === key)) {
-        out.push({ code: 'macvlan-parent-missing', message: `A ${driver} network needs driver_opts.${key} (the host interface).`, span: n.key });
+        const message = `No driver_opts.${key}: the ${driver} network is isolated, its sandboxes reach only each other (nothing to or from the host's LAN).`;
+        out.push({ code: 'macvlan-parent-missing', message, span: n.key, severity: 'warning' });
       }
     }
   }
