@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import type { SandboxView } from '../../model/cnm.js';
 import type { NetworkResource } from '../../model/docker.js';
 import { renderInspectHtml } from './inspectHtml.js';
 import { fakeNetwork } from './fakeClient.js';
 import { renderTopology, topologyOf } from './topology.js';
+import { dockerJson } from '../../test/fixtures/index.js';
 
-const [front] = JSON.parse(fs.readFileSync('/work/shared/fixtures/docker/docker-network-inspect-frontend-with-2-containers.json', 'utf8')) as NetworkResource[];
+const [front] = dockerJson<NetworkResource[]>('docker-network-inspect-frontend-with-2-containers.json');
 const back = { ...front, Id: 'b'.repeat(64), Name: 'backend', Containers: {}, IPAM: { ...front.IPAM, Config: [{ Subnet: '172.23.0.0/16' }] } };
 const c1 = Object.keys(front.Containers)[0];
 

@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import type { NetworkResource } from '../../model/docker.js';
 import { hostsTree, networksTree, sandboxesTree } from './tree.js';
 import type { Snapshot } from './state.js';
+import { dockerJson } from '../../test/fixtures/index.js';
 
-const FIX = '/work/shared/fixtures/docker';
-const load = (f: string): NetworkResource[] => JSON.parse(fs.readFileSync(`${FIX}/${f}`, 'utf8'));
+const load = (f: string): NetworkResource[] => dockerJson(f);
 const nets = [...load('docker-network-inspect-frontend-with-2-containers.json'), ...load('docker-network-inspect-host-none.json'), ...load('docker-network-inspect-bridge-default.json'), ...load('docker-network-inspect-overlay-attachable-managerA.json')];
 const snap: Snapshot = { networks: nets, sandboxes: undefined, reachability: { state: 'connected', version: '20.10' } };
 

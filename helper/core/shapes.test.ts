@@ -1,14 +1,12 @@
 // Docker's JSON, field for field, against what dockerd 20.10 printed on this machine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Endpoint, Network, Sandbox } from '../../model/cnm.js';
 import type { NetworkResource } from '../../model/docker.js';
 import { networkResource } from './shapes.js';
+import { dockerJson } from '../../test/fixtures/index.js';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/docker');
-const fixture = (name: string): NetworkResource[] => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
+const fixture = (name: string): NetworkResource[] => dockerJson(name);
 
 /** The stored records that should reproduce a fixture exactly. */
 function recordsFor(r: NetworkResource): { net: Network; eps: Endpoint[]; sbs: Map<string, Sandbox> } {

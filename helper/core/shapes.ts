@@ -1,5 +1,5 @@
 // Docker's JSON for CNM objects, derived from the stored records. Field order follows dockerd
-// 20.10 so that output matches ../shared/fixtures/docker field for field.
+// 20.10 so that output matches test/fixtures/docker field for field.
 import type { Endpoint, Network, Sandbox } from '../../model/cnm.js';
 import type { IPAMPoolConfig, NetworkContainer, NetworkResource } from '../../model/docker.js';
 

@@ -1,14 +1,12 @@
 // Network options on the real kernel, and the JSON compared with what Docker 20.10 printed for
-// the same `docker network create` (../shared/fixtures/docker/docker-network-inspect-custom-options.json).
+// the same `docker network create` (test/fixtures/docker/docker-network-inspect-custom-options.json).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { TestHost, execIn } from './host.js';
+import { dockerJson } from '../fixtures/index.js';
 import type { NetworkResource } from '../../model/docker.js';
 import type { SandboxView } from '../../model/cnm.js';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/docker');
 
 let host: TestHost;
 before(async () => {
@@ -19,7 +17,7 @@ after(async () => {
 });
 
 test('bridge name, MTU, ip-range, internal, labels: same JSON as Docker, real links', () => {
-  const [docker] = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'docker-network-inspect-custom-options.json'), 'utf8')) as NetworkResource[];
+  const [docker] = dockerJson<NetworkResource[]>('docker-network-inspect-custom-options.json');
   host.mustCnm(
     'network', 'create', '--subnet', '10.77.0.0/24', '--ip-range', '10.77.0.128/25', '--gateway', '10.77.0.1',
     '-o', 'com.docker.network.bridge.name=br-custom', '-o', 'com.docker.network.driver.mtu=1400',

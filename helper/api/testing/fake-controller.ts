@@ -1,9 +1,7 @@
 // An in-memory Controller for the API and CLI tests: seeded with the networks real Docker 20.10
-// returned (../shared/fixtures/docker), it keeps Docker's lookup order, error wording and events.
+// returned (test/fixtures/docker), it keeps Docker's lookup order, error wording and events.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../../model/cnm.js';
 import type {
   DockerEvent,
@@ -16,10 +14,9 @@ import type {
 import type { Controller } from '../../core/controller.js';
 import { conflict, forbidden, invalid, notFound } from '../../errors.js';
 import { isPredefined } from '../filters.js';
+import { readDockerFixture as readFixture } from '../../../test/fixtures/index.js';
 
-export const FIXTURES = path.join(__dirname, '../../../../shared/fixtures/docker');
-
-export const readFixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+export { readFixture };
 
 /** The seven networks of docker-api-v1.41-GET-networks.json (custom, v6net, none, host, bridge, frontend,
  * backend), frontend as GET /networks/frontend showed it: with its two containers c1 and c2. */
