@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 machine (root): installs what it needs, then runs
 # unit tests, integration tests (real kernel, throwaway namespaces, real etcd/dig/docker CLI) and
-# the end-to-end tests in a real VS Code. Prints one closing `N passed, N failed` line.
+# the end-to-end tests in a real VS Code. Prints one closing `N passed, N failed, N skipped` line;
+# every test that did not pass counts as failed (scripts/count-tests.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
-npx tsc -p . --noEmit || { echo "typecheck failed"; echo "0 passed, 1 failed"; exit 1; }
+bash scripts/setup.sh || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+npx tsc -p . --noEmit || { echo "typecheck failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 total_pass=0; total_fail=0; total_skip=0
 run_suite() { # name, command...
@@ -13,17 +14,9 @@ run_suite() { # name, command...
   echo "== $name"
   local out; out=$(mktemp)
   "$@" 2>&1 | tee "$out"
-  local rc=${PIPESTATUS[0]}
-  local p f s
-  p=$(grep -E '^ℹ pass [0-9]+' "$out" | tail -1 | awk '{print $3}')
-  f=$(grep -E '^ℹ fail [0-9]+' "$out" | tail -1 | awk '{print $3}')
-  s=$(grep -E '^ℹ skipped [0-9]+' "$out" | tail -1 | awk '{print $3}')
-  if [ -z "$p" ]; then # a suite with its own summary line: "N passed, N failed"
-    p=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1 | awk '{print $1}')
-    f=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1 | awk '{print $3}')
-  fi
-  p=${p:-0}; f=${f:-0}; s=${s:-0}
-  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "[$name] exited $rc"; fi
+  local rc=${PIPESTATUS[0]} p f s
+  read -r p f s < <(bash scripts/count-tests.sh "$rc" < "$out")
+  [ "$rc" -eq 0 ] || echo "[$name] exited $rc"
   total_pass=$((total_pass + p)); total_fail=$((total_fail + f)); total_skip=$((total_skip + s))
   rm -f "$out"
 }
