@@ -8,24 +8,24 @@
 // named n1…nN on one user-defined network; dnsperf runs inside one more sandbox. Docker gets its N names
 // as network aliases on ceil(N/100) containers (the same map lookup in libnetwork as container
 // names, without starting 1,000 containers); aardvark-dns gets them in its config file.
-// Peers run in namespaces of their own (peer-dnsbench, peer-dnsbench-aa) and are stopped in
-// `finally`, also on failure or Ctrl-C.
-import { execFile, execFileSync, spawn } from 'node:child_process';
+// Peers run in namespaces of their own (peer-dnsbench, peer-dnsbench-aa), started and stopped with
+// the project's peer scripts (bench/peers/), also on failure or Ctrl-C.
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startCnmd } from './core/cnmd.js';
+import { startDocker } from './core/docker.js';
+import { peerScript } from './lib/peers.js';
 import type { Target as CnmdTarget } from './core/target.js';
 import { teardown } from './lib/teardown.js';
 import type { SandboxView } from '../model/cnm.js';
 
 const run = promisify(execFile);
-const PEERS = process.env.PEERS_DIR ?? path.resolve(__dirname, '../../shared/peers');
 const DOCKER_NS = 'peer-dnsbench';
 const DOCKER = ['-H', `unix:///run/${DOCKER_NS}.sock`];
 const AA_NS = 'peer-dnsbench-aa';
-const AA_BIN = '/usr/lib/podman/aardvark-dns';
 const AA_DIR = `/run/${AA_NS}`;
 const AA_GW = '10.89.0.1';
 const AA_ASKER = '10.89.0.2';
@@ -122,8 +122,7 @@ async function addSandboxes(cnmd: CnmdTarget, from: number, to: number): Promise
 const docker = (...a: string[]) => run('docker', [...DOCKER, ...a], { encoding: 'utf8' });
 
 async function dockerUp(): Promise<Target> {
-  execFileSync(path.join(PEERS, 'lib/docker-up.sh'), [DOCKER_NS], { stdio: 'inherit' });
-  await docker('import', '-c', 'CMD ["/bin/sh"]', '/var/tmp/bbox.tar', 'bbox:local');
+  await startDocker({ peer: DOCKER_NS });
   await docker('network', 'create', 'benchnet');
   await docker('run', '-d', '--name', 'asker', '--network', 'benchnet', 'bbox:local', 'sleep', '3600');
   const pid = (await docker('inspect', '-f', '{{.State.Pid}}', 'asker')).stdout.trim();
@@ -138,17 +137,7 @@ async function dockerNames(from: number, to: number): Promise<void> {
   }
 }
 
-function dockerDown(): void {
-  try {
-    execFileSync(path.join(PEERS, 'lib/docker-down.sh'), [DOCKER_NS, '--purge'], { stdio: 'inherit' });
-  } catch (err) {
-    console.error(`docker-down failed: ${(err as Error).message}`);
-  }
-}
-
 // ---- aardvark-dns 1.4 in its own netns, fed a config file like netavark writes ----
-
-let aardvark: ReturnType<typeof spawn> | undefined;
 
 function aardvarkConfig(n: number): void {
   fs.mkdirSync(`${AA_DIR}/config`, { recursive: true });
@@ -159,33 +148,14 @@ function aardvarkConfig(n: number): void {
 
 async function aardvarkUp(n: number): Promise<Target> {
   aardvarkDown();
-  execFileSync('ip', ['netns', 'add', AA_NS]);
-  execFileSync('ip', ['-n', AA_NS, 'link', 'set', 'lo', 'up']);
-  for (const a of [AA_GW, AA_ASKER]) execFileSync('ip', ['-n', AA_NS, 'addr', 'add', `${a}/32`, 'dev', 'lo']);
   aardvarkConfig(n);
-  aardvark = spawn('ip', ['netns', 'exec', AA_NS, AA_BIN, '--config', `${AA_DIR}/config`, '-p', '53', 'run'], { stdio: 'ignore' });
-  for (let i = 0; i < 50; i++) {
-    if (/:53\b/.test(execFileSync('ip', ['netns', 'exec', AA_NS, 'ss', '-lnu'], { encoding: 'utf8' }))) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  execFileSync(peerScript('aardvark-up.sh'), [AA_NS, `${AA_DIR}/config`, AA_GW, AA_ASKER], { stdio: ['ignore', 'ignore', 'inherit'] });
   return { name: 'aardvark-dns 1.4', prefix: ['ip', 'netns', 'exec', AA_NS], server: AA_GW, source: AA_ASKER };
 }
 
 function aardvarkDown(): void {
-  aardvark?.kill();
-  aardvark = undefined;
-  // aardvark-dns daemonizes on its own: stop it by the pid file it writes into the config dir.
-  try {
-    process.kill(Number(fs.readFileSync(`${AA_DIR}/config/aardvark.pid`, 'utf8')));
-  } catch {
-    // not running
-  }
+  execFileSync(peerScript('aardvark-down.sh'), [AA_NS, `${AA_DIR}/config`]);
   fs.rmSync(AA_DIR, { recursive: true, force: true });
-  try {
-    execFileSync('ip', ['netns', 'delete', AA_NS], { stdio: 'ignore' });
-  } catch {
-    // not there
-  }
 }
 
 // ---- the run ----
@@ -210,7 +180,6 @@ async function main(): Promise<void> {
   const rows: Parameters<typeof table>[0] = [];
   const stop = async () => {
     aardvarkDown();
-    if (WITH_DOCKER) dockerDown();
     await teardown();
   };
   process.once('SIGINT', () => {

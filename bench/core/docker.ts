@@ -1,17 +1,15 @@
 // Docker 20.10 as the peer: a real dockerd in a network namespace of its own, started and stopped
-// with the shared peer scripts (../shared/peers/lib), with the busybox image imported so that the
+// with the project's peer scripts (bench/peers/), with the busybox image imported so that the
 // "workloads" are real running containers, as Docker users have them.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { UnixHttp, waitReady } from '../lib/unix-http.js';
-import { ensurePackages, run } from '../lib/sh.js';
+import { peerScript } from '../lib/peers.js';
+import { run } from '../lib/sh.js';
 import { onTeardown } from '../lib/teardown.js';
 import { API, type Target } from './target.js';
 
-const PEERS = process.env.CNM_PEERS_DIR ?? path.resolve(__dirname, '../../../shared/peers');
 const IMAGE = 'bbox:local';
-const BBOX_TAR = '/var/tmp/bbox.tar';
+const BBOX_TAR = '/var/tmp/cnm-bbox.tar';
 
 export interface DockerOptions {
   /** Peer name: netns, /var/lib/<name>, /run/<name>.sock. Unique per concurrent benchmark. */
@@ -19,20 +17,16 @@ export interface DockerOptions {
 }
 
 export async function startDocker(opts: DockerOptions): Promise<Target> {
-  await ensurePackages({ 'docker.io': 'dockerd', 'busybox-static': 'busybox', iproute2: 'ip' });
-  const lib = (s: string): string => path.join(PEERS, 'lib', s);
-  if (!fs.existsSync(lib('docker-up.sh'))) throw new Error(`peer scripts not found in ${PEERS} (set CNM_PEERS_DIR)`);
-
   // A leftover of an earlier, killed run under the same name would be silently reused by docker-up.sh.
-  await run(lib('docker-down.sh'), [opts.peer, '--purge'], { allowFail: true });
+  await run(peerScript('docker-down.sh'), [opts.peer, '--purge'], { allowFail: true });
   onTeardown(`docker-down ${opts.peer}`, async () => {
-    await run(lib('docker-down.sh'), [opts.peer, '--purge']);
+    await run(peerScript('docker-down.sh'), [opts.peer, '--purge']);
   });
-  await run(lib('docker-up.sh'), [opts.peer]);
+  await run(peerScript('docker-up.sh'), [opts.peer]);
   const api = new UnixHttp(`/run/${opts.peer}.sock`);
   onTeardown('close docker client', async () => api.close());
   await waitReady(api, `${API}/_ping`, 30_000);
-  await importImage(opts.peer, lib('mk-bbox-rootfs.sh'));
+  await importImage(opts.peer);
   const v = await api.json<{ Version: string }>('GET', `${API}/version`);
 
   return {
@@ -55,24 +49,10 @@ export async function startDocker(opts: DockerOptions): Promise<Target> {
 }
 
 /**
- * Imports the busybox rootfs tarball as bbox:local. The tarball is shared with other peer benchmarks,
- * so it is built under a lock and copied before import: another run rebuilding it cannot hand us a
- * half-written file.
+ * Imports the busybox rootfs tarball as bbox:local, built first if missing. The build renames the
+ * finished file into place, so a run starting beside another never reads a half-written one.
  */
-async function importImage(peer: string, mkRootfs: string): Promise<void> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-bench-bbox-'));
-  try {
-    const copy = path.join(tmp, 'bbox.tar');
-    await run('flock', [
-      '/var/tmp/bbox.lock',
-      'sh',
-      '-c',
-      `[ -s ${BBOX_TAR} ] || "$0" >/dev/null; cp ${BBOX_TAR} "$1"`,
-      mkRootfs,
-      copy,
-    ]);
-    await run('docker', ['-H', `unix:///run/${peer}.sock`, 'import', '-c', 'CMD ["/bin/sh"]', copy, IMAGE]);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+async function importImage(peer: string): Promise<void> {
+  if (!fs.existsSync(BBOX_TAR)) await run(peerScript('mk-bbox-rootfs.sh'), [BBOX_TAR]);
+  await run('docker', ['-H', `unix:///run/${peer}.sock`, 'import', '-c', 'CMD ["/bin/sh"]', BBOX_TAR, IMAGE]);
 }
