@@ -9,7 +9,7 @@ set -euo pipefail
 rc=${1:?usage: count-tests.sh EXIT_STATUS < OUTPUT}
 LC_ALL=C awk -v rc="$rc" '
   /^ℹ (pass|fail|cancelled|skipped|todo) [0-9]+$/ { node = 1; n[$2] = $3 }
-  /^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$/ { own = 1; op = $1; of = $3; os = ($5 == "" ? 0 : $5) }
+  /^[0-9]+ passed, [0-9]+ failed/ { own = 1; op = $1; of = $3; os = ($6 ~ /^skipped/ ? $5 : 0) }
   END {
     if (node) { p = n["pass"]; f = n["fail"] + n["cancelled"]; s = n["skipped"] + n["todo"] }
     else if (own) { p = op; f = of; s = os }

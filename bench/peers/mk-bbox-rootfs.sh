@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Usage: mk-bbox-rootfs.sh [OUT.tar]   (default /var/tmp/bbox.tar)
+# Usage: mk-bbox-rootfs.sh [OUT.tar]   (default /var/tmp/cnm-bbox.tar)
 # A busybox image for `docker import` / `podman import` (nothing can be pulled on these machines):
 # busybox-static with a link per applet, /etc/passwd and /etc/group. Built in a temporary folder
 # and renamed into place, so a reader never sees a half-written tarball.
 set -euo pipefail
-out=${1:-/var/tmp/bbox.tar}
+out=${1:-/var/tmp/cnm-bbox.tar}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 need_pkgs busybox-static

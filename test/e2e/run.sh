@@ -2,20 +2,28 @@
 # The e2e suite in a real VS Code (code-server + headless Chromium), against a real cnmd in test
 # namespaces: installs the host if needed, builds and packages the extension, runs the
 # extension-host tests and the UI scenario. Screenshots: test-results/e2e/. Last line: N passed, N failed.
+# Two runs on one machine do not collide: each suite gets a port that is free when it starts (PORT
+# for ext-tests, UI_PORT for ui), and whatever goes to the temp dir (code-server's and Chromium's
+# sockets and profiles) lands in one folder of this run, removed at the end.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+run_tmp=$(mktemp -d /tmp/cnm-e2e.XXXXXX)
+trap 'rm -rf "$run_tmp"' EXIT
+trap 'exit 130' INT TERM
+export TMPDIR=$run_tmp XDG_RUNTIME_DIR=$run_tmp
+# The kernel answers a bind to port 0 with a port nobody holds, drawn at random from the ephemeral
+# range (so never one of the suites' fixed defaults).
+free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
 eval "$(bash test/e2e/install-host.sh | tail -1)" || { echo "0 passed, 1 failed"; exit 1; }
 export CS_BIN NODE24 PW
 npm run --silent package >/dev/null 2>&1 || { echo "npm run package failed"; echo "0 passed, 1 failed"; exit 1; }
 pass=0; fail=0
 for t in ext-tests ui; do
   out=$(mktemp)
-  node --import tsx "test/e2e/$t.ts" 2>&1 | tee "$out"
+  port=$(free_port)
+  PORT=$port UI_PORT=$port node --import tsx "test/e2e/$t.ts" 2>&1 | tee "$out"
   rc=${PIPESTATUS[0]}
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
-  p=$(echo "$line" | awk '{print $1}'); f=$(echo "$line" | awk '{print $3}')
-  p=${p:-0}; f=${f:-0}
-  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+  read -r p f _ < <(bash scripts/count-tests.sh "$rc" < "$out")
   pass=$((pass + p)); fail=$((fail + f))
   rm -f "$out"
 done
