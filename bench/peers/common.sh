@@ -25,3 +25,15 @@ ensure_netns() {
   [ -e "/run/netns/$1" ] || ip netns add "$1"
   ip -n "$1" link set lo up
 }
+
+# stop_pid_file FILE SECONDS — stops the process whose pid FILE holds: SIGTERM, up to SECONDS to
+# exit, then SIGKILL; removes FILE. Nothing to do if FILE is missing.
+stop_pid_file() {
+  [ -f "$1" ] || return 0
+  local pid i
+  pid=$(cat "$1")
+  kill "$pid" 2>/dev/null
+  for ((i = 0; i < $2 * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null
+  rm -f "$1"
+}

@@ -6,13 +6,10 @@
 set -uo pipefail
 name=${1:?usage: docker-down.sh NAME [--purge]}
 sock="unix:///run/$name.sock"
+. "$(dirname "$0")/common.sh"
 if [ -f "/run/$name.pid" ]; then
-  pid=$(cat "/run/$name.pid")
   docker -H "$sock" ps -aq 2>/dev/null | xargs -r docker -H "$sock" rm -f >/dev/null 2>&1
-  kill "$pid" 2>/dev/null
-  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  kill -9 "$pid" 2>/dev/null
-  rm -f "/run/$name.pid"
+  stop_pid_file "/run/$name.pid" 20
 fi
 grep -E " /(run|var/lib)/$name[/ ]" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
 if [ "${2:-}" = --purge ]; then

@@ -5,12 +5,7 @@
 # there is nothing to stop.
 set -uo pipefail
 name=${1:?usage: etcd-down.sh NAME [--keep-data]}
-if [ -f "/run/$name.pid" ]; then
-  pid=$(cat "/run/$name.pid")
-  kill "$pid" 2>/dev/null
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null
-  rm -f "/run/$name.pid"
-fi
+. "$(dirname "$0")/common.sh"
+stop_pid_file "/run/$name.pid" 5
 [ "${2:-}" = --keep-data ] || rm -rf "/var/lib/$name"
 true
