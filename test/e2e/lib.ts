@@ -134,6 +134,11 @@ function tcpToUnix(port: number, socket: string): Promise<net.Server> {
 
 export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-cs-'));
+  // VS Code puts its IPC sockets (vscode-ipc-*.sock, vscode-git-*.sock) in XDG_RUNTIME_DIR, else the
+  // temp dir: both point into this folder, which goes when this process exits, however it ends.
+  const runtime = path.join(tmp, 'run');
+  fs.mkdirSync(runtime, { mode: 0o700 });
+  o = { ...o, env: { TMPDIR: runtime, XDG_RUNTIME_DIR: runtime, ...o.env } };
   const workspace = path.join(tmp, 'workspace');
   const userDir = path.join(tmp, 'data', 'User');
   fs.mkdirSync(workspace, { recursive: true });
@@ -152,12 +157,16 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
   const [cmd, ...pre] = [...(o.wrap ?? []), CS_BIN];
   const proc = spawn(cmd, [...pre, ...args], { env: { ...process.env, ...o.env, PATH: `${NODE24}:${process.env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const logStream = o.logPath ? fs.createWriteStream(o.logPath) : undefined;
+  process.once('exit', () => {
+    killGroup(proc, 'SIGKILL');
+    if (!process.env.KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+  });
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const on = (d: Buffer) => { out += d; logStream?.write(d); if (/HTTP server listening/.test(out)) resolve(); };
     proc.stdout!.on('data', on);
     proc.stderr!.on('data', on);
-    proc.once('exit', (c) => reject(new Error(`code-server exited ${c}\n${out}`)));
+    proc.once('exit', (c) => reject(new Error(`code-server exited ${c}${/EADDRINUSE/.test(out) ? ` (port ${o.port} is taken)` : ''}\n${out}`)));
     setTimeout(() => reject(new Error(`code-server did not start\n${out}`)), 60000);
   });
   const proxy = o.socket ? await tcpToUnix(o.port, o.socket) : undefined;
