@@ -37,6 +37,25 @@ describe('api server', () => {
     assert.equal(head.text, '');
   });
 
+  it('keeps an idle keep-alive connection open past the 5 s after which Node clients drop theirs', async () => {
+    // A server that closed first would race a client reusing the socket (EPIPE on its next request).
+    const http = await import('node:http');
+    const agent = new http.Agent({ keepAlive: true, timeout: 30_000 });
+    const get = () =>
+      new Promise<http.IncomingMessage>((resolve, reject) => {
+        const req = http.get({ socketPath: h.socketPath, path: '/_ping', agent }, (res) => res.resume().once('end', () => resolve(res)));
+        req.once('error', reject);
+      });
+    const first = await get();
+    await new Promise((r) => setTimeout(r, 5_500));
+    const free = Object.values(agent.freeSockets).flat();
+    assert.equal(free.length, 1, 'the idle socket is still in the pool');
+    assert.equal(free[0]!.destroyed, false, 'the server did not close it');
+    const second = await get();
+    assert.equal(second.socket, first.socket, 'the next request reuses it');
+    agent.destroy();
+  });
+
   it('refuses API versions newer than 1.41 with Docker wording', async () => {
     const r = await h.request('GET', '/v1.47/networks');
     assert.equal(r.status, 400);

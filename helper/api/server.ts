@@ -63,6 +63,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     );
   });
 
+  // Node's clients (dockerode, the CLI, the extension) keep idle sockets for 5 s and then close
+  // them; with the server's default of 5 s too, a client could reuse a socket the server was just
+  // closing (EPIPE / ECONNRESET on the next request). Idle sockets outlive the clients' own timeout.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 70_000;
+
   await prepareSocketPath(opts.socketPath);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
