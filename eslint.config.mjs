@@ -1,0 +1,63 @@
+// Lint that guards the layers (ARCHITECTURE.md's import table) and catches dropped promises.
+// Formatting is prettier's job (.prettierrc.json); eslint-config-prettier turns off rules that clash.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+/** Import restrictions: `paths` are package names, `patterns` are gitignore-style module patterns. */
+const restrict = (patterns, paths = []) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: paths.map((name) => ({ name, message: `${name} is used only in helper/kernel (ARCHITECTURE.md).` })),
+      patterns,
+    },
+  ],
+});
+const KERNEL_ONLY = ['netlink', 'koffi'];
+const HELPER_INTERNALS = ['**/helper/core/*', '**/helper/drivers/**', '**/helper/kernel/**', '**/helper/store/**', '**/helper/ipam/**', '**/helper/dns/**', '**/helper/sandbox/**'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'test-results/', 'bench/results/', '**/*.mjs', '**/*.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // node:test's test()/describe() return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  // Only helper/kernel talks to the kernel: netlink and koffi nowhere else.
+  { files: ['**/*.ts'], ignores: ['helper/kernel/**'], rules: restrict([], KERNEL_ONLY) },
+  // model/ imports nothing of the project.
+  { files: ['model/**/*.ts'], rules: restrict([{ group: ['../*', '!./*'], message: 'model/ imports nothing outside model/.' }], KERNEL_ONLY) },
+  // The API sees the core only through its interface (core/controller.ts).
+  {
+    files: ['helper/api/**/*.ts'],
+    ignores: ['helper/api/**/*.test.ts', 'helper/api/testing/**'],
+    rules: restrict(
+      [
+        { group: ['../core/*', '!../core/controller.js'], message: 'helper/api imports only the core interface (core/controller.ts).' },
+        { group: ['../drivers/**', '../kernel/**', '../store/**', '../ipam/**', '../dns/**', '../sandbox/**'], message: 'helper/api imports only the core interface (core/controller.ts).' },
+      ],
+      KERNEL_ONLY,
+    ),
+  },
+  // The extension imports model/ and its own code only.
+  {
+    files: ['extension/**/*.ts'],
+    rules: restrict([{ group: ['../../helper/**', '../helper/**', '../../language-server/**', '../language-server/**'], message: 'extension/ imports only model/ and its own code.' }], KERNEL_ONLY),
+  },
+  // The CLI and language server reach cnmd only through its API client.
+  {
+    files: ['helper/cli/**/*.ts', 'language-server/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: restrict([{ group: HELPER_INTERNALS.map((p) => p.replace('**/helper/', '../**/')), message: 'talk to cnmd through helper/api/client.ts.' }], KERNEL_ONLY),
+  },
+  prettier,
+);
