@@ -9,6 +9,7 @@ import type { Diagnostic, Hover } from 'vscode-languageserver';
 import { ApiClient } from '../helper/api/client.js';
 import { TestHost, pingOk } from '../test/integration/host.js';
 import { startTestClient, type TestClient } from './testing/lsp-client.js';
+import { isRoot, needsRoot } from '../test/root.js';
 
 const TOPOLOGY = `name: lsplab
 networks:
@@ -29,16 +30,18 @@ let host: TestHost;
 let c: TestClient | undefined;
 let file: string;
 before(async () => {
+  if (!isRoot) return;
   host = await TestHost.start('lsp');
   file = path.join(host.dir, 'lab.cnm.yaml');
   fs.writeFileSync(file, TOPOLOGY);
 });
 after(async () => {
+  if (!isRoot) return;
   await c?.close();
   await host.destroy();
 });
 
-test('cnm diff, cnm apply -y, then the sandboxes reach each other and diff is empty', () => {
+test('cnm diff, cnm apply -y, then the sandboxes reach each other and diff is empty', needsRoot, () => {
   assert.equal(host.mustCnm('diff', '-f', file), '+ create network front (bridge, 10.213.0.0/24)\n+ create sandbox web on front (10.213.0.10)\n+ create sandbox db on front');
   const applied = host.mustCnm('apply', '-y', '-f', file);
   assert.match(applied, /Applied 3 step\(s\)\.$/);
@@ -46,7 +49,7 @@ test('cnm diff, cnm apply -y, then the sandboxes reach each other and diff is em
   assert.equal(host.mustCnm('diff', '-f', file), 'No changes: the host matches the file.');
 });
 
-test('the language server sees the host: overlap with the applied network, hover with endpoints', async () => {
+test('the language server sees the host: overlap with the applied network, hover with endpoints', needsRoot, async () => {
   c = await startTestClient({ cnmHost: host.hostUrl });
   const uri = `file://${path.join(host.dir, 'other.cnm.yaml')}`;
   await c.open(uri, 'networks:\n  other:\n    ipam:\n      config:\n        - subnet: 10.213.0.128/25\n  lan:\n    driver: macvlan\n    driver_opts:\n      parent: eth9\n');
@@ -63,7 +66,7 @@ test('the language server sees the host: overlap with the applied network, hover
   assert.match((hov.contents as { value: string }).value, /Endpoints: web 10\.213\.0\.10\/24; db 10\.213\.0\.\d+\/24/);
 });
 
-test('a changed file is applied through the server: the network is recreated and reconnected', async () => {
+test('a changed file is applied through the server: the network is recreated and reconnected', needsRoot, async () => {
   const labUri = `file://${file}`;
   await c!.change(labUri, TOPOLOGY.replace('10.213.0.0/24', '10.214.0.0/24').replace('10.213.0.10', '10.214.0.10'));
   const diff: { text: string } = await c!.conn.sendRequest('cnm/diff', { uri: labUri });

@@ -142,7 +142,7 @@ test('code action: fix the gateway, remove a duplicate address, use a free subne
   assert.deepEqual(gAfter, []);
   const dup = 'services:\n  w1:\n    networks:\n      a:\n        ipv4_address: 10.0.0.5\n  w2:\n    networks:\n      a:\n        ipv4_address: 10.0.0.5\n        aliases: [x]\nnetworks:\n  a:\n    ipam:\n      config:\n        - subnet: 10.0.0.0/24\n';
   const [d, dAfter] = await fixAndRecheck(dup, /Remove the duplicate address/);
-  assert.match(d, /  w2:\n    networks:\n      a:\n        aliases: \[x\]\n/);
+  assert.match(d, / {2}w2:\n {4}networks:\n {6}a:\n {8}aliases: \[x\]\n/);
   assert.deepEqual(dAfter, []);
   const overlap = 'networks:\n  a:\n    ipam:\n      config:\n        - subnet: 172.18.0.0/16\n  b:\n    ipam:\n      config:\n        - subnet: 172.18.1.0/24\n';
   const [o, oAfter] = await fixAndRecheck(overlap, /free subnet 172\.17\.0\.0\/16/);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -39,7 +40,6 @@ describe('api server', () => {
 
   it('keeps an idle keep-alive connection open past the 5 s after which Node clients drop theirs', async () => {
     // A server that closed first would race a client reusing the socket (EPIPE on its next request).
-    const http = await import('node:http');
     const agent = new http.Agent({ keepAlive: true, timeout: 30_000 });
     const get = () =>
       new Promise<http.IncomingMessage>((resolve, reject) => {

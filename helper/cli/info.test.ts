@@ -29,11 +29,11 @@ describe('cnm info', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^ Server Version: 0\.1\.0-test$/m);
     assert.match(r.stdout, /^ Kernel Version: \S+$/m);
-    assert.match(r.stdout, /^ Plugins:\n  Network: bridge host null$/m);
-    assert.match(r.stdout, /^  Present: bridge veth vxlan macvlan nftables ipv6$/m);
-    assert.match(r.stdout, /^  Absent: vlan dummy ipvlan$/m);
-    assert.match(r.stdout, /^   vlan: kernel lacks 802\.1q VLAN support \(module 8021q\)$/m);
-    assert.match(r.stdout, /^   ipvlan: kernel lacks ipvlan support \(module ipvlan\)$/m);
+    assert.match(r.stdout, /^ Plugins:\n {2}Network: bridge host null$/m);
+    assert.match(r.stdout, /^ {2}Present: bridge veth vxlan macvlan nftables ipv6$/m);
+    assert.match(r.stdout, /^ {2}Absent: vlan dummy ipvlan$/m);
+    assert.match(r.stdout, /^ {3}vlan: kernel lacks 802\.1q VLAN support \(module 8021q\)$/m);
+    assert.match(r.stdout, /^ {3}ipvlan: kernel lacks ipvlan support \(module ipvlan\)$/m);
   });
 
   it('--format renders the /info JSON through a Go template', async () => {

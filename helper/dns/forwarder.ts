@@ -41,7 +41,6 @@ function family(address: string): 4 | 6 {
 /** Settles once: resolve/reject, clear the timer and close the socket. */
 function exchange(timeoutMs: number, upstream: string, close: () => void) {
   let done = false;
-  let timer: NodeJS.Timeout | undefined;
   let settle!: (err: Error | undefined, reply?: Buffer) => void;
   const promise = new Promise<Buffer>((resolve, reject) => {
     settle = (err, reply) => {
@@ -53,7 +52,7 @@ function exchange(timeoutMs: number, upstream: string, close: () => void) {
       else resolve(reply!);
     };
   });
-  timer = setTimeout(() => settle(new Error(`no answer from ${upstream} in ${Math.round(timeoutMs)} ms`)), timeoutMs);
+  const timer = setTimeout(() => settle(new Error(`no answer from ${upstream} in ${Math.round(timeoutMs)} ms`)), timeoutMs);
   return { promise, settle };
 }
 

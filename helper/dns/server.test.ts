@@ -13,6 +13,7 @@ import { DnsServer } from './server.js';
 import { TestNetns, dig, endpointRecord as ep, linkNamespaces } from './testing.js';
 import { udpOnFd } from './udp.js';
 import { TcpFramer, tcpFrame } from './wire.js';
+import { needsRoot } from '../../test/root.js';
 
 const UPSTREAM = '10.253.0.2';
 const DEAD_UPSTREAM = '10.253.0.99'; // on the link, nobody there: queries time out
@@ -58,7 +59,7 @@ class FakeUpstream {
   }
 }
 
-describe('DnsServer in real namespaces', () => {
+describe('DnsServer in real namespaces', needsRoot, () => {
   let sb: TestNetns;
   let sb3: TestNetns;
   let up: TestNetns;

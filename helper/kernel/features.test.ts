@@ -7,10 +7,11 @@ import { test } from 'node:test';
 import { KERNEL_FEATURES } from '../../model/features.js';
 import { probeKernel, probeNetnsName } from './features.js';
 import { listNetns } from './netns/netns.js';
+import { needsRoot } from '../../test/root.js';
 
 const ip = (...args: string[]) => spawnSync('ip', args, { encoding: 'utf8' });
 
-test('probe: every feature answered, absent ones with the kernel\'s reason, nothing left', async () => {
+test('probe: every feature answered, absent ones with the kernel\'s reason, nothing left', needsRoot, async () => {
   const p = await probeKernel();
   assert.deepEqual(Object.keys(p.features).sort(), Object.keys(KERNEL_FEATURES).sort());
   for (const [f, present] of Object.entries(p.features)) {
@@ -23,7 +24,7 @@ test('probe: every feature answered, absent ones with the kernel\'s reason, noth
   assert.equal(p.features.bridge && p.features.veth && p.features.nftables, true);
 });
 
-test('probe agrees with ip(8) link creation in a namespace of its own', async () => {
+test('probe agrees with ip(8) link creation in a namespace of its own', needsRoot, async () => {
   const ns = `t-feat-${process.pid}`;
   ip('netns', 'add', ns);
   try {

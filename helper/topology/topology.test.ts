@@ -92,7 +92,7 @@ test('changed network is recreated with its connections; stale objects of the pr
   assert.ok(p.steps.findIndex((s) => s.kind === 'disconnect') < p.steps.findIndex((s) => s.kind === 'recreate-network'));
 });
 
-test('compose: project prefix, implicit default network, external network must exist', () => {
+test('compose: project prefix, implicit default network, external network must exist', async () => {
   const compose = `
 services:
   app: {}
@@ -108,7 +108,7 @@ networks:
   assert.deepEqual(desired.sandboxes.map((s) => s.name), ['my-app-app-1', 'my-app-api-1']);
   const p = plan(desired, { networks: [], sandboxes: [] });
   assert.deepEqual(p.blockers, ['external network "ext" does not exist on the host']);
-  assert.rejects(execute(p, {} as TopologyApi), /cannot apply: external network "ext"/);
+  await assert.rejects(execute(p, {} as TopologyApi), /cannot apply: external network "ext"/);
 });
 
 test('an undefined network or YAML error is refused with the file name', () => {

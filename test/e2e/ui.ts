@@ -189,4 +189,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-main().then((code) => setTimeout(() => process.exit(code), 500));
+void main().then((code) => setTimeout(() => process.exit(code), 500));

@@ -4,12 +4,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { TestHost, execIn, mustSh } from './host.js';
+import { isRoot, needsRoot } from '../root.js';
 
 let host: TestHost;
 before(async () => {
+  if (!isRoot) return;
   host = await TestHost.start('dns');
 });
 after(async () => {
+  if (!isRoot) return;
   await host?.destroy();
 });
 
@@ -25,7 +28,7 @@ function dig(sandbox: string, ...args: string[]): { status: string; answers: str
   return { status, answers: answer.split('\n').filter(Boolean).map((l) => l.split(/\s+/).pop()!), raw };
 }
 
-test("the seeds' scenario: names on user-defined networks only, scoped to shared networks", () => {
+test("the seeds' scenario: names on user-defined networks only, scoped to shared networks", needsRoot, () => {
   host.mustCnm('network', 'create', 'isolated_nw', '--subnet', '172.25.0.0/16');
   host.mustCnm('sandbox', 'create', 'container1'); // default bridge only
   host.mustCnm('sandbox', 'create', 'container2', '--net', 'isolated_nw');
@@ -48,7 +51,7 @@ test("the seeds' scenario: names on user-defined networks only, scoped to shared
   assert.equal(dig('container2', 'container3').answers.length, 1, 'back on the next query after connect');
 });
 
-test('aliases are shared and answered round-robin; PTR; TTL 600; dns ls lists the records', () => {
+test('aliases are shared and answered round-robin; PTR; TTL 600; dns ls lists the records', needsRoot, () => {
   host.mustCnm('sandbox', 'create', 'web1', '--net', 'isolated_nw', '--alias', 'web');
   host.mustCnm('sandbox', 'create', 'web2');
   host.mustCnm('network', 'connect', '--alias', 'web', 'isolated_nw', 'web2');
@@ -64,7 +67,7 @@ test('aliases are shared and answered round-robin; PTR; TTL 600; dns ls lists th
   assert.match(ls, /isolated_nw\s+web\s+A\s+\S+\s+web2/);
 });
 
-test('AAAA on an IPv6 network; NODATA vs NXDOMAIN', () => {
+test('AAAA on an IPv6 network; NODATA vs NXDOMAIN', needsRoot, () => {
   host.mustCnm('network', 'create', '--ipv6', '--subnet', 'fd00:dd::/64', 'v6net');
   host.mustCnm('sandbox', 'create', 'six1', '--net', 'v6net');
   host.mustCnm('sandbox', 'create', 'six2', '--net', 'v6net');
@@ -78,7 +81,7 @@ test('AAAA on an IPv6 network; NODATA vs NXDOMAIN', () => {
   assert.ok(unresolved(dig('container2', 'nosuchname')));
 });
 
-test('other names are forwarded to the upstream (--dns); internal networks do not forward', async (t) => {
+test('other names are forwarded to the upstream (--dns); internal networks do not forward', needsRoot, async (t) => {
   // An upstream DNS server in a namespace of its own, linked to the test host's namespace.
   const up = `${host.ns}-up`;
   mustSh('ip', ['netns', 'add', up]);
@@ -125,7 +128,7 @@ test('other names are forwarded to the upstream (--dns); internal networks do no
   assert.ok(Date.now() - started < 2500, `SERVFAIL came after ${Date.now() - started} ms`);
 });
 
-test('a renamed sandbox answers to its new name on the next query, not the old one', () => {
+test('a renamed sandbox answers to its new name on the next query, not the old one', needsRoot, () => {
   host.mustCnm('sandbox', 'create', 'oldname', '--net', 'isolated_nw');
   assert.equal(dig('container2', 'oldname').answers.length, 1);
   host.mustCnm('sandbox', 'rename', 'oldname', 'newname');

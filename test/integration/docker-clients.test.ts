@@ -3,12 +3,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Docker from 'dockerode';
 import { TestHost, sh } from './host.js';
+import { isRoot, needsRoot } from '../root.js';
 
 let host: TestHost;
 before(async () => {
+  if (!isRoot) return;
   host = await TestHost.start('dock');
 });
 after(async () => {
+  if (!isRoot) return;
   await host?.destroy();
 });
 
@@ -16,7 +19,7 @@ function docker(...args: string[]) {
   return sh('docker', args, { env: { ...process.env, DOCKER_HOST: host.hostUrl } });
 }
 
-test('the real docker CLI: network ls / create / inspect / connect / disconnect / rm / prune', (t) => {
+test('the real docker CLI: network ls / create / inspect / connect / disconnect / rm / prune', needsRoot, (t) => {
   if (sh('docker', ['--version']).code !== 0) return t.skip('no docker client binary on this machine');
   const ls = docker('network', 'ls');
   assert.equal(ls.code, 0, ls.stderr);
@@ -58,7 +61,7 @@ test('the real docker CLI: network ls / create / inspect / connect / disconnect 
   assert.match(missing.stderr, /nosuchnet/);
 });
 
-test('dockerode: list, create, inspect, connect, disconnect, events, remove', async () => {
+test('dockerode: list, create, inspect, connect, disconnect, events, remove', needsRoot, async () => {
   const d = new Docker({ socketPath: host.socket });
   const nets = await d.listNetworks();
   assert.deepEqual(nets.map((n) => n.Name).sort(), ['bridge', 'host', 'none']);

@@ -7,12 +7,15 @@ import { TestHost, CNM } from './host.js';
 import { execSpec, summarizePing } from '../../extension/core/exec.js';
 import { parseHostUrl } from '../../extension/core/hostUrl.js';
 import type { SandboxView } from '../../model/cnm.js';
+import { isRoot, needsRoot } from '../root.js';
 
 let host: TestHost;
 before(async () => {
+  if (!isRoot) return;
   host = await TestHost.start('extexec');
 });
 after(async () => {
+  if (!isRoot) return;
   await host?.destroy();
 });
 
@@ -21,7 +24,7 @@ function runSpec(argv: string[], sandbox: string, input?: string) {
   return spawnSync(spec.file, spec.args, { env: { ...process.env, ...spec.env }, encoding: 'utf8', input, timeout: 20_000 });
 }
 
-test("Ping…'s command line pings from one sandbox to another and the summary reads it", () => {
+test("Ping…'s command line pings from one sandbox to another and the summary reads it", needsRoot, () => {
   host.mustCnm('network', 'create', 'pingnet');
   host.mustCnm('sandbox', 'create', 'p1', '--net', 'pingnet');
   host.mustCnm('sandbox', 'create', 'p2', '--net', 'pingnet');
@@ -35,7 +38,7 @@ test("Ping…'s command line pings from one sandbox to another and the summary r
   assert.notEqual(bad.status, 0, 'an unreachable address fails, and the exit code comes back');
 });
 
-test("Open Terminal's command line starts a shell inside the sandbox", () => {
+test("Open Terminal's command line starts a shell inside the sandbox", needsRoot, () => {
   const r = runSpec(['sh'], 'p1', 'ip -o -4 addr show dev eth0; cat /etc/hostname >/dev/null 2>&1; exit 7\n');
   assert.equal(r.status, 7, 'the shell ran in the sandbox and its exit code came back');
   assert.match(r.stdout, /eth0\s+inet /);

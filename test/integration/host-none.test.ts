@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { TestHost, execIn } from './host.js';
 import type { SandboxView } from '../../model/cnm.js';
+import { isRoot, needsRoot } from '../root.js';
 
 const MARK = `hm${process.pid}`.slice(0, 15);
 const HOST_CONFLICT = 'container cannot be disconnected from host network or connected to host network';
@@ -14,11 +15,13 @@ const NONE_CONFLICT = 'container cannot be connected to multiple networks with o
 
 let host: TestHost;
 before(async () => {
+  if (!isRoot) return;
   host = await TestHost.start('hostnone');
   // A link only cnmd's namespace has: proof that `cnm exec` ran there.
   host.inHost('ip', 'link', 'add', MARK, 'type', 'bridge');
 });
 after(async () => {
+  if (!isRoot) return;
   await host?.destroy();
 });
 
@@ -29,7 +32,7 @@ const refused = (args: string[], message: string) => {
   assert.equal(r.stderr.trim(), `Error response from daemon: ${message}`);
 };
 
-test('--net host: no namespace of its own, `cnm exec` runs in cnmd\'s namespace', () => {
+test('--net host: no namespace of its own, `cnm exec` runs in cnmd\'s namespace', needsRoot, () => {
   const before = fs.readdirSync('/run/netns').filter((n) => n.startsWith(host.netnsPrefix)).length;
   host.mustCnm('sandbox', 'create', 'h1', '--net', 'host');
   const h1 = sandbox('h1');
@@ -40,7 +43,7 @@ test('--net host: no namespace of its own, `cnm exec` runs in cnmd\'s namespace'
   assert.ok(Object.values(JSON.parse(host.mustCnm('network', 'inspect', 'host'))[0].Containers).some((c) => (c as { Name: string }).Name === 'h1'));
 });
 
-test('--net none: loopback only, up', () => {
+test('--net none: loopback only, up', needsRoot, () => {
   host.mustCnm('sandbox', 'create', 'n1', '--net', 'none');
   const links = execIn(host, 'n1', 'ip', '-o', 'link', 'show').stdout.trim().split('\n');
   assert.equal(links.length, 1, links.join('\n'));
@@ -49,7 +52,7 @@ test('--net none: loopback only, up', () => {
   assert.equal(execIn(host, 'n1', 'ping', '-c1', '-W1', '127.0.0.1').code, 0);
 });
 
-test("neither joins a second network: Docker's errors, nothing half-made", () => {
+test("neither joins a second network: Docker's errors, nothing half-made", needsRoot, () => {
   host.mustCnm('network', 'create', 'other');
   host.mustCnm('sandbox', 'create', 'b1', '--net', 'other');
   refused(['network', 'connect', 'other', 'h1'], SHARED_CONFLICT);
@@ -68,7 +71,7 @@ test("neither joins a second network: Docker's errors, nothing half-made", () =>
   assert.match(execIn(host, 'n1', 'ip', '-o', 'addr', 'show', 'eth0').stdout, /inet 172\./);
 });
 
-test('a restart re-adopts them: the host sandbox stays in cnmd\'s namespace, none keeps loopback only', async () => {
+test('a restart re-adopts them: the host sandbox stays in cnmd\'s namespace, none keeps loopback only', needsRoot, async () => {
   host.mustCnm('sandbox', 'create', 'n2', '--net', 'none');
   await host.stopDaemon('SIGKILL');
   await host.startDaemon();
@@ -79,7 +82,7 @@ test('a restart re-adopts them: the host sandbox stays in cnmd\'s namespace, non
   host.mustCnm('sandbox', 'rm', 'n2');
 });
 
-test('removing them: the host sandbox leaves cnmd\'s namespace alone', () => {
+test('removing them: the host sandbox leaves cnmd\'s namespace alone', needsRoot, () => {
   host.mustCnm('sandbox', 'rm', 'h1', 'n1', 'b1');
   assert.match(host.inHost('ip', '-o', 'link', 'show').stdout, new RegExp(`: ${MARK}:`));
   assert.equal(fs.readdirSync('/run/netns').filter((n) => n.startsWith(host.netnsPrefix)).length, 0);

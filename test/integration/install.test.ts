@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import type { DockerInfo } from '../../model/docker.js';
 import { netnsPrefixFor } from '../../helper/cnmd/ownership.js';
 import { CNM, mustSh, sh } from './host.js';
+import { isRoot, needsRoot } from '../root.js';
 
 const ns = `t-install-${process.pid}`;
 const group = `cnmt${process.pid}`;
@@ -60,6 +61,7 @@ function install(): number {
 }
 
 before(() => {
+  if (!isRoot) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-install-'));
   paths = { unit: path.join(dir, 'units', 'cnmd.service'), state: path.join(dir, 'state'), run: path.join(dir, 'run'), socket: path.join(dir, 'run', 'cnmd.sock') };
   mustSh('ip', ['netns', 'add', ns]);
@@ -67,6 +69,7 @@ before(() => {
 });
 
 after(() => {
+  if (!isRoot) return;
   for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
   for (const n of ourNetns()) sh('ip', ['netns', 'delete', n]);
   for (const n of prefix && fs.existsSync('/etc/netns') ? fs.readdirSync('/etc/netns') : []) {
@@ -77,7 +80,7 @@ after(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('install writes the unit, creates the group and starts cnmd; GET /info reports drivers and kernel', async () => {
+test('install writes the unit, creates the group and starts cnmd; GET /info reports drivers and kernel', needsRoot, async () => {
   const pid = install();
   const unit = fs.readFileSync(paths.unit, 'utf8');
   assert.match(unit, new RegExp(`^# cnm-install: created-group=${group}$`, 'm'));
@@ -106,7 +109,7 @@ test('install writes the unit, creates the group and starts cnmd; GET /info repo
   assert.match(fs.readFileSync(paths.unit, 'utf8'), new RegExp(`created-group=${group}`));
 });
 
-test('cleanup asks first, refuses without a terminal, then removes every kernel object and file', () => {
+test('cleanup asks first, refuses without a terminal, then removes every kernel object and file', needsRoot, () => {
   assert.equal(cnm('network', 'create', '--subnet', '10.231.0.0/24', 'inst-net').code, 0);
   const sb = cnm('sandbox', 'create', '--net', 'inst-net', 'inst-sb');
   assert.equal(sb.code, 0, sb.stderr);
@@ -149,7 +152,7 @@ test('cleanup asks first, refuses without a terminal, then removes every kernel 
   assert.equal(nothing.stdout, 'Nothing to remove.\n');
 });
 
-test('uninstall after a new install removes the unit and the group, and stops cnmd', async () => {
+test('uninstall after a new install removes the unit and the group, and stops cnmd', needsRoot, async () => {
   const pid = install();
   assert.ok((await getInfo()).Cnm);
   const r = cnmIn(process.env, 'uninstall', '-y', '--unit-dir', path.dirname(paths.unit));
@@ -163,7 +166,7 @@ test('uninstall after a new install removes the unit and the group, and stops cn
   assert.equal(nftTables(), '');
 });
 
-test('install reports a cnmd that fails its start-up check, with the package to install', () => {
+test('install reports a cnmd that fails its start-up check, with the package to install', needsRoot, () => {
   const r = cnmIn({ ...process.env, CNMD_LIBNFTABLES: path.join(dir, 'missing.so') }, 'install', ...pathFlags());
   assert.equal(r.code, 1);
   assert.match(r.stderr, /cnmd exited with status 3 at start:[\s\S]*install the Debian package libnftables1/);
@@ -174,7 +177,7 @@ test('install reports a cnmd that fails its start-up check, with the package to 
   assert.notEqual(sh('getent', ['group', group]).code, 0);
 });
 
-test('install, uninstall and cleanup refuse to run without root, saying how', (t) => {
+test('install, uninstall and cleanup refuse to run without root, saying how', needsRoot, (t) => {
   for (const verb of ['install', 'uninstall', 'cleanup']) {
     const r = sh('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CNM, verb, ...dirFlags()]);
     if (/Permission denied|EACCES/.test(r.stderr)) return t.skip(`user nobody cannot read ${CNM}`);

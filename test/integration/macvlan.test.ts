@@ -9,6 +9,7 @@ import path from 'node:path';
 import { TestHost, execIn, mustSh, pingOk, sh } from './host.js';
 import type { NetworkResource } from '../../model/docker.js';
 import type { SandboxView } from '../../model/cnm.js';
+import { isRoot, needsRoot } from '../root.js';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/docker');
 const NB = `t-mvnb-${process.pid}`;
@@ -18,6 +19,7 @@ const NB_ADDR = '10.230.0.200';
 
 let host: TestHost;
 before(async () => {
+  if (!isRoot) return;
   host = await TestHost.start('mv');
   mustSh('ip', ['netns', 'add', NB]);
   mustSh('ip', ['-n', host.ns, 'link', 'add', 'mvparent', 'type', 'veth', 'peer', 'name', 'nb0', 'netns', NB]);
@@ -28,6 +30,7 @@ before(async () => {
   mustSh('ip', ['-n', NB, 'addr', 'add', `${NB_ADDR}/24`, 'dev', 'nb0']);
 });
 after(async () => {
+  if (!isRoot) return;
   sh('ip', ['netns', 'delete', NB]);
   await host?.destroy();
 });
@@ -49,7 +52,7 @@ function comparable(n: NetworkResource): string {
   return JSON.stringify({ ...n, Id: '', Created: '', Containers: containers }, null, 4);
 }
 
-test('docker network create -d macvlan: the same JSON as Docker, sandboxes reach each other and the neighbour, DNS works', () => {
+test('docker network create -d macvlan: the same JSON as Docker, sandboxes reach each other and the neighbour, DNS works', needsRoot, () => {
   host.mustCnm('network', 'create', '-d', 'macvlan', '--subnet', SUBNET, '--gateway', '10.230.0.1', '-o', 'parent=mvparent', 'mv');
   host.mustCnm('sandbox', 'create', 'm1', '--net', 'mv');
   host.mustCnm('sandbox', 'create', 'm2', '--net', 'mv', '--ip', '10.230.0.50');
@@ -71,7 +74,7 @@ test('docker network create -d macvlan: the same JSON as Docker, sandboxes reach
   assert.equal(digOut, '10.230.0.50', 'embedded DNS on a macvlan network');
 });
 
-test('the host cannot reach its macvlan sandboxes through the parent: inspect says so; the shim fixes it', () => {
+test('the host cannot reach its macvlan sandboxes through the parent: inspect says so; the shim fixes it', needsRoot, () => {
   assert.equal(fromHost('10.230.0.2'), false, 'without a shim the kernel keeps host and macvlan children apart');
   const plain = host.cnm('network', 'inspect', 'mv');
   assert.match(plain.stderr, /note \(mv\): the host cannot reach this network's sandboxes through mvparent.*cnm\.macvlan\.host_shim=true/);
@@ -97,7 +100,7 @@ test('the host cannot reach its macvlan sandboxes through the parent: inspect sa
   assert.doesNotMatch(host.inHost('ip', 'route').stdout, /10\.230\.0\.0\/25|10\.230\.0\.128\/25/);
 });
 
-test('modes: bridge, vepa, private, passthru on the real kernel', () => {
+test('modes: bridge, vepa, private, passthru on the real kernel', needsRoot, () => {
   const ip = (name: string) => sandbox(name).endpoints[0].ipv4!.split('/')[0];
   const run = (mode: string, check: (a: string, b: string) => void, second = true) => {
     host.mustCnm('network', 'create', '-d', 'macvlan', '--subnet', SUBNET, '-o', 'parent=mvparent', '-o', `macvlan_mode=${mode}`, `mv-${mode}`);
@@ -133,7 +136,7 @@ test('modes: bridge, vepa, private, passthru on the real kernel', () => {
   }, false);
 });
 
-test("parent errors are Docker's, and leave nothing behind", () => {
+test("parent errors are Docker's, and leave nothing behind", needsRoot, () => {
   const before = hostLinks();
   fails(['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=nosuch', 'bad1'], 'invalid subinterface vlan name nosuch, example formatting is eth0.10');
   fails(['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=nosuch.10', 'bad2'], '-o parent interface was not found on the host: nosuch');
@@ -151,7 +154,7 @@ test("parent errors are Docker's, and leave nothing behind", () => {
   assert.equal(hostLinks().replace(/\d+: /g, ''), before.replace(/\d+: /g, ''));
 });
 
-test('parent eth1.10: cnmd makes the 802.1q sub-interface and removes it with the network', (t) => {
+test('parent eth1.10: cnmd makes the 802.1q sub-interface and removes it with the network', needsRoot, (t) => {
   const r = host.cnm('network', 'create', '-d', 'macvlan', '--subnet', '10.243.0.0/24', '-o', 'parent=mvparent.10', 'vlan10');
   if (r.code !== 0) {
     assert.match(r.stderr, /kernel lacks 802\.1q VLAN support \(module 8021q\): cannot create mvparent\.10/);
@@ -163,7 +166,7 @@ test('parent eth1.10: cnmd makes the 802.1q sub-interface and removes it with th
   assert.doesNotMatch(hostLinks(), /mvparent\.10/);
 });
 
-test('no parent, or --internal: sandboxes reach only each other (a stand-in segment; no dummy links here)', () => {
+test('no parent, or --internal: sandboxes reach only each other (a stand-in segment; no dummy links here)', needsRoot, () => {
   for (const args of [[], ['--internal', '-o', 'parent=mvparent']]) {
     host.mustCnm('network', 'create', '-d', 'macvlan', '--subnet', '10.244.0.0/24', '--gateway', '10.244.0.1', ...args, 'iso');
     const id = inspect('iso').Id;
@@ -180,7 +183,7 @@ test('no parent, or --internal: sandboxes reach only each other (a stand-in segm
   }
 });
 
-test('restart re-adopts macvlan endpoints; a sandbox on macvlan and bridge at once', async () => {
+test('restart re-adopts macvlan endpoints; a sandbox on macvlan and bridge at once', needsRoot, async () => {
   host.mustCnm('network', 'create', '-d', 'macvlan', '--subnet', SUBNET, '-o', 'parent=mvparent', 'mvr');
   host.mustCnm('network', 'create', '--subnet', '10.245.0.0/24', 'br1');
   host.mustCnm('sandbox', 'create', 'r1', '--net', 'mvr');

@@ -6,17 +6,20 @@ import { TestHost, execIn } from './host.js';
 import { dockerJson } from '../fixtures/index.js';
 import type { NetworkResource } from '../../model/docker.js';
 import type { SandboxView } from '../../model/cnm.js';
+import { isRoot, needsRoot } from '../root.js';
 
 
 let host: TestHost;
 before(async () => {
+  if (!isRoot) return;
   host = await TestHost.start('opts');
 });
 after(async () => {
+  if (!isRoot) return;
   await host?.destroy();
 });
 
-test('bridge name, MTU, ip-range, internal, labels: same JSON as Docker, real links', () => {
+test('bridge name, MTU, ip-range, internal, labels: same JSON as Docker, real links', needsRoot, () => {
   const [docker] = dockerJson<NetworkResource[]>('docker-network-inspect-custom-options.json');
   host.mustCnm(
     'network', 'create', '--subnet', '10.77.0.0/24', '--ip-range', '10.77.0.128/25', '--gateway', '10.77.0.1',
@@ -39,7 +42,7 @@ test('bridge name, MTU, ip-range, internal, labels: same JSON as Docker, real li
   assert.match(execIn(host, 'c1', 'ip', 'link', 'show', 'eth0').stdout, new RegExp(sb.endpoints[0].mac));
 });
 
-test('aux addresses are never handed out; static --ip6; a pool that overlaps a host route is skipped', () => {
+test('aux addresses are never handed out; static --ip6; a pool that overlaps a host route is skipped', needsRoot, () => {
   host.mustCnm('network', 'create', '--subnet', '10.78.0.0/29', '--aux-address', 'router=10.78.0.2', 'aux');
   host.mustCnm('sandbox', 'create', 'a1', '--net', 'aux');
   const sb: SandboxView = JSON.parse(host.mustCnm('sandbox', 'inspect', 'a1'))[0];
@@ -57,7 +60,7 @@ test('aux addresses are never handed out; static --ip6; a pool that overlaps a h
   assert.match(execIn(host, 'a1', 'ip', '-6', 'addr', 'show', 'eth1').stdout, /fd00:1::99\/64/);
 });
 
-test('connects reuse the parked veth: right name, MAC, MTU and addresses each time', async () => {
+test('connects reuse the parked veth: right name, MAC, MTU and addresses each time', needsRoot, async () => {
   host.mustCnm('network', 'create', '--subnet', '10.81.0.0/24', '-o', 'com.docker.network.driver.mtu=1400', 'm1');
   host.mustCnm('network', 'create', '--subnet', '10.82.0.0/24', 'm2');
   host.mustCnm('sandbox', 'create', 'r1');

@@ -9,11 +9,13 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { PREFLIGHT_EXIT } from '../../helper/cnmd/flags.js';
 import { CNMD, mustSh, sh } from './host.js';
+import { isRoot, needsRoot } from '../root.js';
 
 const ns = `t-preflight-${process.pid}`;
 let dir: string;
 
 before(() => {
+  if (!isRoot) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-preflight-'));
   fs.writeFileSync(path.join(dir, 'resolv.conf'), 'nameserver 127.0.0.1\n');
   mustSh('ip', ['netns', 'add', ns]);
@@ -21,6 +23,7 @@ before(() => {
 });
 
 after(() => {
+  if (!isRoot) return;
   sh('ip', ['netns', 'delete', ns]);
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -41,7 +44,7 @@ function cnmd(env: NodeJS.ProcessEnv) {
 
 const probeLeft = () => (fs.existsSync('/run/netns') ? fs.readdirSync('/run/netns').filter((n) => n.startsWith('cnm-probe-')) : []);
 
-test('a missing libnftables stops cnmd at once, naming libnftables1', () => {
+test('a missing libnftables stops cnmd at once, naming libnftables1', needsRoot, () => {
   const started = Date.now();
   const r = cnmd({ ...process.env, CNMD_LIBNFTABLES: path.join(dir, 'no-such-libnftables.so.1') });
   assert.equal(r.code, PREFLIGHT_EXIT, r.stderr);
@@ -50,7 +53,7 @@ test('a missing libnftables stops cnmd at once, naming libnftables1', () => {
   assert.ok(Date.now() - started < 10_000);
 });
 
-test('a missing ip command stops cnmd, naming iproute2', () => {
+test('a missing ip command stops cnmd, naming iproute2', needsRoot, () => {
   // A PATH with nothing on it: cnmd itself is started by absolute paths.
   const empty = fs.mkdtempSync(path.join(dir, 'bin-'));
   const r = cnmd({ ...process.env, PATH: empty });
@@ -58,7 +61,7 @@ test('a missing ip command stops cnmd, naming iproute2', () => {
   assert.match(r.stderr, /the 'ip' command is missing: install the Debian package iproute2/);
 });
 
-test('a normal start probes once, logs the features and the time, leaves no probe namespace', async (t) => {
+test('a normal start probes once, logs the features and the time, leaves no probe namespace', needsRoot, async (t) => {
   const started = Date.now();
   const p = spawn(NSENTER, daemonArgs('--log-level', 'info'), { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';

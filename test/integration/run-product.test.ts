@@ -8,18 +8,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { CNMD, mustSh, sh } from './host.js';
+import { isRoot, needsRoot } from '../root.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ns = `t-runprod-${process.pid}`;
 let dir: string;
 
 before(() => {
+  if (!isRoot) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-runprod-'));
   mustSh('ip', ['netns', 'add', ns]);
   mustSh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
 });
 
 after(() => {
+  if (!isRoot) return;
   // What cnmd made in the namespace and under /run/netns, /etc/netns goes through its own clean-up.
   sh('nsenter', [`--net=/run/netns/${ns}`, process.execPath, CNMD, 'cleanup', '--stop', '--state-dir', path.join(dir, 'state'), '--run-dir', path.join(dir, 'run')]);
   sh('ip', ['netns', 'delete', ns]);
@@ -87,7 +90,7 @@ async function terminate(proc: ChildProcess): Promise<{ code: number | null; ms:
   return { code, ms, left: tree.filter(alive) };
 }
 
-test('SIGTERM during a step stops the step and exits at once', async () => {
+test('SIGTERM during a step stops the step and exits at once', needsRoot, async () => {
   const { proc, output } = start();
   await waitFor(output, '[run-product] 1. setup', proc, 30);
   await new Promise((r) => setTimeout(r, 500));
@@ -98,7 +101,7 @@ test('SIGTERM during a step stops the step and exits at once', async () => {
   assert.match(output(), /\[run-product\] stopping/);
 });
 
-test('SIGTERM with the product up stops cnmd and code-server', { timeout: 600_000 }, async (t) => {
+test('SIGTERM with the product up stops cnmd and code-server', { ...needsRoot, timeout: 600_000 }, async (t) => {
   if (!fs.existsSync('/opt/vscode-host/node_modules/.bin/code-server') && !process.env.VSCODE_HOST_PREFIX) {
     return t.skip('code-server is not installed (test/e2e/install-host.sh installs it; the e2e suite does)');
   }

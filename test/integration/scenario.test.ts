@@ -6,19 +6,22 @@ import fs from 'node:fs';
 import { TestHost, execIn, pingOk } from './host.js';
 import type { SandboxView } from '../../model/cnm.js';
 import type { NetworkResource } from '../../model/docker.js';
+import { isRoot, needsRoot } from '../root.js';
 
 let host: TestHost;
 before(async () => {
+  if (!isRoot) return;
   host = await TestHost.start('scen');
 });
 after(async () => {
+  if (!isRoot) return;
   await host?.destroy();
 });
 
 const sandbox = (name: string): SandboxView => JSON.parse(host.mustCnm('sandbox', 'inspect', name))[0];
 const ipOn = (name: string, net: string) => sandbox(name).endpoints.find((e) => e.networkName === net)?.ipv4?.split('/')[0];
 
-test('default networks exist from the first start', () => {
+test('default networks exist from the first start', needsRoot, () => {
   const ls = host.mustCnm('network', 'ls');
   const rows = ls.split('\n').slice(1).map((l) => l.split(/\s+/));
   assert.deepEqual(rows.map((r) => [r[1], r[2], r[3]]).sort(), [
@@ -37,7 +40,7 @@ test('default networks exist from the first start', () => {
   }
 });
 
-test('the scenario: create, connect, isolate, disconnect, inspect, refuse rm', () => {
+test('the scenario: create, connect, isolate, disconnect, inspect, refuse rm', needsRoot, () => {
   host.mustCnm('network', 'create', '--driver=bridge', 'frontend');
   host.mustCnm('network', 'create', 'backend', '--subnet', '10.20.0.0/24', '--gateway', '10.20.0.1');
   host.mustCnm('sandbox', 'create', 'ins01', '--net', 'frontend');
@@ -74,7 +77,7 @@ test('the scenario: create, connect, isolate, disconnect, inspect, refuse rm', (
   assert.match(rm.stderr, /Error response from daemon: error while removing network: network frontend id [0-9a-f]{64} has active endpoints/);
 });
 
-test('ICC off blocks traffic inside one network; internal networks have no way out', () => {
+test('ICC off blocks traffic inside one network; internal networks have no way out', needsRoot, () => {
   host.mustCnm('network', 'create', 'noicc', '-o', 'com.docker.network.bridge.enable_icc=false');
   host.mustCnm('sandbox', 'create', 'icc1', '--net', 'noicc');
   host.mustCnm('sandbox', 'create', 'icc2', '--net', 'noicc');
@@ -93,7 +96,7 @@ test('ICC off blocks traffic inside one network; internal networks have no way o
   assert.ok(!pingOk(host, 'in1', frontGw), 'internal network has no egress');
 });
 
-test('bad input gets Docker errors and leaves nothing half-made', () => {
+test('bad input gets Docker errors and leaves nothing half-made', needsRoot, () => {
   const linksBefore = host.inHost('ip', '-o', 'link').stdout.split('\n').length;
   const cases: Array<[string[], RegExp]> = [
     [['network', 'create', 'bad1', '--subnet', '10.300.0.0/24'], /invalid/i],
@@ -117,7 +120,7 @@ test('bad input gets Docker errors and leaves nothing half-made', () => {
   assert.ok(!host.mustCnm('sandbox', 'ls').includes('ins04'), 'no sandbox record left');
 });
 
-test('restart: kill -9, start again, same addresses, no orphans, addresses not handed out twice', async () => {
+test('restart: kill -9, start again, same addresses, no orphans, addresses not handed out twice', needsRoot, async () => {
   const before = ipOn('ins01', 'frontend');
   // A half-made endpoint as a crash would leave it: a link aliased as cnm's that nothing owns.
   host.inHost('ip', 'link', 'add', 'vcnmorphan1', 'type', 'veth', 'peer', 'name', 'vcnmorphan2');
@@ -132,7 +135,7 @@ test('restart: kill -9, start again, same addresses, no orphans, addresses not h
   assert.equal(new Set(taken).size, 3, `distinct addresses after restart: ${taken.join(', ')}`);
 });
 
-test('sandbox rm removes its namespace and files', () => {
+test('sandbox rm removes its namespace and files', needsRoot, () => {
   const sb = sandbox('ins05');
   host.mustCnm('sandbox', 'rm', '-f', 'ins05');
   assert.ok(!host.mustCnm('sandbox', 'ls').includes('ins05'));

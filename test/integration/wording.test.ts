@@ -4,15 +4,18 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { TestHost, sh } from './host.js';
+import { isRoot, needsRoot } from '../root.js';
 
 let host: TestHost;
 let ins01: string;
 before(async () => {
+  if (!isRoot) return;
   host = await TestHost.start('word');
   host.mustCnm('network', 'create', '--subnet', '10.77.0.0/24', 'frontend');
   ins01 = host.mustCnm('sandbox', 'create', 'ins01', '--net', 'frontend').trim();
 });
 after(async () => {
+  if (!isRoot) return;
   await host?.destroy();
 });
 
@@ -24,7 +27,7 @@ function failsWith(run: { code: number; stderr: string }, stderr: string): void 
   assert.equal(run.stderr, stderr);
 }
 
-test('cnm: sandboxes are sandboxes, an overlap names the network, a mistyped command gets a suggestion', () => {
+test('cnm: sandboxes are sandboxes, an overlap names the network, a mistyped command gets a suggestion', needsRoot, () => {
   const before = linkNames();
   failsWith(host.cnm('network', 'connect', 'frontend', 'nosuchbox'), 'Error response from daemon: No such sandbox: nosuchbox\n');
   failsWith(host.cnm('sandbox', 'inspect', 'nosuchbox'), 'Error response from daemon: No such sandbox: nosuchbox\n');
@@ -45,7 +48,7 @@ test('cnm: sandboxes are sandboxes, an overlap names the network, a mistyped com
   assert.doesNotMatch(host.mustCnm('network', 'ls', '--format', '{{.Name}}'), /wider/);
 });
 
-test('the docker CLI gets Docker\'s exact text from the same cnmd', (t) => {
+test('the docker CLI gets Docker\'s exact text from the same cnmd', needsRoot, (t) => {
   if (sh('docker', ['--version']).code !== 0) return t.skip('no docker client binary on this machine');
   failsWith(docker('network', 'connect', 'frontend', 'nosuchbox'), 'Error response from daemon: No such container: nosuchbox\n');
   failsWith(docker('network', 'create', '--subnet', '10.77.0.0/16', 'wider'), 'Error response from daemon: Pool overlaps with other one on this address space\n');
@@ -53,7 +56,7 @@ test('the docker CLI gets Docker\'s exact text from the same cnmd', (t) => {
   failsWith(docker('network', 'disconnect', 'frontend', 'ins02'), `Error response from daemon: container ${ins02} is not connected to network frontend\n`);
 });
 
-test('the Docker API body: Docker\'s message, cnm\'s detail beside it', async () => {
+test('the Docker API body: Docker\'s message, cnm\'s detail beside it', needsRoot, async () => {
   const payload = JSON.stringify({ Name: 'wider', IPAM: { Config: [{ Subnet: '10.77.0.128/25' }] } });
   const body = await new Promise<string>((resolve, reject) => {
     const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) };

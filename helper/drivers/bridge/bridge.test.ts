@@ -12,6 +12,7 @@ import { writeSysctlIn } from '../../kernel/sysctl.js';
 import type { SandboxHandle } from '../driver.js';
 import { BridgeDriver, hostVethName } from './bridge.js';
 import { parseBridgeOptions } from './options.js';
+import { isRoot, needsRoot } from '../../../test/root.js';
 
 const prefix = `t-br-${process.pid}-`;
 const hex = (c: string) => c.repeat(64);
@@ -59,6 +60,7 @@ const e2 = endpoint('2', A, '10.201.0.3/24', '02:42:0a:c9:00:03');
 const e3 = endpoint('3', B, '10.202.0.2/24', '02:42:0a:ca:00:02');
 
 before(async () => {
+  if (!isRoot) return;
   const hostPath = await createNetns(prefix + 'host');
   host = Netlink.inNetns(hostPath);
   driver = new BridgeDriver({ host });
@@ -73,12 +75,13 @@ before(async () => {
 });
 
 after(async () => {
+  if (!isRoot) return;
   for (const s of sandboxes) s.nl?.close();
   host?.close();
   for (const name of listNetns(prefix)) await deleteNetns(name);
 });
 
-test('endpoints are plumbed: eth0 with MAC, address, default route; host veth on the bridge', async () => {
+test('endpoints are plumbed: eth0 with MAC, address, default route; host veth on the bridge', needsRoot, async () => {
   assert.equal(e1.hostIfname, hostVethName(e1.id));
   const eth0 = await s1.nl!.getLink('eth0');
   assert.equal(eth0?.mac, '02:42:0a:c9:00:02');
@@ -91,18 +94,18 @@ test('endpoints are plumbed: eth0 with MAC, address, default route; host veth on
   assert.ok((await host.listAddresses()).some((a) => a.ifname === 'br-aaaaaaaaaaaa' && a.cidr === '10.201.0.1/24'));
 });
 
-test('setupNetwork is idempotent (re-adoption)', async () => {
+test('setupNetwork is idempotent (re-adoption)', needsRoot, async () => {
   await driver.setupNetwork(b(A));
 });
 
-test('same network reaches, other network does not; the gateway answers', () => {
+test('same network reaches, other network does not; the gateway answers', needsRoot, () => {
   assert.equal(ping(s1, '10.201.0.3'), true, 's1 → s2 (same network)');
   assert.equal(ping(s1, '10.201.0.1'), true, 's1 → its gateway');
   assert.equal(ping(s1, '10.202.0.2'), false, 's1 → s3 (other network) must be dropped');
   assert.equal(ping(s3, '10.201.0.2'), false, 's3 → s1 (other network) must be dropped');
 });
 
-test('enable_icc=false blocks container-to-container on the bridge only', async () => {
+test('enable_icc=false blocks container-to-container on the bridge only', needsRoot, async () => {
   const noIcc = { ...A, options: { 'com.docker.network.bridge.enable_icc': 'false' } };
   await fw.apply([noIcc, B].map((n) => driver.rules(b(n))));
   try {
@@ -114,7 +117,7 @@ test('enable_icc=false blocks container-to-container on the bridge only', async 
   assert.equal(ping(s1, '10.201.0.3'), true, 'ICC back on');
 });
 
-test('an internal network cannot reach outside its bridge and gets no default route', async () => {
+test('an internal network cannot reach outside its bridge and gets no default route', needsRoot, async () => {
   const I = network('c', '10.203.0.0/24', '10.203.0.1', { internal: true });
   const s4 = await sandbox('s4');
   const e4 = endpoint('4', I, '10.203.0.2/24', '02:42:0a:cb:00:02');
@@ -130,7 +133,7 @@ test('an internal network cannot reach outside its bridge and gets no default ro
   await driver.teardownNetwork(b(I));
 });
 
-test('masquerade: traffic leaving through a non-cnm interface carries the host address', async () => {
+test('masquerade: traffic leaving through a non-cnm interface carries the host address', needsRoot, async () => {
   // an "uplink" netns behind a veth from the host netns stands in for the outside world
   const out = await sandbox('out');
   await host.createVethWithPeerInNetns({ hostName: 'uplink', peerName: 'eth0', peerNetnsPath: out.sandbox.netnsPath, alias: 'cnm:test-uplink' });
@@ -146,7 +149,7 @@ test('masquerade: traffic leaving through a non-cnm interface carries the host a
   await host.deleteLink('uplink');
 });
 
-test('teardown leaves no links behind', async () => {
+test('teardown leaves no links behind', needsRoot, async () => {
   for (const [net, ep, sb] of [[A, e1, s1], [A, e2, s2], [B, e3, s3]] as const) await driver.teardownEndpoint(b(net), ep, sb);
   for (const net of [A, B]) await driver.teardownNetwork(b(net));
   await fw.flush();

@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import { CnmError } from '../../errors.js';
 import { createNetns, deleteNetns } from '../netns/netns.js';
 import { Netlink } from './netlink.js';
+import { isRoot, needsRoot } from '../../../test/root.js';
 
 const tag = `nl-${process.pid}`;
 const hostNs = `t-${tag}-h`;
@@ -13,24 +14,26 @@ let sb: Netlink;
 let sbPath: string;
 
 before(async () => {
+  if (!isRoot) return;
   host = Netlink.inNetns(await createNetns(hostNs));
   sbPath = await createNetns(sbNs);
   sb = Netlink.inNetns(sbPath);
 });
 
 after(async () => {
+  if (!isRoot) return;
   host?.close();
   sb?.close();
   await deleteNetns(hostNs);
   await deleteNetns(sbNs);
 });
 
-test('new namespaces have loopback up', async () => {
+test('new namespaces have loopback up', needsRoot, async () => {
   const lo = await sb.getLink('lo');
   assert.equal(lo?.up, true);
 });
 
-test('bridge + veth with the peer born inside the sandbox netns', async () => {
+test('bridge + veth with the peer born inside the sandbox netns', needsRoot, async () => {
   const br = await host.createBridge('br-test', { mtu: 1400, alias: 'cnm:net1', up: true });
   await host.createVethWithPeerInNetns({
     hostName: 'vcnm-test',
@@ -94,7 +97,7 @@ test('bridge + veth with the peer born inside the sandbox netns', async () => {
   await host.deleteLink('br-test');
 });
 
-test('kernel errors become CnmErrors with kind and context', async () => {
+test('kernel errors become CnmErrors with kind and context', needsRoot, async () => {
   await host.createBridge('br-dup', { alias: 'cnm:dup' });
   await assert.rejects(host.createBridge('br-dup', { alias: 'cnm:dup' }), (err: CnmError) => {
     assert.equal(err.kind, 'conflict');
@@ -107,7 +110,7 @@ test('kernel errors become CnmErrors with kind and context', async () => {
   await assert.rejects(host.addAddress('lo', 'not-a-cidr'), (err: CnmError) => err.kind === 'invalid');
 });
 
-test('a missing kernel link type is reported as unsupported, naming it', async () => {
+test('a missing kernel link type is reported as unsupported, naming it', needsRoot, async () => {
   const nl = host as unknown as { newLink(n: string, k: string, d: object, a: object, alias: string): Promise<number> };
   // dummy is absent from this kernel; where it exists the link is simply made (and removed).
   try {
@@ -120,7 +123,7 @@ test('a missing kernel link type is reported as unsupported, naming it', async (
   }
 });
 
-test('vxlan and macvlan links', async (t) => {
+test('vxlan and macvlan links', needsRoot, async (t) => {
   await host.createBridge('br-vx', { alias: 'cnm:vx', up: true });
   try {
     await host.createVxlan({ name: 'vx-test', vni: 4242, alias: 'cnm:vx', learning: false, master: (await host.getLink('br-vx'))!.index });

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { createNetns, deleteNetns } from '../netns/netns.js';
 import { Firewall } from './nft.js';
 import type { NetworkRules } from './ruleset.js';
+import { isRoot, needsRoot } from '../../../test/root.js';
 
 const ns = `t-nft-${process.pid}`;
 let fw: Firewall;
@@ -14,14 +15,17 @@ const rules: NetworkRules[] = [
 ];
 
 before(async () => {
+  if (!isRoot) return;
   await createNetns(ns);
   fw = Firewall.inNetns(`/run/netns/${ns}`);
   nft('add', 'table', 'inet', 'someone_else');
 });
 
-after(() => deleteNetns(ns));
+after(async () => {
+  if (isRoot) await deleteNetns(ns);
+});
 
-test('apply replaces only the cnm table, in the target netns', async () => {
+test('apply replaces only the cnm table, in the target netns', needsRoot, async () => {
   await fw.apply(rules);
   await fw.apply(rules); // replacing is idempotent
   const tables = nft('list', 'tables');
@@ -31,7 +35,7 @@ test('apply replaces only the cnm table, in the target netns', async () => {
   assert.match(nft('list', 'table', 'inet', 'cnm'), /iifname "br-c" oifname "br-c" drop/);
 });
 
-test('flush removes the cnm table and nothing else; a bad batch changes nothing', async () => {
+test('flush removes the cnm table and nothing else; a bad batch changes nothing', needsRoot, async () => {
   await fw.apply(rules);
   await assert.rejects(fw.apply([{ ...rules[0], subnets: ['10.9.0.0/24', '10.10.0.0/33'] }]));
   assert.match(nft('list', 'table', 'inet', 'cnm'), /10\.9\.0\.0\/24/);
