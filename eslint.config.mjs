@@ -15,7 +15,15 @@ const restrict = (patterns, paths = []) => ({
   ],
 });
 const KERNEL_ONLY = ['netlink', 'koffi'];
-const HELPER_INTERNALS = ['**/helper/core/*', '**/helper/drivers/**', '**/helper/kernel/**', '**/helper/store/**', '**/helper/ipam/**', '**/helper/dns/**', '**/helper/sandbox/**'];
+const HELPER_INTERNALS = [
+  '**/helper/core/*',
+  '**/helper/drivers/**',
+  '**/helper/kernel/**',
+  '**/helper/store/**',
+  '**/helper/ipam/**',
+  '**/helper/dns/**',
+  '**/helper/sandbox/**',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'test-results/', 'bench/results/', '**/*.mjs', '**/*.js'] },
@@ -27,7 +35,15 @@ export default tseslint.config(
       // node:test's test()/describe() return promises the runner itself awaits.
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
       ],
       // A `let` read by a callback before its one assignment (a clean-up hook) is not a const.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
@@ -40,7 +56,10 @@ export default tseslint.config(
   // Only helper/kernel talks to the kernel: netlink and koffi nowhere else.
   { files: ['**/*.ts'], ignores: ['helper/kernel/**'], rules: restrict([], KERNEL_ONLY) },
   // model/ imports nothing of the project.
-  { files: ['model/**/*.ts'], rules: restrict([{ group: ['../*', '!./*'], message: 'model/ imports nothing outside model/.' }], KERNEL_ONLY) },
+  {
+    files: ['model/**/*.ts'],
+    rules: restrict([{ group: ['../*', '!./*'], message: 'model/ imports nothing outside model/.' }], KERNEL_ONLY),
+  },
   // The API sees the core only through its interface (core/controller.ts).
   {
     files: ['helper/api/**/*.ts'],
@@ -48,7 +67,10 @@ export default tseslint.config(
     rules: restrict(
       [
         { group: ['../core/*', '!../core/controller.js'], message: 'helper/api imports only the core interface (core/controller.ts).' },
-        { group: ['../drivers/**', '../kernel/**', '../store/**', '../ipam/**', '../dns/**', '../sandbox/**'], message: 'helper/api imports only the core interface (core/controller.ts).' },
+        {
+          group: ['../drivers/**', '../kernel/**', '../store/**', '../ipam/**', '../dns/**', '../sandbox/**'],
+          message: 'helper/api imports only the core interface (core/controller.ts).',
+        },
       ],
       KERNEL_ONLY,
     ),
@@ -56,13 +78,24 @@ export default tseslint.config(
   // The extension imports model/ and its own code only.
   {
     files: ['extension/**/*.ts'],
-    rules: restrict([{ group: ['../../helper/**', '../helper/**', '../../language-server/**', '../language-server/**'], message: 'extension/ imports only model/ and its own code.' }], KERNEL_ONLY),
+    rules: restrict(
+      [
+        {
+          group: ['../../helper/**', '../helper/**', '../../language-server/**', '../language-server/**'],
+          message: 'extension/ imports only model/ and its own code.',
+        },
+      ],
+      KERNEL_ONLY,
+    ),
   },
   // The CLI and language server reach cnmd only through its API client.
   {
     files: ['helper/cli/**/*.ts', 'language-server/**/*.ts'],
     ignores: ['**/*.test.ts', '**/testing/**'],
-    rules: restrict([{ group: HELPER_INTERNALS.map((p) => p.replace('**/helper/', '../**/')), message: 'talk to cnmd through helper/api/client.ts.' }], KERNEL_ONLY),
+    rules: restrict(
+      [{ group: HELPER_INTERNALS.map((p) => p.replace('**/helper/', '../**/')), message: 'talk to cnmd through helper/api/client.ts.' }],
+      KERNEL_ONLY,
+    ),
   },
   prettier,
 );

@@ -62,12 +62,27 @@ const names = (n: number) => Array.from({ length: n }, (_, i) => `n${i + 1}`);
 
 function queryFile(n: number): string {
   const file = path.join(tmp, `q${n}`);
-  fs.writeFileSync(file, names(n).map((x) => `${x} A\n`).join(''));
+  fs.writeFileSync(
+    file,
+    names(n)
+      .map((x) => `${x} A\n`)
+      .join(''),
+  );
   return file;
 }
 
 async function dnsperf(t: Target, qfile: string, verbose: boolean): Promise<string> {
-  const cmd = [...t.prefix, 'dnsperf', '-s', t.server, ...(t.source ? ['-a', t.source] : []), '-d', qfile, ...DNSPERF, ...(verbose ? ['-v'] : [])];
+  const cmd = [
+    ...t.prefix,
+    'dnsperf',
+    '-s',
+    t.server,
+    ...(t.source ? ['-a', t.source] : []),
+    '-d',
+    qfile,
+    ...DNSPERF,
+    ...(verbose ? ['-v'] : []),
+  ];
   const { stdout } = await run(cmd[0], cmd.slice(1), { maxBuffer: 1 << 30, encoding: 'utf8' });
   return stdout;
 }
@@ -132,7 +147,9 @@ async function dockerUp(): Promise<Target> {
 /** Names n<from>..n<to> as aliases, 100 per container. */
 async function dockerNames(from: number, to: number): Promise<void> {
   for (let start = from; start <= to; start += 100) {
-    const aliases = names(Math.min(to, start + 99)).slice(start - 1).flatMap((n) => ['--network-alias', n]);
+    const aliases = names(Math.min(to, start + 99))
+      .slice(start - 1)
+      .flatMap((n) => ['--network-alias', n]);
     await docker('run', '-d', '--name', `holder${start}`, '--network', 'benchnet', ...aliases, 'bbox:local', 'sleep', '3600');
   }
 }
@@ -193,7 +210,12 @@ async function main(): Promise<void> {
     const cnm: Target = { name: 'cnm', prefix: ['ip', 'netns', 'exec', path.basename(asker.netnsPath)], server: '127.0.0.11' };
     const dockerTarget = WITH_DOCKER ? await dockerUp() : undefined;
     let have = 0;
-    console.error(`# dns bench ${new Date().toISOString()} loadavg=${os.loadavg().map((l) => l.toFixed(2)).join(' ')} dnsperf ${DNSPERF.join(' ')}, ${RUNS} rounds of (plain + -v) per resolver, interleaved`);
+    console.error(
+      `# dns bench ${new Date().toISOString()} loadavg=${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} dnsperf ${DNSPERF.join(' ')}, ${RUNS} rounds of (plain + -v) per resolver, interleaved`,
+    );
     for (const size of SIZES) {
       await addSandboxes(cnmd, have + 1, size);
       if (dockerTarget) await dockerNames(have + 1, size);

@@ -51,18 +51,35 @@ async function measureCycles(t: Target, prefix: string, workload: string, reps: 
 }
 
 /** cnmd only: macvlan and bridge connect, interleaved rep by rep so drift hits both alike. */
-async function measureMacvlanVsBridge(t: Target, netns: string, tag: string, reps: number): Promise<{ macvlan: number[]; bridge: number[] }> {
+async function measureMacvlanVsBridge(
+  t: Target,
+  netns: string,
+  tag: string,
+  reps: number,
+): Promise<{ macvlan: number[]; bridge: number[] }> {
   await run('ip', ['-n', netns, 'link', 'add', 'mvbench0', 'type', 'veth', 'peer', 'name', 'mvbench1']);
   await run('ip', ['-n', netns, 'link', 'set', 'mvbench0', 'up']);
   await run('ip', ['-n', netns, 'link', 'set', 'mvbench1', 'up']);
-  const mv = JSON.parse((await t.api.ok('POST', `${API}/networks/create`, { Name: `${tag}-mv`, Driver: 'macvlan', Options: { parent: 'mvbench0' }, IPAM: { Config: [{ Subnet: '10.250.0.0/16' }] } })).body).Id as string;
+  const mv = JSON.parse(
+    (
+      await t.api.ok('POST', `${API}/networks/create`, {
+        Name: `${tag}-mv`,
+        Driver: 'macvlan',
+        Options: { parent: 'mvbench0' },
+        IPAM: { Config: [{ Subnet: '10.250.0.0/16' }] },
+      })
+    ).body,
+  ).Id as string;
   const br = (await createNetwork(t, `${tag}-br`)).id;
   const base = (await createNetwork(t, `${tag}-base`)).id;
   const w = await t.addWorkload(`${tag}-mvw`, base);
   const out = { macvlan: [] as number[], bridge: [] as number[] };
   try {
     for (let i = 0; i < WARMUP + reps; i++) {
-      for (const [key, id] of [['macvlan', mv], ['bridge', br]] as const) {
+      for (const [key, id] of [
+        ['macvlan', mv],
+        ['bridge', br],
+      ] as const) {
         const con = (await t.api.ok('POST', `${API}/networks/${id}/connect`, { Container: w, EndpointConfig: {} })).ms;
         await t.api.ok('POST', `${API}/networks/${id}/disconnect`, { Container: w, Force: false });
         if (i >= WARMUP) out[key].push(con);
@@ -129,7 +146,10 @@ async function main(): Promise<void> {
   const docker = lanes.find((l) => l.t.name === 'docker')?.stats ?? {};
   const rows = [...new Set([...Object.keys(docker), ...Object.keys(cnm)])];
   const lines = [
-    `reps ${reps}; load average start ${meta.loadavgStart.map((x) => x.toFixed(2)).join(' ')}, end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${meta.cpus} cpus`,
+    `reps ${reps}; load average start ${meta.loadavgStart.map((x) => x.toFixed(2)).join(' ')}, end ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}; ${meta.cpus} cpus`,
     `${'operation'.padEnd(28)}${'cnm p50'.padStart(10)}${'cnm p99'.padStart(10)}${'docker p50'.padStart(12)}${'docker p99'.padStart(12)}${'docker/cnm'.padStart(12)}`,
     ...rows.map((r) => {
       const c = cnm[r];

@@ -17,7 +17,9 @@ import { DaemonState } from '../extension/core/state.js';
 import { networksTree } from '../extension/core/tree.js';
 import { ROOT, startCnmd } from '../test/e2e/lib.js';
 
-const { values: argv } = parseArgs({ options: { reps: { type: 'string', default: '20' }, 'skip-vscode': { type: 'boolean', default: false } } });
+const { values: argv } = parseArgs({
+  options: { reps: { type: 'string', default: '20' }, 'skip-vscode': { type: 'boolean', default: false } },
+});
 const REPS = Number(argv.reps);
 const SETTINGS = { grouping: 'none' as const, hideBuiltins: false };
 
@@ -31,7 +33,12 @@ function untilNode(state: DaemonState, name: string): Promise<void> {
   const has = () => networksTree(state.current, 'x', SETTINGS)[0].children.some((n) => n.label === name);
   if (has()) return Promise.resolve();
   return new Promise((resolve) => {
-    const sub = state.onChange(() => { if (has()) { sub.dispose(); resolve(); } });
+    const sub = state.onChange(() => {
+      if (has()) {
+        sub.dispose();
+        resolve();
+      }
+    });
   });
 }
 
@@ -47,7 +54,17 @@ async function cliToTree(): Promise<void> {
       const t0 = performance.now();
       const seen = untilNode(state, name);
       let cliDone = 0;
-      await new Promise<void>((res, rej) => execFile(process.execPath, [path.join(ROOT, 'dist/cnm.js'), 'network', 'create', name], { env: { ...process.env, CNM_HOST: `unix://${cnmd.socket}` } }, (e) => { cliDone = performance.now(); return e ? rej(e) : res(); }));
+      await new Promise<void>((res, rej) =>
+        execFile(
+          process.execPath,
+          [path.join(ROOT, 'dist/cnm.js'), 'network', 'create', name],
+          { env: { ...process.env, CNM_HOST: `unix://${cnmd.socket}` } },
+          (e) => {
+            cliDone = performance.now();
+            return e ? rej(e) : res();
+          },
+        ),
+      );
       await seen;
       const t1 = performance.now();
       total.push(t1 - t0);
@@ -67,7 +84,13 @@ async function bigTree(): Promise<void> {
   for (let i = 0; i < 500; i++) {
     const n = fakeNetwork(`net-${String(i).padStart(3, '0')}`, 'bridge', `10.${i >> 8}.${i & 255}.0/24`);
     for (let j = 0; j < 10; j++) {
-      n.Containers[`${i}-${j}`.padEnd(64, '0')] = { Name: `c${i}-${j}`, EndpointID: 'e'.repeat(64), MacAddress: '02:42:0a:00:00:02', IPv4Address: `10.${i >> 8}.${i & 255}.${j + 2}/24`, IPv6Address: '' };
+      n.Containers[`${i}-${j}`.padEnd(64, '0')] = {
+        Name: `c${i}-${j}`,
+        EndpointID: 'e'.repeat(64),
+        MacAddress: '02:42:0a:00:00:02',
+        IPv4Address: `10.${i >> 8}.${i & 255}.${j + 2}/24`,
+        IPv6Address: '',
+      };
     }
     fake.networks.push(n);
   }
@@ -99,7 +122,10 @@ async function bigTree(): Promise<void> {
 }
 
 function activation(): void {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/e2e/ext-tests.ts')], { encoding: 'utf8', timeout: 300000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/e2e/ext-tests.ts')], {
+    encoding: 'utf8',
+    timeout: 300000,
+  });
   const act = /activation ([\d.]+) ms/.exec(r.stdout)?.[1];
   const tree = /network → tree node (\d+) ms/.exec(r.stdout)?.[1];
   console.log(`activation in the real extension host (activate() body): ${act ?? '?'} ms`);

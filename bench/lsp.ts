@@ -33,7 +33,16 @@ function composeFile(services: number): string {
   }
   out.push('networks:');
   for (let n = 0; n < nets; n++) {
-    out.push(`  net${n}:`, '    driver: bridge', '    driver_opts:', `      com.docker.network.bridge.name: br-net${n}`, '    ipam:', '      config:', `        - subnet: 10.${n}.0.0/16`, `          gateway: 10.${n}.255.254`);
+    out.push(
+      `  net${n}:`,
+      '    driver: bridge',
+      '    driver_opts:',
+      `      com.docker.network.bridge.name: br-net${n}`,
+      '    ipam:',
+      '      config:',
+      `        - subnet: 10.${n}.0.0/16`,
+      `          gateway: 10.${n}.255.254`,
+    );
   }
   return out.join('\n') + '\n';
 }
@@ -47,7 +56,11 @@ interface EditKind {
 }
 
 /** Replaces the `len` characters after the first `find` (at `skip` into it) by `insert`. */
-const near = (text: string, find: string, skip: number, len: number, insert: string) => ({ at: text.indexOf(find) + skip, remove: len, insert });
+const near = (text: string, find: string, skip: number, len: number, insert: string) => ({
+  at: text.indexOf(find) + skip,
+  remove: len,
+  insert,
+});
 
 // Typing inside a value (an alias in a flow sequence): the server patches its parsed document.
 const VALUE: EditKind = {
@@ -94,7 +107,9 @@ async function measure(label: string, text: string, kind: EditKind): Promise<voi
   const s = median(server);
   const b = median(bare);
   const lines = text.split('\n').length - 1;
-  console.log(`${label.padEnd(6)} ${String(lines).padStart(5)} lines  ${kind.name.padEnd(5)} edit  diagnostics ${s.toFixed(1).padStart(6)} ms  bare parseDocument ${b.toFixed(1).padStart(6)} ms  ratio ${(s / b).toFixed(2)}x`);
+  console.log(
+    `${label.padEnd(6)} ${String(lines).padStart(5)} lines  ${kind.name.padEnd(5)} edit  diagnostics ${s.toFixed(1).padStart(6)} ms  bare parseDocument ${b.toFixed(1).padStart(6)} ms  ratio ${(s / b).toFixed(2)}x`,
+  );
 }
 
 async function main(): Promise<void> {

@@ -40,8 +40,16 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
   const dist = (f: string) => vscode.Uri.joinPath(ctx.extensionUri, 'dist', f).fsPath;
   const cli = { node: process.execPath, cli: dist('cnm.js') };
   const media = vscode.Uri.joinPath(ctx.extensionUri, 'media');
-  const install: InstallHost = { platform: process.platform, isRoot: process.getuid?.() === 0, extensionVersion: String(ctx.extension.packageJSON.version), electron: !!process.versions.electron };
-  const settings = () => ({ grouping: cfg().get<Grouping>('networks.groupBy', 'none'), hideBuiltins: cfg().get<boolean>('networks.hideBuiltins', false) });
+  const install: InstallHost = {
+    platform: process.platform,
+    isRoot: process.getuid?.() === 0,
+    extensionVersion: String(ctx.extension.packageJSON.version),
+    electron: !!process.versions.electron,
+  };
+  const settings = () => ({
+    grouping: cfg().get<Grouping>('networks.groupBy', 'none'),
+    hideBuiltins: cfg().get<boolean>('networks.hideBuiltins', false),
+  });
 
   let target: HostTarget = parseHostUrl(DEFAULT_HOST);
   let state!: DaemonState;
@@ -56,7 +64,9 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
 
   const problem = () => {
     const r = state.current.reachability;
-    return r.state === 'unreachable' ? describeConnectionError(r.error, target, socketFacts, startCommand(cli.node, dist('cnmd.js'), target.socketPath)) : undefined;
+    return r.state === 'unreachable'
+      ? describeConnectionError(r.error, target, socketFacts, startCommand(cli.node, dist('cnmd.js'), target.socketPath))
+      : undefined;
   };
   const showConnectionHelp = async () => {
     const p = problem();
@@ -80,7 +90,9 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
       void ui.error(`cnm.host: ${(err as Error).message}; using ${DEFAULT_HOST}`);
       target = parseHostUrl(DEFAULT_HOST);
     }
-    state = new DaemonState(clientFor(target, { home: os.homedir(), agentSocket: process.env.SSH_AUTH_SOCK, localUser: os.userInfo().username }));
+    state = new DaemonState(
+      clientFor(target, { home: os.homedir(), agentSocket: process.env.SSH_AUTH_SOCK, localUser: os.userInfo().username }),
+    );
     commands = new Commands({ state, ui, target, cli, install, showInspect: (id) => panels.show(id), run: runToCompletion });
     let warned = false;
     let offeredUpgrade = false;
@@ -91,7 +103,9 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
       status.update(hostLabel(target), s.reachability, mismatch ? { helper: mismatch, extension: install.extensionVersion } : undefined);
       if (mismatch && !offeredUpgrade && target.kind === 'unix') {
         offeredUpgrade = true; // once per connection; the status bar keeps offering it
-        void ui.error(`The cnm helper is version ${mismatch}, this extension ${install.extensionVersion}.`, 'Upgrade Helper').then((a) => (a ? commands.installHelper() : undefined));
+        void ui
+          .error(`The cnm helper is version ${mismatch}, this extension ${install.extensionVersion}.`, 'Upgrade Helper')
+          .then((a) => (a ? commands.installHelper() : undefined));
       }
       void vscode.commands.executeCommand('setContext', 'cnm.connected', s.reachability.state === 'connected');
       if (s.reachability.state === 'unreachable' && !warned) {
@@ -106,16 +120,32 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
 
   const switchConnection = async () => {
     const recent = ctx.globalState.get<string[]>(RECENT_KEY, []);
-    const candidates = [...new Set([target.url, DEFAULT_HOST, ...(fs.existsSync('/var/run/docker.sock') ? ['unix:///var/run/docker.sock'] : []), ...recent])];
+    const candidates = [
+      ...new Set([target.url, DEFAULT_HOST, ...(fs.existsSync('/var/run/docker.sock') ? ['unix:///var/run/docker.sock'] : []), ...recent]),
+    ];
     const ENTER = '\0enter';
     const picked = await ui.pick({
       title: 'Switch Connection',
       placeholder: `Current: ${target.url}`,
-      items: [...candidates.map((c) => ({ label: c, description: c === target.url ? 'current' : undefined, value: c })), { label: '$(edit) Enter a unix:// or ssh:// URL…', value: ENTER }],
+      items: [
+        ...candidates.map((c) => ({ label: c, description: c === target.url ? 'current' : undefined, value: c })),
+        { label: '$(edit) Enter a unix:// or ssh:// URL…', value: ENTER },
+      ],
     });
     const url =
       picked === ENTER
-        ? await ui.input({ title: 'Switch Connection', prompt: 'unix:///path/to/socket or ssh://user@host[:port][/path/to/socket]', validate: (v) => { try { parseHostUrl(v.trim()); return undefined; } catch (e) { return (e as Error).message; } } })
+        ? await ui.input({
+            title: 'Switch Connection',
+            prompt: 'unix:///path/to/socket or ssh://user@host[:port][/path/to/socket]',
+            validate: (v) => {
+              try {
+                parseHostUrl(v.trim());
+                return undefined;
+              } catch (e) {
+                return (e as Error).message;
+              }
+            },
+          })
         : picked;
     if (!url) return;
     await ctx.globalState.update(RECENT_KEY, [url.trim(), ...recent.filter((r) => r !== url.trim())].slice(0, 8));
@@ -154,7 +184,12 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
       if (e.affectsConfiguration('cnm.host')) connect();
       else if (e.affectsConfiguration('cnm.networks')) trees.networks.refresh();
     }),
-    { dispose: () => { connectionSub?.dispose(); state.dispose(); } },
+    {
+      dispose: () => {
+        connectionSub?.dispose();
+        state.dispose();
+      },
+    },
   );
   connect();
   startLanguageClient(ctx, () => target.url).then(
@@ -163,9 +198,15 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
   );
   const activationMs = performance.now() - t0;
   return {
-    get state() { return state; },
-    get target() { return target; },
-    get commands() { return commands; },
+    get state() {
+      return state;
+    },
+    get target() {
+      return target;
+    },
+    get commands() {
+      return commands;
+    },
     trees,
     panels,
     activationMs,

@@ -64,9 +64,11 @@ export class CnmError extends Error {
 }
 
 export const invalid = (msg: string, ctx?: ErrorContext, detail?: CnmErrorDetail) => new CnmError('invalid', msg, ctx, undefined, detail);
-export const notFound = (msg: string, ctx?: ErrorContext, detail?: CnmErrorDetail) => new CnmError('not-found', msg, ctx, undefined, detail);
+export const notFound = (msg: string, ctx?: ErrorContext, detail?: CnmErrorDetail) =>
+  new CnmError('not-found', msg, ctx, undefined, detail);
 export const conflict = (msg: string, ctx?: ErrorContext, detail?: CnmErrorDetail) => new CnmError('conflict', msg, ctx, undefined, detail);
-export const forbidden = (msg: string, ctx?: ErrorContext, detail?: CnmErrorDetail) => new CnmError('forbidden', msg, ctx, undefined, detail);
+export const forbidden = (msg: string, ctx?: ErrorContext, detail?: CnmErrorDetail) =>
+  new CnmError('forbidden', msg, ctx, undefined, detail);
 
 /** Wrap anything thrown by a lower layer, adding context; a CnmError keeps its kind and message. */
 export function withContext(err: unknown, ctx: ErrorContext, message?: string): CnmError {

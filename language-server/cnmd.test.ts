@@ -42,7 +42,10 @@ after(async () => {
 });
 
 test('cnm diff, cnm apply -y, then the sandboxes reach each other and diff is empty', needsRoot, () => {
-  assert.equal(host.mustCnm('diff', '-f', file), '+ create network front (bridge, 10.213.0.0/24)\n+ create sandbox web on front (10.213.0.10)\n+ create sandbox db on front');
+  assert.equal(
+    host.mustCnm('diff', '-f', file),
+    '+ create network front (bridge, 10.213.0.0/24)\n+ create sandbox web on front (10.213.0.10)\n+ create sandbox db on front',
+  );
   const applied = host.mustCnm('apply', '-y', '-f', file);
   assert.match(applied, /Applied 3 step\(s\)\.$/);
   assert.ok(pingOk(host, 'db', '10.213.0.10'), host.daemonLog());
@@ -52,13 +55,26 @@ test('cnm diff, cnm apply -y, then the sandboxes reach each other and diff is em
 test('the language server sees the host: overlap with the applied network, hover with endpoints', needsRoot, async () => {
   c = await startTestClient({ cnmHost: host.hostUrl });
   const uri = `file://${path.join(host.dir, 'other.cnm.yaml')}`;
-  await c.open(uri, 'networks:\n  other:\n    ipam:\n      config:\n        - subnet: 10.213.0.128/25\n  lan:\n    driver: macvlan\n    driver_opts:\n      parent: eth9\n');
+  await c.open(
+    uri,
+    'networks:\n  other:\n    ipam:\n      config:\n        - subnet: 10.213.0.128/25\n  lan:\n    driver: macvlan\n    driver_opts:\n      parent: eth9\n',
+  );
   // Whether this cnmd has macvlan is its own answer (GET /info); without it the file's use is flagged, naming the host.
   const info = await new ApiClient(host.hostUrl).info();
   const lacksMacvlan = !info.Plugins.Network.includes('macvlan');
   const ds: Diagnostic[] = await c.diagnosticsWhere(uri, (d) => d.length >= (lacksMacvlan ? 3 : 2), 10_000);
-  assert.deepEqual(ds.map((d) => d.code).sort(), [...(lacksMacvlan ? ['driver-not-on-host'] : []), 'host-subnet-overlap', 'macvlan-parent-unknown']);
-  if (lacksMacvlan) assert.match(ds.find((d) => d.code === 'driver-not-on-host')!.message, new RegExp(`^The cnmd on host "${info.Name}" \\(${host.hostUrl}\\) has no macvlan driver \\(it has: ${info.Plugins.Network.join(', ')}\\)\\.$`));
+  assert.deepEqual(ds.map((d) => d.code).sort(), [
+    ...(lacksMacvlan ? ['driver-not-on-host'] : []),
+    'host-subnet-overlap',
+    'macvlan-parent-unknown',
+  ]);
+  if (lacksMacvlan)
+    assert.match(
+      ds.find((d) => d.code === 'driver-not-on-host')!.message,
+      new RegExp(
+        `^The cnmd on host "${info.Name}" \\(${host.hostUrl}\\) has no macvlan driver \\(it has: ${info.Plugins.Network.join(', ')}\\)\\.$`,
+      ),
+    );
   assert.match(ds.find((d) => d.code === 'host-subnet-overlap')!.message, /overlaps network "front" on the host/);
   const labUri = `file://${file}`;
   await c.open(labUri, TOPOLOGY);
@@ -70,7 +86,10 @@ test('a changed file is applied through the server: the network is recreated and
   const labUri = `file://${file}`;
   await c!.change(labUri, TOPOLOGY.replace('10.213.0.0/24', '10.214.0.0/24').replace('10.213.0.10', '10.214.0.10'));
   const diff: { text: string } = await c!.conn.sendRequest('cnm/diff', { uri: labUri });
-  assert.equal(diff.text, '- disconnect web from front\n- disconnect db from front\n~ recreate network front: ipam: subnet=10.213.0.0/24 → subnet=10.214.0.0/24\n+ connect web to front (10.214.0.10)\n+ connect db to front\n');
+  assert.equal(
+    diff.text,
+    '- disconnect web from front\n- disconnect db from front\n~ recreate network front: ipam: subnet=10.213.0.0/24 → subnet=10.214.0.0/24\n+ connect web to front (10.214.0.10)\n+ connect db to front\n',
+  );
   await c!.conn.sendRequest('cnm/apply', { uri: labUri });
   assert.ok(pingOk(host, 'db', '10.214.0.10'), host.daemonLog());
   const again: { text: string } = await c!.conn.sendRequest('cnm/diff', { uri: labUri });

@@ -14,7 +14,12 @@ export async function runDiffCommand(connection: Connection, doc: CnmDocument, c
   return diff;
 }
 
-export async function runApplyCommand(connection: Connection, doc: CnmDocument, client: ApiClient, refreshed: () => unknown): Promise<ApplyResult | undefined> {
+export async function runApplyCommand(
+  connection: Connection,
+  doc: CnmDocument,
+  client: ApiClient,
+  refreshed: () => unknown,
+): Promise<ApplyResult | undefined> {
   const diff = await diffDocument(doc, client);
   if (diff.problems.length > 0) {
     connection.window.showErrorMessage(`Cannot apply: ${diff.problems.join('; ')}`);
@@ -29,7 +34,9 @@ export async function runApplyCommand(connection: Connection, doc: CnmDocument, 
   const progress = await connection.window.createWorkDoneProgress();
   progress.begin('Applying to host', 0, undefined, false);
   try {
-    const result = await applyDocument(doc, client, (done, total, step) => progress.report(Math.round((done / total) * 100), describeStep(step)));
+    const result = await applyDocument(doc, client, (done, total, step) =>
+      progress.report(Math.round((done / total) * 100), describeStep(step)),
+    );
     connection.window.showInformationMessage(`Applied ${result.applied} step(s).`);
     return result;
   } catch (err) {

@@ -28,17 +28,30 @@ async function startFakeCnmd(drivers: string[]): Promise<FakeCnmd> {
   const fake: FakeCnmd = {
     socketPath,
     drivers,
-    announce: () => streams.forEach((s) => s.write(`${JSON.stringify({ Type: 'network', Action: 'create', Actor: { ID: 'x', Attributes: {} }, time: 0 })}\n`)),
+    announce: () =>
+      streams.forEach((s) =>
+        s.write(`${JSON.stringify({ Type: 'network', Action: 'create', Actor: { ID: 'x', Attributes: {} }, time: 0 })}\n`),
+      ),
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve(fs.rmSync(dir, { recursive: true, force: true })));
         server.closeAllConnections();
       }),
   };
-  const json = (res: http.ServerResponse, value: unknown) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
+  const json = (res: http.ServerResponse, value: unknown) =>
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
   const server = http.createServer((req, res) => {
-    const info: Partial<DockerInfo> = { Name: 'labhost', ServerVersion: '0.1.0-test', Plugins: { Network: fake.drivers, Volume: [], Log: [] } };
-    const answers: Record<string, unknown> = { '/info': info, '/networks': [], '/cnm/sandboxes': [], '/cnm/host': { interfaces: [], routes: [] } };
+    const info: Partial<DockerInfo> = {
+      Name: 'labhost',
+      ServerVersion: '0.1.0-test',
+      Plugins: { Network: fake.drivers, Volume: [], Log: [] },
+    };
+    const answers: Record<string, unknown> = {
+      '/info': info,
+      '/networks': [],
+      '/cnm/sandboxes': [],
+      '/cnm/host': { interfaces: [], routes: [] },
+    };
     const url = new URL(req.url ?? '/', 'http://cnmd').pathname;
     if (url === '/events') {
       res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -66,13 +79,17 @@ after(async () => {
   await cnmd.close();
 });
 
-const FILE = 'networks:\n  a:\n    driver: bridge\n  b:\n    driver: overlay\n  c: {driver: macvlan, driver_opts: {parent: eth0}}\n  d:\n    driver: nonesuch\n  e:\n    driver: \n';
+const FILE =
+  'networks:\n  a:\n    driver: bridge\n  b:\n    driver: overlay\n  c: {driver: macvlan, driver_opts: {parent: eth0}}\n  d:\n    driver: nonesuch\n  e:\n    driver: \n';
 let n = 0;
 
 async function driversAt(c: TestClient): Promise<Array<[string, string | undefined]>> {
   const uri = `file:///tmp/drivers${n++}/compose.yaml`;
   await c.open(uri, FILE);
-  const items: CompletionItem[] = await c.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 9, character: 12 } });
+  const items: CompletionItem[] = await c.conn.sendRequest('textDocument/completion', {
+    textDocument: { uri },
+    position: { line: 9, character: 12 },
+  });
   return items.map((i) => [i.label, i.detail]);
 }
 
@@ -82,8 +99,14 @@ test('connected: completion offers the drivers cnmd implements; a driver it lack
   const uri = 'file:///tmp/drivers/compose.yaml';
   await live.open(uri, FILE);
   const ds = await live.diagnosticsWhere(uri, (d) => d.some((x) => x.code === 'driver-not-on-host'));
-  assert.deepEqual(byCode(ds, 'driver-not-on-host'), [[4, `The cnmd on host "labhost" (unix://${cnmd.socketPath}) has no overlay driver (it has: bridge, macvlan, null).`]]);
-  assert.deepEqual(byCode(ds, 'unknown-driver').map(([line]) => line), [7], 'a driver outside the vocabulary stays the static check\'s');
+  assert.deepEqual(byCode(ds, 'driver-not-on-host'), [
+    [4, `The cnmd on host "labhost" (unix://${cnmd.socketPath}) has no overlay driver (it has: bridge, macvlan, null).`],
+  ]);
+  assert.deepEqual(
+    byCode(ds, 'unknown-driver').map(([line]) => line),
+    [7],
+    "a driver outside the vocabulary stays the static check's",
+  );
   assert.deepEqual(await driversAt(live), [
     ['bridge', 'cnmd on labhost'],
     ['macvlan', 'cnmd on labhost'],
@@ -105,5 +128,8 @@ test('offline: the whole vocabulary, marked as such, and no host diagnostics', a
   const uri = 'file:///tmp/drivers/offline.yaml';
   const ds = await offline.open(uri, FILE);
   assert.deepEqual(byCode(ds, 'driver-not-on-host'), []);
-  assert.deepEqual(await driversAt(offline), DRIVERS.map((d) => [d, OFFLINE_DRIVERS]));
+  assert.deepEqual(
+    await driversAt(offline),
+    DRIVERS.map((d) => [d, OFFLINE_DRIVERS]),
+  );
 });

@@ -2,7 +2,16 @@
 // lens, through the real server over streams.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Hover, Location, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type {
+  CodeAction,
+  CompletionItem,
+  Diagnostic,
+  DocumentSymbol,
+  Hover,
+  Location,
+  TextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver';
 import { startTestClient, type TestClient } from './testing/lsp-client.js';
 
 let c: TestClient;
@@ -34,7 +43,10 @@ let n = 0;
 async function completeAt(text: string, line: number, character: number, file = 'compose.yaml'): Promise<string[]> {
   const uri = `file:///tmp/c${n++}/${file}`;
   await c.open(uri, text);
-  const items: CompletionItem[] = await c.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line, character } });
+  const items: CompletionItem[] = await c.conn.sendRequest('textDocument/completion', {
+    textDocument: { uri },
+    position: { line, character },
+  });
   return items.map((i) => i.label);
 }
 
@@ -45,22 +57,34 @@ before(async () => {
 
 test('completion: network keys, drivers, driver options per driver, booleans', async () => {
   const keys = await completeAt('networks:\n  a:\n    \n', 2, 4);
-  assert.ok(['driver', 'driver_opts', 'ipam', 'internal', 'external'].every((k) => keys.includes(k)), keys.join());
+  assert.ok(
+    ['driver', 'driver_opts', 'ipam', 'internal', 'external'].every((k) => keys.includes(k)),
+    keys.join(),
+  );
   assert.deepEqual(await completeAt('networks:\n  a:\n    driver: ', 2, 12), ['bridge', 'overlay', 'macvlan', 'host', 'null']);
   const macvlan = await completeAt('networks:\n  a:\n    driver: macvlan\n    driver_opts:\n      \n', 4, 6);
   assert.deepEqual(macvlan, ['parent', 'macvlan_mode', 'cnm.macvlan.host_shim', 'com.docker.network.driver.mtu']);
   const bridge = await completeAt('networks:\n  a:\n    driver_opts:\n      \n', 3, 6);
   assert.ok(bridge.includes('com.docker.network.bridge.enable_icc'));
   assert.deepEqual(await completeAt('networks:\n  a:\n    internal: ', 2, 14), ['true', 'false']);
-  assert.deepEqual(await completeAt('networks:\n  a:\n    driver: macvlan\n    driver_opts:\n      macvlan_mode: ', 4, 20), ['bridge', 'vepa', 'passthru', 'private']);
+  assert.deepEqual(await completeAt('networks:\n  a:\n    driver: macvlan\n    driver_opts:\n      macvlan_mode: ', 4, 20), [
+    'bridge',
+    'vepa',
+    'passthru',
+    'private',
+  ]);
 });
 
-test('completion: pool keys inside ipam.config items, free subnets without the file\'s own', async () => {
+test("completion: pool keys inside ipam.config items, free subnets without the file's own", async () => {
   const pool = await completeAt('networks:\n  a:\n    ipam:\n      config:\n        - \n', 4, 10);
   assert.deepEqual(pool, ['subnet', 'ip_range', 'gateway', 'aux_addresses']);
   const next = await completeAt('networks:\n  a:\n    ipam:\n      config:\n        - subnet: 10.0.0.0/24\n          \n', 5, 10);
   assert.ok(next.includes('gateway'));
-  const subnets = await completeAt('networks:\n  a:\n    ipam:\n      config:\n        - subnet: 172.17.0.0/16\n  b:\n    ipam:\n      config:\n        - subnet: \n', 8, 18);
+  const subnets = await completeAt(
+    'networks:\n  a:\n    ipam:\n      config:\n        - subnet: 172.17.0.0/16\n  b:\n    ipam:\n      config:\n        - subnet: \n',
+    8,
+    18,
+  );
   assert.deepEqual(subnets, ['172.18.0.0/16', '172.19.0.0/16', '172.20.0.0/16']);
 });
 
@@ -92,9 +116,15 @@ test('definition, references, highlight', async () => {
   const def: Location = await c.conn.sendRequest('textDocument/definition', pos(7, 16));
   assert.deepEqual(def.range.start, { line: 14, character: 2 });
   const refs: Location[] = await c.conn.sendRequest('textDocument/references', { ...pos(14, 3), context: { includeDeclaration: true } });
-  assert.deepEqual(refs.map((r) => r.range.start.line), [14, 5, 7]);
+  assert.deepEqual(
+    refs.map((r) => r.range.start.line),
+    [14, 5, 7],
+  );
   const hl: Array<{ kind: number }> = await c.conn.sendRequest('textDocument/documentHighlight', pos(5, 7));
-  assert.deepEqual(hl.map((x) => x.kind), [3, 2, 2]);
+  assert.deepEqual(
+    hl.map((x) => x.kind),
+    [3, 2, 2],
+  );
 });
 
 test('rename a network: definition and uses; bad names refused', async () => {
@@ -127,7 +157,10 @@ async function fixAndRecheck(text: string, title: RegExp, file = 'compose.yaml')
 }
 
 test('code action: define a missing network (with and without a networks: section)', async () => {
-  const [text, after] = await fixAndRecheck('services:\n  web:\n    networks: [front, back]\nnetworks:\n  back:\n    driver: bridge\n', /Define network "front"/);
+  const [text, after] = await fixAndRecheck(
+    'services:\n  web:\n    networks: [front, back]\nnetworks:\n  back:\n    driver: bridge\n',
+    /Define network "front"/,
+  );
   assert.equal(text, 'services:\n  web:\n    networks: [front, back]\nnetworks:\n  back:\n    driver: bridge\n  front: {}\n');
   assert.deepEqual(after, []);
   const [text2, after2] = await fixAndRecheck('services:\n  web:\n    networks: [front]', /Define network "front"/);
@@ -140,11 +173,13 @@ test('code action: fix the gateway, remove a duplicate address, use a free subne
   const [g, gAfter] = await fixAndRecheck(pool, /first address 10\.0\.0\.1/);
   assert.match(g, /gateway: 10\.0\.0\.1\n/);
   assert.deepEqual(gAfter, []);
-  const dup = 'services:\n  w1:\n    networks:\n      a:\n        ipv4_address: 10.0.0.5\n  w2:\n    networks:\n      a:\n        ipv4_address: 10.0.0.5\n        aliases: [x]\nnetworks:\n  a:\n    ipam:\n      config:\n        - subnet: 10.0.0.0/24\n';
+  const dup =
+    'services:\n  w1:\n    networks:\n      a:\n        ipv4_address: 10.0.0.5\n  w2:\n    networks:\n      a:\n        ipv4_address: 10.0.0.5\n        aliases: [x]\nnetworks:\n  a:\n    ipam:\n      config:\n        - subnet: 10.0.0.0/24\n';
   const [d, dAfter] = await fixAndRecheck(dup, /Remove the duplicate address/);
   assert.match(d, / {2}w2:\n {4}networks:\n {6}a:\n {8}aliases: \[x\]\n/);
   assert.deepEqual(dAfter, []);
-  const overlap = 'networks:\n  a:\n    ipam:\n      config:\n        - subnet: 172.18.0.0/16\n  b:\n    ipam:\n      config:\n        - subnet: 172.18.1.0/24\n';
+  const overlap =
+    'networks:\n  a:\n    ipam:\n      config:\n        - subnet: 172.18.0.0/16\n  b:\n    ipam:\n      config:\n        - subnet: 172.18.1.0/24\n';
   const [o, oAfter] = await fixAndRecheck(overlap, /free subnet 172\.17\.0\.0\/16/);
   assert.match(o, /- subnet: 172\.17\.0\.0\/16\n$/);
   assert.deepEqual(oAfter, []);
@@ -155,9 +190,16 @@ test('code action on a network without pools: add a free subnet', async () => {
   await c.open(uri, 'networks:\n  a:\n    driver: bridge\n  b:\nsandboxes: {}\n');
   for (const [line, expected] of [
     [1, 'networks:\n  a:\n    driver: bridge\n    ipam:\n      config:\n        - subnet: 172.17.0.0/16\n  b:\nsandboxes: {}\n'],
-    [6, 'networks:\n  a:\n    driver: bridge\n    ipam:\n      config:\n        - subnet: 172.17.0.0/16\n  b:\n    ipam:\n      config:\n        - subnet: 172.18.0.0/16\nsandboxes: {}\n'],
+    [
+      6,
+      'networks:\n  a:\n    driver: bridge\n    ipam:\n      config:\n        - subnet: 172.17.0.0/16\n  b:\n    ipam:\n      config:\n        - subnet: 172.18.0.0/16\nsandboxes: {}\n',
+    ],
   ] as const) {
-    const actions: CodeAction[] = await c.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line, character: 3 }, end: { line, character: 3 } }, context: { diagnostics: [] } });
+    const actions: CodeAction[] = await c.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line, character: 3 }, end: { line, character: 3 } },
+      context: { diagnostics: [] },
+    });
     const add = actions.find((a) => /Add the free subnet/.test(a.title))!;
     assert.deepEqual(await c.applyEdits(uri, add.edit!.changes![uri] as TextEdit[]), []);
     assert.equal(c.text(uri), expected);
@@ -166,10 +208,16 @@ test('code action on a network without pools: add a free subnet', async () => {
 
 test('document symbols and code lens', async () => {
   const syms: DocumentSymbol[] = await c.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: URI } });
-  assert.deepEqual(syms.map((s) => [s.name, s.children?.map((x) => `${x.name}: ${x.detail}`)]), [
-    ['networks', ['front: bridge 172.28.0.0/16', 'back: macvlan']],
-    ['services', ['web: front, back', 'db: back']],
-  ]);
+  assert.deepEqual(
+    syms.map((s) => [s.name, s.children?.map((x) => `${x.name}: ${x.detail}`)]),
+    [
+      ['networks', ['front: bridge 172.28.0.0/16', 'back: macvlan']],
+      ['services', ['web: front, back', 'db: back']],
+    ],
+  );
   const lenses: Array<{ command: { title: string } }> = await c.conn.sendRequest('textDocument/codeLens', { textDocument: { uri: URI } });
-  assert.deepEqual(lenses.map((l) => l.command.title), ['cnm: cnmd not connected']);
+  assert.deepEqual(
+    lenses.map((l) => l.command.title),
+    ['cnm: cnmd not connected'],
+  );
 });

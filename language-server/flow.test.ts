@@ -57,7 +57,9 @@ function at(text: string, needle: string, nth = 0, delta = 1): Position {
 
 function textAt(text: string, r: { start: Position; end: Position }): string {
   const lines = text.split('\n');
-  return r.start.line === r.end.line ? lines[r.start.line].slice(r.start.character, r.end.character) : `${r.start.line}:${r.start.character}…`;
+  return r.start.line === r.end.line
+    ? lines[r.start.line].slice(r.start.character, r.end.character)
+    : `${r.start.line}:${r.start.character}…`;
 }
 
 async function open(style: Style, text: string = STYLES[style]): Promise<{ uri: string; ds: Diagnostic[] }> {
@@ -70,7 +72,10 @@ async function completeAt(textWithCursor: string): Promise<string[]> {
   const i = textWithCursor.indexOf('|');
   const text = textWithCursor.slice(0, i) + textWithCursor.slice(i + 1);
   const { uri } = await open('block', text);
-  const items: CompletionItem[] = await c.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: at(textWithCursor, '|', 0, 0) });
+  const items: CompletionItem[] = await c.conn.sendRequest('textDocument/completion', {
+    textDocument: { uri },
+    position: at(textWithCursor, '|', 0, 0),
+  });
   return items.map((x) => x.label);
 }
 
@@ -84,9 +89,15 @@ for (const style of ['block', 'flow'] as const) {
     const def: Location = await c.conn.sendRequest('textDocument/definition', use);
     assert.deepEqual(def.range.start, at(text, 'back', 2, 0));
     const refs: Location[] = await c.conn.sendRequest('textDocument/references', { ...use, context: { includeDeclaration: true } });
-    assert.deepEqual(refs.map((r) => [textAt(text, r.range), r.range.start]), [0, 1, 2].map((i) => ['back', at(text, 'back', [2, 0, 1][i], 0)]));
+    assert.deepEqual(
+      refs.map((r) => [textAt(text, r.range), r.range.start]),
+      [0, 1, 2].map((i) => ['back', at(text, 'back', [2, 0, 1][i], 0)]),
+    );
     const hl: DocumentHighlight[] = await c.conn.sendRequest('textDocument/documentHighlight', use);
-    assert.deepEqual(hl.map((h) => h.kind), [3, 2, 2]);
+    assert.deepEqual(
+      hl.map((h) => h.kind),
+      [3, 2, 2],
+    );
   });
 
   test(`${style}: hover on a network, a key, a driver, a driver option, an attachment key`, async () => {
@@ -108,18 +119,26 @@ for (const style of ['block', 'flow'] as const) {
 
   test(`${style}: rename a network renames its definition and every use`, async () => {
     const { uri } = await open(style);
-    const edit: WorkspaceEdit = await c.conn.sendRequest('textDocument/rename', { textDocument: { uri }, position: at(text, 'back', 1), newName: 'public' });
+    const edit: WorkspaceEdit = await c.conn.sendRequest('textDocument/rename', {
+      textDocument: { uri },
+      position: at(text, 'back', 1),
+      newName: 'public',
+    });
     assert.deepEqual(await c.applyEdits(uri, edit.changes![uri]), []);
     assert.equal(c.text(uri), text.replaceAll('back', 'public'));
   });
 
   test(`${style}: diagnostics find the same problems at the same words`, async () => {
-    const bad = text.replace('front', 'nowhere').replace('10.2.0.5', '10.9.0.5').replace('parent: eth0', 'parent: eth0, bogus: x'.replace(', ', style === 'flow' ? ', ' : '\n      '));
+    const bad = text
+      .replace('front', 'nowhere')
+      .replace('10.2.0.5', '10.9.0.5')
+      .replace('parent: eth0', 'parent: eth0, bogus: x'.replace(', ', style === 'flow' ? ', ' : '\n      '));
     const { ds } = await open(style, bad);
-    assert.deepEqual(
-      ds.map((d) => [d.code, textAt(bad, d.range)]).sort(),
-      [['address-outside-subnet', '10.9.0.5'], ['undefined-network', 'nowhere'], ['unknown-driver-option', 'bogus']],
-    );
+    assert.deepEqual(ds.map((d) => [d.code, textAt(bad, d.range)]).sort(), [
+      ['address-outside-subnet', '10.9.0.5'],
+      ['undefined-network', 'nowhere'],
+      ['unknown-driver-option', 'bogus'],
+    ]);
   });
 }
 
@@ -145,9 +164,20 @@ test('completion in flow mappings: keys, values, driver options, pool keys; keys
   const opts = await completeAt('networks:\n  a: {driver: macvlan, driver_opts: {parent: eth0, |}}\n');
   assert.deepEqual(opts, ['macvlan_mode', 'cnm.macvlan.host_shim', 'com.docker.network.driver.mtu']);
   assert.deepEqual(opts, await completeAt('networks:\n  a:\n    driver: macvlan\n    driver_opts:\n      parent: eth0\n      |\n'));
-  assert.deepEqual(await completeAt('networks:\n  a: {ipam: {config: [{subnet: 10.0.0.0/24, |}]}}\n'), ['ip_range', 'gateway', 'aux_addresses']);
-  assert.deepEqual(await completeAt('networks:\n  a:\n    ipam:\n      config:\n        - subnet: 10.0.0.0/24\n          |\n'), ['ip_range', 'gateway', 'aux_addresses']);
-  assert.deepEqual(await completeAt('services:\n  web: {networks: {front: {}, |}}\nnetworks:\n  front: {}\n  back: {}\n'), ['back', 'default']);
+  assert.deepEqual(await completeAt('networks:\n  a: {ipam: {config: [{subnet: 10.0.0.0/24, |}]}}\n'), [
+    'ip_range',
+    'gateway',
+    'aux_addresses',
+  ]);
+  assert.deepEqual(await completeAt('networks:\n  a:\n    ipam:\n      config:\n        - subnet: 10.0.0.0/24\n          |\n'), [
+    'ip_range',
+    'gateway',
+    'aux_addresses',
+  ]);
+  assert.deepEqual(await completeAt('services:\n  web: {networks: {front: {}, |}}\nnetworks:\n  front: {}\n  back: {}\n'), [
+    'back',
+    'default',
+  ]);
   const svc = await completeAt('services:\n  web: {hostname: w, |}\n');
   assert.ok(svc.includes('networks') && !svc.includes('hostname'), svc.join());
 });

@@ -14,7 +14,10 @@ class HostController extends FakeController {
   async hostInfo(): Promise<HostInfo> {
     return {
       interfaces: [{ name: 'eth0', kind: 'device', addresses: ['192.168.1.10/24'], up: true }],
-      routes: [{ dst: 'default', gateway: '192.168.1.1', ifname: 'eth0' }, { dst: '192.168.1.0/24', ifname: 'eth0' }],
+      routes: [
+        { dst: 'default', gateway: '192.168.1.1', ifname: 'eth0' },
+        { dst: '192.168.1.0/24', ifname: 'eth0' },
+      ],
     };
   }
 }
@@ -60,7 +63,13 @@ test('live diagnostics: host networks, host routes, macvlan parent, external net
   const ds = await c.diagnosticsWhere(URI, has('external-network-missing'));
   // The fake cnmd's /info decides whether `lan` (macvlan) is flagged too (drivers.test.ts covers that check).
   const lacksMacvlan = !(JSON.parse((await h.request('GET', '/info')).text) as DockerInfo).Plugins.Network.includes('macvlan');
-  assert.deepEqual(codes(ds), [...(lacksMacvlan ? ['driver-not-on-host'] : []), 'external-network-missing', 'host-subnet-overlap', 'host-subnet-overlap', 'macvlan-parent-unknown']);
+  assert.deepEqual(codes(ds), [
+    ...(lacksMacvlan ? ['driver-not-on-host'] : []),
+    'external-network-missing',
+    'host-subnet-overlap',
+    'host-subnet-overlap',
+    'macvlan-parent-unknown',
+  ]);
   const msg = (line: number) => ds.find((d) => d.range.start.line === line)!.message;
   assert.equal(msg(4), 'Subnet 172.17.5.0/24 overlaps network "bridge" on the host (172.17.0.0/16).');
   assert.equal(msg(8), 'Subnet 192.168.1.128/25 overlaps the host route 192.168.1.0/24 on eth0.');
@@ -76,7 +85,11 @@ test('a network made on the host (event) clears the diagnostic; a quick fix pick
   const after = await c.diagnosticsWhere(uri, (ds) => !has('external-network-missing')(ds));
   assert.deepEqual(codes(after), ['host-subnet-overlap']);
   assert.equal(before.length, 2);
-  const actions: Array<{ title: string }> = await c.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: after[0].range, context: { diagnostics: after } });
+  const actions: Array<{ title: string }> = await c.conn.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: after[0].range,
+    context: { diagnostics: after },
+  });
   // 172.17 (bridge), 172.18 (the new `shared`, allocated by the fake) are taken on the host.
   assert.match(actions[0].title, /^Use the free subnet 172\.\d+\.0\.0\/16$/);
   assert.doesNotMatch(actions[0].title, /172\.(17|22|23|24)\./);
@@ -84,20 +97,29 @@ test('a network made on the host (event) clears the diagnostic; a quick fix pick
 
 test('live completion and hover', async () => {
   const uri = 'file:///tmp/live/complete.cnm.yaml';
-  await c.open(uri, 'networks:\n  x:\n    external: \n  lan:\n    driver: macvlan\n    driver_opts:\n      parent: \n  y:\n    ipam:\n      config:\n        - subnet: \n');
+  await c.open(
+    uri,
+    'networks:\n  x:\n    external: \n  lan:\n    driver: macvlan\n    driver_opts:\n      parent: \n  y:\n    ipam:\n      config:\n        - subnet: \n',
+  );
   await c.diagnosticsWhere(uri, () => true);
   const labels = async (line: number, character: number) =>
-    ((await c.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line, character } })) as CompletionItem[]).map((i) => i.label);
+    (
+      (await c.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line, character } })) as CompletionItem[]
+    ).map((i) => i.label);
   assert.ok((await labels(2, 14)).includes('{ name: frontend }'));
   assert.deepEqual(await labels(6, 14), ['eth0']);
   const subnets = await labels(10, 18);
   assert.equal(subnets.length, 3);
-  assert.ok(subnets.every((s) => !/^172\.(17|22|23|24)\./.test(s)), subnets.join());
+  assert.ok(
+    subnets.every((s) => !/^172\.(17|22|23|24)\./.test(s)),
+    subnets.join(),
+  );
   const hov: Hover = await c.conn.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: { line: 13, character: 4 } });
   assert.match((hov.contents as { value: string }).value, /On the host as `frontend` \([0-9a-f]{12}\), bridge, 172\.22\.0\.0\/16/);
 });
 
-const TOPOLOGY = 'name: lt\nnetworks:\n  n1:\n    ipam:\n      config:\n        - subnet: 10.99.0.0/24\nsandboxes:\n  s1:\n    networks:\n      n1:\n        ipv4_address: 10.99.0.7\n';
+const TOPOLOGY =
+  'name: lt\nnetworks:\n  n1:\n    ipam:\n      config:\n        - subnet: 10.99.0.0/24\nsandboxes:\n  s1:\n    networks:\n      n1:\n        ipv4_address: 10.99.0.7\n';
 
 test('cnm/diff and cnm/apply: diff, apply, then no changes', async () => {
   const uri = 'file:///tmp/live/apply.cnm.yaml';
@@ -117,7 +139,9 @@ test('cnm/diff and cnm/apply: diff, apply, then no changes', async () => {
 test('the Apply to host command asks, applies with progress and reports; a refusal changes nothing', async () => {
   const uri = 'file:///tmp/live/cmd.cnm.yaml';
   await c.open(uri, 'name: cmd\nnetworks:\n  c1: {}\n');
-  const lenses: Array<{ command: { command: string; arguments: unknown[] } }> = await c.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+  const lenses: Array<{ command: { command: string; arguments: unknown[] } }> = await c.conn.sendRequest('textDocument/codeLens', {
+    textDocument: { uri },
+  });
   const apply = lenses[0].command;
   assert.equal(apply.command, 'cnm.applyToHost');
   c.answer = 'Cancel';

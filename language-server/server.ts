@@ -1,13 +1,7 @@
 // The transport side: binds an LSP connection to the language service. One handler per request,
 // each a one-liner into its provider; diagnostics are computed off the change notification
 // (coalesced per document) so a keystroke never waits for them.
-import {
-  TextDocuments,
-  TextDocumentSyncKind,
-  type Connection,
-  type InitializeParams,
-  type InitializeResult,
-} from 'vscode-languageserver';
+import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ApiClient, resolveHost } from '../helper/api/client.js';
 import { DocumentStore } from './document/store.js';
@@ -58,14 +52,18 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   };
   const schedule = (uri: string) => {
     if (pending.has(uri)) return;
-    pending.set(uri, setImmediate(() => publish(uri)));
+    pending.set(
+      uri,
+      setImmediate(() => publish(uri)),
+    );
   };
   const revalidateAll = () => {
     for (const d of documents.all()) schedule(d.uri);
     void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   };
 
-  const withDoc = <P extends { textDocument: { uri: string } }, R>(fn: (doc: ReturnType<DocumentStore['get']>, p: P) => R, empty: R) =>
+  const withDoc =
+    <P extends { textDocument: { uri: string } }, R>(fn: (doc: ReturnType<DocumentStore['get']>, p: P) => R, empty: R) =>
     (p: P): R => {
       const text = documents.get(p.textDocument.uri);
       return text ? fn(store.get(text), p) : empty;

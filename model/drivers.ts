@@ -37,24 +37,61 @@ const BRIDGE: DriverInfo = {
   ipam: true,
   required: [],
   options: [
-    { key: 'com.docker.network.bridge.name', description: 'Name of the Linux bridge interface (default: br-<network id 12>).', value: 'string' },
-    { key: 'com.docker.network.bridge.enable_icc', description: 'Allow traffic between sandboxes on this network (default: true).', value: 'bool' },
-    { key: 'com.docker.network.bridge.enable_ip_masquerade', description: 'Masquerade traffic leaving the network through the host (default: true).', value: 'bool' },
-    { key: 'com.docker.network.bridge.host_binding_ipv4', description: 'Default host address for published ports (default: 0.0.0.0).', value: 'ipv4' },
-    { key: 'com.docker.network.bridge.default_bridge', description: 'Marks the default bridge network (docker0); set by the daemon, not by users.', value: 'bool' },
+    {
+      key: 'com.docker.network.bridge.name',
+      description: 'Name of the Linux bridge interface (default: br-<network id 12>).',
+      value: 'string',
+    },
+    {
+      key: 'com.docker.network.bridge.enable_icc',
+      description: 'Allow traffic between sandboxes on this network (default: true).',
+      value: 'bool',
+    },
+    {
+      key: 'com.docker.network.bridge.enable_ip_masquerade',
+      description: 'Masquerade traffic leaving the network through the host (default: true).',
+      value: 'bool',
+    },
+    {
+      key: 'com.docker.network.bridge.host_binding_ipv4',
+      description: 'Default host address for published ports (default: 0.0.0.0).',
+      value: 'ipv4',
+    },
+    {
+      key: 'com.docker.network.bridge.default_bridge',
+      description: 'Marks the default bridge network (docker0); set by the daemon, not by users.',
+      value: 'bool',
+    },
     MTU,
   ],
 };
 
 const MACVLAN: DriverInfo = {
   name: 'macvlan',
-  description: 'Sandboxes get their own MAC address on a host interface (the parent), as if plugged into its LAN. The host itself cannot reach them through the parent unless cnm.macvlan.host_shim is on.',
+  description:
+    'Sandboxes get their own MAC address on a host interface (the parent), as if plugged into its LAN. The host itself cannot reach them through the parent unless cnm.macvlan.host_shim is on.',
   ipam: true,
   required: ['parent'],
   options: [
-    { key: 'parent', description: 'Host interface the macvlan links hang off, e.g. eth0, or eth0.10 (cnmd makes that 802.1q sub-interface; needs the kernel\'s 8021q). Without it (or with --internal) sandboxes reach only each other.', value: 'string' },
-    { key: 'macvlan_mode', description: 'macvlan mode (default: bridge). private: sandboxes cannot reach each other; vepa: via the external switch; passthru: one sandbox per parent.', value: 'string', values: ['bridge', 'vepa', 'passthru', 'private'] },
-    { key: 'cnm.macvlan.host_shim', description: 'cnm only: add a host-side macvlan (bridge mode) and routes so the host can reach this network\'s sandboxes (default: false).', value: 'bool' },
+    {
+      key: 'parent',
+      description:
+        "Host interface the macvlan links hang off, e.g. eth0, or eth0.10 (cnmd makes that 802.1q sub-interface; needs the kernel's 8021q). Without it (or with --internal) sandboxes reach only each other.",
+      value: 'string',
+    },
+    {
+      key: 'macvlan_mode',
+      description:
+        'macvlan mode (default: bridge). private: sandboxes cannot reach each other; vepa: via the external switch; passthru: one sandbox per parent.',
+      value: 'string',
+      values: ['bridge', 'vepa', 'passthru', 'private'],
+    },
+    {
+      key: 'cnm.macvlan.host_shim',
+      description:
+        "cnm only: add a host-side macvlan (bridge mode) and routes so the host can reach this network's sandboxes (default: false).",
+      value: 'bool',
+    },
     MTU,
   ],
 };
@@ -65,14 +102,18 @@ const OVERLAY: DriverInfo = {
   ipam: true,
   required: [],
   options: [
-    { key: 'com.docker.network.driver.overlay.vxlanid_list', description: 'VXLAN id(s) for the network\'s subnets, comma-separated (default: allocated from 4096 up).', value: 'list' },
+    {
+      key: 'com.docker.network.driver.overlay.vxlanid_list',
+      description: "VXLAN id(s) for the network's subnets, comma-separated (default: allocated from 4096 up).",
+      value: 'list',
+    },
     MTU,
   ],
 };
 
 const HOST: DriverInfo = {
   name: 'host',
-  description: 'No isolation: sandboxes share the host\'s network namespace. Only the predefined `host` network.',
+  description: "No isolation: sandboxes share the host's network namespace. Only the predefined `host` network.",
   ipam: false,
   required: [],
   options: [],

@@ -2,14 +2,23 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cnmWording, errorDetailOf, type CnmErrorDetail } from './errors.js';
 
-test('cnm\'s wording for each reason', () => {
+test("cnm's wording for each reason", () => {
   const cases: Array<[CnmErrorDetail, string]> = [
     [{ reason: 'no-such-sandbox', sandbox: 'x' }, 'No such sandbox: x'],
     [{ reason: 'invalid-sandbox-name', sandbox: 'a b' }, 'Invalid sandbox name (a b), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed'],
-    [{ reason: 'sandbox-name-in-use', sandbox: 'ins01', holder: 'abc' }, 'The sandbox name "ins01" is already in use by sandbox "abc". You have to remove (or rename) that sandbox to be able to reuse that name.'],
-    [{ reason: 'sandbox-ambiguous', sandbox: 'ab', matches: 2, by: 'id-prefix' }, 'sandbox ab is ambiguous (2 matches found based on ID prefix)'],
+    [
+      { reason: 'sandbox-name-in-use', sandbox: 'ins01', holder: 'abc' },
+      'The sandbox name "ins01" is already in use by sandbox "abc". You have to remove (or rename) that sandbox to be able to reuse that name.',
+    ],
+    [
+      { reason: 'sandbox-ambiguous', sandbox: 'ab', matches: 2, by: 'id-prefix' },
+      'sandbox ab is ambiguous (2 matches found based on ID prefix)',
+    ],
     [{ reason: 'sandbox-not-connected', sandbox: 'web', network: 'front' }, 'sandbox web is not connected to network front'],
-    [{ reason: 'pool-overlap', subnet: '10.1.0.0/16', pool: '10.1.0.0/24', overlaps: 'frontend' }, 'Pool 10.1.0.0/16 overlaps with network "frontend" (10.1.0.0/24) on this address space'],
+    [
+      { reason: 'pool-overlap', subnet: '10.1.0.0/16', pool: '10.1.0.0/24', overlaps: 'frontend' },
+      'Pool 10.1.0.0/16 overlaps with network "frontend" (10.1.0.0/24) on this address space',
+    ],
   ];
   for (const [detail, text] of cases) {
     assert.equal(cnmWording(detail), text);

@@ -125,11 +125,17 @@ export function formatAddr(family: Family, v: bigint): string {
   // RFC 5952: compress the longest run (>= 2) of zero groups, the first one on a tie.
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) { i++; continue; }
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    if (j - i > bestLen && j - i >= 2) {
+      bestStart = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   const hex = groups.map((g) => g.toString(16));
@@ -150,7 +156,11 @@ export function normalizeAddr(s: string): string | undefined {
 
 /** Docker's MAC for an IPv4 endpoint: 02:42 followed by the four address bytes. */
 export function macFromIPv4(v: bigint): string {
-  const b = [24n, 16n, 8n, 0n].map((s) => Number((v >> s) & 0xffn).toString(16).padStart(2, '0'));
+  const b = [24n, 16n, 8n, 0n].map((s) =>
+    Number((v >> s) & 0xffn)
+      .toString(16)
+      .padStart(2, '0'),
+  );
   return ['02', '42', ...b].join(':');
 }
 

@@ -12,7 +12,10 @@ const rule = (name: string) => new RegExp(injection.repository[name].match, 'gm'
 
 test('grammars: scope names and includes hang together', () => {
   assert.equal(topology.scopeName, 'source.cnm-topology');
-  assert.deepEqual(topology.patterns.map((p: { include: string }) => p.include), [injection.scopeName, 'source.yaml']);
+  assert.deepEqual(
+    topology.patterns.map((p: { include: string }) => p.include),
+    [injection.scopeName, 'source.yaml'],
+  );
   for (const p of injection.patterns) assert.ok(injection.repository[p.include.slice(1)], p.include);
 });
 
@@ -21,5 +24,8 @@ test('grammars: what each rule picks out', () => {
   assert.deepEqual(all('cidr', 'subnet: 172.28.0.0/16 and fd00:77::/64, not 1.2.3.4'), ['172.28.0.0/16', 'fd00:77::/64']);
   assert.deepEqual(all('address', 'gateway: 172.28.0.1 / ::1 but not 172.28.0.0/16 or 1.2.3.4.5 or 300.1.1.1'), ['172.28.0.1', '::1']);
   assert.deepEqual(all('driver', 'driver: macvlan\ndriver: weave'), ['macvlan']);
-  assert.deepEqual(all('option-key', '      com.docker.network.bridge.name: br0\n      parent: eth0\n      other: x'), ['com.docker.network.bridge.name', 'parent']);
+  assert.deepEqual(all('option-key', '      com.docker.network.bridge.name: br0\n      parent: eth0\n      other: x'), [
+    'com.docker.network.bridge.name',
+    'parent',
+  ]);
 });

@@ -43,7 +43,17 @@ export async function startCnmd(opts: CnmdOptions): Promise<Target> {
   const log = fs.openSync(path.join(dir, 'cnmd.log'), 'a');
   const child = spawn(
     'nsenter',
-    [`--net=/run/netns/${opts.netns}`, process.execPath, CNMD_JS, '--socket', sock, '--state-dir', path.join(dir, 'state'), '--run-dir', path.join(dir, 'run')],
+    [
+      `--net=/run/netns/${opts.netns}`,
+      process.execPath,
+      CNMD_JS,
+      '--socket',
+      sock,
+      '--state-dir',
+      path.join(dir, 'state'),
+      '--run-dir',
+      path.join(dir, 'run'),
+    ],
     { stdio: ['ignore', log, log], detached: true },
   );
   fs.closeSync(log);
@@ -100,7 +110,8 @@ async function stop(child: ChildProcess): Promise<void> {
 async function sweepSandboxNetns(ids: ReadonlySet<string>): Promise<void> {
   if (ids.size === 0) return;
   const short = new Set([...ids].map((id) => id.slice(0, 12)));
-  const ours = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((ns) => ns.startsWith('cnm-') && short.has(ns.slice(-12))) : []);
+  const ours = (dir: string) =>
+    fs.existsSync(dir) ? fs.readdirSync(dir).filter((ns) => ns.startsWith('cnm-') && short.has(ns.slice(-12))) : [];
   const left = ours('/run/netns');
   if (left.length) console.error(`cnmd left ${left.length} sandbox namespace(s) behind (e.g. ${left[0]}); deleting them`);
   for (const ns of left) await run('ip', ['netns', 'del', ns], { allowFail: true });

@@ -44,7 +44,11 @@ export function buildReport(runs: readonly SystemRun[], meta: Record<string, unk
   const cnmN = systems.cnm?.scaleN;
   const targets: Goal[] = [
     { label: 'connect p50, docker/cnm', value: ratio(p50('docker', 'connect'), p50('cnm', 'connect')), goal: '>= 15x' },
-    { label: 'network create p50, docker/cnm', value: ratio(p50('docker', 'network create'), p50('cnm', 'network create')), goal: '>= 10x' },
+    {
+      label: 'network create p50, docker/cnm',
+      value: ratio(p50('docker', 'network create'), p50('cnm', 'network create')),
+      goal: '>= 10x',
+    },
     {
       label: `cnm connect p50 @${cnmN ?? 'N'} / @10`,
       value: ratio(p50('cnm', 'connect @N'), p50('cnm', 'connect @10')),

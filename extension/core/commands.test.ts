@@ -7,26 +7,45 @@ import { label, ScriptedUi, type Answer } from './scriptedUi.js';
 import { DaemonState } from './state.js';
 import { networksTree, sandboxesTree, type TreeNode } from './tree.js';
 
-async function setup(answers: Answer[], run: CommandEnv['run'] = async () => ({ code: 0, output: '' }), prep: (f: FakeClient) => void = () => {}) {
+async function setup(
+  answers: Answer[],
+  run: CommandEnv['run'] = async () => ({ code: 0, output: '' }),
+  prep: (f: FakeClient) => void = () => {},
+) {
   const fake = new FakeClient();
   prep(fake);
   const state = new DaemonState(fake);
   await state.start();
   const ui = new ScriptedUi(answers);
   const inspected: string[] = [];
-  const cmds = new Commands({ state, ui, target: parseHostUrl('unix:///run/cnmd/cnmd.sock'), cli: { node: '/node', cli: '/ext/dist/cnm.js' }, install: { platform: 'linux', isRoot: false, extensionVersion: '0.1.0' }, installWait: { timeoutMs: 2000, everyMs: 20 }, showInspect: (id) => inspected.push(id), run });
+  const cmds = new Commands({
+    state,
+    ui,
+    target: parseHostUrl('unix:///run/cnmd/cnmd.sock'),
+    cli: { node: '/node', cli: '/ext/dist/cnm.js' },
+    install: { platform: 'linux', isRoot: false, extensionVersion: '0.1.0' },
+    installWait: { timeoutMs: 2000, everyMs: 20 },
+    showInspect: (id) => inspected.push(id),
+    run,
+  });
   return { fake, state, ui, cmds, inspected };
 }
 const settings = { grouping: 'none' as const, hideBuiltins: false };
 
 /** Sandboxes and networks made in the fake daemon, `[sandbox, network]` pairs connected, then read into the state. */
-async function given(t: { fake: FakeClient; state: DaemonState }, sandboxes: string[], networks: string[], links: Array<[string, string]>): Promise<void> {
+async function given(
+  t: { fake: FakeClient; state: DaemonState },
+  sandboxes: string[],
+  networks: string[],
+  links: Array<[string, string]>,
+): Promise<void> {
   for (const s of sandboxes) await t.fake.createSandbox({ Name: s });
   for (const n of networks) await t.fake.createNetwork({ Name: n });
   for (const [s, n] of links) await t.fake.connect(n, { Container: s });
   await t.state.refresh();
 }
-const netNode = (s: DaemonState, name: string): TreeNode => networksTree(s.current, 'local', settings)[0].children.find((n) => n.label === name)!;
+const netNode = (s: DaemonState, name: string): TreeNode =>
+  networksTree(s.current, 'local', settings)[0].children.find((n) => n.label === name)!;
 
 test('create network: live validation flags bad CIDR, overlaps with networks and host routes, then submits', async () => {
   const { fake, state, ui, cmds } = await setup([
@@ -36,14 +55,28 @@ test('create network: live validation flags bad CIDR, overlaps with networks and
   assert.match(ui.validations[0]!, /already exists/);
   state.dispose();
 
-  for (const [subnet, why] of [['10.1.2.300/24', /not a CIDR/], ['172.17.5.0/24', /Overlaps network "bridge"/], ['10.0.0.128/25', /host route: 10.0.0.0\/24 dev eth0/], ['172.30.0.1/24', /Host bits set/]] as const) {
+  for (const [subnet, why] of [
+    ['10.1.2.300/24', /not a CIDR/],
+    ['172.17.5.0/24', /Overlaps network "bridge"/],
+    ['10.0.0.128/25', /host route: 10.0.0.0\/24 dev eth0/],
+    ['172.30.0.1/24', /Host bits set/],
+  ] as const) {
     const t = await setup(['web', label('bridge'), subnet]);
     await t.cmds.createNetwork();
     assert.match(t.ui.validations[1]!, why);
     t.state.dispose();
   }
 
-  const ok = await setup(['web', label('bridge'), '172.30.0.0/24', '172.30.0.1', '172.30.0.128/25', label('Yes, internal'), label('IPv4 only'), 'com.docker.network.driver.mtu=1400']);
+  const ok = await setup([
+    'web',
+    label('bridge'),
+    '172.30.0.0/24',
+    '172.30.0.1',
+    '172.30.0.128/25',
+    label('Yes, internal'),
+    label('IPv4 only'),
+    'com.docker.network.driver.mtu=1400',
+  ]);
   const id = await ok.cmds.createNetwork();
   assert.ok(id);
   const created = ok.fake.networks.find((n) => n.Name === 'web')!;
@@ -90,7 +123,10 @@ test('connect a sandbox, copy its IP, disconnect; errors from the daemon are sho
 test('terminal and ping run `cnm exec` in the sandbox; ping reports a summary', async () => {
   const runs: string[][] = [];
   const out = '3 packets transmitted, 3 received, 0% packet loss, time 2003ms\nrtt min/avg/max/mdev = 0.041/0.052/0.060/0.008 ms\n';
-  const { fake, state, ui, cmds } = await setup([label('b')], async (spec) => { runs.push([spec.file, ...spec.args]); return { code: 0, output: out }; });
+  const { fake, state, ui, cmds } = await setup([label('b')], async (spec) => {
+    runs.push([spec.file, ...spec.args]);
+    return { code: 0, output: out };
+  });
   await fake.createSandbox({ Name: 'a' });
   await fake.createSandbox({ Name: 'b' });
   await fake.createNetwork({ Name: 'web' });
@@ -102,21 +138,37 @@ test('terminal and ping run `cnm exec` in the sandbox; ping reports a summary', 
   assert.equal(summary, 'ping a → b (172.30.0.3): 3/3 replies, avg 0.052 ms');
   assert.deepEqual(runs[0], ['/node', '/ext/dist/cnm.js', 'exec', 'a', '--', 'ping', '-c', '3', '-W', '1', '172.30.0.3']);
   await cmds.openTerminal(sandboxesTree(state.current)[0]);
-  assert.deepEqual(ui.terminals[0], { name: 'cnm: a', shellPath: '/node', shellArgs: ['/ext/dist/cnm.js', 'exec', 'a', '--', 'sh'], env: { CNM_HOST: 'unix:///run/cnmd/cnmd.sock' } });
+  assert.deepEqual(ui.terminals[0], {
+    name: 'cnm: a',
+    shellPath: '/node',
+    shellArgs: ['/ext/dist/cnm.js', 'exec', 'a', '--', 'sh'],
+    env: { CNM_HOST: 'unix:///run/cnmd/cnmd.sock' },
+  });
   state.dispose();
 });
 
 test('Disconnect All and Remove: a modal names the endpoints, then every one is disconnected and the network removed', async () => {
   const t = await setup([]);
   const { fake, state, ui, cmds } = t;
-  await given(t, ['s1', 's2'], ['web'], [['s1', 'web'], ['s2', 'web']]);
+  await given(
+    t,
+    ['s1', 's2'],
+    ['web'],
+    [
+      ['s1', 'web'],
+      ['s2', 'web'],
+    ],
+  );
   ui.confirmAnswer = false;
   assert.equal(await cmds.disconnectAllAndRemove(netNode(state, 'web')), false);
   assert.deepEqual(ui.confirms, [['Disconnect 2 endpoint(s) from web and remove it?', '• s1 (172.30.0.2)\n• s2 (172.30.0.3)']]);
   assert.ok(!fake.calls.some((c) => /^(disconnect|remove)/.test(c)), 'nothing done when declined');
   ui.confirmAnswer = true;
   assert.equal(await cmds.disconnectAllAndRemove(netNode(state, 'web')), true);
-  assert.deepEqual(fake.calls.filter((c) => /^(disconnect|remove)/.test(c)), ['disconnect s1 web', 'disconnect s2 web', 'remove web']);
+  assert.deepEqual(
+    fake.calls.filter((c) => /^(disconnect|remove)/.test(c)),
+    ['disconnect s1 web', 'disconnect s2 web', 'remove web'],
+  );
   assert.ok(!state.current.networks.some((n) => n.Name === 'web'));
   state.dispose();
 });
@@ -128,7 +180,10 @@ test('Remove on a network in use explains first and offers Disconnect All and Re
   ui.errorAnswer = 'Disconnect All and Remove…';
   assert.equal(await cmds.removeNetwork(netNode(state, 'web')), true);
   assert.equal(ui.errors[0], 'web still has 1 endpoint(s) (s1): disconnect them first. [Disconnect All and Remove…]');
-  assert.deepEqual(fake.calls.filter((c) => /^(disconnect|remove)/.test(c)), ['disconnect s1 web', 'remove web']);
+  assert.deepEqual(
+    fake.calls.filter((c) => /^(disconnect|remove)/.test(c)),
+    ['disconnect s1 web', 'remove web'],
+  );
   // a refusal from the daemon (raced by another client) reads short: 12-hex ids, like the docker CLI
   await fake.createNetwork({ Name: 'raced' });
   await state.refresh();
@@ -141,27 +196,51 @@ test('Remove on a network in use explains first and offers Disconnect All and Re
   state.dispose();
 });
 
-test('Disconnect from a network row picks among that network\'s endpoints only', async () => {
+test("Disconnect from a network row picks among that network's endpoints only", async () => {
   const t = await setup([]);
   const { fake, state, cmds, ui } = t;
-  await given(t, ['s1', 's2'], ['web', 'db'], [['s1', 'web'], ['s2', 'db']]);
+  await given(
+    t,
+    ['s1', 's2'],
+    ['web', 'db'],
+    [
+      ['s1', 'web'],
+      ['s2', 'db'],
+    ],
+  );
   let offered: string[] = [];
-  ui.pick = async <T>(o: { items: Array<{ label: string; value: T }> }) => { offered = o.items.map((i) => i.label); return o.items[0]?.value; };
+  ui.pick = async <T>(o: { items: Array<{ label: string; value: T }> }) => {
+    offered = o.items.map((i) => i.label);
+    return o.items[0]?.value;
+  };
   assert.equal(await cmds.disconnect(netNode(state, 'db')), true);
   assert.deepEqual(offered, ['s2']);
-  assert.deepEqual(fake.calls.filter((c) => c.startsWith('disconnect')), ['disconnect s2 db']);
+  assert.deepEqual(
+    fake.calls.filter((c) => c.startsWith('disconnect')),
+    ['disconnect s2 db'],
+  );
   state.dispose();
 });
 
-test('create wizard: drivers come from the daemon\'s /info; offline, cnm\'s vocabulary marked as unconfirmed', async () => {
+test("create wizard: drivers come from the daemon's /info; offline, cnm's vocabulary marked as unconfirmed", async () => {
   const offered = async (info: FakeClient['daemonInfo']) => {
-    const t = await setup(['x', (labels) => { seen = labels; return -1; }]);
+    const t = await setup([
+      'x',
+      (labels) => {
+        seen = labels;
+        return -1;
+      },
+    ]);
     t.fake.daemonInfo = info;
     let seen: string[] = [];
     let placeholder = '';
     let details: Array<string | undefined> = [];
     const pick = t.ui.pick.bind(t.ui);
-    t.ui.pick = async (o) => { placeholder = o.placeholder ?? ''; details = o.items.map((i) => i.detail); return pick(o); };
+    t.ui.pick = async (o) => {
+      placeholder = o.placeholder ?? '';
+      details = o.items.map((i) => i.detail);
+      return pick(o);
+    };
     await t.cmds.createNetwork();
     t.state.dispose();
     return { seen, placeholder, details };
@@ -177,7 +256,7 @@ test('create wizard: drivers come from the daemon\'s /info; offline, cnm\'s voca
   assert.deepEqual(new Set(none.details), new Set(['not confirmed by the daemon']));
 });
 
-test('create wizard: macvlan asks for the parent from the host\'s interfaces and sends it as an option', async () => {
+test("create wizard: macvlan asks for the parent from the host's interfaces and sends it as an option", async () => {
   const t = await setup(['mv', label('macvlan'), label('eth1'), '192.168.7.0/24', '', '', label('No'), label('IPv4 only'), '']);
   t.fake.daemonInfo = fakeInfo(['bridge', 'host', 'macvlan', 'null']);
   t.fake.host.interfaces = [
@@ -187,7 +266,10 @@ test('create wizard: macvlan asks for the parent from the host\'s interfaces and
   ];
   const steps: string[] = [];
   const pick = t.ui.pick.bind(t.ui);
-  t.ui.pick = async (o) => { steps.push(`${o.step}/${o.totalSteps} ${o.items.map((i) => i.label).join(',')}`); return pick(o); };
+  t.ui.pick = async (o) => {
+    steps.push(`${o.step}/${o.totalSteps} ${o.items.map((i) => i.label).join(',')}`);
+    return pick(o);
+  };
   assert.ok(await t.cmds.createNetwork());
   assert.equal(steps[1], '3/9 eth0,eth1,Another name (e.g. a VLAN sub-interface eth0.10)…');
   const mv = t.fake.networks.find((n) => n.Name === 'mv')!;
@@ -199,7 +281,7 @@ test('create wizard: macvlan asks for the parent from the host\'s interfaces and
   t.state.dispose();
 });
 
-test('Install Helper: runs `cnm install` with the extension host\'s Node in a terminal (sudo unless root), waits for the socket, reconnects', async () => {
+test("Install Helper: runs `cnm install` with the extension host's Node in a terminal (sudo unless root), waits for the socket, reconnects", async () => {
   const t = await setup([]);
   t.fake.drop(); // no cnmd on this host
   await new Promise((r) => setTimeout(r, 10));

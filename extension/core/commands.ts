@@ -66,8 +66,13 @@ export class Commands {
     }
   }
 
-  private async pickNetwork(placeholder: string, filter: (n: NetworkResource) => boolean): Promise<{ id: string; name: string } | undefined> {
-    const items = this.snapshot.networks.filter(filter).map((n) => ({ label: n.Name, description: n.Driver, detail: n.Id.slice(0, 12), value: { id: n.Id, name: n.Name } }));
+  private async pickNetwork(
+    placeholder: string,
+    filter: (n: NetworkResource) => boolean,
+  ): Promise<{ id: string; name: string } | undefined> {
+    const items = this.snapshot.networks
+      .filter(filter)
+      .map((n) => ({ label: n.Name, description: n.Driver, detail: n.Id.slice(0, 12), value: { id: n.Id, name: n.Name } }));
     return this.env.ui.pick({ title: placeholder, placeholder, items });
   }
 
@@ -88,15 +93,28 @@ export class Commands {
     const info = await this.env.state.client.info().catch(() => undefined);
     const nets = this.snapshot.networks;
     let total = 8;
-    const name = await ui.input({ title: TITLE, prompt: 'Network name', step: 1, totalSteps: total, validate: (v) => validateName(v.trim(), nets) });
+    const name = await ui.input({
+      title: TITLE,
+      prompt: 'Network name',
+      step: 1,
+      totalSteps: total,
+      validate: (v) => validateName(v.trim(), nets),
+    });
     if (name === undefined) return undefined;
     const { drivers, fromDaemon } = creatableDrivers(info);
     const driver = await ui.pick({
       title: TITLE,
-      placeholder: fromDaemon ? 'Driver (as the daemon reports them)' : 'Driver: the daemon did not report its drivers, so all of cnm\'s are listed; it may lack some',
+      placeholder: fromDaemon
+        ? 'Driver (as the daemon reports them)'
+        : "Driver: the daemon did not report its drivers, so all of cnm's are listed; it may lack some",
       step: 2,
       totalSteps: total,
-      items: drivers.map((d) => ({ label: d.name, description: d.description, detail: fromDaemon ? undefined : 'not confirmed by the daemon', value: d.name })),
+      items: drivers.map((d) => ({
+        label: d.name,
+        description: d.description,
+        detail: fromDaemon ? undefined : 'not confirmed by the daemon',
+        value: d.name,
+      })),
     });
     if (!driver) return undefined;
     let step = 3;
@@ -106,31 +124,95 @@ export class Commands {
       parent = await this.pickParent(host, step++, total);
       if (!parent) return undefined;
     }
-    const subnet = await ui.input({ title: TITLE, prompt: 'Subnet (CIDR; empty = pick a free one)', placeholder: '172.30.0.0/24', step: step++, totalSteps: total, validate: (v) => validateSubnet(v.trim(), nets, host) });
+    const subnet = await ui.input({
+      title: TITLE,
+      prompt: 'Subnet (CIDR; empty = pick a free one)',
+      placeholder: '172.30.0.0/24',
+      step: step++,
+      totalSteps: total,
+      validate: (v) => validateSubnet(v.trim(), nets, host),
+    });
     if (subnet === undefined) return undefined;
     let gateway = '';
     let ipRange = '';
     if (subnet.trim()) {
-      const g = await ui.input({ title: TITLE, prompt: 'Gateway (empty = first address)', step: step++, totalSteps: total, validate: (v) => validateGateway(v.trim(), subnet.trim()) });
+      const g = await ui.input({
+        title: TITLE,
+        prompt: 'Gateway (empty = first address)',
+        step: step++,
+        totalSteps: total,
+        validate: (v) => validateGateway(v.trim(), subnet.trim()),
+      });
       if (g === undefined) return undefined;
-      const r = await ui.input({ title: TITLE, prompt: 'IP range for endpoints (CIDR inside the subnet; empty = all of it)', step: step++, totalSteps: total, validate: (v) => validateIpRange(v.trim(), subnet.trim()) });
+      const r = await ui.input({
+        title: TITLE,
+        prompt: 'IP range for endpoints (CIDR inside the subnet; empty = all of it)',
+        step: step++,
+        totalSteps: total,
+        validate: (v) => validateIpRange(v.trim(), subnet.trim()),
+      });
       if (r === undefined) return undefined;
       [gateway, ipRange] = [g.trim(), r.trim()];
     } else step += 2;
-    const internal = await ui.pick({ title: TITLE, placeholder: 'Internal (no outside access)?', step: step++, totalSteps: total, items: [{ label: 'No', value: false }, { label: 'Yes, internal', value: true }] });
+    const internal = await ui.pick({
+      title: TITLE,
+      placeholder: 'Internal (no outside access)?',
+      step: step++,
+      totalSteps: total,
+      items: [
+        { label: 'No', value: false },
+        { label: 'Yes, internal', value: true },
+      ],
+    });
     if (internal === undefined) return undefined;
     const ipv6Step = step++;
-    const ipv6 = await ui.pick({ title: TITLE, placeholder: 'IPv6?', step: ipv6Step, totalSteps: total, items: [{ label: 'IPv4 only', value: false }, { label: 'Enable IPv6', value: true }] });
+    const ipv6 = await ui.pick({
+      title: TITLE,
+      placeholder: 'IPv6?',
+      step: ipv6Step,
+      totalSteps: total,
+      items: [
+        { label: 'IPv4 only', value: false },
+        { label: 'Enable IPv6', value: true },
+      ],
+    });
     if (ipv6 === undefined) return undefined;
     let ipv6Subnet = '';
     if (ipv6) {
-      const s6 = await ui.input({ title: TITLE, prompt: 'IPv6 subnet (CIDR; empty = none)', placeholder: 'fd00:30::/64', step: ipv6Step, totalSteps: total, validate: (v) => validateSubnet(v.trim(), nets, host) });
+      const s6 = await ui.input({
+        title: TITLE,
+        prompt: 'IPv6 subnet (CIDR; empty = none)',
+        placeholder: 'fd00:30::/64',
+        step: ipv6Step,
+        totalSteps: total,
+        validate: (v) => validateSubnet(v.trim(), nets, host),
+      });
       if (s6 === undefined) return undefined;
       ipv6Subnet = s6.trim();
     }
-    const opts = await ui.input({ title: TITLE, prompt: 'Driver options (key=value, comma-separated; empty = none)', placeholder: 'com.docker.network.driver.mtu=1400', step: step++, totalSteps: total, validate: (v) => { const r = parseDriverOptions(v); return typeof r === 'string' ? r : undefined; } });
+    const opts = await ui.input({
+      title: TITLE,
+      prompt: 'Driver options (key=value, comma-separated; empty = none)',
+      placeholder: 'com.docker.network.driver.mtu=1400',
+      step: step++,
+      totalSteps: total,
+      validate: (v) => {
+        const r = parseDriverOptions(v);
+        return typeof r === 'string' ? r : undefined;
+      },
+    });
     if (opts === undefined) return undefined;
-    const req = buildCreateRequest({ name: name.trim(), driver, subnet: subnet.trim(), gateway, ipRange, internal, ipv6, ipv6Subnet, options: { ...(parent ? { parent } : {}), ...(parseDriverOptions(opts) as Record<string, string>) } });
+    const req = buildCreateRequest({
+      name: name.trim(),
+      driver,
+      subnet: subnet.trim(),
+      gateway,
+      ipRange,
+      internal,
+      ipv6,
+      ipv6Subnet,
+      options: { ...(parent ? { parent } : {}), ...(parseDriverOptions(opts) as Record<string, string>) },
+    });
     const res = await this.write(`Create network ${req.Name}`, () => this.env.state.client.createNetwork(req));
     if (res?.Warning) ui.info(res.Warning);
     return res?.Id;
@@ -146,13 +228,21 @@ export class Commands {
           ...prompt,
           placeholder: 'Parent interface (the host link the macvlan endpoints hang off)',
           items: [
-            ...links.map((i) => ({ label: i.name, description: [i.kind, ...i.addresses, i.up ? '' : 'down'].filter(Boolean).join('  '), value: i.name })),
+            ...links.map((i) => ({
+              label: i.name,
+              description: [i.kind, ...i.addresses, i.up ? '' : 'down'].filter(Boolean).join('  '),
+              value: i.name,
+            })),
             { label: 'Another name (e.g. a VLAN sub-interface eth0.10)…', value: TYPE },
           ],
         })
       : TYPE;
     if (picked !== TYPE) return picked;
-    const typed = await this.env.ui.input({ ...prompt, prompt: 'Parent interface (host link name)', validate: (v) => (/^[\w.@-]{1,15}$/.test(v.trim()) ? undefined : 'An interface name: up to 15 letters, digits, . _ - @') });
+    const typed = await this.env.ui.input({
+      ...prompt,
+      prompt: 'Parent interface (host link name)',
+      validate: (v) => (/^[\w.@-]{1,15}$/.test(v.trim()) ? undefined : 'An interface name: up to 15 letters, digits, . _ - @'),
+    });
     return typed?.trim() || undefined;
   }
 
@@ -167,7 +257,10 @@ export class Commands {
     if (endpointCount(n)) {
       // explain before trying: Docker refuses a network with endpoints
       const names = Object.values(n!.Containers).map((c) => c.Name);
-      const action = await this.env.ui.error(`${net.name} still has ${names.length} endpoint(s) (${names.join(', ')}): disconnect them first.`, 'Disconnect All and Remove…');
+      const action = await this.env.ui.error(
+        `${net.name} still has ${names.length} endpoint(s) (${names.join(', ')}): disconnect them first.`,
+        'Disconnect All and Remove…',
+      );
       return action ? this.emptyAndRemove(n!) : false;
     }
     return (await this.write(`Remove network ${net.name}`, () => this.env.state.client.removeNetwork(net.id).then(() => true))) ?? false;
@@ -188,7 +281,9 @@ export class Commands {
     const members = Object.entries(n.Containers ?? {});
     const ok = await this.env.ui.confirm(
       `Disconnect ${members.length} endpoint(s) from ${n.Name} and remove it?`,
-      members.map(([, c]) => `• ${c.Name}${c.IPv4Address || c.IPv6Address ? ` (${bareAddress(c.IPv4Address || c.IPv6Address)})` : ''}`).join('\n') || 'It has no endpoints.',
+      members
+        .map(([, c]) => `• ${c.Name}${c.IPv4Address || c.IPv6Address ? ` (${bareAddress(c.IPv4Address || c.IPv6Address)})` : ''}`)
+        .join('\n') || 'It has no endpoints.',
       'Disconnect All and Remove',
     );
     if (!ok) return false;
@@ -213,7 +308,11 @@ export class Commands {
       this.env.ui.info('No unused networks to prune');
       return [];
     }
-    const ok = await this.env.ui.confirm(`Remove ${unused.length} unused network(s)?`, unused.map((n) => `• ${n.Name}`).join('\n'), 'Prune');
+    const ok = await this.env.ui.confirm(
+      `Remove ${unused.length} unused network(s)?`,
+      unused.map((n) => `• ${n.Name}`).join('\n'),
+      'Prune',
+    );
     if (!ok) return [];
     const res = await this.write('Prune networks', () => this.env.state.client.pruneNetworks());
     return res?.NetworksDeleted ?? [];
@@ -232,10 +331,18 @@ export class Commands {
     const attached = new Set(Object.keys(inspected?.Containers ?? {}));
     const candidates = (this.snapshot.sandboxes ?? []).filter((s) => !attached.has(s.id));
     const sandbox = candidates.length
-      ? await ui.pick({ title: `Connect to ${net.name}`, placeholder: 'Sandbox', items: candidates.map((s) => ({ label: s.name, description: s.endpoints.map((e) => e.networkName).join(', '), value: s.name })) })
+      ? await ui.pick({
+          title: `Connect to ${net.name}`,
+          placeholder: 'Sandbox',
+          items: candidates.map((s) => ({ label: s.name, description: s.endpoints.map((e) => e.networkName).join(', '), value: s.name })),
+        })
       : await ui.input({ title: `Connect to ${net.name}`, prompt: 'Sandbox or container name' });
     if (!sandbox) return false;
-    const ip = await ui.input({ title: `Connect ${sandbox} to ${net.name}`, prompt: 'IPv4 address (empty = next free)', validate: (v) => (v.trim() && !/^\d+\.\d+\.\d+\.\d+$/.test(v.trim()) ? 'Not an IPv4 address' : undefined) });
+    const ip = await ui.input({
+      title: `Connect ${sandbox} to ${net.name}`,
+      prompt: 'IPv4 address (empty = next free)',
+      validate: (v) => (v.trim() && !/^\d+\.\d+\.\d+\.\d+$/.test(v.trim()) ? 'Not an IPv4 address' : undefined),
+    });
     if (ip === undefined) return false;
     const req = { Container: sandbox, EndpointConfig: ip.trim() ? { IPAMConfig: { IPv4Address: ip.trim() } } : undefined };
     return (await this.write(`Connect ${sandbox} to ${net.name}`, () => state.client.connect(net.id, req).then(() => true))) ?? false;
@@ -243,16 +350,27 @@ export class Commands {
 
   async disconnect(node?: TreeNode): Promise<boolean> {
     const ref = node?.ref;
-    const ep = ref?.kind === 'endpoint' ? ref : await this.pickEndpoint('Endpoint to disconnect', undefined, ref?.kind === 'network' ? ref.id : undefined);
+    const ep =
+      ref?.kind === 'endpoint'
+        ? ref
+        : await this.pickEndpoint('Endpoint to disconnect', undefined, ref?.kind === 'network' ? ref.id : undefined);
     if (!ep) return false;
-    return (await this.write(`Disconnect ${ep.name} from ${ep.networkName}`, () => this.env.state.client.disconnect(ep.networkId, { Container: ep.container }).then(() => true))) ?? false;
+    return (
+      (await this.write(`Disconnect ${ep.name} from ${ep.networkName}`, () =>
+        this.env.state.client.disconnect(ep.networkId, { Container: ep.container }).then(() => true),
+      )) ?? false
+    );
   }
 
   async copyIp(node?: TreeNode): Promise<string | undefined> {
     const ref = node?.ref;
     let ip: string | undefined;
     if (ref?.kind === 'endpoint') ip = ref.ipv4 ?? ref.ipv6;
-    else if (ref?.kind === 'sandbox') ip = this.snapshot.sandboxes?.find((s) => s.id === ref.id)?.endpoints.map((e) => bareAddress(e.ipv4) ?? bareAddress(e.ipv6)).find(Boolean);
+    else if (ref?.kind === 'sandbox')
+      ip = this.snapshot.sandboxes
+        ?.find((s) => s.id === ref.id)
+        ?.endpoints.map((e) => bareAddress(e.ipv4) ?? bareAddress(e.ipv6))
+        .find(Boolean);
     else if (ref?.kind === 'network') ip = this.snapshot.networks.find((n) => n.Id === ref.id)?.IPAM.Config[0]?.Subnet;
     if (!ip) return undefined;
     await this.env.ui.copy(ip);
@@ -268,23 +386,38 @@ export class Commands {
 
   async createSandbox(): Promise<string | undefined> {
     const { ui } = this.env;
-    const name = await ui.input({ title: 'Create Sandbox', prompt: 'Sandbox name', validate: (v) => (/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(v.trim()) ? undefined : 'Use letters, digits, and . _ -') });
+    const name = await ui.input({
+      title: 'Create Sandbox',
+      prompt: 'Sandbox name',
+      validate: (v) => (/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(v.trim()) ? undefined : 'Use letters, digits, and . _ -'),
+    });
     if (!name) return undefined;
-    const items = [{ label: '(no network)', value: '' }, ...this.snapshot.networks.filter((n) => n.Driver !== 'null').map((n) => ({ label: n.Name, description: n.Driver, value: n.Name }))];
+    const items = [
+      { label: '(no network)', value: '' },
+      ...this.snapshot.networks.filter((n) => n.Driver !== 'null').map((n) => ({ label: n.Name, description: n.Driver, value: n.Name })),
+    ];
     const network = await ui.pick({ title: 'Create Sandbox', placeholder: 'First network', items });
     if (network === undefined) return undefined;
-    const res = await this.write(`Create sandbox ${name}`, () => this.env.state.client.createSandbox({ Name: name.trim(), ...(network ? { Network: network } : {}) }));
+    const res = await this.write(`Create sandbox ${name}`, () =>
+      this.env.state.client.createSandbox({ Name: name.trim(), ...(network ? { Network: network } : {}) }),
+    );
     return res?.id;
   }
 
   async removeSandbox(node?: TreeNode): Promise<boolean> {
     const sb = node?.ref?.kind === 'sandbox' ? node.ref : await this.pickSandbox('Sandbox to remove');
     if (!sb) return false;
-    return (await this.write(`Remove sandbox ${sb.name}`, () => this.env.state.client.removeSandbox(sb.id, true).then(() => true))) ?? false;
+    return (
+      (await this.write(`Remove sandbox ${sb.name}`, () => this.env.state.client.removeSandbox(sb.id, true).then(() => true))) ?? false
+    );
   }
 
   private pickSandbox(title: string) {
-    const items = (this.snapshot.sandboxes ?? []).map((s) => ({ label: s.name, description: s.id.slice(0, 12), value: { id: s.id, name: s.name } }));
+    const items = (this.snapshot.sandboxes ?? []).map((s) => ({
+      label: s.name,
+      description: s.id.slice(0, 12),
+      value: { id: s.id, name: s.name },
+    }));
     return this.env.ui.pick({ title, placeholder: title, items });
   }
 
@@ -326,12 +459,19 @@ export class Commands {
     const r = state.current.reachability;
     const before = r.state === 'connected' ? r.version : undefined;
     const line = installCommandLine(cli.node, cli.cli, install, target.socketPath);
-    ui.terminal({ name: 'cnm: install helper', shellPath: '/bin/sh', shellArgs: ['-c', `${line}; echo; echo "[cnm install exited $?; press Enter to close]"; read _`] });
+    ui.terminal({
+      name: 'cnm: install helper',
+      shellPath: '/bin/sh',
+      shellArgs: ['-c', `${line}; echo; echo "[cnm install exited $?; press Enter to close]"; read _`],
+    });
     const { timeoutMs, everyMs } = this.env.installWait ?? { timeoutMs: 180000, everyMs: 500 };
     const end = Date.now() + timeoutMs;
     let seen: string | undefined;
     while (Date.now() < end) {
-      seen = await state.client.version().then((v) => v.Version, () => undefined);
+      seen = await state.client.version().then(
+        (v) => v.Version,
+        () => undefined,
+      );
       if (seen !== undefined && (before === undefined || seen !== before || seen === install.extensionVersion)) {
         state.retryNow();
         if (state.current.reachability.state === 'connected') await state.refresh().catch(() => undefined);
@@ -340,7 +480,11 @@ export class Commands {
       }
       await new Promise((res) => setTimeout(res, everyMs));
     }
-    void ui.error(seen ? `The helper at ${target.socketPath} still answers as ${seen} after ${timeoutMs / 1000} s: see the install terminal` : `Nothing answered at ${target.socketPath} within ${timeoutMs / 1000} s: see the install terminal`);
+    void ui.error(
+      seen
+        ? `The helper at ${target.socketPath} still answers as ${seen} after ${timeoutMs / 1000} s: see the install terminal`
+        : `Nothing answered at ${target.socketPath} within ${timeoutMs / 1000} s: see the install terminal`,
+    );
     return false;
   }
 }

@@ -20,7 +20,12 @@ export function clientFor(target: HostTarget, sshEnv: SshEnv): CnmClient {
   };
   return new Proxy({} as CnmClient, {
     get(_t, prop: keyof CnmClient) {
-      if (prop === 'dispose') return () => void inner?.then((i) => i.tunnel.close(), () => undefined);
+      if (prop === 'dispose')
+        return () =>
+          void inner?.then(
+            (i) => i.tunnel.close(),
+            () => undefined,
+          );
       return async (...args: unknown[]) => {
         const { client } = await ensure();
         return (client[prop] as (...a: unknown[]) => unknown)(...args);

@@ -13,7 +13,12 @@ export interface SocketFacts {
   groupOf(path: string): string | undefined;
 }
 
-export function describeConnectionError(err: Error & { code?: string }, target: HostTarget, facts: SocketFacts, startCommand: string): ConnectionProblem {
+export function describeConnectionError(
+  err: Error & { code?: string },
+  target: HostTarget,
+  facts: SocketFacts,
+  startCommand: string,
+): ConnectionProblem {
   const code = err.code ?? /\b(ENOENT|EACCES|ECONNREFUSED|EPERM)\b/.exec(err.message)?.[1];
   if (target.kind === 'unix' && (code === 'ENOENT' || code === 'ECONNREFUSED')) {
     return { message: `cnmd is not running: nothing answers at ${target.socketPath}.`, startCommand };

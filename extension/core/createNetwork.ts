@@ -63,7 +63,10 @@ export function validateIpRange(text: string, subnet: string): string | undefine
 /** "a=b, c=d" → {a: 'b', c: 'd'}, or an error message. */
 export function parseDriverOptions(text: string): Record<string, string> | string {
   const out: Record<string, string> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     if (eq <= 0) return `"${part}" is not key=value`;
     out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();

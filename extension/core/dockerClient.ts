@@ -42,7 +42,10 @@ export class DockerodeClient implements CnmClient {
   private readonly docker: Docker;
   private readonly modem: Modem;
 
-  constructor(socketPath: string, private readonly onDispose: () => void = () => {}) {
+  constructor(
+    socketPath: string,
+    private readonly onDispose: () => void = () => {},
+  ) {
     this.docker = new Docker({ socketPath });
     this.modem = (this.docker as unknown as { modem: Modem }).modem;
   }
@@ -102,9 +105,9 @@ export class DockerodeClient implements CnmClient {
   }
 
   async events(h: EventHandlers): Promise<EventSubscription> {
-    const stream = (await api(
-      this.docker.getEvents({ filters: { type: ['network', 'container'] } }),
-    )) as NodeJS.ReadableStream & { destroy(): void };
+    const stream = (await api(this.docker.getEvents({ filters: { type: ['network', 'container'] } }))) as NodeJS.ReadableStream & {
+      destroy(): void;
+    };
     let buf = '';
     let ended = false;
     const end = (err?: Error) => {

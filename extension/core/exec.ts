@@ -27,7 +27,12 @@ export function execSpec(target: HostTarget, local: LocalCli, sandbox: string, a
   const remote = ['cnm', 'exec', sandbox, '--', ...argv].map(shellQuote).join(' ');
   return {
     file: 'ssh',
-    args: [...(target.port ? ['-p', String(target.port)] : []), ...(tty ? ['-t'] : []), dest, `CNM_HOST=unix://${shellQuote(target.socketPath)} ${remote}`],
+    args: [
+      ...(target.port ? ['-p', String(target.port)] : []),
+      ...(tty ? ['-t'] : []),
+      dest,
+      `CNM_HOST=unix://${shellQuote(target.socketPath)} ${remote}`,
+    ],
     env: {},
   };
 }

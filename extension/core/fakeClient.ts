@@ -9,25 +9,72 @@ const hex = () => randomBytes(32).toString('hex');
 
 export function fakeNetwork(name: string, driver: string, subnet?: string, extra: Partial<NetworkResource> = {}): NetworkResource {
   return {
-    Name: name, Id: hex(), Created: '2026-11-22T10:00:00.000000000Z', Scope: 'local', Driver: driver, EnableIPv6: false,
+    Name: name,
+    Id: hex(),
+    Created: '2026-11-22T10:00:00.000000000Z',
+    Scope: 'local',
+    Driver: driver,
+    EnableIPv6: false,
     IPAM: { Driver: 'default', Options: {}, Config: subnet ? [{ Subnet: subnet, Gateway: subnet.replace(/0\/\d+$/, '1') }] : [] },
-    Internal: false, Attachable: false, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false, Containers: {}, Options: {}, Labels: {},
+    Internal: false,
+    Attachable: false,
+    Ingress: false,
+    ConfigFrom: { Network: '' },
+    ConfigOnly: false,
+    Containers: {},
+    Options: {},
+    Labels: {},
     ...extra,
   };
 }
 
 export function fakeInfo(drivers: string[], version = '0.1.0'): DockerInfo {
   return {
-    ID: 'fake', Name: 'fake', ServerVersion: version, OperatingSystem: 'Debian GNU/Linux 12', OSType: 'linux', Architecture: 'x86_64', KernelVersion: '6.1.0',
-    NCPU: 2, MemTotal: 0, Containers: 0, Images: 0, Driver: '', Plugins: { Network: drivers, Volume: [], Log: [] },
-    Cnm: { version, drivers, kernel: { bridge: true, veth: true, vxlan: true, macvlan: true, vlan: false, dummy: false, ipvlan: false, nftables: true, ipv6: true } },
+    ID: 'fake',
+    Name: 'fake',
+    ServerVersion: version,
+    OperatingSystem: 'Debian GNU/Linux 12',
+    OSType: 'linux',
+    Architecture: 'x86_64',
+    KernelVersion: '6.1.0',
+    NCPU: 2,
+    MemTotal: 0,
+    Containers: 0,
+    Images: 0,
+    Driver: '',
+    Plugins: { Network: drivers, Volume: [], Log: [] },
+    Cnm: {
+      version,
+      drivers,
+      kernel: {
+        bridge: true,
+        veth: true,
+        vxlan: true,
+        macvlan: true,
+        vlan: false,
+        dummy: false,
+        ipvlan: false,
+        nftables: true,
+        ipv6: true,
+      },
+    },
   };
 }
 
 export class FakeClient implements CnmClient {
-  networks: NetworkResource[] = [fakeNetwork('bridge', 'bridge', '172.17.0.0/16'), fakeNetwork('host', 'host'), fakeNetwork('none', 'null')];
+  networks: NetworkResource[] = [
+    fakeNetwork('bridge', 'bridge', '172.17.0.0/16'),
+    fakeNetwork('host', 'host'),
+    fakeNetwork('none', 'null'),
+  ];
   sandboxes: SandboxView[] | undefined = [];
-  host: HostInfo = { interfaces: [], routes: [{ dst: 'default', gateway: '10.0.0.1' }, { dst: '10.0.0.0/24', ifname: 'eth0' }] };
+  host: HostInfo = {
+    interfaces: [],
+    routes: [
+      { dst: 'default', gateway: '10.0.0.1' },
+      { dst: '10.0.0.0/24', ifname: 'eth0' },
+    ],
+  };
   reachable = true;
   /** What GET /info answers; undefined plays a daemon without it (404). */
   daemonInfo: DockerInfo | undefined = fakeInfo(['bridge', 'host', 'null']);
@@ -44,7 +91,14 @@ export class FakeClient implements CnmClient {
     return n;
   }
   emit(Action: string, n: NetworkResource, container = ''): void {
-    const e: DockerEvent = { Type: 'network', Action, Actor: { ID: n.Id, Attributes: { name: n.Name, type: n.Driver, ...(container ? { container } : {}) } }, scope: 'local', time: 0, timeNano: 0 };
+    const e: DockerEvent = {
+      Type: 'network',
+      Action,
+      Actor: { ID: n.Id, Attributes: { name: n.Name, type: n.Driver, ...(container ? { container } : {}) } },
+      scope: 'local',
+      time: 0,
+      timeNano: 0,
+    };
     for (const h of this.handlers) h.onEvent(e);
   }
   /** Simulates cnmd going away: every open event stream ends. */
@@ -54,18 +108,39 @@ export class FakeClient implements CnmClient {
     this.handlers.clear();
   }
 
-  async ping() { this.check(); }
-  async version() { this.check(); return { Version: this.daemonVersion, ApiVersion: '1.41', Platform: { Name: 'cnmd' } }; }
-  async info() { this.check(); return this.daemonInfo && structuredClone(this.daemonInfo); }
-  async listNetworks() { this.check(); this.calls.push('list'); return this.networks.map((n) => ({ ...n, Containers: {} })); }
-  async inspectNetwork(id: string) { this.check(); this.calls.push('inspect'); return structuredClone(this.find(id)); }
+  async ping() {
+    this.check();
+  }
+  async version() {
+    this.check();
+    return { Version: this.daemonVersion, ApiVersion: '1.41', Platform: { Name: 'cnmd' } };
+  }
+  async info() {
+    this.check();
+    return this.daemonInfo && structuredClone(this.daemonInfo);
+  }
+  async listNetworks() {
+    this.check();
+    this.calls.push('list');
+    return this.networks.map((n) => ({ ...n, Containers: {} }));
+  }
+  async inspectNetwork(id: string) {
+    this.check();
+    this.calls.push('inspect');
+    return structuredClone(this.find(id));
+  }
   async createNetwork(req: NetworkCreateRequest) {
     this.check();
     this.calls.push(`create ${req.Name}`);
     if (this.networks.some((n) => n.Name === req.Name)) throw new ApiError(`network with name ${req.Name} already exists`, 409);
     // like cnmd: a given pool is echoed as given (no Gateway unless one was given); none given: a default pool
     const given = req.IPAM?.Config?.length ? { IPAM: { Driver: 'default', Options: {}, Config: structuredClone(req.IPAM.Config) } } : {};
-    const n = fakeNetwork(req.Name, req.Driver ?? 'bridge', '172.30.0.0/16', { Internal: !!req.Internal, EnableIPv6: !!req.EnableIPv6, Options: req.Options ?? {}, ...given });
+    const n = fakeNetwork(req.Name, req.Driver ?? 'bridge', '172.30.0.0/16', {
+      Internal: !!req.Internal,
+      EnableIPv6: !!req.EnableIPv6,
+      Options: req.Options ?? {},
+      ...given,
+    });
     this.networks.push(n);
     this.emit('create', n);
     return { Id: n.Id, Warning: '' };
@@ -73,7 +148,8 @@ export class FakeClient implements CnmClient {
   async removeNetwork(id: string) {
     this.check();
     const n = this.find(id);
-    if (Object.keys(n.Containers).length) throw new ApiError(`error while removing network: network ${n.Name} id ${n.Id} has active endpoints`, 403);
+    if (Object.keys(n.Containers).length)
+      throw new ApiError(`error while removing network: network ${n.Name} id ${n.Id} has active endpoints`, 403);
     this.networks = this.networks.filter((x) => x !== n);
     this.calls.push(`remove ${n.Name}`);
     this.emit('destroy', n);
@@ -86,7 +162,17 @@ export class FakeClient implements CnmClient {
     const ip = req.EndpointConfig?.IPAMConfig?.IPv4Address ?? `172.30.0.${Object.keys(n.Containers).length + 2}`;
     const epId = hex();
     n.Containers[sb.id] = { Name: sb.name, EndpointID: epId, MacAddress: '02:42:ac:1e:00:02', IPv4Address: `${ip}/16`, IPv6Address: '' };
-    sb.endpoints.push({ id: epId, networkId: n.Id, networkName: n.Name, sandboxId: sb.id, ifname: `eth${sb.endpoints.length}`, mac: '02:42:ac:1e:00:02', ipv4: `${ip}/16`, aliases: [], order: sb.endpoints.length });
+    sb.endpoints.push({
+      id: epId,
+      networkId: n.Id,
+      networkName: n.Name,
+      sandboxId: sb.id,
+      ifname: `eth${sb.endpoints.length}`,
+      mac: '02:42:ac:1e:00:02',
+      ipv4: `${ip}/16`,
+      aliases: [],
+      order: sb.endpoints.length,
+    });
     this.calls.push(`connect ${sb.name} ${n.Name}`);
     this.emit('connect', n, sb.id);
   }
@@ -111,10 +197,22 @@ export class FakeClient implements CnmClient {
     this.handlers.add(h);
     return { close: () => void this.handlers.delete(h) };
   }
-  async listSandboxes() { this.check(); return this.sandboxes && structuredClone(this.sandboxes); }
+  async listSandboxes() {
+    this.check();
+    return this.sandboxes && structuredClone(this.sandboxes);
+  }
   async createSandbox(req: { Name: string }) {
     this.check();
-    const sb: SandboxView = { id: hex(), name: req.Name, hostname: req.Name, labels: {}, netnsPath: `/run/netns/cnm-x-${req.Name}`, created: '', dns: [], endpoints: [] };
+    const sb: SandboxView = {
+      id: hex(),
+      name: req.Name,
+      hostname: req.Name,
+      labels: {},
+      netnsPath: `/run/netns/cnm-x-${req.Name}`,
+      created: '',
+      dns: [],
+      endpoints: [],
+    };
     this.sandboxes?.push(sb);
     return structuredClone(sb);
   }
@@ -122,7 +220,12 @@ export class FakeClient implements CnmClient {
     this.check();
     this.sandboxes = this.sandboxes?.filter((s) => s.id !== id);
   }
-  async hostInfo() { this.check(); return this.host; }
-  async dns() { return []; }
+  async hostInfo() {
+    this.check();
+    return this.host;
+  }
+  async dns() {
+    return [];
+  }
   dispose() {}
 }

@@ -9,9 +9,20 @@ test('setting wins over CNM_HOST, which wins over the default', () => {
 });
 
 test('parses unix and ssh URLs', () => {
-  assert.deepEqual(parseHostUrl('unix:///var/run/docker.sock'), { kind: 'unix', url: 'unix:///var/run/docker.sock', socketPath: '/var/run/docker.sock' });
+  assert.deepEqual(parseHostUrl('unix:///var/run/docker.sock'), {
+    kind: 'unix',
+    url: 'unix:///var/run/docker.sock',
+    socketPath: '/var/run/docker.sock',
+  });
   const s = parseHostUrl('ssh://ann@box.example:2222/tmp/c.sock');
-  assert.deepEqual(s, { kind: 'ssh', url: 'ssh://ann@box.example:2222/tmp/c.sock', user: 'ann', host: 'box.example', port: 2222, socketPath: '/tmp/c.sock' });
+  assert.deepEqual(s, {
+    kind: 'ssh',
+    url: 'ssh://ann@box.example:2222/tmp/c.sock',
+    user: 'ann',
+    host: 'box.example',
+    port: 2222,
+    socketPath: '/tmp/c.sock',
+  });
   assert.equal(hostLabel(s), 'ann@box.example:2222');
   const d = parseHostUrl('ssh://box');
   assert.equal(d.socketPath, '/run/cnmd/cnmd.sock');

@@ -37,13 +37,27 @@ button{background:var(--vscode-button-background);color:var(--vscode-button-fore
 
 export function renderInspectHtml(p: InspectPage): string {
   const n = p.network;
-  const badges = [n.Driver, n.Scope, n.Internal ? 'internal' : '', n.EnableIPv6 ? 'IPv6' : '', n.Attachable ? 'attachable' : '', isBuiltin(n) ? 'built-in' : ''].filter(Boolean);
+  const badges = [
+    n.Driver,
+    n.Scope,
+    n.Internal ? 'internal' : '',
+    n.EnableIPv6 ? 'IPv6' : '',
+    n.Attachable ? 'attachable' : '',
+    isBuiltin(n) ? 'built-in' : '',
+  ].filter(Boolean);
   const parent = parentOf(n);
   // the gateway in use even where Docker's JSON leaves it out (marked "(default)"); the raw JSON stays Docker's
   const gateways = gatewaysInUse(n);
   const ipam = table(
     ['Subnet', 'Gateway', 'IP range', 'Aux addresses'],
-    (n.IPAM?.Config ?? []).map((c) => [c.Subnet ?? '', poolGateway(c) ?? '', c.IPRange ?? '', Object.entries(c.AuxiliaryAddresses ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')]),
+    (n.IPAM?.Config ?? []).map((c) => [
+      c.Subnet ?? '',
+      poolGateway(c) ?? '',
+      c.IPRange ?? '',
+      Object.entries(c.AuxiliaryAddresses ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', '),
+    ]),
     'No address pools',
   );
   const endpoints = table(

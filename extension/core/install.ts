@@ -24,7 +24,12 @@ function quote(s: string): string {
  * The shell line the terminal runs: `sudo "<node>" "<ext>/dist/cnm.js" install` (no sudo as root),
  * with `--socket` when the extension connects to another socket than cnmd's default.
  */
-export function installCommandLine(node: string, cliJs: string, host: Pick<InstallHost, 'isRoot' | 'electron'>, socket = DEFAULT_SOCKET): string {
+export function installCommandLine(
+  node: string,
+  cliJs: string,
+  host: Pick<InstallHost, 'isRoot' | 'electron'>,
+  socket = DEFAULT_SOCKET,
+): string {
   const env = host.electron ? 'ELECTRON_RUN_AS_NODE=1 ' : '';
   const where = socket === DEFAULT_SOCKET ? '' : ` --socket ${quote(socket)}`;
   return `${host.isRoot ? env : `sudo ${env}`}${quote(node)} ${quote(cliJs)} install${where}`;
@@ -32,8 +37,10 @@ export function installCommandLine(node: string, cliJs: string, host: Pick<Insta
 
 /** Why this host cannot take the bundled helper, or undefined when it can. */
 export function cannotInstall(host: InstallHost, targetKind: 'unix' | 'ssh'): string | undefined {
-  if (host.platform !== 'linux') return `cnmd runs on Linux only; this extension host runs on ${host.platform}. Open a Linux machine (e.g. with Remote-SSH) and install it there.`;
-  if (targetKind === 'ssh') return 'The connection is ssh://: install the helper on that machine (open it with Remote-SSH and run this command there), or switch to a local socket.';
+  if (host.platform !== 'linux')
+    return `cnmd runs on Linux only; this extension host runs on ${host.platform}. Open a Linux machine (e.g. with Remote-SSH) and install it there.`;
+  if (targetKind === 'ssh')
+    return 'The connection is ssh://: install the helper on that machine (open it with Remote-SSH and run this command there), or switch to a local socket.';
   return undefined;
 }
 

@@ -19,7 +19,17 @@ function nameMatches(field: string, name: string): boolean {
   for (const pattern of field.split(',')) {
     const negated = pattern.startsWith('!');
     const p = negated ? pattern.slice(1) : pattern;
-    const re = new RegExp('^' + p.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\[/g, '\\[').replace(/\]/g, '\\]').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
+    const re = new RegExp(
+      '^' +
+        p
+          .replace(/[.+^${}()|\\]/g, '\\$&')
+          .replace(/\[/g, '\\[')
+          .replace(/\]/g, '\\]')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.') +
+        '$',
+      'i',
+    );
     if (re.test(name)) {
       if (negated) return false;
       matched = true;

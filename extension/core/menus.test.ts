@@ -36,7 +36,8 @@ test('when-clause evaluator: VS Code precedence (&& over ||), !, ==, !=, =~ with
 });
 
 test('every when clause in package.json parses', () => {
-  for (const [where, entries] of Object.entries(menus)) for (const e of entries) assert.doesNotThrow(() => parseWhen(e.when ?? 'true'), `${where} ${e.command}: ${e.when}`);
+  for (const [where, entries] of Object.entries(menus))
+    for (const e of entries) assert.doesNotThrow(() => parseWhen(e.when ?? 'true'), `${where} ${e.command}: ${e.when}`);
 });
 
 /** A daemon with one row of every kind: built-ins, an empty and a used user network, a macvlan one, sandboxes with and without endpoints. */
@@ -46,7 +47,12 @@ async function richSnapshot(): Promise<Snapshot> {
   await fake.createSandbox({ Name: 'lonely' });
   await fake.createNetwork({ Name: 'empty', IPAM: { Config: [{ Subnet: '10.9.0.0/24' }] } });
   await fake.createNetwork({ Name: 'used', IPAM: { Config: [{ Subnet: '10.8.0.0/24' }] } });
-  await fake.createNetwork({ Name: 'mv', Driver: 'macvlan', Options: { parent: 'eth1' }, IPAM: { Config: [{ Subnet: '192.168.7.0/24' }] } });
+  await fake.createNetwork({
+    Name: 'mv',
+    Driver: 'macvlan',
+    Options: { parent: 'eth1' },
+    IPAM: { Config: [{ Subnet: '192.168.7.0/24' }] },
+  });
   await fake.connect('used', { Container: 'a' });
   await fake.connect('bridge', { Container: 'a' });
   const state = new DaemonState(fake);
@@ -86,7 +92,8 @@ function classifier(s: Snapshot) {
       return `network ${who} ${Object.keys(net.Containers).length ? 'inUse' : 'empty'}`;
     }
     if (ref?.kind === 'endpoint') return n.id.startsWith('sbep:') ? 'sandbox endpoint' : 'network endpoint';
-    if (ref?.kind === 'sandbox') return s.sandboxes!.find((x) => x.id === ref.id)!.endpoints.length ? 'sandbox with endpoints' : 'sandbox without endpoints';
+    if (ref?.kind === 'sandbox')
+      return s.sandboxes!.find((x) => x.id === ref.id)!.endpoints.length ? 'sandbox with endpoints' : 'sandbox without endpoints';
     throw new Error(`unclassified row ${n.id}`);
   };
 }
@@ -125,17 +132,27 @@ test('view/item/context: each command shows exactly on the row kinds it applies 
   for (const { view, node, kind } of rows) {
     const ctx = { view, viewItem: node.contextValue, 'cnm.connected': true };
     const shown = (inline: boolean) =>
-      [...new Set(menus['view/item/context'].filter((e) => (e.group === 'inline') === inline && evaluateWhen(e.when, ctx)).map((e) => e.command.replace(/^cnm\./, '')))].sort();
+      [
+        ...new Set(
+          menus['view/item/context']
+            .filter((e) => (e.group === 'inline') === inline && evaluateWhen(e.when, ctx))
+            .map((e) => e.command.replace(/^cnm\./, '')),
+        ),
+      ].sort();
     assert.deepEqual(shown(false), [...EXPECTED[kind].menu].sort(), `context menu of ${kind} "${node.label}" (${node.contextValue})`);
     assert.deepEqual(shown(true), [...EXPECTED[kind].inline].sort(), `inline buttons of ${kind} "${node.label}" (${node.contextValue})`);
   }
   // no row of another extension's view picks up cnm's menus
-  for (const { node } of rows) assert.ok(!menus['view/item/context'].some((e) => evaluateWhen(e.when, { view: 'explorer', viewItem: node.contextValue })));
+  for (const { node } of rows)
+    assert.ok(!menus['view/item/context'].some((e) => evaluateWhen(e.when, { view: 'explorer', viewItem: node.contextValue })));
 });
 
 test('view/title and the command palette follow the connection', () => {
   const title = (view: string, connected: boolean) =>
-    menus['view/title'].filter((e) => evaluateWhen(e.when, { view, 'cnm.connected': connected })).map((e) => e.command.replace(/^cnm\./, '')).sort();
+    menus['view/title']
+      .filter((e) => evaluateWhen(e.when, { view, 'cnm.connected': connected }))
+      .map((e) => e.command.replace(/^cnm\./, ''))
+      .sort();
   assert.deepEqual(title('cnm.networks', true), ['createNetwork', 'pruneNetworks', 'refresh', 'switchConnection']);
   assert.deepEqual(title('cnm.networks', false), ['refresh', 'switchConnection']);
   assert.deepEqual(title('cnm.sandboxes', true), ['createSandbox', 'refresh']);
@@ -144,10 +161,28 @@ test('view/title and the command palette follow the connection', () => {
 
   const palette = (connected: boolean) => {
     const hidden = new Set(menus.commandPalette.filter((e) => !evaluateWhen(e.when, { 'cnm.connected': connected })).map((e) => e.command));
-    return pkg.contributes.commands.map((c) => c.command.replace(/^cnm\./, '')).filter((c) => !hidden.has(`cnm.${c}`)).sort();
+    return pkg.contributes.commands
+      .map((c) => c.command.replace(/^cnm\./, ''))
+      .filter((c) => !hidden.has(`cnm.${c}`))
+      .sort();
   };
   assert.deepEqual(palette(false), ['installHelper', 'refresh', 'switchConnection']);
-  assert.deepEqual(palette(true), ['connectSandbox', 'createNetwork', 'createSandbox', 'disconnect', 'disconnectAllAndRemove', 'inspectNetwork', 'installHelper', 'openTerminal', 'ping', 'pruneNetworks', 'refresh', 'removeNetwork', 'removeSandbox', 'switchConnection']);
+  assert.deepEqual(palette(true), [
+    'connectSandbox',
+    'createNetwork',
+    'createSandbox',
+    'disconnect',
+    'disconnectAllAndRemove',
+    'inspectNetwork',
+    'installHelper',
+    'openTerminal',
+    'ping',
+    'pruneNetworks',
+    'refresh',
+    'removeNetwork',
+    'removeSandbox',
+    'switchConnection',
+  ]);
 });
 
 test('every menu entry names a contributed command', () => {

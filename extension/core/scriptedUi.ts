@@ -41,15 +41,26 @@ export class ScriptedUi implements Ui {
     const i = a(o.items.map((x) => x.label));
     return i < 0 ? undefined : o.items[i].value;
   }
-  async confirm(message: string, detail: string) { this.confirms.push([message, detail]); return this.confirmAnswer; }
-  info(m: string) { this.infos.push(m); }
+  async confirm(message: string, detail: string) {
+    this.confirms.push([message, detail]);
+    return this.confirmAnswer;
+  }
+  info(m: string) {
+    this.infos.push(m);
+  }
   async error(m: string, ...actions: string[]) {
     this.errors.push(actions.length ? `${m} [${actions.join('|')}]` : m);
     return this.errorAnswer !== undefined && actions.includes(this.errorAnswer) ? this.errorAnswer : undefined;
   }
-  async copy(t: string) { this.copied.push(t); }
-  terminal(s: TerminalSpec) { this.terminals.push(s); }
-  showOutput(_title: string, text: string) { this.outputs.push(text); }
+  async copy(t: string) {
+    this.copied.push(t);
+  }
+  terminal(s: TerminalSpec) {
+    this.terminals.push(s);
+  }
+  showOutput(_title: string, text: string) {
+    this.outputs.push(text);
+  }
 }
 
 export const label = (want: string) => (labels: string[]) => labels.indexOf(want);

@@ -11,8 +11,17 @@ import { DaemonState, type Snapshot } from './state.js';
 function waitFor(state: DaemonState, pred: (s: Snapshot) => boolean, ms = 2000): Promise<Snapshot> {
   if (pred(state.current)) return Promise.resolve(state.current);
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => { sub.dispose(); reject(new Error('timeout; state: ' + JSON.stringify(state.current.reachability))); }, ms);
-    const sub = state.onChange((s) => { if (pred(s)) { clearTimeout(t); sub.dispose(); resolve(s); } });
+    const t = setTimeout(() => {
+      sub.dispose();
+      reject(new Error('timeout; state: ' + JSON.stringify(state.current.reachability)));
+    }, ms);
+    const sub = state.onChange((s) => {
+      if (pred(s)) {
+        clearTimeout(t);
+        sub.dispose();
+        resolve(s);
+      }
+    });
   });
 }
 const names = (s: Snapshot) => s.networks.map((n) => n.Name).sort();

@@ -7,7 +7,8 @@ import type { DockerEvent, DockerInfo, NetworkResource } from '../../model/docke
 import { ApiError, type CnmClient, type EventSubscription } from './client.js';
 
 /** platform: /version's Platform.Name ('cnmd' for cnm's daemon; a Docker engine's own name otherwise). */
-export type Reachability = { state: 'connecting' } | { state: 'connected'; version: string; platform?: string } | { state: 'unreachable'; error: Error };
+export type Reachability =
+  { state: 'connecting' } | { state: 'connected'; version: string; platform?: string } | { state: 'unreachable'; error: Error };
 
 export interface Snapshot {
   networks: NetworkResource[];

@@ -7,20 +7,48 @@ import type { NetworkResource } from '../../model/docker.js';
 import { fakeNetwork } from './fakeClient.js';
 import { renderTopology, topologyOf } from './topology.js';
 
-interface Rect { x: number; y: number; w: number; h: number }
-interface Wire { network: string; x1: number; y1: number; x2: number; y2: number }
+interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+interface Wire {
+  network: string;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
 
 const num = (s: string) => Number(s);
-const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 function parseSvg(svg: string): { bars: Map<string, Rect[]>; wires: Wire[]; texts: Array<{ x: number; y: number; text: string }> } {
   const bars = new Map<string, Rect[]>();
   for (const g of svg.matchAll(/<g class="net[^"]*" data-network="([^"]*)">(.*?)<\/g>/g)) {
-    const rects = [...g[2].matchAll(/<rect x="([\d.-]+)" y="([\d.-]+)" width="([\d.-]+)" height="([\d.-]+)"/g)].map((m) => ({ x: num(m[1]), y: num(m[2]), w: num(m[3]), h: num(m[4]) }));
+    const rects = [...g[2].matchAll(/<rect x="([\d.-]+)" y="([\d.-]+)" width="([\d.-]+)" height="([\d.-]+)"/g)].map((m) => ({
+      x: num(m[1]),
+      y: num(m[2]),
+      w: num(m[3]),
+      h: num(m[4]),
+    }));
     bars.set(unescape(g[1]), rects);
   }
-  const wires = [...svg.matchAll(/<line class="wire" data-network="([^"]*)" x1="([\d.-]+)" y1="([\d.-]+)" x2="([\d.-]+)" y2="([\d.-]+)"\/>/g)].map((m) => ({ network: unescape(m[1]), x1: num(m[2]), y1: num(m[3]), x2: num(m[4]), y2: num(m[5]) }));
-  const texts = [...svg.matchAll(/<text[^>]* x="([\d.-]+)" y="([\d.-]+)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({ x: num(m[1]), y: num(m[2]), text: unescape(m[3]) }));
+  const wires = [
+    ...svg.matchAll(/<line class="wire" data-network="([^"]*)" x1="([\d.-]+)" y1="([\d.-]+)" x2="([\d.-]+)" y2="([\d.-]+)"\/>/g),
+  ].map((m) => ({ network: unescape(m[1]), x1: num(m[2]), y1: num(m[3]), x2: num(m[4]), y2: num(m[5]) }));
+  const texts = [...svg.matchAll(/<text[^>]* x="([\d.-]+)" y="([\d.-]+)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({
+    x: num(m[1]),
+    y: num(m[2]),
+    text: unescape(m[3]),
+  }));
   return { bars, wires, texts };
 }
 
@@ -42,9 +70,13 @@ function assertUnambiguous(svg: string, expectedWires: number): void {
     assert.ok(bars.has(w.network), `wire to a drawn bar: ${w.network}`);
     for (const [name, rects] of bars) {
       if (name === w.network) {
-        assert.ok(rects.some((r) => w.x2 >= r.x && w.x2 <= r.x + r.w && w.y2 >= r.y && w.y2 <= r.y + r.h), `wire at x=${w.x2} ends on its bar ${name}`);
+        assert.ok(
+          rects.some((r) => w.x2 >= r.x && w.x2 <= r.x + r.w && w.y2 >= r.y && w.y2 <= r.y + r.h),
+          `wire at x=${w.x2} ends on its bar ${name}`,
+        );
       } else {
-        for (const r of rects) assert.ok(!touches(w, r), `wire to ${w.network} at x=${w.x1} crosses the bar of ${name} (${JSON.stringify(r)})`);
+        for (const r of rects)
+          assert.ok(!touches(w, r), `wire to ${w.network} at x=${w.x1} crosses the bar of ${name} (${JSON.stringify(r)})`);
       }
     }
   }
@@ -62,7 +94,17 @@ function sandbox(name: string, nets: NetworkResource[]): SandboxView {
   const sb: SandboxView = { id, name, hostname: name, labels: {}, netnsPath: '', created: '', dns: [], endpoints: [] };
   nets.forEach((net, i) => {
     const ip = `10.${n}.0.${++n}`;
-    sb.endpoints.push({ id: `e${n}`, networkId: net.Id, networkName: net.Name, sandboxId: id, ifname: `eth${i}`, mac: '', ipv4: `${ip}/24`, aliases: [], order: i });
+    sb.endpoints.push({
+      id: `e${n}`,
+      networkId: net.Id,
+      networkName: net.Name,
+      sandboxId: id,
+      ifname: `eth${i}`,
+      mac: '',
+      ipv4: `${ip}/24`,
+      aliases: [],
+      order: i,
+    });
     net.Containers[id] = { Name: name, EndpointID: `e${n}`, MacAddress: '', IPv4Address: `${ip}/24`, IPv6Address: '' };
   });
   return sb;

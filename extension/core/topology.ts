@@ -28,7 +28,10 @@ export interface Topology {
 }
 
 function subnetOf(n: NetworkResource | undefined): string {
-  return (n?.IPAM?.Config ?? []).map((c) => c.Subnet).filter(Boolean).join(', ');
+  return (n?.IPAM?.Config ?? [])
+    .map((c) => c.Subnet)
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** With cnm's sandbox list the picture shows every network a member joins; a plain Docker engine only gives this one. */
@@ -38,10 +41,19 @@ export function topologyOf(network: NetworkResource, sandboxes: SandboxView[] | 
   const memberSandboxes: TopoSandbox[] = members.map(([id, c]) => {
     const sb = sandboxes?.find((s) => s.id === id);
     if (!sb) return { name: c.Name, endpoints: [{ networkId: network.Id, label: (c.IPv4Address || c.IPv6Address || '').split('/')[0] }] };
-    return { name: sb.name, endpoints: sb.endpoints.slice().sort((a, b) => a.order - b.order).map((e) => ({ networkId: e.networkId, label: `${e.ifname} ${(e.ipv4 ?? e.ipv6 ?? '').split('/')[0]}`.trim() })) };
+    return {
+      name: sb.name,
+      endpoints: sb.endpoints
+        .slice()
+        .sort((a, b) => a.order - b.order)
+        .map((e) => ({ networkId: e.networkId, label: `${e.ifname} ${(e.ipv4 ?? e.ipv6 ?? '').split('/')[0]}`.trim() })),
+    };
   });
   memberSandboxes.sort((a, b) => a.name.localeCompare(b.name));
-  const netIds = [network.Id, ...new Set(memberSandboxes.flatMap((s) => s.endpoints.map((e) => e.networkId)).filter((id) => id !== network.Id))];
+  const netIds = [
+    network.Id,
+    ...new Set(memberSandboxes.flatMap((s) => s.endpoints.map((e) => e.networkId)).filter((id) => id !== network.Id)),
+  ];
   return {
     networks: netIds.map((id) => {
       const n = byId.get(id) ?? (id === network.Id ? network : undefined);
@@ -94,7 +106,11 @@ export function renderTopology(t: Topology): string {
   const labelW = Math.max(0, ...t.networks.map((n) => barLabel(n).length * CHAR_W)) + 40;
   const widths = t.sandboxes.map((s) => Math.max(130, s.endpoints.length * EP_GAP + BOX_PAD));
   const x0 = Math.max(24, labelW);
-  const width = Math.max(360, widths.reduce((a, w) => a + w + 24, x0), labelW + 140);
+  const width = Math.max(
+    360,
+    widths.reduce((a, w) => a + w + 24, x0),
+    labelW + 140,
+  );
   const barTop = t.sandboxes.length ? TOP + BOX_H + 50 : TOP;
   const level = new Map(t.networks.map((n, i) => [n.id, i]));
   const barY = (i: number) => barTop + i * BAR_GAP;
@@ -122,8 +138,12 @@ export function renderTopology(t: Topology): string {
     const own = wires.filter((w) => w.to === i).map((w) => w.x);
     const end = Math.max(labelW + 20, ...own.map((x) => x + 24));
     const holes = wires.filter((w) => w.to > i && w.x < end).map((w) => w.x);
-    const rects = segments(10, end, holes).map(([a, b]) => `<rect x="${a}" y="${y}" width="${b - a}" height="${BAR_H}" rx="${Math.min(13, (b - a) / 2)}"/>`);
-    parts.push(`<g class="net${n.focus ? ' focus' : ''}" data-network="${escapeXml(n.name)}">${rects.join('')}<text x="24" y="${y + 17}">${escapeXml(barLabel(n))}</text></g>`);
+    const rects = segments(10, end, holes).map(
+      ([a, b]) => `<rect x="${a}" y="${y}" width="${b - a}" height="${BAR_H}" rx="${Math.min(13, (b - a) / 2)}"/>`,
+    );
+    parts.push(
+      `<g class="net${n.focus ? ' focus' : ''}" data-network="${escapeXml(n.name)}">${rects.join('')}<text x="24" y="${y + 17}">${escapeXml(barLabel(n))}</text></g>`,
+    );
   });
   const cy = TOP + BOX_H;
   for (const { s, bx, w, eps } of boxes) {
@@ -140,6 +160,8 @@ export function renderTopology(t: Topology): string {
     );
   }
   // right under its bar, so it reads as the network's state
-  const empty = t.sandboxes.length ? '' : `<text class="small empty" x="24" y="${barY(0) + BAR_H + 14}">No endpoints on this network</text>`;
+  const empty = t.sandboxes.length
+    ? ''
+    : `<text class="small empty" x="24" y="${barY(0) + BAR_H + 14}">No endpoints on this network</text>`;
   return `<svg id="topology" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Topology">${parts.join('')}${empty}</svg>`;
 }

@@ -29,7 +29,16 @@ export interface TreeNode {
   /** What commands act on. */
   ref?:
     | { kind: 'network'; id: string; name: string }
-    | { kind: 'endpoint'; networkId: string; networkName: string; container: string; name: string; ipv4?: string; ipv6?: string; endpointId: string }
+    | {
+        kind: 'endpoint';
+        networkId: string;
+        networkName: string;
+        container: string;
+        name: string;
+        ipv4?: string;
+        ipv6?: string;
+        endpointId: string;
+      }
     | { kind: 'sandbox'; id: string; name: string };
 }
 
@@ -99,11 +108,27 @@ function endpointNode(n: NetworkResource, containerId: string, c: NetworkContain
     label: c.Name || containerId.slice(0, 12),
     // the MAC stays in the tooltip: with it the row is cut off at the default sidebar width
     description: [c.IPv4Address, c.IPv6Address].filter(Boolean).join('  '),
-    tooltip: [`**${c.Name}** on ${n.Name}`, '', `- IPv4: ${c.IPv4Address || '—'}`, `- IPv6: ${c.IPv6Address || '—'}`, `- MAC: ${c.MacAddress || '—'}`, `- Endpoint: \`${c.EndpointID.slice(0, 12)}\``].join('\n'),
+    tooltip: [
+      `**${c.Name}** on ${n.Name}`,
+      '',
+      `- IPv4: ${c.IPv4Address || '—'}`,
+      `- IPv6: ${c.IPv6Address || '—'}`,
+      `- MAC: ${c.MacAddress || '—'}`,
+      `- Endpoint: \`${c.EndpointID.slice(0, 12)}\``,
+    ].join('\n'),
     icon: { codicon: 'plug' },
     contextValue: ['endpoint', ipv4 || ipv6 ? 'hasIp' : ''].filter(Boolean).join(' '),
     children: [],
-    ref: { kind: 'endpoint', networkId: n.Id, networkName: n.Name, container: containerId, name: c.Name, ipv4, ipv6, endpointId: c.EndpointID },
+    ref: {
+      kind: 'endpoint',
+      networkId: n.Id,
+      networkName: n.Name,
+      container: containerId,
+      name: c.Name,
+      ipv4,
+      ipv6,
+      endpointId: c.EndpointID,
+    },
   };
 }
 
@@ -121,7 +146,9 @@ export function networkContext(n: NetworkResource): string {
     UNCONNECTABLE.has(n.Driver) ? '' : 'connectable',
     Object.keys(n.Containers ?? {}).length ? 'inUse' : 'empty',
     subnets(n).length ? 'hasIp' : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 export function networkNode(n: NetworkResource): TreeNode {
@@ -133,7 +160,8 @@ export function networkNode(n: NetworkResource): TreeNode {
   return {
     id: `net:${n.Id}`,
     label: n.Name,
-    description: [subnets(n).join(', '), parent ? `parent ${parent}` : '', builtin ? 'built-in' : ''].filter(Boolean).join(' · ') || n.Driver,
+    description:
+      [subnets(n).join(', '), parent ? `parent ${parent}` : '', builtin ? 'built-in' : ''].filter(Boolean).join(' · ') || n.Driver,
     tooltip: networkTooltip(n),
     icon: { driver: n.Driver },
     contextValue: networkContext(n),
@@ -175,7 +203,8 @@ export function networksTree(s: Snapshot, connectionLabel: string, settings: Tre
     .sort((a, b) => Number(isBuiltin(b)) - Number(isBuiltin(a)) || a.Name.localeCompare(b.Name));
   const nodes = shown.map(networkNode);
   let children: TreeNode[];
-  if (r.state === 'unreachable') children = [messageNode('unreachable', r.error.message, undefined, { id: 'cnm.showConnectionHelp', args: [] })];
+  if (r.state === 'unreachable')
+    children = [messageNode('unreachable', r.error.message, undefined, { id: 'cnm.showConnectionHelp', args: [] })];
   else if (r.state === 'connecting') children = [messageNode('connecting', 'Connecting…')];
   else if (settings.grouping === 'driver') children = group(nodes, shown, (n) => n.Driver);
   else if (settings.grouping === 'scope') children = group(nodes, shown, (n) => n.Scope);
@@ -188,7 +217,11 @@ export function networksTree(s: Snapshot, connectionLabel: string, settings: Tre
       tooltip: [
         `**${connectionUrl}**`,
         '',
-        r.state === 'connected' ? `Connected (daemon ${r.version}), ${s.networks.length} networks` : r.state === 'unreachable' ? `Unreachable: ${r.error.message}` : 'Connecting',
+        r.state === 'connected'
+          ? `Connected (daemon ${r.version}), ${s.networks.length} networks`
+          : r.state === 'unreachable'
+            ? `Unreachable: ${r.error.message}`
+            : 'Connecting',
       ].join('\n'),
       icon: { codicon: r.state === 'connected' ? 'vm-active' : 'vm-outline' },
       contextValue: `connection ${r.state}`,
@@ -211,18 +244,40 @@ function sandboxNode(sb: SandboxView): TreeNode {
       id: `sbep:${sb.id}:${e.id}`,
       label: e.networkName,
       description: [e.ifname, bareAddress(e.ipv4), bareAddress(e.ipv6)].filter(Boolean).join('  '),
-      tooltip: [`**${e.ifname}** of ${sb.name} on ${e.networkName}`, '', `- IPv4: ${e.ipv4 ?? '—'}`, `- IPv6: ${e.ipv6 ?? '—'}`, `- MAC: ${e.mac}`].join('\n'),
+      tooltip: [
+        `**${e.ifname}** of ${sb.name} on ${e.networkName}`,
+        '',
+        `- IPv4: ${e.ipv4 ?? '—'}`,
+        `- IPv6: ${e.ipv6 ?? '—'}`,
+        `- MAC: ${e.mac}`,
+      ].join('\n'),
       icon: { codicon: 'plug' },
       contextValue: ['endpoint', e.ipv4 || e.ipv6 ? 'hasIp' : ''].filter(Boolean).join(' '),
       children: [],
-      ref: { kind: 'endpoint', networkId: e.networkId, networkName: e.networkName, container: sb.id, name: sb.name, ipv4: bareAddress(e.ipv4), ipv6: bareAddress(e.ipv6), endpointId: e.id },
+      ref: {
+        kind: 'endpoint',
+        networkId: e.networkId,
+        networkName: e.networkName,
+        container: sb.id,
+        name: sb.name,
+        ipv4: bareAddress(e.ipv4),
+        ipv6: bareAddress(e.ipv6),
+        endpointId: e.id,
+      },
     }));
   return {
     id: `sb:${sb.id}`,
     label: sb.name,
     description: compactList(sb.endpoints.map((e) => bareAddress(e.ipv4) ?? bareAddress(e.ipv6) ?? '').filter(Boolean)) || 'no networks',
     // the description holds only what fits; every address is in the tooltip
-    tooltip: [`**${sb.name}**`, '', `- Hostname: ${sb.hostname}`, ...sb.endpoints.map((e) => `- ${e.networkName}: ${[e.ifname, e.ipv4, e.ipv6].filter(Boolean).join(' ')}`), `- Namespace: \`${sb.netnsPath}\``, `- ID: \`${sb.id.slice(0, 12)}\``].join('\n'),
+    tooltip: [
+      `**${sb.name}**`,
+      '',
+      `- Hostname: ${sb.hostname}`,
+      ...sb.endpoints.map((e) => `- ${e.networkName}: ${[e.ifname, e.ipv4, e.ipv6].filter(Boolean).join(' ')}`),
+      `- Namespace: \`${sb.netnsPath}\``,
+      `- ID: \`${sb.id.slice(0, 12)}\``,
+    ].join('\n'),
     icon: { codicon: 'package' },
     contextValue: ['sandbox', sb.endpoints.some((e) => e.ipv4 || e.ipv6) ? 'hasIp' : ''].filter(Boolean).join(' '),
     expanded: true,
@@ -233,7 +288,8 @@ function sandboxNode(sb: SandboxView): TreeNode {
 
 export function sandboxesTree(s: Snapshot): TreeNode[] {
   if (s.reachability.state !== 'connected') return [];
-  if (!s.sandboxes) return [messageNode('nosandboxes', 'This daemon has no sandboxes (a Docker engine): containers appear under their networks.')];
+  if (!s.sandboxes)
+    return [messageNode('nosandboxes', 'This daemon has no sandboxes (a Docker engine): containers appear under their networks.')];
   return s.sandboxes
     .slice()
     .sort((a, b) => a.name.localeCompare(b.name))
@@ -243,12 +299,23 @@ export function sandboxesTree(s: Snapshot): TreeNode[] {
 /** Hosts view: only an overlay cluster has members; until cnmd reports them there is one row. */
 export function hostsTree(s: Snapshot): TreeNode[] {
   const global = s.networks.filter((n) => n.Scope !== 'local');
-  return [messageNode('hosts', global.length ? `${global.length} cluster-scoped networks; membership not reported by this daemon` : 'No overlay cluster: this daemon is standalone')];
+  return [
+    messageNode(
+      'hosts',
+      global.length
+        ? `${global.length} cluster-scoped networks; membership not reported by this daemon`
+        : 'No overlay cluster: this daemon is standalone',
+    ),
+  ];
 }
 
 /** Every endpoint in the snapshot (or of one network), for pickers (Ping…, Disconnect). */
 export function allEndpoints(s: Snapshot, networkId?: string): Array<NonNullable<Extract<TreeNode['ref'], { kind: 'endpoint' }>>> {
-  return s.networks.filter((n) => !networkId || n.Id === networkId).flatMap((n) =>
-    networkNode(n).children.map((c) => c.ref).filter((r): r is Extract<TreeNode['ref'], { kind: 'endpoint' }> => r?.kind === 'endpoint'),
-  );
+  return s.networks
+    .filter((n) => !networkId || n.Id === networkId)
+    .flatMap((n) =>
+      networkNode(n)
+        .children.map((c) => c.ref)
+        .filter((r): r is Extract<TreeNode['ref'], { kind: 'endpoint' }> => r?.kind === 'endpoint'),
+    );
 }

@@ -17,10 +17,21 @@ function tokenize(src: string): string[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     const two = src.slice(i, i + 2);
-    if (['&&', '||', '==', '!=', '=~'].includes(two)) { out.push(two); i += 2; continue; }
-    if (c === '!' || c === '(' || c === ')') { out.push(c); i++; continue; }
+    if (['&&', '||', '==', '!=', '=~'].includes(two)) {
+      out.push(two);
+      i += 2;
+      continue;
+    }
+    if (c === '!' || c === '(' || c === ')') {
+      out.push(c);
+      i++;
+      continue;
+    }
     if (c === '/' && out[out.length - 1] === '=~') {
       // a regex literal runs to the next unescaped '/', then its flags
       let j = i + 1;
@@ -61,7 +72,10 @@ export function parseWhen(src: string): Node {
   };
   const list = (op: 'or' | 'and', sep: string, next: () => Node): Node => {
     const args = [next()];
-    while (peek() === sep) { take(); args.push(next()); }
+    while (peek() === sep) {
+      take();
+      args.push(next());
+    }
     return args.length === 1 ? args[0] : { op, args };
   };
   const or = (): Node => list('or', '||', and);
@@ -69,10 +83,17 @@ export function parseWhen(src: string): Node {
   const unary = (): Node => {
     const t = take();
     if (t === '!') return { op: 'not', arg: unary() };
-    if (t === '(') { const n = or(); take(')'); return n; }
+    if (t === '(') {
+      const n = or();
+      take(')');
+      return n;
+    }
     if (['&&', '||', '==', '!=', '=~', ')'].includes(t)) throw new Error(`unexpected "${t}" in "${src}"`);
     const op = peek();
-    if (op === '==' || op === '!=') { take(); return { op: op === '==' ? 'eq' : 'ne', key: t, value: unquote(take()) }; }
+    if (op === '==' || op === '!=') {
+      take();
+      return { op: op === '==' ? 'eq' : 'ne', key: t, value: unquote(take()) };
+    }
     if (op === '=~') {
       take();
       const lit = take();
@@ -95,12 +116,18 @@ function lookup(ctx: Context, key: string): unknown {
 
 function evalNode(n: Node, ctx: Context): boolean {
   switch (n.op) {
-    case 'or': return n.args.some((a) => evalNode(a, ctx));
-    case 'and': return n.args.every((a) => evalNode(a, ctx));
-    case 'not': return !evalNode(n.arg, ctx);
-    case 'key': return !!lookup(ctx, n.key);
-    case 'eq': return String(lookup(ctx, n.key)) === n.value;
-    case 'ne': return String(lookup(ctx, n.key)) !== n.value;
+    case 'or':
+      return n.args.some((a) => evalNode(a, ctx));
+    case 'and':
+      return n.args.every((a) => evalNode(a, ctx));
+    case 'not':
+      return !evalNode(n.arg, ctx);
+    case 'key':
+      return !!lookup(ctx, n.key);
+    case 'eq':
+      return String(lookup(ctx, n.key)) === n.value;
+    case 'ne':
+      return String(lookup(ctx, n.key)) !== n.value;
     case 'match': {
       const v = lookup(ctx, n.key);
       return typeof v === 'string' && n.re.test(v);

@@ -8,7 +8,10 @@ export const socketFacts: SocketFacts = {
   groupOf(p: string): string | undefined {
     try {
       const gid = fs.statSync(p).gid;
-      const line = fs.readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.split(':')[2] === String(gid));
+      const line = fs
+        .readFileSync('/etc/group', 'utf8')
+        .split('\n')
+        .find((l) => l.split(':')[2] === String(gid));
       return line?.split(':')[0];
     } catch {
       return undefined;

@@ -23,9 +23,13 @@ export class InspectPanels {
       return;
     }
     const name = this.getState().current.networks.find((n) => n.Id === networkId)?.Name ?? networkId.slice(0, 12);
-    const panel = vscode.window.createWebviewPanel('cnm.inspect', `Network: ${name}`, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+    const panel = vscode.window.createWebviewPanel('cnm.inspect', `Network: ${name}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [],
+    });
     panel.webview.onDidReceiveMessage((m: { type?: string; text?: string }) => {
-      if (m.type === 'copy' && typeof m.text === 'string') void vscode.env.clipboard.writeText(m.text).then(() => vscode.window.setStatusBarMessage('Copied network JSON', 2000));
+      if (m.type === 'copy' && typeof m.text === 'string')
+        void vscode.env.clipboard.writeText(m.text).then(() => vscode.window.setStatusBarMessage('Copied network JSON', 2000));
     });
     panel.onDidDispose(() => this.panels.delete(networkId));
     this.panels.set(networkId, { panel, html: '', key: '' });

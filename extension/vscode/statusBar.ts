@@ -8,8 +8,13 @@ export interface VersionMismatch {
 }
 
 export function statusText(label: string, r: Reachability, mismatch?: VersionMismatch): { text: string; tooltip: string } {
-  if (r.state === 'connected' && mismatch) return { text: `$(warning) cnm: ${label} · helper ${mismatch.helper}`, tooltip: `Container Networks: the helper is ${mismatch.helper}, the extension ${mismatch.extension}. Click to upgrade the helper.` };
-  if (r.state === 'connected') return { text: `$(vm-active) cnm: ${label}`, tooltip: `Container Networks: connected to ${label} (${r.version})` };
+  if (r.state === 'connected' && mismatch)
+    return {
+      text: `$(warning) cnm: ${label} · helper ${mismatch.helper}`,
+      tooltip: `Container Networks: the helper is ${mismatch.helper}, the extension ${mismatch.extension}. Click to upgrade the helper.`,
+    };
+  if (r.state === 'connected')
+    return { text: `$(vm-active) cnm: ${label}`, tooltip: `Container Networks: connected to ${label} (${r.version})` };
   if (r.state === 'connecting') return { text: `$(sync~spin) cnm: ${label}`, tooltip: `Container Networks: connecting to ${label}` };
   return { text: `$(debug-disconnect) cnm: ${label}`, tooltip: `Container Networks: ${label} unreachable — ${r.error.message}` };
 }
@@ -26,7 +31,8 @@ export class StatusBar {
   update(label: string, r: Reachability, mismatch?: VersionMismatch): void {
     Object.assign(this.item, statusText(label, r, mismatch));
     this.item.command = mismatch ? 'cnm.installHelper' : 'cnm.switchConnection';
-    this.item.backgroundColor = r.state === 'unreachable' || mismatch ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor =
+      r.state === 'unreachable' || mismatch ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 
   dispose(): void {

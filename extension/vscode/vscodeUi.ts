@@ -4,7 +4,10 @@ import * as vscode from 'vscode';
 import type { InputOptions, PickOptions, TerminalSpec, Ui } from '../core/ui.js';
 
 /** Shows a quick input and resolves once: with what `accept` yields, or undefined when hidden. */
-function settle<T>(w: vscode.QuickInput & { onDidAccept: vscode.Event<void> }, accept: () => { value: T } | undefined): Promise<T | undefined> {
+function settle<T>(
+  w: vscode.QuickInput & { onDidAccept: vscode.Event<void> },
+  accept: () => { value: T } | undefined,
+): Promise<T | undefined> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (v: T | undefined) => {
@@ -27,7 +30,15 @@ export class VscodeUi implements Ui {
 
   input(o: InputOptions): Promise<string | undefined> {
     const box = vscode.window.createInputBox();
-    Object.assign(box, { title: o.title, prompt: o.prompt, placeholder: o.placeholder, value: o.value ?? '', step: o.step, totalSteps: o.totalSteps, ignoreFocusOut: true });
+    Object.assign(box, {
+      title: o.title,
+      prompt: o.prompt,
+      placeholder: o.placeholder,
+      value: o.value ?? '',
+      step: o.step,
+      totalSteps: o.totalSteps,
+      ignoreFocusOut: true,
+    });
     const check = (v: string) => (box.validationMessage = o.validate?.(v));
     box.onDidChangeValue(check);
     return settle(box, () => (check(box.value) ? undefined : { value: box.value }));
@@ -35,7 +46,14 @@ export class VscodeUi implements Ui {
 
   pick<T>(o: PickOptions<T>): Promise<T | undefined> {
     const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { value: T }>();
-    Object.assign(qp, { title: o.title, placeholder: o.placeholder, step: o.step, totalSteps: o.totalSteps, items: o.items, ignoreFocusOut: true });
+    Object.assign(qp, {
+      title: o.title,
+      placeholder: o.placeholder,
+      step: o.step,
+      totalSteps: o.totalSteps,
+      items: o.items,
+      ignoreFocusOut: true,
+    });
     return settle(qp, () => ({ value: qp.selectedItems[0]?.value }));
   }
 

@@ -25,7 +25,10 @@ describe('ApiClient', () => {
   it('calls every endpoint', async () => {
     assert.equal(await client.ping(), 'OK');
     assert.equal((await client.version()).ApiVersion, '1.41');
-    assert.deepEqual((await client.listNetworks({ driver: ['host'] })).map((n) => n.Name), ['host']);
+    assert.deepEqual(
+      (await client.listNetworks({ driver: ['host'] })).map((n) => n.Name),
+      ['host'],
+    );
     const { Id } = await client.createNetwork({ Name: 'cl1', Labels: { temp: '1' } });
     assert.equal((await client.inspectNetwork('cl1')).Id, Id);
     const sb = await client.createSandbox({ Name: 'csb' });
@@ -40,12 +43,20 @@ describe('ApiClient', () => {
   });
 
   it('turns daemon errors into ApiError with status and message', async () => {
-    await assert.rejects(client.removeNetwork('ghost'), (e: unknown) => e instanceof ApiError && e.status === 404 && e.message === 'network ghost not found');
+    await assert.rejects(
+      client.removeNetwork('ghost'),
+      (e: unknown) => e instanceof ApiError && e.status === 404 && e.message === 'network ghost not found',
+    );
   });
 
   it('reports a missing daemon as DaemonUnreachable in Docker wording', async () => {
     const gone = new ApiClient('unix:///nonexistent/cnmd.sock');
-    await assert.rejects(gone.ping(), (e: unknown) => e instanceof DaemonUnreachable && e.message === 'Cannot connect to the cnm daemon at unix:///nonexistent/cnmd.sock. Is cnmd running?');
+    await assert.rejects(
+      gone.ping(),
+      (e: unknown) =>
+        e instanceof DaemonUnreachable &&
+        e.message === 'Cannot connect to the cnm daemon at unix:///nonexistent/cnmd.sock. Is cnmd running?',
+    );
   });
 
   it('streams events until aborted', async () => {
@@ -61,7 +72,10 @@ describe('ApiClient', () => {
     await h.controller.createNetwork({ Name: 'ev-a' });
     await h.controller.removeNetwork('ev-a');
     await reading;
-    assert.deepEqual(seen.map((e) => e.Action), ['create', 'destroy']);
+    assert.deepEqual(
+      seen.map((e) => e.Action),
+      ['create', 'destroy'],
+    );
   });
 
   it('ends the event stream when until has passed', async () => {

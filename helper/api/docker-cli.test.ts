@@ -8,14 +8,20 @@ import { startHarness, type Harness } from './testing/harness.js';
 
 const DOCKER = '/usr/local/bin/docker';
 /** The networks docker-network-ls.txt shows (the seed has two more: custom, v6net). */
-const LS_FIXTURE_IDS = readFixture('docker-network-ls.txt').split('\n').slice(1, -1).map((l) => l.split(' ')[0]!);
+const LS_FIXTURE_IDS = readFixture('docker-network-ls.txt')
+  .split('\n')
+  .slice(1, -1)
+  .map((l) => l.split(' ')[0]!);
 
 describe('docker CLI against cnmd', { skip: !fs.existsSync(DOCKER) && `${DOCKER} not installed` }, () => {
   let h: Harness;
   const docker = (...args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(DOCKER, args[0] === '-H' ? args : ['-H', `unix://${h.socketPath}`, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME } }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        DOCKER,
+        args[0] === '-H' ? args : ['-H', `unix://${h.socketPath}`, ...args],
+        { env: { PATH: process.env.PATH, HOME: process.env.HOME } },
+        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
   before(async () => {
@@ -49,11 +55,20 @@ describe('docker CLI against cnmd', { skip: !fs.existsSync(DOCKER) && `${DOCKER}
     assert.match(created.stdout, /^[0-9a-f]{64}\n$/);
     assert.equal((await docker('network', 'create', 'frontend')).stderr, readFixture('docker-error-duplicate-network.txt'));
     assert.equal((await docker('network', 'connect', '--ip', '10.61.0.5', 'clinet', 'box')).code, 0);
-    const subnet = await docker('network', 'inspect', '-f', '{{range .IPAM.Config}}{{.Subnet}}{{end}} {{range .Containers}}{{.Name}}{{end}}', 'clinet');
+    const subnet = await docker(
+      'network',
+      'inspect',
+      '-f',
+      '{{range .IPAM.Config}}{{.Subnet}}{{end}} {{range .Containers}}{{.Name}}{{end}}',
+      'clinet',
+    );
     assert.equal(subnet.stdout, '10.61.0.0/24 box\n');
     const inUse = await docker('network', 'rm', 'clinet');
     assert.equal(inUse.code, 1);
-    assert.match(inUse.stderr, /^Error response from daemon: error while removing network: network clinet id [0-9a-f]{64} has active endpoints\n/);
+    assert.match(
+      inUse.stderr,
+      /^Error response from daemon: error while removing network: network clinet id [0-9a-f]{64} has active endpoints\n/,
+    );
     assert.equal((await docker('network', 'disconnect', 'clinet', 'box')).code, 0);
     const rm = await docker('network', 'rm', 'clinet');
     assert.equal(rm.stdout, 'clinet\n');

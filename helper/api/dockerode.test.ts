@@ -22,8 +22,16 @@ describe('dockerode against cnmd', () => {
   it('lists, creates, inspects, connects, disconnects and removes', async () => {
     const names = (await docker.listNetworks()).map((n) => n.Name);
     assert.ok(names.includes('bridge') && names.includes('frontend'));
-    assert.deepEqual((await docker.listNetworks({ filters: { name: ['front'] } })).map((n) => n.Name), ['frontend']);
-    const net = await docker.createNetwork({ Name: 'dnet', Driver: 'bridge', IPAM: { Driver: 'default', Config: [{ Subnet: '10.44.0.0/24' }] }, Labels: { via: 'dockerode' } });
+    assert.deepEqual(
+      (await docker.listNetworks({ filters: { name: ['front'] } })).map((n) => n.Name),
+      ['frontend'],
+    );
+    const net = await docker.createNetwork({
+      Name: 'dnet',
+      Driver: 'bridge',
+      IPAM: { Driver: 'default', Config: [{ Subnet: '10.44.0.0/24' }] },
+      Labels: { via: 'dockerode' },
+    });
     const info = await net.inspect();
     assert.equal(info.Name, 'dnet');
     assert.equal(info.IPAM?.Config?.[0]?.Subnet, '10.44.0.0/24');
@@ -32,11 +40,18 @@ describe('dockerode against cnmd', () => {
     assert.ok(Object.values((await net.inspect()).Containers as Record<string, { Name: string }>).some((c) => c.Name === 'dsb'));
     await net.disconnect({ Container: 'dsb', Force: true });
     await net.remove();
-    await assert.rejects(docker.getNetwork('dnet').inspect(), (e: { statusCode?: number; json?: { message?: string } }) => e.statusCode === 404 && e.json?.message === 'network dnet not found');
+    await assert.rejects(
+      docker.getNetwork('dnet').inspect(),
+      (e: { statusCode?: number; json?: { message?: string } }) => e.statusCode === 404 && e.json?.message === 'network dnet not found',
+    );
   });
 
   it('surfaces conflict errors with status and Docker message', async () => {
-    await assert.rejects(docker.createNetwork({ Name: 'frontend' }), (e: { statusCode?: number; json?: { message?: string } }) => e.statusCode === 409 && e.json?.message === 'network with name frontend already exists');
+    await assert.rejects(
+      docker.createNetwork({ Name: 'frontend' }),
+      (e: { statusCode?: number; json?: { message?: string } }) =>
+        e.statusCode === 409 && e.json?.message === 'network with name frontend already exists',
+    );
   });
 
   it('prunes with filters', async () => {
@@ -46,8 +61,12 @@ describe('dockerode against cnmd', () => {
   });
 
   it('streams events', async () => {
-    const stream = (await docker.getEvents({ filters: { type: ['network'], event: ['create'] } })) as NodeJS.ReadableStream & { destroy(): void };
-    const first = new Promise<Record<string, unknown>>((resolve) => stream.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString().split('\n')[0]!))));
+    const stream = (await docker.getEvents({ filters: { type: ['network'], event: ['create'] } })) as NodeJS.ReadableStream & {
+      destroy(): void;
+    };
+    const first = new Promise<Record<string, unknown>>((resolve) =>
+      stream.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString().split('\n')[0]!))),
+    );
     await new Promise((r) => setTimeout(r, 50));
     await docker.createNetwork({ Name: 'evnet' });
     const ev = await first;

@@ -6,7 +6,11 @@ import { fixtureNetworks } from './testing/fake-controller.js';
 import { parseTimestamp } from './timestamps.js';
 
 const all = fixtureNetworks();
-const pick = (keep: (n: NetworkResource) => boolean) => all.filter(keep).map((n) => n.Name).sort();
+const pick = (keep: (n: NetworkResource) => boolean) =>
+  all
+    .filter(keep)
+    .map((n) => n.Name)
+    .sort();
 
 describe('filters', () => {
   it('parses both encodings and rejects garbage', () => {
@@ -34,7 +38,14 @@ describe('filters', () => {
   });
 
   it('matches events by type, action, network id or name, container', () => {
-    const ev: DockerEvent = { Type: 'network', Action: 'connect', Actor: { ID: 'abcdef', Attributes: { name: 'front', container: 'c0ffee', type: 'bridge' } }, scope: 'local', time: 1, timeNano: 1e9 };
+    const ev: DockerEvent = {
+      Type: 'network',
+      Action: 'connect',
+      Actor: { ID: 'abcdef', Attributes: { name: 'front', container: 'c0ffee', type: 'bridge' } },
+      scope: 'local',
+      time: 1,
+      timeNano: 1e9,
+    };
     assert.ok(eventFilter({ type: ['network'], event: ['connect', 'disconnect'] })(ev));
     assert.ok(eventFilter({ network: ['front'] })(ev));
     assert.ok(eventFilter({ network: ['abc'] })(ev));

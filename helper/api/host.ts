@@ -7,6 +7,10 @@ import type { Route } from './router.js';
 export function hostRoutes(controller: Controller): Route[] {
   return [
     { method: 'GET', path: '/cnm/host', handle: async ({ res }) => sendJson(res, 200, await controller.hostInfo()) },
-    { method: 'GET', path: '/cnm/networks/{id}/notes', handle: ({ params, res }) => sendJson(res, 200, controller.networkNotes(params.id!)) },
+    {
+      method: 'GET',
+      path: '/cnm/networks/{id}/notes',
+      handle: ({ params, res }) => sendJson(res, 200, controller.networkNotes(params.id!)),
+    },
   ];
 }

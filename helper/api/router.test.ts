@@ -7,7 +7,13 @@ import { Router, stripVersion, type Route } from './router.js';
 const route = (method: Route['method'], path: string): Route => ({ method, path, handle: () => undefined });
 
 describe('router', () => {
-  const routes = [route('GET', '/networks'), route('GET', '/networks/{id}'), route('POST', '/networks/create'), route('POST', '/networks/{id}/connect'), route('DELETE', '/networks/{id}')];
+  const routes = [
+    route('GET', '/networks'),
+    route('GET', '/networks/{id}'),
+    route('POST', '/networks/create'),
+    route('POST', '/networks/{id}/connect'),
+    route('DELETE', '/networks/{id}'),
+  ];
   const router = new Router(routes);
 
   it('matches literal paths before parameters in declaration order, with params decoded', () => {
@@ -19,8 +25,14 @@ describe('router', () => {
   });
 
   it('answers 404 for unknown paths and 405 for a wrong method', () => {
-    assert.throws(() => router.match('GET', '/nope'), (e: unknown) => e instanceof CnmError && e.status === 404 && e.message === 'page not found');
-    assert.throws(() => router.match('GET', '/networks/'), (e: unknown) => e instanceof CnmError && e.status === 404);
+    assert.throws(
+      () => router.match('GET', '/nope'),
+      (e: unknown) => e instanceof CnmError && e.status === 404 && e.message === 'page not found',
+    );
+    assert.throws(
+      () => router.match('GET', '/networks/'),
+      (e: unknown) => e instanceof CnmError && e.status === 404,
+    );
     assert.throws(() => router.match('PUT', '/networks'), MethodNotAllowed);
   });
 

@@ -77,7 +77,9 @@ export function stripVersion(path: string): string {
     throw invalid(`client version ${asked} is too new. Maximum supported API version is ${API_VERSION}`);
   }
   if (compareVersions(asked, MIN_API_VERSION) < 0) {
-    throw invalid(`client version ${asked} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`);
+    throw invalid(
+      `client version ${asked} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`,
+    );
   }
   return path.slice(m[0].length);
 }

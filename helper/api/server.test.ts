@@ -62,18 +62,23 @@ describe('api server', () => {
     assert.equal(json(r.text).message, 'client version 1.47 is too new. Maximum supported API version is 1.41');
   });
 
-  it('a sandbox error: Docker\'s text plus cnm\'s detail on Docker\'s paths, cnm\'s wording on /cnm/ paths', async () => {
+  it("a sandbox error: Docker's text plus cnm's detail on Docker's paths, cnm's wording on /cnm/ paths", async () => {
     const detail = { reason: 'no-such-sandbox', sandbox: 'ghost' };
-    const docker = await h.request('POST', '/v1.41/networks/frontend/connect', JSON.stringify({ Container: 'ghost' }), { 'Content-Type': 'application/json' });
+    const docker = await h.request('POST', '/v1.41/networks/frontend/connect', JSON.stringify({ Container: 'ghost' }), {
+      'Content-Type': 'application/json',
+    });
     assert.equal(docker.status, 404);
     assert.deepEqual(json(docker.text), { message: 'No such container: ghost', cnm: detail });
     const own = await h.request('GET', '/cnm/sandboxes/ghost');
     assert.equal(own.status, 404);
     assert.deepEqual(json(own.text), { message: 'No such sandbox: ghost', cnm: detail });
-    await assert.rejects(new ApiClient(h.socketPath).connect('frontend', { Container: 'ghost' }), (err: Error) => err.message === 'No such sandbox: ghost');
+    await assert.rejects(
+      new ApiClient(h.socketPath).connect('frontend', { Container: 'ghost' }),
+      (err: Error) => err.message === 'No such sandbox: ghost',
+    );
   });
 
-  it('an error without cnm\'s detail is Docker\'s body alone on both kinds of path', async () => {
+  it("an error without cnm's detail is Docker's body alone on both kinds of path", async () => {
     assert.deepEqual(json((await h.request('GET', '/networks/nosuchnet')).text), { message: 'network nosuchnet not found' });
     assert.deepEqual(Object.keys(json((await h.request('DELETE', '/cnm/sandboxes/')).text)), ['message']);
   });
@@ -142,7 +147,10 @@ describe('api server', () => {
     assert.equal(r.text, `{"Id":"${Id}","Warning":""}\n`);
     const dup = await h.request('POST', '/networks/create', body);
     assert.equal(dup.status, 409);
-    assert.equal(`Error response from daemon: ${json(dup.text).message}\n`, readFixture('docker-error-duplicate-network.txt').replace('frontend', 'made'));
+    assert.equal(
+      `Error response from daemon: ${json(dup.text).message}\n`,
+      readFixture('docker-error-duplicate-network.txt').replace('frontend', 'made'),
+    );
     const del = await h.request('DELETE', `/networks/${Id}`);
     assert.equal(del.status, 204);
     assert.equal(del.text, '');
@@ -165,7 +173,11 @@ describe('api server', () => {
 
   it('connects and disconnects with 200 and an empty body', async () => {
     await h.controller.createSandbox({ Name: 'sb1' });
-    const con = await h.request('POST', '/networks/backend/connect', JSON.stringify({ Container: 'sb1', EndpointConfig: { IPAMConfig: { IPv4Address: '172.23.0.9' } } }));
+    const con = await h.request(
+      'POST',
+      '/networks/backend/connect',
+      JSON.stringify({ Container: 'sb1', EndpointConfig: { IPAMConfig: { IPv4Address: '172.23.0.9' } } }),
+    );
     assert.equal(con.status, 200);
     assert.equal(con.text, '');
     assert.ok(Object.values(h.controller.inspectNetwork('backend').Containers).some((c) => c.Name === 'sb1'));
@@ -207,7 +219,10 @@ describe('api server', () => {
       await c.removeNetwork('ev1');
       const r = await done;
       for (const line of r.text.trim().split('\n')) got.push(json(line));
-      assert.deepEqual(got.map((e) => [e.Type, e.Action, e.Actor.Attributes.name]), [['network', 'create', 'ev1']]);
+      assert.deepEqual(
+        got.map((e) => [e.Type, e.Action, e.Actor.Attributes.name]),
+        [['network', 'create', 'ev1']],
+      );
       assert.equal((await own.request('GET', `/events?${q({ nope: ['x'] })}`)).status, 400);
     } finally {
       await own.close();
@@ -215,7 +230,11 @@ describe('api server', () => {
   });
 
   it('serves sandboxes, dns and host', async () => {
-    const r = await h.request('POST', '/cnm/sandboxes/create', JSON.stringify({ Name: 'web', Network: 'frontend', IPv4Address: '172.22.0.50' }));
+    const r = await h.request(
+      'POST',
+      '/cnm/sandboxes/create',
+      JSON.stringify({ Name: 'web', Network: 'frontend', IPv4Address: '172.22.0.50' }),
+    );
     assert.equal(r.status, 201);
     const view = json(r.text);
     assert.equal(view.name, 'web');
@@ -273,7 +292,7 @@ describe('api server', () => {
     fs.writeFileSync(socketPath, 'left over');
     const server = await startApiServer({ socketPath, controller: new FakeController(), version: 't', kernel: TEST_KERNEL });
     try {
-      assert.equal((await new ApiClient(socketPath).ping()), 'OK');
+      assert.equal(await new ApiClient(socketPath).ping(), 'OK');
     } finally {
       await server.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -55,11 +55,21 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       cnmPath = route.path.startsWith('/cnm/');
       await route.handle({ params, query: url.searchParams, raw: req, res });
     } catch (err) {
-      if (statusOf(err) >= 500) log('error', 'api request failed', { method: req.method, path: url.pathname, error: err instanceof CnmError ? err.detail() : String((err as Error)?.stack ?? err) });
+      if (statusOf(err) >= 500)
+        log('error', 'api request failed', {
+          method: req.method,
+          path: url.pathname,
+          error: err instanceof CnmError ? err.detail() : String((err as Error)?.stack ?? err),
+        });
       sendError(res, err, cnmPath);
     }
     res.once('finish', () =>
-      log('debug', 'api request', { method: req.method, path: url.pathname, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }),
+      log('debug', 'api request', {
+        method: req.method,
+        path: url.pathname,
+        status: res.statusCode,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      }),
     );
   });
 

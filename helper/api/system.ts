@@ -56,11 +56,13 @@ export function systemRoutes(version: string, controller: Controller, kernel: Ke
     Plugins: { Network: drivers, Volume: [], Log: [] },
     Cnm: { version, drivers, kernel },
   };
-  const ping = (head: boolean): Route['handle'] => ({ res }) => {
-    res.setHeader('Cache-Control', 'no-cache, no-store, must-revalidate');
-    res.setHeader('Pragma', 'no-cache');
-    sendText(res, 200, 'OK', head);
-  };
+  const ping =
+    (head: boolean): Route['handle'] =>
+    ({ res }) => {
+      res.setHeader('Cache-Control', 'no-cache, no-store, must-revalidate');
+      res.setHeader('Pragma', 'no-cache');
+      sendText(res, 200, 'OK', head);
+    };
   return [
     { method: 'GET', path: '/_ping', handle: ping(false) },
     { method: 'HEAD', path: '/_ping', handle: ping(true) },

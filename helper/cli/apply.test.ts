@@ -27,7 +27,10 @@ describe('cnm apply / cnm diff', () => {
   });
 
   it('diff shows the plan; --exit-code says whether there are changes', async () => {
-    const file = write('lab.cnm.yaml', 'networks:\n  n1:\n    ipam:\n      config:\n        - subnet: 10.98.0.0/24\nsandboxes:\n  s1:\n    networks: [n1]\n');
+    const file = write(
+      'lab.cnm.yaml',
+      'networks:\n  n1:\n    ipam:\n      config:\n        - subnet: 10.98.0.0/24\nsandboxes:\n  s1:\n    networks: [n1]\n',
+    );
     const r = await cnm(['diff', '-f', file, '--exit-code']);
     assert.deepEqual(r, { code: 1, stdout: '+ create network n1 (bridge, 10.98.0.0/24)\n+ create sandbox s1 on n1\n', stderr: '' });
   });

@@ -36,21 +36,51 @@ describe('cnm CLI', () => {
 
   it('network ls -q, --filter, --format', async () => {
     assert.equal((await cnm('network', 'ls', '-q', '-f', 'driver=null')).stdout, '94a237f661c7\n');
-    assert.equal((await cnm('network', 'list', '--filter', 'label=owner', '--format', '{{.Name}} {{.Labels}} {{.Internal}}')).stdout, 'custom owner=steering true\n');
-    assert.equal((await cnm('network', 'ls', '-f', 'name=custom', '--format', 'table {{.Name}}\\t{{.CreatedAt}}')).stdout, 'NAME      CREATED AT\ncustom    2026-11-22 10:19:59.192186576 +0000 UTC\n');
+    assert.equal(
+      (await cnm('network', 'list', '--filter', 'label=owner', '--format', '{{.Name}} {{.Labels}} {{.Internal}}')).stdout,
+      'custom owner=steering true\n',
+    );
+    assert.equal(
+      (await cnm('network', 'ls', '-f', 'name=custom', '--format', 'table {{.Name}}\\t{{.CreatedAt}}')).stdout,
+      'NAME      CREATED AT\ncustom    2026-11-22 10:19:59.192186576 +0000 UTC\n',
+    );
     const bad = await cnm('network', 'ls', '-f', 'bogus=1');
     assert.deepEqual([bad.code, bad.stderr], [1, "Error response from daemon: invalid filter 'bogus'\n"]);
   });
 
   it('network inspect prints Docker JSON exactly, -f templates, and missing networks as Docker does', async () => {
     assert.equal((await cnm('network', 'inspect', 'custom')).stdout, readFixture('docker-network-inspect-custom-options.json'));
-    assert.equal((await cnm('network', 'inspect', '-f', '{{json .IPAM.Config}} {{.Driver}}', 'custom')).stdout, '[{"Subnet":"10.77.0.0/24","IPRange":"10.77.0.128/25","Gateway":"10.77.0.1"}] bridge\n');
+    assert.equal(
+      (await cnm('network', 'inspect', '-f', '{{json .IPAM.Config}} {{.Driver}}', 'custom')).stdout,
+      '[{"Subnet":"10.77.0.0/24","IPRange":"10.77.0.128/25","Gateway":"10.77.0.1"}] bridge\n',
+    );
     const missing = await cnm('network', 'inspect', 'nosuchnet');
     assert.deepEqual([missing.code, missing.stdout, missing.stderr], [1, '[]\n', readFixture('docker-error-inspect-missing.txt')]);
   });
 
   it('network create sends Docker request body and prints the id', async () => {
-    const r = await cnm('network', 'create', '-d', 'bridge', '--subnet', '10.70.0.0/16', '--ip-range', '10.70.1.0/24', '--gateway', '10.70.0.1', '--aux-address', 'r=10.70.0.2', '-o', 'com.docker.network.driver.mtu=1400', '--internal', '--ipv6', '--label', 'a=b', '--attachable', 'made');
+    const r = await cnm(
+      'network',
+      'create',
+      '-d',
+      'bridge',
+      '--subnet',
+      '10.70.0.0/16',
+      '--ip-range',
+      '10.70.1.0/24',
+      '--gateway',
+      '10.70.0.1',
+      '--aux-address',
+      'r=10.70.0.2',
+      '-o',
+      'com.docker.network.driver.mtu=1400',
+      '--internal',
+      '--ipv6',
+      '--label',
+      'a=b',
+      '--attachable',
+      'made',
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^[0-9a-f]{64}\n$/);
     const req = h.controller.lastCall('createNetwork');
@@ -63,7 +93,11 @@ describe('cnm CLI', () => {
       Attachable: true,
       Ingress: false,
       EnableIPv6: true,
-      IPAM: { Driver: 'default', Config: [{ Subnet: '10.70.0.0/16', IPRange: '10.70.1.0/24', Gateway: '10.70.0.1', AuxiliaryAddresses: { r: '10.70.0.2' } }], Options: {} },
+      IPAM: {
+        Driver: 'default',
+        Config: [{ Subnet: '10.70.0.0/16', IPRange: '10.70.1.0/24', Gateway: '10.70.0.1', AuxiliaryAddresses: { r: '10.70.0.2' } }],
+        Options: {},
+      },
       Options: { 'com.docker.network.driver.mtu': '1400' },
       Labels: { a: 'b' },
       ConfigOnly: false,
@@ -73,18 +107,45 @@ describe('cnm CLI', () => {
   });
 
   it('flag errors name the flag and point at --help', async () => {
-    assert.deepEqual(await cnm('network', 'create', '--x', 'n'), { code: 1, stdout: '', stderr: "unknown flag: --x\nSee 'cnm network create --help'.\n" });
-    assert.equal((await cnm('network', 'create', '--subnet')).stderr, "flag needs an argument: --subnet\nSee 'cnm network create --help'.\n");
-    assert.equal((await cnm('network', 'create')).stderr, `"cnm network create" requires exactly 1 argument.\nSee 'cnm network create --help'.\n`);
-    assert.equal((await cnm('network', 'create', '--gateway', '1.2.3.4', 'n')).stderr, "every ip-range or gateway must have a corresponding subnet\nSee 'cnm network create --help'.\n");
+    assert.deepEqual(await cnm('network', 'create', '--x', 'n'), {
+      code: 1,
+      stdout: '',
+      stderr: "unknown flag: --x\nSee 'cnm network create --help'.\n",
+    });
+    assert.equal(
+      (await cnm('network', 'create', '--subnet')).stderr,
+      "flag needs an argument: --subnet\nSee 'cnm network create --help'.\n",
+    );
+    assert.equal(
+      (await cnm('network', 'create')).stderr,
+      `"cnm network create" requires exactly 1 argument.\nSee 'cnm network create --help'.\n`,
+    );
+    assert.equal(
+      (await cnm('network', 'create', '--gateway', '1.2.3.4', 'n')).stderr,
+      "every ip-range or gateway must have a corresponding subnet\nSee 'cnm network create --help'.\n",
+    );
     assert.equal((await cnm('bogus')).stderr, "cnm: 'bogus' is not a cnm command.\nSee 'cnm --help'\n");
   });
 
   it('a mistyped command or verb gets "Did you mean this?", as cobra words it', async () => {
-    assert.deepEqual(await cnm('netwrok', 'ls'), { code: 1, stdout: '', stderr: "cnm: 'netwrok' is not a cnm command.\n\nDid you mean this?\n\tnetwork\n\nSee 'cnm --help'\n" });
-    assert.equal((await cnm('network', 'craete', 'x')).stderr, "cnm: 'network craete' is not a cnm command.\n\nDid you mean this?\n\tcreate\n\nSee 'cnm --help'\n");
-    assert.equal((await cnm('sandbx')).stderr, "cnm: 'sandbx' is not a cnm command.\n\nDid you mean this?\n\tsandbox\n\nSee 'cnm --help'\n");
-    assert.equal((await cnm('vers')).stderr, "cnm: 'vers' is not a cnm command.\n\nDid you mean this?\n\tversion\n\nSee 'cnm --help'\n", 'a prefix is close too');
+    assert.deepEqual(await cnm('netwrok', 'ls'), {
+      code: 1,
+      stdout: '',
+      stderr: "cnm: 'netwrok' is not a cnm command.\n\nDid you mean this?\n\tnetwork\n\nSee 'cnm --help'\n",
+    });
+    assert.equal(
+      (await cnm('network', 'craete', 'x')).stderr,
+      "cnm: 'network craete' is not a cnm command.\n\nDid you mean this?\n\tcreate\n\nSee 'cnm --help'\n",
+    );
+    assert.equal(
+      (await cnm('sandbx')).stderr,
+      "cnm: 'sandbx' is not a cnm command.\n\nDid you mean this?\n\tsandbox\n\nSee 'cnm --help'\n",
+    );
+    assert.equal(
+      (await cnm('vers')).stderr,
+      "cnm: 'vers' is not a cnm command.\n\nDid you mean this?\n\tversion\n\nSee 'cnm --help'\n",
+      'a prefix is close too',
+    );
   });
 
   it('--help on every verb, --version, group help', async () => {
@@ -99,7 +160,19 @@ describe('cnm CLI', () => {
   });
 
   it('sandbox create/ls/inspect, connect/disconnect, dns ls, rm', async () => {
-    const created = await cnm('sandbox', 'create', 'web', '--net', 'backend', '--ip', '172.23.0.20', '--label', 'tier=web', '--hostname', 'w1');
+    const created = await cnm(
+      'sandbox',
+      'create',
+      'web',
+      '--net',
+      'backend',
+      '--ip',
+      '172.23.0.20',
+      '--label',
+      'tier=web',
+      '--hostname',
+      'w1',
+    );
     assert.equal(created.code, 0, created.stderr);
     const id = created.stdout.trim();
     assert.match(id, /^[0-9a-f]{64}$/);
@@ -107,7 +180,10 @@ describe('cnm CLI', () => {
     const connectReq = h.controller.lastCall('connect');
     assert.deepEqual(connectReq, { Container: 'web', EndpointConfig: { IPAMConfig: { IPv4Address: '172.22.0.30' }, Aliases: ['www'] } });
     const ls = await cnm('sandbox', 'ls');
-    assert.equal(ls.stdout, `SANDBOX ID     NAME      NETWORKS           IP ADDRESSES\n${id.slice(0, 12)}   web       backend,frontend   172.23.0.20/16,172.22.0.30/16\n`);
+    assert.equal(
+      ls.stdout,
+      `SANDBOX ID     NAME      NETWORKS           IP ADDRESSES\n${id.slice(0, 12)}   web       backend,frontend   172.23.0.20/16,172.22.0.30/16\n`,
+    );
     assert.equal((await cnm('sandbox', 'ls', '-q')).stdout, `${id.slice(0, 12)}\n`);
     const inspect = JSON.parse((await cnm('sandbox', 'inspect', 'web')).stdout);
     assert.equal(inspect[0].hostname, 'w1');
@@ -118,8 +194,16 @@ describe('cnm CLI', () => {
     const notForced = await cnm('sandbox', 'rm', 'web');
     assert.equal(notForced.code, 1);
     assert.match(notForced.stderr, /^Error response from daemon: sandbox web is connected/);
-    assert.deepEqual(await cnm('sandbox', 'rm', '-f', 'web', 'ghost'), { code: 1, stdout: 'web\n', stderr: 'Error response from daemon: No such sandbox: ghost\n' });
-    assert.deepEqual(await cnm('network', 'connect', 'frontend', 'ghost'), { code: 1, stdout: '', stderr: 'Error response from daemon: No such sandbox: ghost\n' });
+    assert.deepEqual(await cnm('sandbox', 'rm', '-f', 'web', 'ghost'), {
+      code: 1,
+      stdout: 'web\n',
+      stderr: 'Error response from daemon: No such sandbox: ghost\n',
+    });
+    assert.deepEqual(await cnm('network', 'connect', 'frontend', 'ghost'), {
+      code: 1,
+      stdout: '',
+      stderr: 'Error response from daemon: No such sandbox: ghost\n',
+    });
     assert.equal((await cnm('sandbox', 'inspect', 'ghost')).stderr, 'Error response from daemon: No such sandbox: ghost\n');
   });
 
@@ -130,7 +214,10 @@ describe('cnm CLI', () => {
       await own.controller.createSandbox({ Name: 'c', Network: 'backend' });
       const rm = await run(['network', 'rm', 'custom', 'backend']);
       assert.equal(rm.stdout, 'custom\n');
-      assert.match(rm.stderr, /^Error response from daemon: error while removing network: network backend id [0-9a-f]{64} has active endpoints\n$/);
+      assert.match(
+        rm.stderr,
+        /^Error response from daemon: error while removing network: network backend id [0-9a-f]{64} has active endpoints\n$/,
+      );
       assert.equal(rm.code, 1);
       assert.deepEqual(await run(['network', 'prune'], ['n']), { code: 0, stdout: PRUNE_WARNING, stderr: '' });
       assert.equal((await run(['network', 'prune'], ['y'])).stdout, `${PRUNE_WARNING}Deleted Networks:\nv6net\n\n`);
@@ -142,13 +229,29 @@ describe('cnm CLI', () => {
 
   it('says Docker-style when the daemon is not there', async () => {
     const r = await runCli(['network', 'ls'], { host: 'unix:///nonexistent/cnmd.sock' });
-    assert.deepEqual(r, { code: 1, stdout: '', stderr: 'Cannot connect to the cnm daemon at unix:///nonexistent/cnmd.sock. Is cnmd running?\n' });
+    assert.deepEqual(r, {
+      code: 1,
+      stdout: '',
+      stderr: 'Cannot connect to the cnm daemon at unix:///nonexistent/cnmd.sock. Is cnmd running?\n',
+    });
   });
 
   it('exec runs through ip netns exec, directly on the host network, and passes the exit code', async () => {
-    assert.deepEqual(execArgv({ netnsPath: '/run/netns/cnm-a-0123456789ab' }, ['ip', 'addr']), ['ip', 'netns', 'exec', 'cnm-a-0123456789ab', 'ip', 'addr']);
+    assert.deepEqual(execArgv({ netnsPath: '/run/netns/cnm-a-0123456789ab' }, ['ip', 'addr']), [
+      'ip',
+      'netns',
+      'exec',
+      'cnm-a-0123456789ab',
+      'ip',
+      'addr',
+    ]);
     assert.deepEqual(execArgv({ netnsPath: 'host' }, ['true']), ['true']);
-    assert.deepEqual(execArgv({ netnsPath: 'host', netnsFile: '/proc/42/ns/net' }, ['true']), ['nsenter', '--net=/proc/42/ns/net', '--', 'true']);
+    assert.deepEqual(execArgv({ netnsPath: 'host', netnsFile: '/proc/42/ns/net' }, ['true']), [
+      'nsenter',
+      '--net=/proc/42/ns/net',
+      '--',
+      'true',
+    ]);
     await h.controller.createSandbox({ Name: 'onhost' });
     h.controller.sandboxes.find((s) => s.name === 'onhost')!.netnsPath = 'host';
     assert.equal((await cnm('exec', 'onhost', '--', 'sh', '-c', 'exit 7')).code, 7);

@@ -10,7 +10,13 @@ import type { Plan } from '../topology/types.js';
 import type { FlagSpec, ParsedArgs } from './flags.js';
 import type { Verb } from './verb.js';
 
-export const FILE_FLAG: FlagSpec = { name: 'file', short: 'f', type: 'string', value: 'file', help: 'Topology file (*.cnm.yaml) or compose file' };
+export const FILE_FLAG: FlagSpec = {
+  name: 'file',
+  short: 'f',
+  type: 'string',
+  value: 'file',
+  help: 'Topology file (*.cnm.yaml) or compose file',
+};
 
 /** Reads the file named by -f and plans it against what cnmd has now. */
 export async function planFile(args: ParsedArgs, client: ApiClient): Promise<Plan> {

@@ -59,7 +59,8 @@ export function parseFlags(argv: string[], specs: FlagSpec[], stopAtPositional =
       if (!spec) throw new FlagError(`unknown flag: --${name}`);
       if (spec.type === 'bool') {
         const v = eq < 0 ? 'true' : arg.slice(eq + 1);
-        if (v !== 'true' && v !== 'false') throw new FlagError(`invalid argument "${v}" for "--${name}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
+        if (v !== 'true' && v !== 'false')
+          throw new FlagError(`invalid argument "${v}" for "--${name}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
         if (v === 'true') set(spec, true);
         else values.delete(spec.name);
       } else if (eq >= 0) set(spec, arg.slice(eq + 1));

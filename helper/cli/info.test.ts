@@ -15,7 +15,7 @@ describe('cnm info', () => {
   });
   after(() => h.close());
 
-  it('GET /info: Docker\'s shape with Plugins.Network from the controller and Cnm', async () => {
+  it("GET /info: Docker's shape with Plugins.Network from the controller and Cnm", async () => {
     const r = await h.request('GET', '/v1.41/info');
     assert.equal(r.status, 200);
     const info = JSON.parse(r.text) as DockerInfo;

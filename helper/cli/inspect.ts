@@ -8,7 +8,12 @@ import type { FlagSpec } from './flags.js';
 
 export const FORMAT_FLAG: FlagSpec = { name: 'format', short: 'f', type: 'string', help: 'Format the output using the given Go template' };
 
-export async function inspectEach<T>(names: string[], format: string | undefined, ctx: CliContext, fetch: (name: string) => Promise<T>): Promise<number> {
+export async function inspectEach<T>(
+  names: string[],
+  format: string | undefined,
+  ctx: CliContext,
+  fetch: (name: string) => Promise<T>,
+): Promise<number> {
   const template = format ? parseTemplate(format) : undefined;
   const found: T[] = [];
   const errors: string[] = [];

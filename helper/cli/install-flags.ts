@@ -4,16 +4,40 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_RUN_DIR, DEFAULT_STATE_DIR } from '../cnmd/flags.js';
-import { cnmdCleanup, DEFAULT_UNIT_DIR, InstallError, managedBySystemd, readUnit, recordedGroup, removeGroup, systemctl } from '../install/system.js';
+import {
+  cnmdCleanup,
+  DEFAULT_UNIT_DIR,
+  InstallError,
+  managedBySystemd,
+  readUnit,
+  recordedGroup,
+  removeGroup,
+  systemctl,
+} from '../install/system.js';
 import { pathsOfUnit, UNIT_NAME, unitPath, type InstallPaths } from '../install/unit.js';
 import type { FlagSpec, ParsedArgs } from './flags.js';
 import type { CliContext } from './verb.js';
 
 export const PATH_FLAGS: FlagSpec[] = [
   { name: 'unit-dir', type: 'string', value: 'dir', help: `Where the systemd unit is written or found (default ${DEFAULT_UNIT_DIR})` },
-  { name: 'state-dir', type: 'string', value: 'dir', help: `cnmd's state dir (default ${DEFAULT_STATE_DIR}; uninstall, cleanup: the installed unit's)` },
-  { name: 'run-dir', type: 'string', value: 'dir', help: `cnmd's run dir: socket, log (default ${DEFAULT_RUN_DIR}; uninstall, cleanup: the installed unit's)` },
-  { name: 'socket', type: 'string', value: 'path', help: "cnmd's API socket (default <run-dir>/cnmd.sock; uninstall, cleanup: the installed unit's)" },
+  {
+    name: 'state-dir',
+    type: 'string',
+    value: 'dir',
+    help: `cnmd's state dir (default ${DEFAULT_STATE_DIR}; uninstall, cleanup: the installed unit's)`,
+  },
+  {
+    name: 'run-dir',
+    type: 'string',
+    value: 'dir',
+    help: `cnmd's run dir: socket, log (default ${DEFAULT_RUN_DIR}; uninstall, cleanup: the installed unit's)`,
+  },
+  {
+    name: 'socket',
+    type: 'string',
+    value: 'path',
+    help: "cnmd's API socket (default <run-dir>/cnmd.sock; uninstall, cleanup: the installed unit's)",
+  },
   { name: 'group', type: 'string', value: 'name', help: 'Group owning the socket, created if absent (default cnm)' },
 ];
 
@@ -40,7 +64,8 @@ export function installPaths(args: ParsedArgs, fromUnit: boolean): InstallPaths 
 async function confirm(items: string[], args: ParsedArgs, { io, command }: CliContext): Promise<boolean> {
   io.stdout(`This will remove:\n${items.map((i) => `  - ${i}\n`).join('')}`);
   if (args.bool('yes')) return true;
-  if (!io.interactive) throw new InstallError(`${command} needs confirmation and stdin is not a terminal: pass -y/--yes to remove the above`);
+  if (!io.interactive)
+    throw new InstallError(`${command} needs confirmation and stdin is not a terminal: pass -y/--yes to remove the above`);
   io.stdout('Are you sure you want to continue? [y/N] ');
   const answer = (await io.readLine()).trim().toLowerCase();
   return answer === 'y' || answer === 'yes';

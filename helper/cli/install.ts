@@ -35,7 +35,13 @@ export const verb: Verb = {
     const had = { unit: readUnit(p) !== undefined, state: fs.existsSync(p.stateDir) };
     const created = ensureGroup(p.group);
     // A group recorded by an earlier install stays recorded, so uninstall still removes it.
-    const spec = { ...p, node: process.execPath, electron: Boolean(process.versions.electron), cnmd, createdGroup: created || recordedGroup(p) === p.group };
+    const spec = {
+      ...p,
+      node: process.execPath,
+      electron: Boolean(process.versions.electron),
+      cnmd,
+      createdGroup: created || recordedGroup(p) === p.group,
+    };
     const file = writeUnit(spec);
     io.stdout(`Wrote ${file}\nGroup ${p.group} ${created ? 'created' : 'exists'}: its members can use ${p.socket} without root\n`);
     try {
@@ -73,11 +79,14 @@ async function start(spec: UnitSpec, io: CliIo): Promise<void> {
     io.stdout(`Enabled and started ${UNIT_NAME} (systemctl status ${UNIT_NAME})\n`);
     return;
   }
-  const why = spec.unitDir === DEFAULT_UNIT_DIR ? `systemd is not running here (PID 1 is ${initName()})` : `the unit is outside systemd's unit dir`;
+  const why =
+    spec.unitDir === DEFAULT_UNIT_DIR ? `systemd is not running here (PID 1 is ${initName()})` : `the unit is outside systemd's unit dir`;
   if (await socketAnswers(spec.socket)) {
     io.stdout(`${why}; a cnmd already answers on ${spec.socket} and was left running\n`);
     return;
   }
   const pid = await startDetached(spec);
-  io.stdout(`${why}: started cnmd directly (pid ${pid}, log ${logFile(spec)}); it will not start again at boot unless systemd runs the unit\n`);
+  io.stdout(
+    `${why}: started cnmd directly (pid ${pid}, log ${logFile(spec)}); it will not start again at boot unless systemd runs the unit\n`,
+  );
 }

@@ -35,7 +35,12 @@ export const verb: Verb = {
       EnableIPv6: args.bool('ipv6'),
       IPAM: {
         Driver: args.string('ipam-driver') ?? 'default',
-        Config: consolidateIpam(args.list('subnet'), args.list('ip-range'), args.list('gateway'), keyValues(args.list('aux-address'), '--aux-address')),
+        Config: consolidateIpam(
+          args.list('subnet'),
+          args.list('ip-range'),
+          args.list('gateway'),
+          keyValues(args.list('aux-address'), '--aux-address'),
+        ),
         Options: keyValues(args.list('ipam-opt'), '--ipam-opt'),
       },
       Options: keyValues(args.list('opt'), '-o, --opt'),

@@ -6,7 +6,16 @@ import { naturalCompare, shortId } from './table.js';
 import type { Verb } from './verb.js';
 
 const DEFAULT_FORMAT = 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}';
-const HEADERS = { ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'SCOPE', IPv6: 'IPV6', Internal: 'INTERNAL', Labels: 'LABELS', CreatedAt: 'CREATED AT' };
+const HEADERS = {
+  ID: 'NETWORK ID',
+  Name: 'NAME',
+  Driver: 'DRIVER',
+  Scope: 'SCOPE',
+  IPv6: 'IPV6',
+  Internal: 'INTERNAL',
+  Labels: 'LABELS',
+  CreatedAt: 'CREATED AT',
+};
 
 /** Go's time.Time String(): 2026-11-22 10:19:34.826341741 +0000 UTC. */
 export function goTime(rfc3339: string): string {
@@ -44,7 +53,13 @@ export const verb: Verb = {
     const networks = await client.listNetworks(filtersFromFlags(args.list('filter')));
     networks.sort((a, b) => naturalCompare(a.Name, b.Name));
     const format = args.bool('quiet') ? '{{.ID}}' : args.string('format') || DEFAULT_FORMAT;
-    io.stdout(formatList(networks.map((n) => networkRow(n, args.bool('no-trunc'))), HEADERS, format));
+    io.stdout(
+      formatList(
+        networks.map((n) => networkRow(n, args.bool('no-trunc'))),
+        HEADERS,
+        format,
+      ),
+    );
     return 0;
   },
 };

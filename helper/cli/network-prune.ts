@@ -2,7 +2,8 @@
 import { filtersFromFlags } from './filter-flag.js';
 import type { Verb } from './verb.js';
 
-export const PRUNE_WARNING = 'WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] ';
+export const PRUNE_WARNING =
+  'WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] ';
 
 export const verb: Verb = {
   usage: '',

@@ -5,7 +5,14 @@ import { naturalCompare, shortId } from './table.js';
 import type { Verb } from './verb.js';
 
 const DEFAULT_FORMAT = 'table {{.ID}}\t{{.Name}}\t{{.Networks}}\t{{.IPAddresses}}';
-const HEADERS = { ID: 'SANDBOX ID', Name: 'NAME', Networks: 'NETWORKS', IPAddresses: 'IP ADDRESSES', Hostname: 'HOSTNAME', NetnsPath: 'NETNS' };
+const HEADERS = {
+  ID: 'SANDBOX ID',
+  Name: 'NAME',
+  Networks: 'NETWORKS',
+  IPAddresses: 'IP ADDRESSES',
+  Hostname: 'HOSTNAME',
+  NetnsPath: 'NETNS',
+};
 
 function sandboxRow(s: SandboxView, noTrunc: boolean): Record<string, string> {
   const endpoints = [...s.endpoints].sort((a, b) => a.order - b.order);
@@ -31,7 +38,13 @@ export const verb: Verb = {
   async run(args, { io, client }) {
     const sandboxes = (await client.listSandboxes()).sort((a, b) => naturalCompare(a.name, b.name));
     const format = args.bool('quiet') ? '{{.ID}}' : args.string('format') || DEFAULT_FORMAT;
-    io.stdout(formatList(sandboxes.map((s) => sandboxRow(s, args.bool('no-trunc'))), HEADERS, format));
+    io.stdout(
+      formatList(
+        sandboxes.map((s) => sandboxRow(s, args.bool('no-trunc'))),
+        HEADERS,
+        format,
+      ),
+    );
     return 0;
   },
 };

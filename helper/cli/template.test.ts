@@ -5,7 +5,13 @@ import { naturalCompare, tabwrite } from './table.js';
 import { goString, parseTemplate, render, TemplateError } from './template.js';
 
 const t = (src: string, data: unknown) => render(parseTemplate(src), data);
-const net = { Name: 'n', IPAM: { Config: [{ Subnet: '10.0.0.0/24' }, { Subnet: 'fd00::/64' }] }, Labels: { b: '2', a: '1' }, Containers: { x: { Name: 'c1' } }, Internal: false };
+const net = {
+  Name: 'n',
+  IPAM: { Config: [{ Subnet: '10.0.0.0/24' }, { Subnet: 'fd00::/64' }] },
+  Labels: { b: '2', a: '1' },
+  Containers: { x: { Name: 'c1' } },
+  Internal: false,
+};
 
 describe('template subset', () => {
   it('evaluates fields, json, index, join, range, if', () => {

@@ -133,7 +133,9 @@ function renderNodes(nodes: Node[], scope: Scope): string {
       const pairs: Array<[unknown, unknown]> = Array.isArray(v)
         ? v.map((x, i) => [i, x])
         : v && typeof v === 'object'
-          ? Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])
+          ? Object.keys(v)
+              .sort()
+              .map((k) => [k, (v as Record<string, unknown>)[k]])
           : [];
       for (const [k, x] of pairs) {
         const vars = { ...scope.vars };

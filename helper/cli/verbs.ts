@@ -30,7 +30,11 @@ export const VERBS: VerbEntry[] = [
   { name: 'lsp', summary: 'Run the language server for compose and topology files', load: () => import('./lsp.js') },
   { name: 'info', summary: "Display cnmd's version, drivers and the host's kernel features", load: () => import('./info.js') },
   { name: 'install', summary: 'Install cnmd as a service on this host (root)', load: () => import('./install.js') },
-  { name: 'uninstall', summary: 'Stop cnmd and remove everything it made, its unit and group (root)', load: () => import('./uninstall.js') },
+  {
+    name: 'uninstall',
+    summary: 'Stop cnmd and remove everything it made, its unit and group (root)',
+    load: () => import('./uninstall.js'),
+  },
   { name: 'cleanup', summary: 'Stop cnmd and remove every network, sandbox and file it made (root)', load: () => import('./cleanup.js') },
   { name: 'version', summary: 'Show the cnm and cnmd versions', load: () => import('./version.js') },
 ];

@@ -40,7 +40,9 @@ export async function findOwned(flags: DaemonFlags, host: Netlink, fw: Firewall,
     files: prefix ? files.list(prefix) : [],
     table: tableExists(fw),
     // The socket usually sits in the run dir, which goes as a whole.
-    paths: [flags.stateDir, flags.runDir, flags.socket].filter((p, i, all) => fs.existsSync(p) && !all.some((d, j) => j < i && p.startsWith(`${d}/`))),
+    paths: [flags.stateDir, flags.runDir, flags.socket].filter(
+      (p, i, all) => fs.existsSync(p) && !all.some((d, j) => j < i && p.startsWith(`${d}/`)),
+    ),
   };
 }
 
@@ -80,7 +82,9 @@ export async function cleanup(flags: DaemonFlags, out: (line: string) => void): 
   if (!flags.dryRun && fs.existsSync(flags.stateDir)) {
     const pid = lockOwner(flags.stateDir);
     if (pid !== undefined && !flags.stop) {
-      throw new CnmError('conflict', `cnmd (pid ${pid}) is running on ${flags.stateDir}: stop it first, or pass --stop`, { call: 'cleanup' });
+      throw new CnmError('conflict', `cnmd (pid ${pid}) is running on ${flags.stateDir}: stop it first, or pass --stop`, {
+        call: 'cleanup',
+      });
     }
     await stopOwner(flags.stateDir);
     // Held until the state dir goes, so no cnmd starts on it meanwhile.

@@ -4,7 +4,10 @@ import { parseFlags, type DaemonFlags } from './flags.js';
 
 test('defaults are the documented paths and group', () => {
   const f = parseFlags([]) as DaemonFlags;
-  assert.deepEqual([f.command, f.socket, f.stateDir, f.runDir, f.group], ['serve', '/run/cnmd/cnmd.sock', '/var/lib/cnmd', '/run/cnmd', 'cnm']);
+  assert.deepEqual(
+    [f.command, f.socket, f.stateDir, f.runDir, f.group],
+    ['serve', '/run/cnmd/cnmd.sock', '/var/lib/cnmd', '/run/cnmd', 'cnm'],
+  );
 });
 
 test('cleanup takes --dry-run and --stop; serve refuses them', () => {

@@ -97,7 +97,8 @@ export function parseFlags(argv: string[]): DaemonFlags | 'help' | 'version' {
         break;
       case '--log-level': {
         const v = value();
-        if (!['debug', 'info', 'warn', 'error'].includes(v)) throw new Error(`invalid value "${v}" for flag --log-level: use debug, info, warn or error`);
+        if (!['debug', 'info', 'warn', 'error'].includes(v))
+          throw new Error(`invalid value "${v}" for flag --log-level: use debug, info, warn or error`);
         flags.logLevel = v as DaemonFlags['logLevel'];
         break;
       }

@@ -63,7 +63,13 @@ async function main(): Promise<void> {
     netnsPrefix: netnsPrefixFor(flags.stateDir),
     openNetns: (p) => Netlink.inNetns(p),
   });
-  const api = await startApiServer({ socketPath: flags.socket, socketGroup: flags.group, controller: core, version: VERSION, kernel: features });
+  const api = await startApiServer({
+    socketPath: flags.socket,
+    socketGroup: flags.group,
+    controller: core,
+    version: VERSION,
+    kernel: features,
+  });
   log('info', 'cnmd ready', { socket: flags.socket, stateDir: flags.stateDir });
 
   let stopping = false;

@@ -29,7 +29,16 @@ const PREFIX = `t-core-${process.pid}-`;
 /** A driver named bridge (the default networks use it) that records calls and fails on request. */
 class FakeDriver implements NetworkDriver<{ parsed: true }> {
   readonly name = 'bridge' as const;
-  readonly caps: Capabilities = { ipam: true, hostNetns: false, singleton: false, gateway: true, interfaces: true, exclusive: false, scope: 'local', parentLink: false };
+  readonly caps: Capabilities = {
+    ipam: true,
+    hostNetns: false,
+    singleton: false,
+    gateway: true,
+    interfaces: true,
+    exclusive: false,
+    scope: 'local',
+    parentLink: false,
+  };
   readonly calls: string[] = [];
   /** Endpoints whose kernel side exists now. */
   readonly live = new Set<string>();
@@ -104,7 +113,8 @@ const names: NameService = {
 };
 
 /** A netlink socket that answers dumps with nothing (no links in the sandbox: re-plumb them). */
-const fakeNetlink = (): Netlink => ({ listLinks: async () => [], deleteLink: async () => undefined, close: () => undefined }) as unknown as Netlink;
+const fakeNetlink = (): Netlink =>
+  ({ listLinks: async () => [], deleteLink: async () => undefined, close: () => undefined }) as unknown as Netlink;
 
 let dir: string;
 let store: FlakyStore;
@@ -142,7 +152,12 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => {
-  if (root) assert.deepEqual(listNetns(PREFIX).length, core.listSandboxes().filter((s) => s.netnsPath !== 'host').length, 'one namespace per sandbox, none left over');
+  if (root)
+    assert.deepEqual(
+      listNetns(PREFIX).length,
+      core.listSandboxes().filter((s) => s.netnsPath !== 'host').length,
+      'one namespace per sandbox, none left over',
+    );
 });
 
 const skip = root ? undefined : 'needs root (sandbox namespaces are real)';
@@ -198,26 +213,42 @@ test('sandbox files that fail: connect and create both undo everything', { skip 
 test('capabilities, not names: singleton, exclusive and host-netns rules come from the driver', { skip }, async () => {
   assert.deepEqual(core.driverNames(), ['bridge', 'host', 'null'], "the names of this core's registry");
   await assert.rejects(core.createNetwork({ Name: 'none2', Driver: 'null' }), /only one instance of "null" network is allowed/);
-  await assert.rejects(core.createNetwork({ Name: 'mv', Driver: 'macvlan' }), (e: CnmError) => e.status === 404 && e.message === 'plugin "macvlan" not found');
+  await assert.rejects(
+    core.createNetwork({ Name: 'mv', Driver: 'macvlan' }),
+    (e: CnmError) => e.status === 404 && e.message === 'plugin "macvlan" not found',
+  );
   await core.createSandbox({ Name: 'z1', Network: 'none' });
-  await assert.rejects(core.connect('n1', { Container: 'z1' }), (e: CnmError) => e.status === 400 && /private \(none\) mode/.test(e.message));
+  await assert.rejects(
+    core.connect('n1', { Container: 'z1' }),
+    (e: CnmError) => e.status === 400 && /private \(none\) mode/.test(e.message),
+  );
   await core.createSandbox({ Name: 'h1', Network: 'host' });
   assert.equal(core.inspectSandbox('h1').netnsPath, 'host');
   await assert.rejects(core.connect('n1', { Container: 'h1' }), /sharing network namespace with another container or host/);
   await assert.rejects(core.connect('host', { Container: 's2' }), /cannot be disconnected from host network or connected to host network/);
-  await assert.rejects(core.disconnect('host', { Container: 'h1' }), /cannot be disconnected from host network or connected to host network/);
+  await assert.rejects(
+    core.disconnect('host', { Container: 'h1' }),
+    /cannot be disconnected from host network or connected to host network/,
+  );
   await assert.rejects(core.createNetwork({ Name: 'bad', Options: { bad: '1' } }), /bad option/);
   assert.throws(() => core.inspectNetwork('bad'), /not found/);
 });
 
 test('restart: networks re-validated (restoring), endpoints whose links are missing are plumbed again', { skip }, async () => {
-  const view = () => core.listSandboxes().map((s) => ({ name: s.name, eps: s.endpoints.map((e) => e.ipv4) })).sort((a, b) => a.name.localeCompare(b.name));
+  const view = () =>
+    core
+      .listSandboxes()
+      .map((s) => ({ name: s.name, eps: s.endpoints.map((e) => e.ipv4) }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   const before = view();
   const userNets = core.listNetworks().filter((n) => n.Driver === 'bridge').length;
   await core.close();
   core = await start();
   assert.equal(driver.networks.size, userNets, 'setupNetwork for each network on record');
-  assert.ok(driver.restoring.every((r) => r), 'validate knows it is re-reading a stored network');
+  assert.ok(
+    driver.restoring.every((r) => r),
+    'validate knows it is re-reading a stored network',
+  );
   const bridgeEps = before.flatMap((s) => s.eps).filter((a) => a !== undefined).length;
   assert.equal(driver.live.size, bridgeEps, 'each endpoint re-plumbed once');
   assert.deepEqual(view(), before);

@@ -45,7 +45,8 @@ export function gatewayEndpoint(ctx: CoreContext, eps: Endpoint[]): Endpoint | u
 // Docker's own checks (daemon updateNetworkSettings / DisconnectFromNetwork), its validation
 // errors: 400.
 export const HOST_CONFLICT = 'container cannot be disconnected from host network or connected to host network';
-export const SHARED_CONFLICT = 'container sharing network namespace with another container or host cannot be connected to any other network';
+export const SHARED_CONFLICT =
+  'container sharing network namespace with another container or host cannot be connected to any other network';
 export const NONE_CONFLICT = 'container cannot be connected to multiple networks with one of the networks in private (none) mode';
 
 function checkAttachable(ctx: CoreContext, net: Network, sb: Sandbox, eps: Endpoint[]): void {
@@ -85,7 +86,10 @@ function allocateEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox,
     order: eps.reduce((m, e) => Math.max(m, e.order + 1), 0),
   };
   const { ipam } = ctx.deps;
-  for (const [family, preferred] of [[4, req.ipv4], [6, req.ipv6]] as const) {
+  for (const [family, preferred] of [
+    [4, req.ipv4],
+    [6, req.ipv6],
+  ] as const) {
     if (family === 6 && !net.enableIPv6) continue;
     // A static address picks the pool that holds it; otherwise the network's first pool of that family.
     const pool = preferred ? ipam.findPool(net.id, preferred) : net.ipam.pools.find((p) => p.subnet.includes(':') === (family === 6));
@@ -213,7 +217,11 @@ export async function disconnect(ctx: CoreContext, net: Network, sb: Sandbox, fo
   const ep = ctx.state.endpointOf(net.id, sb.id);
   if (!ep) {
     if (force) return;
-    throw forbidden(`container ${sb.id} is not connected to network ${net.name}`, { network: net.name, sandbox: sb.name }, { reason: 'sandbox-not-connected', sandbox: sb.name, network: net.name });
+    throw forbidden(
+      `container ${sb.id} is not connected to network ${net.name}`,
+      { network: net.name, sandbox: sb.name },
+      { reason: 'sandbox-not-connected', sandbox: sb.name, network: net.name },
+    );
   }
   if (ctx.of(net).driver.caps.hostNetns && ctx.onHostNetns(sb) && !force) {
     throw invalid(HOST_CONFLICT, { network: net.name, sandbox: sb.name });

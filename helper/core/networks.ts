@@ -35,7 +35,11 @@ function checkRequest(ctx: CoreContext, req: NetworkCreateRequest): NetworkDrive
   return driver;
 }
 
-export async function createNetwork(ctx: CoreContext, req: NetworkCreateRequest, extras: CreateExtras = {}): Promise<NetworkCreateResponse> {
+export async function createNetwork(
+  ctx: CoreContext,
+  req: NetworkCreateRequest,
+  extras: CreateExtras = {},
+): Promise<NetworkCreateResponse> {
   const d = checkRequest(ctx, req);
   const id = extras.id ?? newId();
   const txn = new Txn();

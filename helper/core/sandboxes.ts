@@ -19,7 +19,11 @@ const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 function checkName(ctx: CoreContext, name: unknown): asserts name is string {
   if (typeof name !== 'string' || !NAME_RE.test(name)) {
     const shown = typeof name === 'string' ? name : '';
-    throw invalid(`Invalid container name (${shown}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, {}, { reason: 'invalid-sandbox-name', sandbox: shown });
+    throw invalid(
+      `Invalid container name (${shown}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`,
+      {},
+      { reason: 'invalid-sandbox-name', sandbox: shown },
+    );
   }
   const holder = ctx.state.sandboxNames.get(name);
   if (holder) {
@@ -73,7 +77,8 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
     txn.abort();
     const td = new TeardownErrors();
     const plumbed = ep;
-    if (plumbed) await td.run({ sandbox: sb.name, endpoint: plumbed.id, call: 'teardownEndpoint' }, () => teardownEndpoint(ctx, net, sb, plumbed));
+    if (plumbed)
+      await td.run({ sandbox: sb.name, endpoint: plumbed.id, call: 'teardownEndpoint' }, () => teardownEndpoint(ctx, net, sb, plumbed));
     if (dnsUp) await td.run({ sandbox: sb.name, call: 'dns detach' }, () => ctx.deps.names.sandboxDown(sb));
     ctx.closeHandle(id);
     for (const d of ctx.deps.drivers.all()) d.sandboxGone?.(id);

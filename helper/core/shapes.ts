@@ -3,11 +3,7 @@
 import type { Endpoint, Network, Sandbox } from '../../model/cnm.js';
 import type { IPAMPoolConfig, NetworkContainer, NetworkResource } from '../../model/docker.js';
 
-export function networkResource(
-  net: Network,
-  endpoints: Endpoint[],
-  sandboxOf: (id: string) => Sandbox | undefined,
-): NetworkResource {
+export function networkResource(net: Network, endpoints: Endpoint[], sandboxOf: (id: string) => Sandbox | undefined): NetworkResource {
   const containers: Record<string, NetworkContainer> = {};
   for (const ep of endpoints) {
     containers[ep.sandboxId] = {

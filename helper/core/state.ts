@@ -20,7 +20,9 @@ export class State {
   }
 
   sandbox(ref: string): Sandbox {
-    return this.sandboxes.get(ref) ?? this.sandboxes.get(this.sandboxNames.get(ref) ?? '') ?? lookup(this.sandboxes.values(), ref, 'container');
+    return (
+      this.sandboxes.get(ref) ?? this.sandboxes.get(this.sandboxNames.get(ref) ?? '') ?? lookup(this.sandboxes.values(), ref, 'container')
+    );
   }
 
   putNetwork(n: Network): void {
@@ -69,9 +71,7 @@ export class State {
 
   /** A sandbox's endpoints in connect order (eth0 first). */
   endpointsOfSandbox(sandboxId: string): Endpoint[] {
-    return [...(this.bySandbox.get(sandboxId) ?? [])]
-      .map((id) => this.endpoints.get(id)!)
-      .sort((a, b) => a.order - b.order);
+    return [...(this.bySandbox.get(sandboxId) ?? [])].map((id) => this.endpoints.get(id)!).sort((a, b) => a.order - b.order);
   }
 
   endpointOf(networkId: string, sandboxId: string): Endpoint | undefined {

@@ -21,7 +21,13 @@ const DNS_PORT = 53;
  * `timeoutMs`; the first reply carrying the query's ID wins. undefined when none answered: the
  * caller answers SERVFAIL, so a dead upstream costs the client at most `timeoutMs`.
  */
-export async function forward(nsPath: string, upstreams: readonly string[], query: Buffer, tcp: boolean, timeoutMs: number): Promise<Buffer | undefined> {
+export async function forward(
+  nsPath: string,
+  upstreams: readonly string[],
+  query: Buffer,
+  tcp: boolean,
+  timeoutMs: number,
+): Promise<Buffer | undefined> {
   const share = timeoutMs / Math.max(1, upstreams.length);
   for (const upstream of upstreams) {
     try {

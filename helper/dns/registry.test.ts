@@ -5,7 +5,6 @@ import { endpointRecord as ep } from './testing.js';
 
 const addrs = (r: Resolution) => (r.kind === 'found' ? r.answers.map((a) => a.address) : r.kind);
 
-
 /** The seed scenario: container1 on the default bridge; 2 and 3 on isolated_nw; 2 also on bridge. */
 function seed() {
   const r = new DnsRegistry();
@@ -68,7 +67,10 @@ describe('DnsRegistry', () => {
     for (let i = 1; i <= 3; i++) r.upsertEndpoint(ep(`web${i}`, 'app', `10.1.0.${i}`, { aliases: ['web', 'WWW'] }));
     const seen = [1, 2, 3, 4].map(() => addrs(r.resolve('sb-client', 'web', 'A')) as string[]);
     for (const s of seen) assert.deepEqual([...s].sort(), ['10.1.0.1', '10.1.0.2', '10.1.0.3']);
-    assert.deepEqual(seen.map((s) => s[0]), ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.1']);
+    assert.deepEqual(
+      seen.map((s) => s[0]),
+      ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.1'],
+    );
     assert.equal((addrs(r.resolve('sb-client', 'www.app', 'A')) as string[]).length, 3);
   });
 

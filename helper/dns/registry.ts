@@ -251,7 +251,11 @@ function pick(holders: Holders, family: Family): Resolution | undefined {
 function answerFor(text: string, family: Family, rec: EndpointRecord): AddressAnswer {
   const parsed = parseAddr(text.split('/')[0]);
   if (!parsed || parsed.family !== family) {
-    throw invalid(`invalid IPv${family} address ${text} for DNS`, { endpoint: rec.endpointId, sandbox: rec.sandboxName, network: rec.networkName });
+    throw invalid(`invalid IPv${family} address ${text} for DNS`, {
+      endpoint: rec.endpointId,
+      sandbox: rec.sandboxName,
+      network: rec.networkName,
+    });
   }
   const size = bits(family) / 8;
   const bytes = Buffer.alloc(size);

@@ -40,7 +40,13 @@ describe('resolvconf', () => {
       renderResolvConf(host, { embedded: false }),
       'search corp.example lab.example\nnameserver 10.255.255.53\nnameserver 2001:db8::53\noptions edns0 timeout:2\n',
     );
-    assert.equal(renderResolvConf(parseResolvConf('nameserver 127.0.0.1\n'), { embedded: false }), 'nameserver 8.8.8.8\nnameserver 8.8.4.4\n');
-    assert.equal(renderResolvConf(host, { embedded: false, dns: ['1.1.1.1'], dnsSearch: ['x'] }), 'search x\nnameserver 1.1.1.1\noptions edns0 timeout:2\n');
+    assert.equal(
+      renderResolvConf(parseResolvConf('nameserver 127.0.0.1\n'), { embedded: false }),
+      'nameserver 8.8.8.8\nnameserver 8.8.4.4\n',
+    );
+    assert.equal(
+      renderResolvConf(host, { embedded: false, dns: ['1.1.1.1'], dnsSearch: ['x'] }),
+      'search x\nnameserver 1.1.1.1\noptions edns0 timeout:2\n',
+    );
   });
 });

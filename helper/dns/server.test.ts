@@ -19,7 +19,6 @@ const UPSTREAM = '10.253.0.2';
 const DEAD_UPSTREAM = '10.253.0.99'; // on the link, nobody there: queries time out
 const NSID = 'fake-upstream';
 
-
 /** A resolver in its own netns: A 192.0.2.1 for example.test, NXDOMAIN otherwise; NSID in OPT. */
 class FakeUpstream {
   readonly seen: dnsPacket.Packet[] = [];
@@ -48,7 +47,16 @@ class FakeUpstream {
       questions: q.questions,
       answers: known ? [{ type: 'A', name, ttl: 42, data: '192.0.2.1' }] : [],
       additionals: [
-        { type: 'OPT', name: '.', udpPayloadSize: 3333, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [{ code: 3, data: Buffer.from(NSID) }] } as never,
+        {
+          type: 'OPT',
+          name: '.',
+          udpPayloadSize: 3333,
+          extendedRcode: 0,
+          ednsVersion: 0,
+          flags: 0,
+          flag_do: false,
+          options: [{ code: 3, data: Buffer.from(NSID) }],
+        } as never,
       ],
     });
   }

@@ -36,7 +36,10 @@ export class TestNetns {
 export function linkNamespaces(a: TestNetns, aAddr: string, b: TestNetns, bAddr: string): void {
   const [an, bn] = [`va${process.pid % 100000}`, `vb${process.pid % 100000}`];
   execFileSync('ip', ['link', 'add', an, 'netns', a.name, 'type', 'veth', 'peer', 'name', bn, 'netns', b.name]);
-  for (const [ns, dev, addr] of [[a, an, aAddr], [b, bn, bAddr]] as const) {
+  for (const [ns, dev, addr] of [
+    [a, an, aAddr],
+    [b, bn, bAddr],
+  ] as const) {
     execFileSync('ip', ['-n', ns.name, 'addr', 'add', addr, 'dev', dev]);
     execFileSync('ip', ['-n', ns.name, 'link', 'set', dev, 'up']);
   }

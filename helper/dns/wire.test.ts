@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import dnsPacket from 'dns-packet';
 import * as wire from './wire.js';
 
-const { RCODE_NOERROR, TYPE_A, TcpFramer, answerOddQuery, buildAnswer, buildPtrAnswer, parseQuery, ptrToAddress, sizeLimit, tcpFrame } = wire;
+const { RCODE_NOERROR, TYPE_A, TcpFramer, answerOddQuery, buildAnswer, buildPtrAnswer, parseQuery, ptrToAddress, sizeLimit, tcpFrame } =
+  wire;
 
 const query = (name: string, type: 'A' | 'AAAA' | 'PTR', edns?: number) =>
   dnsPacket.encode({
@@ -11,7 +12,9 @@ const query = (name: string, type: 'A' | 'AAAA' | 'PTR', edns?: number) =>
     type: 'query',
     flags: dnsPacket.RECURSION_DESIRED,
     questions: [{ name, type, class: 'IN' }],
-    additionals: edns ? [{ type: 'OPT', name: '.', udpPayloadSize: edns, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] : [],
+    additionals: edns
+      ? [{ type: 'OPT', name: '.', udpPayloadSize: edns, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }]
+      : [],
   });
 
 /** name, type, ttl, data of each record (dns-packet's Answer union hides ttl/data). */
@@ -61,7 +64,14 @@ describe('wire', () => {
   });
 
   it('refuses what the fast path does not handle, and answers FORMERR for two questions', () => {
-    const two = dnsPacket.encode({ id: 7, type: 'query', questions: [{ name: 'a', type: 'A' }, { name: 'b', type: 'A' }] });
+    const two = dnsPacket.encode({
+      id: 7,
+      type: 'query',
+      questions: [
+        { name: 'a', type: 'A' },
+        { name: 'b', type: 'A' },
+      ],
+    });
     assert.equal(parseQuery(two), undefined);
     const out = dnsPacket.decode(answerOddQuery(two)!);
     assert.equal(out.id, 7);
@@ -71,7 +81,10 @@ describe('wire', () => {
 
   it('maps PTR names to addresses and answers them', () => {
     assert.equal(ptrToAddress('3.0.25.172.in-addr.arpa'), '172.25.0.3');
-    assert.equal(ptrToAddress('2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.5.2.0.0.0.0.d.f.ip6.arpa'), 'fd00:0025:0000:0000:0000:0000:0000:0002');
+    assert.equal(
+      ptrToAddress('2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.5.2.0.0.0.0.d.f.ip6.arpa'),
+      'fd00:0025:0000:0000:0000:0000:0000:0002',
+    );
     assert.equal(ptrToAddress('300.0.25.172.in-addr.arpa'), undefined);
     assert.equal(ptrToAddress('example.com'), undefined);
     const msg = query('3.0.25.172.in-addr.arpa', 'PTR');

@@ -104,7 +104,13 @@ const OPT_RR = (() => {
  * Records that do not fit in `limit` are dropped and TC is set, so a UDP client retries over TCP.
  * An OPT record is added when the query had one (RFC 6891 §7).
  */
-export function buildAnswer(query: Buffer, q: Question, rcode: number, records: ReadonlyArray<{ bytes: Uint8Array }>, limit: number): Buffer {
+export function buildAnswer(
+  query: Buffer,
+  q: Question,
+  rcode: number,
+  records: ReadonlyArray<{ bytes: Uint8Array }>,
+  limit: number,
+): Buffer {
   const qlen = q.end - 12;
   const opt = q.ednsSize !== undefined ? OPT_RR.length : 0;
   const rrLen = (r: Uint8Array) => 12 + r.length; // name pointer 2 + type 2 + class 2 + ttl 4 + rdlength 2

@@ -7,13 +7,16 @@ import { ownerAlias, ownerOf } from './owner.js';
 
 const host = {} as Netlink;
 
-test('the registry: the drivers this cnmd implements, Docker\'s 404 for others', () => {
+test("the registry: the drivers this cnmd implements, Docker's 404 for others", () => {
   const r = createRegistry({ host });
   assert.deepEqual(r.names(), ['bridge', 'macvlan', 'host', 'null']);
   assert.equal(r.get('macvlan').caps.parentLink, true);
   assert.equal(r.get('host').caps.hostNetns, true);
   assert.equal(r.get('null').caps.exclusive, true);
-  assert.throws(() => r.get('overlay'), (e: CnmError) => e.status === 404 && e.message === 'plugin "overlay" not found');
+  assert.throws(
+    () => r.get('overlay'),
+    (e: CnmError) => e.status === 404 && e.message === 'plugin "overlay" not found',
+  );
 });
 
 test('each registry makes its own driver instances: two cores share no driver state', () => {

@@ -4,8 +4,7 @@ import { invalid } from '../errors.js';
 
 export const MTU_OPTION = 'com.docker.network.driver.mtu';
 
-export const parseErr = (label: string, value: string, why: string) =>
-  invalid(`failed to parse ${label} value: ${value} (${why})`);
+export const parseErr = (label: string, value: string, why: string) => invalid(`failed to parse ${label} value: ${value} (${why})`);
 
 /** Go's strconv.ParseBool, which libnetwork uses. */
 export function parseBool(opts: Record<string, string>, label: string, dflt: boolean): boolean {
@@ -27,4 +26,3 @@ export function parseMtu(opts: Record<string, string>): number | undefined {
   if (n !== 0 && (n < 68 || n > 65535)) throw invalid(`invalid MTU number: ${n}`);
   return n === 0 ? undefined : n;
 }
-

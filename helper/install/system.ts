@@ -38,7 +38,8 @@ export function requireRoot(command: string): void {
 /** dist/cnmd.js beside the running cnm.js (also inside an unpacked .vsix). */
 export function locateCnmd(cliScript = process.argv[1] ?? ''): string {
   const cnmd = path.join(path.dirname(fs.realpathSync(cliScript)), 'cnmd.js');
-  if (!fs.existsSync(cnmd)) throw new InstallError(`cannot find cnmd.js next to ${cliScript}: run cnm from its built dist/ folder (npm run build)`);
+  if (!fs.existsSync(cnmd))
+    throw new InstallError(`cannot find cnmd.js next to ${cliScript}: run cnm from its built dist/ folder (npm run build)`);
   return cnmd;
 }
 
@@ -128,7 +129,11 @@ export async function startDetached(spec: Omit<UnitSpec, 'unitDir' | 'createdGro
 
 /** Runs `cnmd cleanup` with these paths; returns its output lines; throws with its message. */
 export function cnmdCleanup(cnmd: string, p: InstallPaths, extra: string[]): string[] {
-  const r = spawnSync(process.execPath, [cnmd, 'cleanup', ...extra, '--socket', p.socket, '--state-dir', p.stateDir, '--run-dir', p.runDir], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [cnmd, 'cleanup', ...extra, '--socket', p.socket, '--state-dir', p.stateDir, '--run-dir', p.runDir],
+    { encoding: 'utf8' },
+  );
   const lines = (r.stdout ?? '').split('\n').filter(Boolean);
   if (r.status !== 0) throw new InstallError(`${lines.map((l) => `${l}\n`).join('')}${(r.stderr || String(r.error ?? '')).trim()}`);
   return lines;

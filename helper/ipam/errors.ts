@@ -10,12 +10,21 @@ export const ipamErrors = {
   // ipamapi.ErrPoolOverlap: types.ForbiddenErrorf → 403.
   // cnm's wording names the network that holds the overlapping pool.
   poolOverlap: (subnet: string, pool: string, network: string, ctx: Ctx) =>
-    new CnmError('forbidden', 'Pool overlaps with other one on this address space', ctx, undefined, { reason: 'pool-overlap', subnet, pool, overlaps: network }),
+    new CnmError('forbidden', 'Pool overlaps with other one on this address space', ctx, undefined, {
+      reason: 'pool-overlap',
+      subnet,
+      pool,
+      overlaps: network,
+    }),
   // ipamapi.ErrIPAlreadyAllocated: types.ForbiddenErrorf → 403.
   addressInUse: (ctx: Ctx) => new CnmError('forbidden', 'Address already in use', ctx),
   // getPredefinedPool: types.NotFoundErrorf → 404.
   noDefaultPool: (v: 4 | 6, ctx: Ctx) =>
-    new CnmError('not-found', `could not find an available, non-overlapping IPv${v} address pool among the defaults to assign to the network`, ctx),
+    new CnmError(
+      'not-found',
+      `could not find an available, non-overlapping IPv${v} address pool among the defaults to assign to the network`,
+      ctx,
+    ),
   // endpoint.assignAddressVersion: a plain error → 500 in Docker.
   noAddress: (v: 4 | 6, name: string, id: string, ctx: Ctx) =>
     new CnmError('internal', `no available IPv${v} addresses on this network's address pools: ${name} (${id})`, ctx),

@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   for (let r = 0; r < ROUNDS; r++) pools.forEach((p, i) => times[i].push(batchMicros(p)));
   SIZES.forEach((n, i) => {
     const t = times[i].sort((a, b) => a - b);
-    console.log(`${String(n).padStart(5)} allocated: min ${t[0].toFixed(2)} µs, median ${t[ROUNDS >> 1].toFixed(2)} µs per request+release`);
+    console.log(
+      `${String(n).padStart(5)} allocated: min ${t[0].toFixed(2)} µs, median ${t[ROUNDS >> 1].toFixed(2)} µs per request+release`,
+    );
   });
 }
 

@@ -47,7 +47,7 @@ test('default pools in Docker order: 172.17/16 first, gateway .1, addresses from
   assert.equal((await pool(ipam, 'b')).subnet, '172.19.0.0/16');
 });
 
-test('after 172.31/16 come the 192.168.x.0/20 pools; when all are gone, Docker\'s 404', async () => {
+test("after 172.31/16 come the 192.168.x.0/20 pools; when all are gone, Docker's 404", async () => {
   const ipam = new DefaultIpam(noHost);
   const subnets: string[] = [];
   for (let i = 0; i < 31; i++) subnets.push((await pool(ipam, `n${i}`)).subnet);
@@ -60,7 +60,7 @@ test('after 172.31/16 come the 192.168.x.0/20 pools; when all are gone, Docker\'
   );
 });
 
-test('default pools skip host prefixes and other networks\' subnets (but not the default route)', async () => {
+test("default pools skip host prefixes and other networks' subnets (but not the default route)", async () => {
   const ipam = new DefaultIpam(async () => ['0.0.0.0/0', '172.17.0.5/16', '172.19.3.0/24', '10.0.0.1']);
   await pool(ipam, 'user', { subnet: '172.18.128.0/17' });
   assert.equal((await pool(ipam, 'x')).subnet, '172.20.0.0/16');
@@ -71,11 +71,14 @@ test('an explicit subnet may overlap the host but not another pool: 403', async 
   const p = await pool(ipam, 'a', { subnet: '10.9.0.5/24' });
   assert.equal(p.subnet, '10.9.0.0/24', 'host bits cleared');
   assert.equal(p.showGateway, false, 'Docker prints no Gateway for a given subnet without one');
-  await assert.rejects(pool(ipam, 'b', { subnet: '10.9.0.128/25' }), rejectsWith('forbidden', 'Pool overlaps with other one on this address space'));
+  await assert.rejects(
+    pool(ipam, 'b', { subnet: '10.9.0.128/25' }),
+    rejectsWith('forbidden', 'Pool overlaps with other one on this address space'),
+  );
   await assert.rejects(pool(ipam, 'c', { subnet: '10.0.0.0/8' }), rejectsWith('forbidden', /^Pool overlaps/));
 });
 
-test('a pool overlap carries the network it overlaps, for cnm\'s wording (the message stays Docker\'s)', async () => {
+test("a pool overlap carries the network it overlaps, for cnm's wording (the message stays Docker's)", async () => {
   const ipam = new DefaultIpam(noHost);
   await pool(ipam, 'id-front', { subnet: '10.9.0.0/24', networkName: 'frontend' });
   await assert.rejects(pool(ipam, 'id-b', { subnet: '10.9.0.0/16', networkName: 'b' }), (err: unknown) => {
@@ -109,11 +112,26 @@ test('ip-range: addresses come from the range; static ones may lie outside it', 
 
 test('ip-range and gateway errors', async () => {
   const ipam = new DefaultIpam(noHost);
-  await assert.rejects(pool(ipam, 'a', { subnet: '10.1.0.0/24', ipRange: '10.2.0.0/25' }), rejectsWith('invalid', 'no matching subnet for range 10.2.0.0/25'));
-  await assert.rejects(pool(ipam, 'a', { subnet: '10.1.0.0/24', ipRange: '10.1.0/25' }), rejectsWith('invalid', 'invalid CIDR address: 10.1.0/25'));
-  await assert.rejects(pool(ipam, 'a', { subnet: '10.1.0/24' }), rejectsWith('invalid', 'Invalid subnet 10.1.0/24 : invalid CIDR address: 10.1.0/24'));
-  await assert.rejects(pool(ipam, 'a', { ipRange: '10.1.0.0/25' }), rejectsWith('invalid', 'every ip-range or gateway must have a corresponding subnet'));
-  await assert.rejects(pool(ipam, 'a', { subnet: '10.1.0.0/24', gateway: 'x' }), rejectsWith('invalid', 'invalid gateway address x in Ipam configuration'));
+  await assert.rejects(
+    pool(ipam, 'a', { subnet: '10.1.0.0/24', ipRange: '10.2.0.0/25' }),
+    rejectsWith('invalid', 'no matching subnet for range 10.2.0.0/25'),
+  );
+  await assert.rejects(
+    pool(ipam, 'a', { subnet: '10.1.0.0/24', ipRange: '10.1.0/25' }),
+    rejectsWith('invalid', 'invalid CIDR address: 10.1.0/25'),
+  );
+  await assert.rejects(
+    pool(ipam, 'a', { subnet: '10.1.0/24' }),
+    rejectsWith('invalid', 'Invalid subnet 10.1.0/24 : invalid CIDR address: 10.1.0/24'),
+  );
+  await assert.rejects(
+    pool(ipam, 'a', { ipRange: '10.1.0.0/25' }),
+    rejectsWith('invalid', 'every ip-range or gateway must have a corresponding subnet'),
+  );
+  await assert.rejects(
+    pool(ipam, 'a', { subnet: '10.1.0.0/24', gateway: 'x' }),
+    rejectsWith('invalid', 'invalid gateway address x in Ipam configuration'),
+  );
   await assert.rejects(
     pool(ipam, 'a', { subnet: '10.1.0.0/24', gateway: '10.3.0.1' }),
     rejectsWith('invalid', 'failed to allocate gateway (10.3.0.1): Requested address is out of range'),
@@ -131,14 +149,23 @@ test('aux addresses are reserved and checked', async () => {
   const p = await pool(ipam, 'a', { subnet: '10.5.0.0/29', auxAddresses: { router: '10.5.0.2', dns: '10.5.0.3' }, networkName: 'auxnet' });
   assert.deepEqual(p.auxAddresses, { router: '10.5.0.2', dns: '10.5.0.3' });
   assert.equal(addr(ipam, 'a', p.subnet), '10.5.0.4/29');
-  await assert.rejects(Promise.resolve().then(() => addr(ipam, 'a', p.subnet, '10.5.0.2')), rejectsWith('forbidden', 'Address already in use'));
+  await assert.rejects(
+    Promise.resolve().then(() => addr(ipam, 'a', p.subnet, '10.5.0.2')),
+    rejectsWith('forbidden', 'Address already in use'),
+  );
   const bad = (aux: Record<string, string>) => pool(ipam, 'b', { subnet: '10.6.0.0/24', auxAddresses: aux, networkName: 'bnet' });
   await assert.rejects(bad({ h: 'nope' }), rejectsWith('invalid', 'non parsable secondary ip address (h:nope) passed for network bnet'));
-  await assert.rejects(bad({ h: '10.7.0.1' }), rejectsWith('forbidden', 'auxiliary address: (h:10.7.0.1) must belong to the master pool: 10.6.0.0/24'));
-  await assert.rejects(bad({ h: '10.6.0.1' }), rejectsWith('invalid', 'failed to allocate secondary ip address (h:10.6.0.1): Address already in use'));
+  await assert.rejects(
+    bad({ h: '10.7.0.1' }),
+    rejectsWith('forbidden', 'auxiliary address: (h:10.7.0.1) must belong to the master pool: 10.6.0.0/24'),
+  );
+  await assert.rejects(
+    bad({ h: '10.6.0.1' }),
+    rejectsWith('invalid', 'failed to allocate secondary ip address (h:10.6.0.1): Address already in use'),
+  );
 });
 
-test('static addresses: Docker\'s errors for outside, gateway, network, broadcast, taken', async () => {
+test("static addresses: Docker's errors for outside, gateway, network, broadcast, taken", async () => {
   const ipam = new DefaultIpam(noHost);
   const p = await pool(ipam, 'a', { subnet: '10.8.0.0/24' });
   assert.equal(addr(ipam, 'a', p.subnet, '10.8.0.9/24'), '10.8.0.9/24');
@@ -146,7 +173,10 @@ test('static addresses: Docker\'s errors for outside, gateway, network, broadcas
   for (const taken of ['10.8.0.1', '10.8.0.0', '10.8.0.255', '10.8.0.9']) {
     await assert.rejects(tryAddr(taken), rejectsWith('forbidden', 'Address already in use'));
   }
-  await assert.rejects(tryAddr('10.9.0.3'), rejectsWith('invalid', "Invalid address 10.9.0.3: It does not belong to any of this network's subnets"));
+  await assert.rejects(
+    tryAddr('10.9.0.3'),
+    rejectsWith('invalid', "Invalid address 10.9.0.3: It does not belong to any of this network's subnets"),
+  );
   await assert.rejects(tryAddr('fd00::1'), rejectsWith('invalid', /does not belong/));
   await assert.rejects(tryAddr('10.8.0'), rejectsWith('invalid', '10.8.0 is not an ip address'));
   // Dynamic allocation steps over the static one.
@@ -156,7 +186,7 @@ test('static addresses: Docker\'s errors for outside, gateway, network, broadcas
   assert.equal(ipam.findPool('a', '10.9.0.1'), undefined);
 });
 
-test('exhaustion gives Docker\'s message; a /30 holds the gateway and one address', async () => {
+test("exhaustion gives Docker's message; a /30 holds the gateway and one address", async () => {
   const ipam = new DefaultIpam(noHost);
   const p = await pool(ipam, 'id30', { subnet: '10.10.0.0/30', networkName: 'tiny' });
   assert.equal(p.gateway, '10.10.0.1');
@@ -251,7 +281,10 @@ test('persistence: a reopened store restores pools, addresses and cursors; nothi
   txn = new Txn();
   assert.equal(reloaded.requestAddress(txn, 'net', p4.subnet), '172.17.0.7/16', 'the cursor survived: .6 is not reused');
   assert.equal(reloaded.requestAddress(txn, 'net', p6.subnet), 'fd00:1::7/64');
-  await assert.rejects(Promise.resolve().then(() => reloaded.requestAddress(txn, 'net', p4.subnet, '172.17.0.2')), rejectsWith('forbidden', 'Address already in use'));
+  await assert.rejects(
+    Promise.resolve().then(() => reloaded.requestAddress(txn, 'net', p4.subnet, '172.17.0.2')),
+    rejectsWith('forbidden', 'Address already in use'),
+  );
   assert.equal(reloaded.requestAddress(txn, 'net', p4.subnet, '172.17.0.6'), '172.17.0.6/16', 'released before the restart');
   reloaded.releasePool(txn, 'net', p6.subnet);
   await txn.commit(store);

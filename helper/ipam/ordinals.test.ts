@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ordinalSet } from './ordinals.js';
 
-for (const [kind, size] of [['dense', 1n << 10n], ['sparse', 1n << 64n]] as const) {
+for (const [kind, size] of [
+  ['dense', 1n << 10n],
+  ['sparse', 1n << 64n],
+] as const) {
   test(`${kind}: next free from the cursor, wrapping, across 32-bit words`, () => {
     const s = ordinalSet(size);
     for (let o = 0n; o < 70n; o++) s.add(o);

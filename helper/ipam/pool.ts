@@ -1,7 +1,18 @@
 // One address pool (a network's subnet) in memory: which host ordinals are taken, which of those
 // are reserved for the network itself (network/broadcast address, gateway, aux addresses), and
 // where the serial allocation cursor stands. No store, no transactions: DefaultIpam does those.
-import { contains, formatAddr, formatCidr, last, parseAddr, parseCidr, reservedOffsets, size, type Addr, type Cidr } from '../../model/ip.js';
+import {
+  contains,
+  formatAddr,
+  formatCidr,
+  last,
+  parseAddr,
+  parseCidr,
+  reservedOffsets,
+  size,
+  type Addr,
+  type Cidr,
+} from '../../model/ip.js';
 import type { IpamPool } from '../../model/cnm.js';
 import { ordinalSet, type OrdinalSet } from './ordinals.js';
 import type { PoolRecord } from './records.js';

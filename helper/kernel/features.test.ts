@@ -11,7 +11,7 @@ import { needsRoot } from '../../test/root.js';
 
 const ip = (...args: string[]) => spawnSync('ip', args, { encoding: 'utf8' });
 
-test('probe: every feature answered, absent ones with the kernel\'s reason, nothing left', needsRoot, async () => {
+test("probe: every feature answered, absent ones with the kernel's reason, nothing left", needsRoot, async () => {
   const p = await probeKernel();
   assert.deepEqual(Object.keys(p.features).sort(), Object.keys(KERNEL_FEATURES).sort());
   for (const [f, present] of Object.entries(p.features)) {

@@ -34,7 +34,12 @@ export async function probeKernel(): Promise<KernelProbe> {
   try {
     nsPath = await createNetns(name);
   } catch (err) {
-    throw new CnmError('unsupported', `cannot create a network namespace (kernel option CONFIG_NET_NS, and iproute2's ip): ${(err as Error).message}`, { netns: name, call: 'ip netns add' }, err);
+    throw new CnmError(
+      'unsupported',
+      `cannot create a network namespace (kernel option CONFIG_NET_NS, and iproute2's ip): ${(err as Error).message}`,
+      { netns: name, call: 'ip netns add' },
+      err,
+    );
   }
   const features = noFeatures();
   const errors: KernelProbe['errors'] = {};
@@ -58,7 +63,16 @@ export async function probeKernel(): Promise<KernelProbe> {
       attempt('vxlan', () => link.createVxlan({ name: 'pvx0', vni: 42, alias: ALIAS })),
       attempt('dummy', () => link.createDummy('pd0', { alias: ALIAS })),
       attempt('nftables', () =>
-        fw.apply([{ networkId: 'probe', bridge: 'pbr0', subnets: ['10.255.0.0/24', 'fd00:ffff::/64'], internal: false, icc: true, masquerade: true }]),
+        fw.apply([
+          {
+            networkId: 'probe',
+            bridge: 'pbr0',
+            subnets: ['10.255.0.0/24', 'fd00:ffff::/64'],
+            internal: false,
+            icc: true,
+            masquerade: true,
+          },
+        ]),
       ),
       attempt('ipv6', () => {
         if (!fs.existsSync('/proc/sys/net/ipv6')) throw new Error('/proc/sys/net/ipv6 is missing');
@@ -70,7 +84,9 @@ export async function probeKernel(): Promise<KernelProbe> {
     };
     // macvlan and ipvlan cannot share a parent, so each gets one end of the pair.
     await Promise.all([
-      attempt('macvlan', () => (features.veth ? link.createMacvlan({ name: 'pmv0', parent: 'pv0', mode: 'bridge', alias: ALIAS }) : noParent())),
+      attempt('macvlan', () =>
+        features.veth ? link.createMacvlan({ name: 'pmv0', parent: 'pv0', mode: 'bridge', alias: ALIAS }) : noParent(),
+      ),
       attempt('vlan', () => (features.veth ? link.createVlan({ name: 'pv0.10', parent: 'pv0', id: 10, alias: ALIAS }) : noParent())),
       attempt('ipvlan', () => (features.veth ? link.createIpvlan({ name: 'piv0', parent: 'pv1', mode: 'l2', alias: ALIAS }) : noParent())),
     ]);

@@ -36,7 +36,10 @@ export class SandboxFiles {
     const dir = this.dir(nsName);
     try {
       if (!this.written.has(path.join(dir, 'hosts'))) fs.mkdirSync(dir, { recursive: true });
-      await Promise.all([this.writeIfChanged(path.join(dir, 'hosts'), hosts), this.writeIfChanged(path.join(dir, 'resolv.conf'), resolvConf)]);
+      await Promise.all([
+        this.writeIfChanged(path.join(dir, 'hosts'), hosts),
+        this.writeIfChanged(path.join(dir, 'resolv.conf'), resolvConf),
+      ]);
     } catch (err) {
       throw withContext(err, { netns: nsName, call: `write ${dir}` }, `cannot write sandbox files in ${dir}`);
     }

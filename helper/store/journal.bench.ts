@@ -29,7 +29,9 @@ async function main(): Promise<void> {
     await store.close();
     times.sort((a, b) => a - b);
     const f = (n: number) => n.toFixed(3);
-    console.log(`commit latency (1000 sequential, ${dir}): p50 ${f(pct(times, 50))} ms, p99 ${f(pct(times, 99))} ms, max ${f(times[times.length - 1])} ms`);
+    console.log(
+      `commit latency (1000 sequential, ${dir}): p50 ${f(pct(times, 50))} ms, p99 ${f(pct(times, 99))} ms, max ${f(times[times.length - 1])} ms`,
+    );
     console.log(`100 concurrent commits: ${f(burst)} ms total`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -87,7 +87,10 @@ test('a torn tail loses only the last commit and is cut off', async (t) => {
   await r.close();
   const again = await JournalStore.open(dir);
   t.after(() => again.close());
-  assert.deepEqual((await again.list('')).map((e) => e.key), ['a', 'b', 'd']);
+  assert.deepEqual(
+    (await again.list('')).map((e) => e.key),
+    ['a', 'b', 'd'],
+  );
 });
 
 test('a corrupt last record (bad checksum) is dropped', async (t) => {
@@ -115,7 +118,10 @@ test('compaction writes a snapshot and empties the journal; state survives', asy
   await s.close();
   const r = await JournalStore.open(dir);
   t.after(() => r.close());
-  assert.deepEqual((await r.list('k/')).map((e) => e.value).sort((a, b) => +a - +b), ['20', '21', '22', '23', '24']);
+  assert.deepEqual(
+    (await r.list('k/')).map((e) => e.value).sort((a, b) => +a - +b),
+    ['20', '21', '22', '23', '24'],
+  );
 });
 
 test('a crash between snapshot and journal truncation replays harmlessly', async (t) => {
@@ -180,6 +186,8 @@ function runAndKill(child: string, dir: string, n: number): Promise<number> {
       }
     });
     proc.on('error', reject);
-    proc.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve(last) : reject(new Error(`child exited without being killed (${signal})`))));
+    proc.on('exit', (_code, signal) =>
+      signal === 'SIGKILL' ? resolve(last) : reject(new Error(`child exited without being killed (${signal})`)),
+    );
   });
 }

@@ -158,7 +158,11 @@ export class JournalStore implements Store {
       this.bytes += buf.length;
       return true;
     } catch (err) {
-      const error = withContext(err, { call: 'journal append', path: path.join(this.dir, JOURNAL_FILE) }, `store write failed: ${errText(err)}`);
+      const error = withContext(
+        err,
+        { call: 'journal append', path: path.join(this.dir, JOURNAL_FILE) },
+        `store write failed: ${errText(err)}`,
+      );
       await this.cutBackTo(this.bytes);
       for (const p of batch) p.reject(error);
       return false;

@@ -46,7 +46,12 @@ export function networkHostName(key: string, declared: { name?: string; external
 function network(key: string, v: unknown, kind: FileKind, project: string): DesiredNetwork {
   const o = obj(v);
   const external = isObj(o.external) ? true : bool(o.external);
-  const name = networkHostName(key, { name: str(o.name) ?? (isObj(o.external) ? str(o.external.name) : undefined), external }, kind, project);
+  const name = networkHostName(
+    key,
+    { name: str(o.name) ?? (isObj(o.external) ? str(o.external.name) : undefined), external },
+    kind,
+    project,
+  );
   const ipam = obj(o.ipam);
   return {
     key,
@@ -110,7 +115,7 @@ export function desiredState(doc: unknown, fileName: string, kind: FileKind): De
       problems.push(`${key}: network_mode "${mode}" is not supported by cnm apply (only host, none, bridge)`);
       atts = [];
     }
-    const name = str(o.container_name) ?? (kind === 'compose' ? `${project}-${key}-1` : str(o.name) ?? key);
+    const name = str(o.container_name) ?? (kind === 'compose' ? `${project}-${key}-1` : (str(o.name) ?? key));
     return {
       key,
       name,

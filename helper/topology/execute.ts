@@ -101,7 +101,11 @@ export async function execute(p: Plan, api: TopologyApi, progress?: Progress): P
     try {
       await run(step, api);
     } catch (err) {
-      throw withContext(err, { step: describeStep(step) }, `apply failed at step ${i + 1}/${p.steps.length} (${describeStep(step)}): ${err instanceof Error ? err.message : String(err)}`);
+      throw withContext(
+        err,
+        { step: describeStep(step) },
+        `apply failed at step ${i + 1}/${p.steps.length} (${describeStep(step)}): ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 }

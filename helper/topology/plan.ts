@@ -4,7 +4,15 @@
 import type { SandboxView } from '../../model/cnm.js';
 import type { IPAMPoolConfig, NetworkResource } from '../../model/docker.js';
 import { normalizeAddr, parseCidr, formatCidr } from '../../model/ip.js';
-import { PROJECT_LABEL, type ActualState, type DesiredNetwork, type DesiredSandbox, type DesiredState, type Plan, type Step } from './types.js';
+import {
+  PROJECT_LABEL,
+  type ActualState,
+  type DesiredNetwork,
+  type DesiredSandbox,
+  type DesiredState,
+  type Plan,
+  type Step,
+} from './types.js';
 
 const ORDER: Record<Step['kind'], number> = {
   disconnect: 0,
@@ -26,14 +34,20 @@ const addr = (s: string | undefined) => (s ? (normalizeAddr(s.split('/')[0]) ?? 
 
 /** A pool as text, with only the fields `shape` sets: what the daemon fills in (a gateway) is no change. */
 function poolText(p: IPAMPoolConfig, shape: IPAMPoolConfig = p): string {
-  const aux = Object.entries(p.AuxiliaryAddresses ?? {}).map(([k, v]) => `${k}=${addr(v)}`).sort().join(',');
+  const aux = Object.entries(p.AuxiliaryAddresses ?? {})
+    .map(([k, v]) => `${k}=${addr(v)}`)
+    .sort()
+    .join(',');
   const parts: Array<[string, string, unknown]> = [
     ['subnet', cidr(p.Subnet), shape.Subnet],
     ['ip_range', cidr(p.IPRange), shape.IPRange],
     ['gateway', addr(p.Gateway), shape.Gateway],
     ['aux', aux, shape.AuxiliaryAddresses],
   ];
-  return parts.filter(([, v, wanted]) => v && wanted).map(([k, v]) => `${k}=${v}`).join(' ');
+  return parts
+    .filter(([, v, wanted]) => v && wanted)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 }
 
 const mapText = (m: Record<string, string> | null | undefined) =>

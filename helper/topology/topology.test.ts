@@ -36,17 +36,44 @@ sandboxes:
 
 function net(name: string, extra: Partial<NetworkResource> = {}): NetworkResource {
   return {
-    Name: name, Id: `${name}-id`, Created: '', Scope: 'local', Driver: 'bridge', EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: {}, Config: [] }, Internal: false, Attachable: false, Ingress: false,
-    ConfigFrom: { Network: '' }, ConfigOnly: false, Containers: {}, Options: {}, Labels: { [PROJECT_LABEL]: 'lab' }, ...extra,
+    Name: name,
+    Id: `${name}-id`,
+    Created: '',
+    Scope: 'local',
+    Driver: 'bridge',
+    EnableIPv6: false,
+    IPAM: { Driver: 'default', Options: {}, Config: [] },
+    Internal: false,
+    Attachable: false,
+    Ingress: false,
+    ConfigFrom: { Network: '' },
+    ConfigOnly: false,
+    Containers: {},
+    Options: {},
+    Labels: { [PROJECT_LABEL]: 'lab' },
+    ...extra,
   };
 }
 
 function sandbox(name: string, nets: Array<[string, string?]>, extra: Partial<SandboxView> = {}): SandboxView {
   return {
-    id: `${name}-id`, name, hostname: name, labels: { [PROJECT_LABEL]: 'lab' }, netnsPath: '', created: '', dns: [],
+    id: `${name}-id`,
+    name,
+    hostname: name,
+    labels: { [PROJECT_LABEL]: 'lab' },
+    netnsPath: '',
+    created: '',
+    dns: [],
     endpoints: nets.map(([n, ip], i) => ({
-      id: `e${i}`, networkId: `${n}-id`, sandboxId: `${name}-id`, ifname: `eth${i}`, mac: '', ipv4: ip, aliases: [], order: i, networkName: n,
+      id: `e${i}`,
+      networkId: `${n}-id`,
+      sandboxId: `${name}-id`,
+      ifname: `eth${i}`,
+      mac: '',
+      ipv4: ip,
+      aliases: [],
+      order: i,
+      networkName: n,
     })),
     ...extra,
   };
@@ -54,7 +81,10 @@ function sandbox(name: string, nets: Array<[string, string?]>, extra: Partial<Sa
 
 test('a topology file on an empty host: create everything, networks before sandboxes', () => {
   const p = plan(desiredFromText(TOPOLOGY, 'lab.cnm.yaml'), { networks: [], sandboxes: [] });
-  assert.deepEqual(p.steps.map((s) => s.kind), ['create-network', 'create-network', 'create-sandbox', 'create-sandbox']);
+  assert.deepEqual(
+    p.steps.map((s) => s.kind),
+    ['create-network', 'create-network', 'create-sandbox', 'create-sandbox'],
+  );
   assert.match(formatPlan(p), /^\+ create network front \(bridge, 10\.10\.0\.0\/24\)$/m);
   assert.match(formatPlan(p), /^\+ create sandbox web on front \(10\.10\.0\.5, alias www\), back$/m);
 });
@@ -63,9 +93,15 @@ test('a host that matches gives no steps', () => {
   const desired = desiredFromText(TOPOLOGY, 'lab.cnm.yaml');
   const front = net('front', { IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: '10.10.0.0/24', Gateway: '10.10.0.1' }] } });
   const actual = {
-    networks: [front, net('back', { Internal: true, IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: '10.30.0.0/24', Gateway: '10.30.0.1' }] } })],
+    networks: [
+      front,
+      net('back', { Internal: true, IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: '10.30.0.0/24', Gateway: '10.30.0.1' }] } }),
+    ],
     sandboxes: [
-      { ...sandbox('web', [['front', '10.10.0.5/24'], ['back']]), endpoints: sandbox('web', [['front', '10.10.0.5/24'], ['back']]).endpoints.map((e) => ({ ...e, aliases: ['www'] })) },
+      {
+        ...sandbox('web', [['front', '10.10.0.5/24'], ['back']]),
+        endpoints: sandbox('web', [['front', '10.10.0.5/24'], ['back']]).endpoints.map((e) => ({ ...e, aliases: ['www'] })),
+      },
       sandbox('db', [['back']]),
     ],
   };
@@ -77,7 +113,12 @@ test('a host that matches gives no steps', () => {
 test('changed network is recreated with its connections; stale objects of the project go', () => {
   const desired = desiredFromText(TOPOLOGY, 'lab.cnm.yaml');
   const actual = {
-    networks: [net('front', { IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: '10.20.0.0/24' }] } }), net('back', { Internal: true, IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: '10.30.0.0/24' }] } }), net('old'), net('foreign', { Labels: {} })],
+    networks: [
+      net('front', { IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: '10.20.0.0/24' }] } }),
+      net('back', { Internal: true, IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: '10.30.0.0/24' }] } }),
+      net('old'),
+      net('foreign', { Labels: {} }),
+    ],
     sandboxes: [sandbox('web', [['front', '10.20.0.5/24'], ['back']]), sandbox('db', [['back'], ['old']]), sandbox('gone', [])],
   };
   const p = plan(desired, actual);
@@ -104,15 +145,24 @@ networks:
 `;
   const desired = desiredFromText(compose, '/srv/My-App/compose.yaml');
   assert.equal(desired.project, 'my-app');
-  assert.deepEqual(desired.networks.map((n) => n.name), ['ext', 'my-app_default']);
-  assert.deepEqual(desired.sandboxes.map((s) => s.name), ['my-app-app-1', 'my-app-api-1']);
+  assert.deepEqual(
+    desired.networks.map((n) => n.name),
+    ['ext', 'my-app_default'],
+  );
+  assert.deepEqual(
+    desired.sandboxes.map((s) => s.name),
+    ['my-app-app-1', 'my-app-api-1'],
+  );
   const p = plan(desired, { networks: [], sandboxes: [] });
   assert.deepEqual(p.blockers, ['external network "ext" does not exist on the host']);
   await assert.rejects(execute(p, {} as TopologyApi), /cannot apply: external network "ext"/);
 });
 
 test('an undefined network or YAML error is refused with the file name', () => {
-  assert.throws(() => desiredFromText('sandboxes:\n  a:\n    networks: [nope]\n', 'x.cnm.yaml'), /x\.cnm\.yaml: network "nope" is used but not defined/);
+  assert.throws(
+    () => desiredFromText('sandboxes:\n  a:\n    networks: [nope]\n', 'x.cnm.yaml'),
+    /x\.cnm\.yaml: network "nope" is used but not defined/,
+  );
   assert.throws(() => desiredFromText('networks: [a\n', 'x.cnm.yaml'), /x\.cnm\.yaml: /);
 });
 
@@ -129,10 +179,21 @@ test('execute runs the steps in order against the API and names the failing step
   const p = plan(desiredFromText(TOPOLOGY, 'lab.cnm.yaml'), { networks: [], sandboxes: [] });
   const seen: number[] = [];
   await execute(p, api, (i) => seen.push(i));
-  assert.deepEqual(calls, ['create front 10.10.0.0/24', 'create back 10.30.0.0/24', 'sandbox web front 10.10.0.5', 'connect web back ', 'sandbox db back ']);
+  assert.deepEqual(calls, [
+    'create front 10.10.0.0/24',
+    'create back 10.30.0.0/24',
+    'sandbox web front 10.10.0.5',
+    'connect web back ',
+    'sandbox db back ',
+  ]);
   assert.deepEqual(seen, [0, 1, 2, 3]);
   await assert.rejects(
-    execute(p, { ...api, createSandbox: async () => { throw new Error('boom'); } }),
+    execute(p, {
+      ...api,
+      createSandbox: async () => {
+        throw new Error('boom');
+      },
+    }),
     /apply failed at step 3\/4 \(create sandbox web on .*\): boom/,
   );
 });

@@ -34,7 +34,10 @@ export const addressCheck: Check = ({ doc }) => {
         const pools = poolsOf(net).filter((p) => p.c.family === a.family);
         const home = pools.find((p) => contains(p.c, a));
         if (!home) {
-          const why = pools.length === 0 ? `network "${net.name}" has no configured ${a.family === 4 ? 'IPv4' : 'IPv6'} subnet (static addresses need one)` : `not in the subnets of network "${net.name}"`;
+          const why =
+            pools.length === 0
+              ? `network "${net.name}" has no configured ${a.family === 4 ? 'IPv4' : 'IPv6'} subnet (static addresses need one)`
+              : `not in the subnets of network "${net.name}"`;
           out.push({ code: 'address-outside-subnet', message: `${v.value}: ${why}.`, span: v.span });
           continue;
         }
@@ -45,7 +48,12 @@ export const addressCheck: Check = ({ doc }) => {
         const key = `${net.name}|${formatAddr(a.family, a.value)}`;
         const first = seen.get(key);
         if (first) {
-          out.push({ code: 'duplicate-address', message: `${v.value} is already given to "${first}" on network "${net.name}".`, span: v.span, fix: { kind: 'delete-line', title: `Remove the duplicate address ${v.value}` } });
+          out.push({
+            code: 'duplicate-address',
+            message: `${v.value} is already given to "${first}" on network "${net.name}".`,
+            span: v.span,
+            fix: { kind: 'delete-line', title: `Remove the duplicate address ${v.value}` },
+          });
         } else seen.set(key, s.name);
       }
     }

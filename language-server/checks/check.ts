@@ -16,7 +16,11 @@ export interface HostSnapshot {
 }
 
 /** A quick fix the finding carries, so code actions need not recompute it. */
-export type Fix = { kind: 'replace'; text: string; title: string } | { kind: 'delete-line'; title: string } | { kind: 'define-network'; name: string } | { kind: 'free-subnet' };
+export type Fix =
+  | { kind: 'replace'; text: string; title: string }
+  | { kind: 'delete-line'; title: string }
+  | { kind: 'define-network'; name: string }
+  | { kind: 'free-subnet' };
 
 export interface Finding {
   code: Code;

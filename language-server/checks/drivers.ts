@@ -16,7 +16,12 @@ export const driverCheck: Check = ({ doc }) => {
     }
     for (const o of n.options) {
       if (!driverOption(driver, o.key.value)) {
-        out.push({ code: 'unknown-driver-option', message: `The ${driver} driver has no option "${o.key.value}".`, span: o.key.span, severity: 'warning' });
+        out.push({
+          code: 'unknown-driver-option',
+          message: `The ${driver} driver has no option "${o.key.value}".`,
+          span: o.key.span,
+          severity: 'warning',
+        });
       }
     }
     // cnmd accepts these networks (as Docker does), so this is a warning, worded as cnmd behaves.

@@ -26,8 +26,18 @@ export const liveCheck: Check = ({ doc, host }) => {
     const net = host.networks.find((n) => n.Name !== self && n.IPAM.Config.some((c) => overlapsText(cidr, c.Subnet)));
     // A network's own bridge route is no collision with itself.
     const route = host.host.routes.find((r) => !ownSubnets.includes(r.dst) && overlapsText(cidr, r.dst));
-    const what = net ? `network "${net.Name}" on the host (${net.IPAM.Config.map((c) => c.Subnet).join(', ')})` : route ? `the host route ${route.dst}${route.ifname ? ` on ${route.ifname}` : ''}` : undefined;
-    if (what) out.push({ code: 'host-subnet-overlap', message: `Subnet ${pool.subnet!.value} overlaps ${what}.`, span: pool.subnet!.span, fix: { kind: 'free-subnet' } });
+    const what = net
+      ? `network "${net.Name}" on the host (${net.IPAM.Config.map((c) => c.Subnet).join(', ')})`
+      : route
+        ? `the host route ${route.dst}${route.ifname ? ` on ${route.ifname}` : ''}`
+        : undefined;
+    if (what)
+      out.push({
+        code: 'host-subnet-overlap',
+        message: `Subnet ${pool.subnet!.value} overlaps ${what}.`,
+        span: pool.subnet!.span,
+        fix: { kind: 'free-subnet' },
+      });
   }
   const ifnames = new Set(host.host.interfaces.map((i) => i.name));
   const existing = new Set(host.networks.map((n) => n.Name));
@@ -38,13 +48,21 @@ export const liveCheck: Check = ({ doc, host }) => {
     }
     const external = n.external?.value === true || n.external?.value === 'true';
     if (external && !existing.has(hostNames.get(n)!)) {
-      out.push({ code: 'external-network-missing', message: `External network "${hostNames.get(n)}" does not exist on the host.`, span: n.key });
+      out.push({
+        code: 'external-network-missing',
+        message: `External network "${hostNames.get(n)}" does not exist on the host.`,
+        span: n.key,
+      });
     }
     const driver = n.driver?.value ?? DEFAULT_DRIVER;
     // Drivers outside the vocabulary are the static check's (unknown-driver).
     if (!external && driverInfo(driver) && !host.daemon.drivers.includes(driver)) {
       const { name, url, drivers } = host.daemon;
-      out.push({ code: 'driver-not-on-host', message: `The cnmd on host "${name}" (${url}) has no ${driver} driver (it has: ${drivers.join(', ')}).`, span: n.driver?.span ?? n.key });
+      out.push({
+        code: 'driver-not-on-host',
+        message: `The cnmd on host "${name}" (${url}) has no ${driver} driver (it has: ${drivers.join(', ')}).`,
+        span: n.driver?.span ?? n.key,
+      });
     }
   }
   return out;

@@ -7,10 +7,19 @@ export const referenceCheck: Check = ({ doc }) => {
   for (const s of doc.table.services) {
     for (const a of s.attachments) {
       if (doc.table.byName.has(a.network) || (doc.kind === 'compose' && a.network === 'default')) continue;
-      out.push({ code: 'undefined-network', message: `Network "${a.network}" is not defined under networks:.`, span: a.span, fix: { kind: 'define-network', name: a.network } });
+      out.push({
+        code: 'undefined-network',
+        message: `Network "${a.network}" is not defined under networks:.`,
+        span: a.span,
+        fix: { kind: 'define-network', name: a.network },
+      });
     }
     if (s.networkMode && s.networks) {
-      out.push({ code: 'network-mode-with-networks', message: `"${s.name}" sets network_mode "${s.networkMode.value}" and networks: use one or the other.`, span: s.networkMode.span });
+      out.push({
+        code: 'network-mode-with-networks',
+        message: `"${s.name}" sets network_mode "${s.networkMode.value}" and networks: use one or the other.`,
+        span: s.networkMode.span,
+      });
     }
   }
   return out;

@@ -24,12 +24,20 @@ function scalarFits(shape: Shape, value: unknown): boolean {
 }
 
 const expected = (shape: Shape): string =>
-  shape.anyOf ? shape.anyOf.map(expected).join(' or ') : shape.type === 'object' ? 'a map' : shape.type === 'array' ? 'a list' : (shape.type ?? 'a value');
+  shape.anyOf
+    ? shape.anyOf.map(expected).join(' or ')
+    : shape.type === 'object'
+      ? 'a map'
+      : shape.type === 'array'
+        ? 'a list'
+        : (shape.type ?? 'a value');
 
 function walk(node: unknown, shape: Shape, out: Finding[]): void {
   const candidates = shape.anyOf ?? [shape];
   const kind = kindOf(node);
-  const fit = candidates.find((s) => (kind === 'scalar' ? branch(s, 'scalar') && scalarFits(s, isScalar(node) ? node.value : null) : s.type === kind));
+  const fit = candidates.find((s) =>
+    kind === 'scalar' ? branch(s, 'scalar') && scalarFits(s, isScalar(node) ? node.value : null) : s.type === kind,
+  );
   const span = spanOf(node as Node);
   if (!fit) {
     if (span) out.push({ code: 'schema-type', message: `Expected ${expected(shape)}.`, span });
@@ -39,7 +47,8 @@ function walk(node: unknown, shape: Shape, out: Finding[]): void {
     for (const [key, keyNode, value] of entries(node)) {
       const sub = child(fit, key);
       if (sub) walk(value, sub, out);
-      else if (fit.additionalProperties === false) out.push({ code: 'schema-unknown-key', message: `Unknown key "${key}".`, span: spanOf(keyNode)! });
+      else if (fit.additionalProperties === false)
+        out.push({ code: 'schema-unknown-key', message: `Unknown key "${key}".`, span: spanOf(keyNode)! });
     }
   } else if (kind === 'array' && fit.items && isSeq(node)) {
     for (const item of node.items) walk(item, fit.items, out);

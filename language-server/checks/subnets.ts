@@ -9,12 +9,21 @@ export const firstAddress = (c: Cidr): string => formatAddr(c.family, c.base + 1
 
 function checkPool(pool: PoolDef, out: Finding[]): Cidr | undefined {
   const subnet = pool.subnet && parseCidr(pool.subnet.value);
-  if (pool.subnet && !subnet) out.push({ code: 'invalid-cidr', message: `"${pool.subnet.value}" is not a CIDR (like 172.28.0.0/16).`, span: pool.subnet.span, fix: { kind: 'free-subnet' } });
+  if (pool.subnet && !subnet)
+    out.push({
+      code: 'invalid-cidr',
+      message: `"${pool.subnet.value}" is not a CIDR (like 172.28.0.0/16).`,
+      span: pool.subnet.span,
+      fix: { kind: 'free-subnet' },
+    });
   const addr = (v: Value<string>, code: 'gateway-outside-subnet' | 'aux-address-outside-subnet', what: string) => {
     const a = parseAddr(v.value);
     if (!a) out.push({ code: 'invalid-address', message: `"${v.value}" is not an IP address.`, span: v.span });
     else if (subnet && !contains(subnet, a)) {
-      const fix = code === 'gateway-outside-subnet' ? { kind: 'replace' as const, text: firstAddress(subnet), title: `Use the subnet's first address ${firstAddress(subnet)}` } : undefined;
+      const fix =
+        code === 'gateway-outside-subnet'
+          ? { kind: 'replace' as const, text: firstAddress(subnet), title: `Use the subnet's first address ${firstAddress(subnet)}` }
+          : undefined;
       out.push({ code, message: `${what} ${v.value} is not in the subnet ${pool.subnet!.value}.`, span: v.span, fix });
     }
   };
@@ -23,7 +32,12 @@ function checkPool(pool: PoolDef, out: Finding[]): Cidr | undefined {
   if (pool.ipRange) {
     const range = parseCidr(pool.ipRange.value);
     if (!range) out.push({ code: 'invalid-cidr', message: `"${pool.ipRange.value}" is not a CIDR.`, span: pool.ipRange.span });
-    else if (subnet && !within(subnet, range)) out.push({ code: 'ip-range-outside-subnet', message: `ip_range ${pool.ipRange.value} is not within the subnet ${pool.subnet!.value}.`, span: pool.ipRange.span });
+    else if (subnet && !within(subnet, range))
+      out.push({
+        code: 'ip-range-outside-subnet',
+        message: `ip_range ${pool.ipRange.value} is not within the subnet ${pool.subnet!.value}.`,
+        span: pool.ipRange.span,
+      });
   }
   return subnet;
 }

@@ -133,7 +133,14 @@ function blockContext(lines: readonly string[], line: number, character: number)
   if (kv) {
     const valueStart = character - kv[2].length;
     const quote = /^["']/.test(kv[2]) ? 1 : 0;
-    return { path, mode: 'value', key: kv[1].replace(/^["']|["']$/g, ''), prefix: kv[2].slice(quote), prefixStart: valueStart + quote, siblings: [] };
+    return {
+      path,
+      mode: 'value',
+      key: kv[1].replace(/^["']|["']$/g, ''),
+      prefix: kv[2].slice(quote),
+      prefixStart: valueStart + quote,
+      siblings: [],
+    };
   }
   return { path, mode: 'key', prefix: rest, prefixStart: indent + dash, siblings: blockSiblings(lines, line, indent + dash, dash > 0) };
 }

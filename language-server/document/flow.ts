@@ -48,7 +48,11 @@ export function scanFlow(text: string, from: number, cursor: number): FlowScan {
       const typed = text.slice(top.tokenStart, cursor);
       const token = typed.slice(typed.lastIndexOf('\n') + 1).trimStart();
       const path = stack.slice(1).map((f) => f.via!);
-      atCursor = { frame: top, tokenStart: top.tokenStart, position: { path, kind: top.kind, key: top.value ? top.key : undefined, token } };
+      atCursor = {
+        frame: top,
+        tokenStart: top.tokenStart,
+        position: { path, kind: top.kind, key: top.value ? top.key : undefined, token },
+      };
       if (resume !== undefined) {
         i = resume;
         continue;
@@ -79,7 +83,11 @@ export function scanFlow(text: string, from: number, cursor: number): FlowScan {
       top.key = undefined;
       top.value = false;
       top.tokenStart = i + 1;
-    } else if (c === ':' && top && (i + 1 >= text.length || SEPARATOR.test(text[i + 1]) || /["']\s*$/.test(text.slice(top.tokenStart, i)))) {
+    } else if (
+      c === ':' &&
+      top &&
+      (i + 1 >= text.length || SEPARATOR.test(text[i + 1]) || /["']\s*$/.test(text.slice(top.tokenStart, i)))
+    ) {
       top.key = unquote(text.slice(top.tokenStart, i));
       top.value = true;
       top.keys.push({ key: top.key, tokenStart: top.tokenStart });

@@ -51,7 +51,10 @@ function same(patched: CnmDocument, text: string): void {
 function edit(doc: CnmDocument, find: string, at: number, remove: number, insert: string): { next: CnmDocument; patched: boolean } {
   const td = TextDocument.create(doc.uri, 'yaml', doc.version, doc.text);
   const offset = doc.text.indexOf(find) + at;
-  const change: TextDocumentContentChangeEvent = { range: { start: td.positionAt(offset), end: td.positionAt(offset + remove) }, text: insert };
+  const change: TextDocumentContentChangeEvent = {
+    range: { start: td.positionAt(offset), end: td.positionAt(offset + remove) },
+    text: insert,
+  };
   const text = TextDocument.applyEdits(td, [{ range: change.range, newText: insert }]);
   const p = patchDocument(doc, change, doc.version + 1, text);
   if (p) same(p, text);
@@ -94,7 +97,8 @@ test('edits that could change a value type, or docs with errors, are not patched
 });
 
 test('edits inside flow collections: patched ones equal a full parse; ones that change the structure are not patched', () => {
-  const FLOW = 'services:\n  web: {networks: [front, back]}\n  db: {networks: {back: {ipv4_address: 10.2.0.5}}}\nnetworks:\n  front: {driver: bridge, ipam: {config: [{subnet: 10.1.0.0/24}]}}\n  back: {driver: macvlan, driver_opts: {parent: eth0}}\n';
+  const FLOW =
+    'services:\n  web: {networks: [front, back]}\n  db: {networks: {back: {ipv4_address: 10.2.0.5}}}\nnetworks:\n  front: {driver: bridge, ipam: {config: [{subnet: 10.1.0.0/24}]}}\n  back: {driver: macvlan, driver_opts: {parent: eth0}}\n';
   let doc = parseCnmDocument('file:///w/compose.yaml', 1, 'compose', FLOW);
   const steps: Array<[string, number, number, string, boolean]> = [
     ['front, back]', 5, 0, 'x', true], // a flow sequence item grows

@@ -13,7 +13,12 @@ import { offsetAt, type CnmDocument } from './document.js';
 const SAFE = /^[A-Za-z_][A-Za-z0-9_./@-]*$/;
 const RESERVED = /^(true|false|null|y|n|yes|no|on|off)$/i;
 
-export function patchDocument(prev: CnmDocument, change: TextDocumentContentChangeEvent, version: number, text: string): CnmDocument | undefined {
+export function patchDocument(
+  prev: CnmDocument,
+  change: TextDocumentContentChangeEvent,
+  version: number,
+  text: string,
+): CnmDocument | undefined {
   if (!('range' in change) || prev.yaml.errors.length > 0 || prev.yaml.warnings.length > 0) return undefined;
   const start = offsetAt(prev, change.range.start);
   const end = offsetAt(prev, change.range.end);

@@ -17,5 +17,10 @@ export function documentProject(doc: CnmDocument): string {
 }
 
 export function hostNameOf(doc: CnmDocument, n: NetworkDef): string {
-  return networkHostName(n.name, { name: n.hostName, external: n.external?.value === true || n.external?.value === 'true' }, doc.kind, documentProject(doc));
+  return networkHostName(
+    n.name,
+    { name: n.hostName, external: n.external?.value === true || n.external?.value === 'true' },
+    doc.kind,
+    documentProject(doc),
+  );
 }

@@ -12,4 +12,5 @@ export const driverOptsOf = (path: readonly string[]): string | undefined =>
   path.length === 3 && path[0] === 'networks' && path[2] === 'driver_opts' ? path[1] : undefined;
 
 /** `networks.<name>`: the network's name, else undefined. */
-export const networkOf = (path: readonly string[]): string | undefined => (path.length === 2 && path[0] === 'networks' ? path[1] : undefined);
+export const networkOf = (path: readonly string[]): string | undefined =>
+  path.length === 2 && path[0] === 'networks' ? path[1] : undefined;

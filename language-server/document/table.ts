@@ -103,7 +103,13 @@ function pairSpan(key: Scalar, value: unknown): Span {
 function pool(n: unknown): PoolDef | undefined {
   if (!isMap(n)) return undefined;
   const aux = entries(get(n, 'aux_addresses')).flatMap(([, , v]) => stringValue(v) ?? []);
-  return { span: spanOf(n)!, subnet: stringValue(get(n, 'subnet')), ipRange: stringValue(get(n, 'ip_range')), gateway: stringValue(get(n, 'gateway')), aux };
+  return {
+    span: spanOf(n)!,
+    subnet: stringValue(get(n, 'subnet')),
+    ipRange: stringValue(get(n, 'ip_range')),
+    gateway: stringValue(get(n, 'gateway')),
+    aux,
+  };
 }
 
 function network(name: string, key: Scalar, value: unknown): NetworkDef {

@@ -36,7 +36,12 @@ export class HostState {
 
   /** Fetches everything now; resolves when the snapshot is current (tests and apply use it). */
   async refresh(): Promise<void> {
-    const [info, networks, sandboxes, host] = await Promise.all([this.client.info(), this.client.listNetworks(), this.client.listSandboxes(), this.client.hostInfo()]);
+    const [info, networks, sandboxes, host] = await Promise.all([
+      this.client.info(),
+      this.client.listNetworks(),
+      this.client.listSandboxes(),
+      this.client.hostInfo(),
+    ]);
     this.snapshot = { daemon: { name: info.Name, url: this.client.host, drivers: info.Plugins.Network }, networks, sandboxes, host };
     this.onChange();
   }

@@ -9,13 +9,21 @@ import { freeSubnets, hostSubnets } from '../live/free-subnets.js';
 import { SOURCE } from './diagnostics.js';
 
 function action(doc: CnmDocument, title: string, edits: TextEdit[], diagnostic?: Diagnostic): CodeAction {
-  return { title, kind: CodeActionKind.QuickFix, diagnostics: diagnostic ? [diagnostic] : undefined, isPreferred: diagnostic !== undefined, edit: { changes: { [doc.uri]: edits } } };
+  return {
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: diagnostic ? [diagnostic] : undefined,
+    isPreferred: diagnostic !== undefined,
+    edit: { changes: { [doc.uri]: edits } },
+  };
 }
 
 /** A subnet that overlaps nothing in the file (but the one being replaced) or on the host. */
 function freeSubnet(doc: CnmDocument, host: HostSnapshot | undefined, replacing?: Range): string {
   const used = doc.table.networks.flatMap((n) =>
-    n.pools.flatMap((p) => (p.subnet && !(replacing && rangeOf(doc, p.subnet.span).start.line === replacing.start.line) ? [p.subnet.value] : [])),
+    n.pools.flatMap((p) =>
+      p.subnet && !(replacing && rangeOf(doc, p.subnet.span).start.line === replacing.start.line) ? [p.subnet.value] : [],
+    ),
   );
   return freeSubnets([...used, ...hostSubnets(host)], 1)[0];
 }
@@ -51,7 +59,15 @@ function fixEdits(doc: CnmDocument, fix: Fix, d: Diagnostic, host: HostSnapshot 
     case 'replace':
       return [fix.title, [{ range: d.range, newText: fix.text }]];
     case 'delete-line':
-      return [fix.title, [{ range: { start: { line: d.range.start.line, character: 0 }, end: { line: d.range.start.line + 1, character: 0 } }, newText: '' }]];
+      return [
+        fix.title,
+        [
+          {
+            range: { start: { line: d.range.start.line, character: 0 }, end: { line: d.range.start.line + 1, character: 0 } },
+            newText: '',
+          },
+        ],
+      ];
     case 'free-subnet': {
       const subnet = freeSubnet(doc, host, d.range);
       return [`Use the free subnet ${subnet}`, [{ range: d.range, newText: subnet }]];

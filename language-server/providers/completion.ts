@@ -26,7 +26,9 @@ function driverOf(doc: CnmDocument, network: string | undefined): string {
 function keys(ctx: CursorContext, doc: CnmDocument): CompletionItem[] {
   const optsOf = driverOptsOf(ctx.path);
   if (optsOf !== undefined) {
-    return (driverInfo(driverOf(doc, optsOf))?.options ?? []).map((o) => item(o.key, CompletionItemKind.Property, o.description, `${o.key}: `));
+    return (driverInfo(driverOf(doc, optsOf))?.options ?? []).map((o) =>
+      item(o.key, CompletionItemKind.Property, o.description, `${o.key}: `),
+    );
   }
   if (isAttachments(ctx.path, doc.kind)) return networkNames(doc, ':');
   const shape = shapeAt(rootShape(doc.kind), ctx.path);
@@ -39,8 +41,17 @@ function networkNames(doc: CnmDocument, suffix: string): CompletionItem[] {
   if (doc.kind === 'compose' && !names.includes('default')) names.push('default');
   return names.map((n) => {
     const def = doc.table.byName.get(n);
-    const subnets = def?.pools.map((p) => p.subnet?.value).filter(Boolean).join(', ');
-    return item(n, CompletionItemKind.Reference, undefined, suffix ? `${n}${suffix}` : n, def ? `${def.driver?.value ?? DEFAULT_DRIVER}${subnets ? ` ${subnets}` : ''}` : 'implicit default network');
+    const subnets = def?.pools
+      .map((p) => p.subnet?.value)
+      .filter(Boolean)
+      .join(', ');
+    return item(
+      n,
+      CompletionItemKind.Reference,
+      undefined,
+      suffix ? `${n}${suffix}` : n,
+      def ? `${def.driver?.value ?? DEFAULT_DRIVER}${subnets ? ` ${subnets}` : ''}` : 'implicit default network',
+    );
   });
 }
 
@@ -48,7 +59,10 @@ function values(ctx: CursorContext, doc: CnmDocument, host: HostSnapshot | undef
   const key = ctx.key!;
   const optsOf = driverOptsOf(ctx.path);
   if (optsOf !== undefined) {
-    if (key === 'parent') return (host?.host.interfaces ?? []).map((i) => item(i.name, CompletionItemKind.Value, `${i.kind}${i.addresses.length ? `: ${i.addresses.join(', ')}` : ''}`));
+    if (key === 'parent')
+      return (host?.host.interfaces ?? []).map((i) =>
+        item(i.name, CompletionItemKind.Value, `${i.kind}${i.addresses.length ? `: ${i.addresses.join(', ')}` : ''}`),
+      );
     const opt = driverOption(driverOf(doc, optsOf), key);
     const vals = opt?.values ?? (opt?.value === 'bool' ? ['true', 'false'] : []);
     return vals.map((v) => item(v, CompletionItemKind.EnumMember));
@@ -56,12 +70,22 @@ function values(ctx: CursorContext, doc: CnmDocument, host: HostSnapshot | undef
   if (key === 'driver' && networkOf(ctx.path) !== undefined) return driverItems(host);
   if (key === 'subnet') {
     const used = [...doc.table.networks.flatMap((n) => n.pools.map((p) => p.subnet?.value ?? '')), ...hostSubnets(host)];
-    return freeSubnets(used, 3).map((s, i) => ({ ...item(s, CompletionItemKind.Value, host ? 'Overlaps nothing in the file or on the host.' : 'Overlaps nothing in the file (cnmd not connected: host not checked).'), sortText: String(i) }));
+    return freeSubnets(used, 3).map((s, i) => ({
+      ...item(
+        s,
+        CompletionItemKind.Value,
+        host ? 'Overlaps nothing in the file or on the host.' : 'Overlaps nothing in the file (cnmd not connected: host not checked).',
+      ),
+      sortText: String(i),
+    }));
   }
   if (networkOf(ctx.path) !== undefined && (key === 'external' || key === 'name')) {
     const existing = (host?.networks ?? []).map((n) => n.Name);
     if (key === 'name') return existing.map((n) => item(n, CompletionItemKind.Reference, 'Network on the host'));
-    return [item('true', CompletionItemKind.EnumMember), ...existing.map((n) => item(`{ name: ${n} }`, CompletionItemKind.Reference, 'Network on the host'))];
+    return [
+      item('true', CompletionItemKind.EnumMember),
+      ...existing.map((n) => item(`{ name: ${n} }`, CompletionItemKind.Reference, 'Network on the host')),
+    ];
   }
   if (key === 'network_mode' && ctx.path.length === 2 && ctx.path[0] === sandboxSection(doc.kind)) {
     const others = doc.kind === 'compose' ? doc.table.services.map((s) => `service:${s.name}`) : [];
@@ -78,7 +102,9 @@ export const OFFLINE_DRIVERS = '(not connected: all cnm drivers)';
 /** What the connected cnmd implements (GET /info), else the whole vocabulary, marked as such. */
 function driverItems(host: HostSnapshot | undefined): CompletionItem[] {
   if (!host) return DRIVERS.map((d) => item(d, CompletionItemKind.EnumMember, DRIVER_INFO[d].description, undefined, OFFLINE_DRIVERS));
-  return host.daemon.drivers.map((d) => item(d, CompletionItemKind.EnumMember, driverInfo(d)?.description, undefined, `cnmd on ${host.daemon.name}`));
+  return host.daemon.drivers.map((d) =>
+    item(d, CompletionItemKind.EnumMember, driverInfo(d)?.description, undefined, `cnmd on ${host.daemon.name}`),
+  );
 }
 
 function scalarValues(shape: Shape | undefined): string[] {
@@ -97,7 +123,8 @@ function listValues(ctx: CursorContext, doc: CnmDocument): CompletionItem[] | un
 export function complete(doc: CnmDocument, params: CompletionParams, host: HostSnapshot | undefined): CompletionItem[] {
   const lines = doc.text.split('\n');
   const ctx = cursorContext(lines, params.position.line, params.position.character);
-  const items = ctx.mode === 'key' ? (listValues(ctx, doc) ?? keys(ctx, doc).filter((i) => !ctx.siblings.includes(i.label))) : values(ctx, doc, host);
+  const items =
+    ctx.mode === 'key' ? (listValues(ctx, doc) ?? keys(ctx, doc).filter((i) => !ctx.siblings.includes(i.label))) : values(ctx, doc, host);
   const range = { start: { line: params.position.line, character: ctx.prefixStart }, end: params.position };
   return items.map((i) => ({ ...i, textEdit: { range, newText: i.insertText ?? i.label }, insertText: undefined }));
 }

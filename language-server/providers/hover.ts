@@ -12,7 +12,7 @@ import { rootShape } from '../schema/roots.js';
 import { child, describe, shapeAt } from '../schema/shape.js';
 
 function definitionText(def: NetworkDef | undefined, name: string): string {
-  if (!def) return name === 'default' ? 'Compose\'s implicit default network (bridge).' : 'Not defined in this file.';
+  if (!def) return name === 'default' ? "Compose's implicit default network (bridge)." : 'Not defined in this file.';
   const pools = def.pools.map((p) => [p.subnet?.value, p.gateway && `gateway ${p.gateway.value}`].filter(Boolean).join(', '));
   const external = def.external?.value === true ? ' (external)' : '';
   return `driver ${def.driver?.value ?? DEFAULT_DRIVER}${external}${pools.length ? `; ${pools.join('; ')}` : ''}`;
@@ -23,7 +23,9 @@ function liveText(doc: CnmDocument, def: NetworkDef | undefined, name: string, h
   const hostName = def ? hostNameOf(doc, def) : name;
   const net = host.networks.find((n) => n.Name === hostName);
   if (!net) return `Not on the host yet (as \`${hostName}\`).`;
-  const endpoints = host.sandboxes.flatMap((s) => s.endpoints.filter((e) => e.networkId === net.Id).map((e) => `${s.name} ${e.ipv4 ?? e.ipv6 ?? ''}`.trim()));
+  const endpoints = host.sandboxes.flatMap((s) =>
+    s.endpoints.filter((e) => e.networkId === net.Id).map((e) => `${s.name} ${e.ipv4 ?? e.ipv6 ?? ''}`.trim()),
+  );
   return [
     `On the host as \`${net.Name}\` (${net.Id.slice(0, 12)}), ${net.Driver}, ${net.IPAM.Config.map((c) => c.Subnet).join(', ') || 'no subnet'}`,
     endpoints.length ? `Endpoints: ${endpoints.join('; ')}` : 'No endpoints.',
@@ -46,7 +48,9 @@ function keyHover(doc: CnmDocument, line: number, character: number): { text: st
   if (ctx.mode === 'key' && /^ *:(\s|$|[,\]}])/.test(text.slice(end))) {
     const opts = driverOptsOf(ctx.path);
     const driver = opts !== undefined ? (doc.table.byName.get(opts)?.driver?.value ?? DEFAULT_DRIVER) : undefined;
-    const desc = driver ? driverOption(driver, word[0])?.description : describe(child(shapeAt(rootShape(doc.kind), ctx.path) ?? {}, word[0]));
+    const desc = driver
+      ? driverOption(driver, word[0])?.description
+      : describe(child(shapeAt(rootShape(doc.kind), ctx.path) ?? {}, word[0]));
     return desc ? { text: `**${word[0]}**: ${desc}`, start, end } : undefined;
   }
   // On the value of a network's `driver:`, the driver's description.
@@ -58,7 +62,10 @@ export function hover(doc: CnmDocument, params: HoverParams, host: HostSnapshot 
   const occ = occurrenceAt(doc.table, offsetAt(doc, params.position));
   if (occ) {
     const def = doc.table.byName.get(occ.name);
-    return { contents: markdown(`**network ${occ.name}**: ${definitionText(def, occ.name)}\n\n${liveText(doc, def, occ.name, host)}`), range: rangeOf(doc, occ.span) };
+    return {
+      contents: markdown(`**network ${occ.name}**: ${definitionText(def, occ.name)}\n\n${liveText(doc, def, occ.name, host)}`),
+      range: rangeOf(doc, occ.span),
+    };
   }
   const k = keyHover(doc, params.position.line, params.position.character);
   if (!k) return null;

@@ -1,5 +1,12 @@
 // Rename a network: its definition and every use, in one edit. Only names defined in the file.
-import { ResponseError, ErrorCodes, type PrepareRenameParams, type Range, type RenameParams, type WorkspaceEdit } from 'vscode-languageserver';
+import {
+  ResponseError,
+  ErrorCodes,
+  type PrepareRenameParams,
+  type Range,
+  type RenameParams,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
 import { offsetAt, rangeOf, type CnmDocument } from '../document/document.js';
 import { occurrenceAt, occurrences } from '../document/table.js';
 

@@ -16,8 +16,7 @@ export interface Shape {
 
 /** The branch of a union that fits a node kind; a plain shape fits itself. */
 export function branch(shape: Shape, kind: 'object' | 'array' | 'scalar'): Shape | undefined {
-  const fits = (s: Shape) =>
-    kind === 'scalar' ? s.type !== 'object' && s.type !== 'array' : s.type === kind;
+  const fits = (s: Shape) => (kind === 'scalar' ? s.type !== 'object' && s.type !== 'array' : s.type === kind);
   if (!shape.anyOf) return fits(shape) || shape.type === undefined ? shape : undefined;
   return shape.anyOf.find(fits);
 }

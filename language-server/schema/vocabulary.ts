@@ -12,17 +12,26 @@ const stringMap = (description: string): Shape => ({
     { type: 'array', items: { type: 'string' } },
   ],
 });
-const stringOrList = (description: string): Shape => ({ description, anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] });
+const stringOrList = (description: string): Shape => ({
+  description,
+  anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+});
 
 const pool: Shape = {
   type: 'object',
   description: 'One address pool of the network.',
   additionalProperties: false,
   properties: {
-    subnet: str('Subnet in CIDR form, e.g. 172.28.0.0/16. Must not overlap another network or a route on the host.', { examples: ['172.28.0.0/16'] }),
+    subnet: str('Subnet in CIDR form, e.g. 172.28.0.0/16. Must not overlap another network or a route on the host.', {
+      examples: ['172.28.0.0/16'],
+    }),
     ip_range: str('Range (CIDR) inside the subnet that dynamic addresses are allocated from.'),
-    gateway: str('Gateway address inside the subnet (default: the subnet\'s first address).'),
-    aux_addresses: { type: 'object', description: 'Addresses inside the subnet the IPAM driver must not hand out, by host name.', additionalProperties: { type: 'string' } },
+    gateway: str("Gateway address inside the subnet (default: the subnet's first address)."),
+    aux_addresses: {
+      type: 'object',
+      description: 'Addresses inside the subnet the IPAM driver must not hand out, by host name.',
+      additionalProperties: { type: 'string' },
+    },
   },
 };
 
@@ -35,18 +44,25 @@ export const NETWORK: Shape = {
       properties: {
         name: str('Name of the network on the host (compose: instead of <project>_<key>).'),
         driver: str('Network driver: bridge (default), overlay, macvlan, host or null.', { enum: DRIVERS }),
-        driver_opts: { type: 'object', description: 'Driver options (docker network create --opt); the keys depend on the driver.', additionalProperties: { anyOf: [{ type: 'string' }, { type: 'integer' }, { type: 'boolean' }] } },
+        driver_opts: {
+          type: 'object',
+          description: 'Driver options (docker network create --opt); the keys depend on the driver.',
+          additionalProperties: { anyOf: [{ type: 'string' }, { type: 'integer' }, { type: 'boolean' }] },
+        },
         attachable: bool('Sandboxes can be connected to the network later (overlay).'),
         enable_ipv6: bool('Give the network an IPv6 pool as well.'),
         internal: bool('No route off the network: sandboxes on it reach only each other.'),
         external: {
           description: 'The network exists already and is not created or removed by this file.',
-          anyOf: [{ type: 'boolean' }, { type: 'object', additionalProperties: false, properties: { name: str('Name of the existing network.') } }],
+          anyOf: [
+            { type: 'boolean' },
+            { type: 'object', additionalProperties: false, properties: { name: str('Name of the existing network.') } },
+          ],
         },
         labels: stringMap('Metadata labels on the network.'),
         ipam: {
           type: 'object',
-          description: 'IP address management: the IPAM driver and the network\'s address pools.',
+          description: "IP address management: the IPAM driver and the network's address pools.",
           additionalProperties: false,
           properties: {
             driver: str('IPAM driver (default: default).'),
@@ -67,9 +83,13 @@ const attachment: Shape = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        aliases: { type: 'array', description: 'Other names the sandbox answers to on this network (embedded DNS).', items: { type: 'string' } },
-        ipv4_address: str('Static IPv4 address on this network; must lie in one of the network\'s subnets.'),
-        ipv6_address: str('Static IPv6 address on this network; must lie in one of the network\'s subnets.'),
+        aliases: {
+          type: 'array',
+          description: 'Other names the sandbox answers to on this network (embedded DNS).',
+          items: { type: 'string' },
+        },
+        ipv4_address: str("Static IPv4 address on this network; must lie in one of the network's subnets."),
+        ipv6_address: str("Static IPv6 address on this network; must lie in one of the network's subnets."),
         link_local_ips: { type: 'array', description: 'Link-local addresses.', items: { type: 'string' } },
         mac_address: str('MAC address of the interface on this network.'),
         interface_name: str('Name of the interface inside the sandbox.'),
@@ -93,12 +113,18 @@ const attachments: Shape = {
 /** Networking keys of a compose service (the other keys are compose's business). */
 const serviceNetworking: Record<string, Shape> = {
   networks: attachments,
-  network_mode: str('Network mode: bridge, host, none, service:NAME or container:NAME. Excludes `networks`.', { examples: ['host', 'none', 'bridge'] }),
+  network_mode: str('Network mode: bridge, host, none, service:NAME or container:NAME. Excludes `networks`.', {
+    examples: ['host', 'none', 'bridge'],
+  }),
   hostname: str('Host name inside the sandbox.'),
   dns: stringOrList('Upstream DNS servers for the embedded DNS.'),
   mac_address: str('MAC address of the first interface.'),
   links: { type: 'array', description: 'Legacy links to other services: SERVICE or SERVICE:ALIAS.', items: { type: 'string' } },
-  ports: { type: 'array', description: 'Published ports: [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL].', items: { anyOf: [{ type: 'string' }, { type: 'integer' }, { type: 'object' }] } },
+  ports: {
+    type: 'array',
+    description: 'Published ports: [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL].',
+    items: { anyOf: [{ type: 'string' }, { type: 'integer' }, { type: 'object' }] },
+  },
 };
 
 export const COMPOSE: Shape = {
@@ -126,7 +152,9 @@ const sandbox: Shape = {
         dns: stringOrList('Upstream DNS servers for the embedded DNS.'),
         labels: stringMap('Metadata labels on the sandbox.'),
         networks: attachments,
-        network_mode: str('host or none: the sandbox uses the predefined network of that name. Excludes `networks`.', { enum: ['host', 'none', 'bridge'] }),
+        network_mode: str('host or none: the sandbox uses the predefined network of that name. Excludes `networks`.', {
+          enum: ['host', 'none', 'bridge'],
+        }),
       },
     },
     { type: 'null' },
@@ -135,11 +163,15 @@ const sandbox: Shape = {
 
 export const TOPOLOGY: Shape = {
   type: 'object',
-  description: 'A cnm topology file: networks and sandboxes, in compose\'s vocabulary.',
+  description: "A cnm topology file: networks and sandboxes, in compose's vocabulary.",
   additionalProperties: false,
   properties: {
     name: str('Project name: what `cnm apply` made is labelled with it, and removed when it leaves the file.'),
     networks: { type: 'object', description: 'The networks to create.', additionalProperties: NETWORK },
-    sandboxes: { type: 'object', description: 'The sandboxes to create, and the networks each is attached to.', additionalProperties: sandbox },
+    sandboxes: {
+      type: 'object',
+      description: 'The sandboxes to create, and the networks each is attached to.',
+      additionalProperties: sandbox,
+    },
   },
 };

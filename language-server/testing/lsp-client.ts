@@ -63,14 +63,18 @@ export async function startTestClient(init: { cnmHost?: string; live?: boolean }
       docs.set(uri, doc);
       const sorted = [...edits].sort((a, b) => old.offsetAt(b.range.start) - old.offsetAt(a.range.start));
       const wait = waitFor(uri, doc.version);
-      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: sorted.map((e) => ({ range: e.range, text: e.newText })) });
+      await conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: doc.version },
+        contentChanges: sorted.map((e) => ({ range: e.range, text: e.newText })),
+      });
       return wait;
     },
     async diagnosticsWhere(uri, pred, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       let last = latest.get(uri) ?? [];
       while (!pred(last)) {
-        if (Date.now() > deadline) throw new Error(`diagnostics for ${uri} never matched; last: ${JSON.stringify(last.map((d) => d.code))}`);
+        if (Date.now() > deadline)
+          throw new Error(`diagnostics for ${uri} never matched; last: ${JSON.stringify(last.map((d) => d.code))}`);
         last = await Promise.race([waitFor(uri), new Promise<Diagnostic[]>((r) => setTimeout(() => r(latest.get(uri) ?? []), 200))]);
       }
       return last;
@@ -99,7 +103,12 @@ export async function startTestClient(init: { cnmHost?: string; live?: boolean }
   conn.onNotification('$/progress', () => undefined);
   conn.onRequest('workspace/codeLens/refresh', () => null);
   conn.listen();
-  await conn.sendRequest('initialize', { processId: null, rootUri: null, capabilities: { window: { workDoneProgress: true } }, initializationOptions: init });
+  await conn.sendRequest('initialize', {
+    processId: null,
+    rootUri: null,
+    capabilities: { window: { workDoneProgress: true } },
+    initializationOptions: init,
+  });
   await conn.sendNotification('initialized', {});
   return client;
 }

@@ -6,7 +6,17 @@ import { build } from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isolatedHost, launchBrowser, log, ROOT, startCnmd, startCodeServer, type CodeServer, type CodeServerOptions, type Cnmd } from './lib.js';
+import {
+  isolatedHost,
+  launchBrowser,
+  log,
+  ROOT,
+  startCnmd,
+  startCodeServer,
+  type CodeServer,
+  type CodeServerOptions,
+  type Cnmd,
+} from './lib.js';
 
 const PORT = Number(process.env.PORT ?? 8931);
 
@@ -31,7 +41,10 @@ const SCENARIOS: Scenario[] = [
       const host = isolatedHost('inst');
       log(`host without cnmd: netns ${host.ns}`);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-cs-sock-'));
-      const stop = () => { host.stop(); fs.rmSync(dir, { recursive: true, force: true }); };
+      const stop = () => {
+        host.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      };
       return { env: { CNM_HOST: '' }, cs: { wrap: host.wrap, socket: path.join(dir, 'cs.sock') }, stop };
     },
   },
@@ -46,16 +59,22 @@ async function runScenario(sc: Scenario, suite: string, port: number): Promise<{
     cs = await startCodeServer({ port, smokeTestDriver: true, env: { ...up.env, CNM_E2E_SCENARIO: sc.name }, ...up.cs });
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const noise = /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|open-vsx\.org|authentication provider 'github'|^(Resolv|Creating a socket|Updating additional builtin)|^\s+at /;
+    const noise =
+      /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|open-vsx\.org|authentication provider 'github'|^(Resolv|Creating a socket|Updating additional builtin)|^\s+at /;
     let summary = '';
     await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
       const line = require('node:util').format(...args);
       if (/^\d+ passed, \d+ failed/.test(line)) summary = line;
-      else if (process.env.VERBOSE || /^\s+(ok|FAIL|SKIP) - |^\s{6}\S/.test(line) || !noise.test(line) && /cnm|Error/.test(line)) console.log(line);
+      else if (process.env.VERBOSE || /^\s+(ok|FAIL|SKIP) - |^\s{6}\S/.test(line) || (!noise.test(line) && /cnm|Error/.test(line)))
+        console.log(line);
     });
     const exitCode = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
     const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
-    const payload = JSON.stringify([['extensionDevelopmentPath', remote(ROOT)], ['extensionTestsPath', remote(suite)], ['skipWelcome', 'true']]);
+    const payload = JSON.stringify([
+      ['extensionDevelopmentPath', remote(ROOT)],
+      ['extensionTestsPath', remote(suite)],
+      ['skipWelcome', 'true'],
+    ]);
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(cs.workspace)}&payload=${encodeURIComponent(payload)}`);
     log(`[${sc.name}] workbench loading`);
     const timeout = new Promise<number>((r) => setTimeout(() => r(2), 240000).unref());
@@ -72,7 +91,16 @@ async function runScenario(sc: Scenario, suite: string, port: number): Promise<{
 
 async function main(): Promise<number> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-suite-'));
-  await build({ entryPoints: [path.join(__dirname, 'suite/index.ts')], outfile: path.join(out, 'suite.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'warning' });
+  await build({
+    entryPoints: [path.join(__dirname, 'suite/index.ts')],
+    outfile: path.join(out, 'suite.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    logLevel: 'warning',
+  });
   const totals = { passed: 0, failed: 0, skipped: 0 };
   let worst = 0;
   try {

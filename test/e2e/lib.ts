@@ -26,7 +26,11 @@ export function request(socketPath: string, method: string, p: string, body?: un
       res.on('data', (c) => (text += c));
       res.on('end', () => {
         let parsed: unknown = text;
-        try { parsed = text ? JSON.parse(text) : undefined; } catch { /* plain text (e.g. /_ping) */ }
+        try {
+          parsed = text ? JSON.parse(text) : undefined;
+        } catch {
+          /* plain text (e.g. /_ping) */
+        }
         resolve({ status: res.statusCode ?? 0, body: parsed });
       });
     });
@@ -38,7 +42,11 @@ export function request(socketPath: string, method: string, p: string, body?: un
 /** Ends a process group we started (code-server's extension host outlives a plain kill). */
 export function killGroup(p: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): void {
   if (!p?.pid) return;
-  try { process.kill(-p.pid, signal); } catch { /* already gone */ }
+  try {
+    process.kill(-p.pid, signal);
+  } catch {
+    /* already gone */
+  }
 }
 
 export async function waitUntil(what: string, fn: () => Promise<boolean> | boolean, ms = 15000): Promise<void> {
@@ -114,8 +122,17 @@ export function isolatedHost(tag: string): { ns: string; wrap: string[]; stop():
     ns,
     wrap: ['nsenter', `--net=/run/netns/${ns}`, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, 'sh'],
     stop: () => {
-      for (const pid of run('ip', 'netns', 'pids', ns).split('\n').filter(Boolean)) try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
-      try { run('ip', 'netns', 'delete', ns); } catch (e) { log(`netns ${ns}: ${(e as Error).message}`); }
+      for (const pid of run('ip', 'netns', 'pids', ns).split('\n').filter(Boolean))
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      try {
+        run('ip', 'netns', 'delete', ns);
+      } catch (e) {
+        log(`netns ${ns}: ${(e as Error).message}`);
+      }
       for (const d of [...made, etc]) fs.rmSync(d, { recursive: true, force: true });
     },
   };
@@ -143,19 +160,50 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
   const userDir = path.join(tmp, 'data', 'User');
   fs.mkdirSync(workspace, { recursive: true });
   fs.mkdirSync(userDir, { recursive: true });
-  fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.tips.enabled': false,
-    // offline machine: keep the chat side bar and its sign-in polling out of the way
-    'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    ...o.settings,
-  }, null, 2));
-  const args = ['--auth', 'none', ...(o.socket ? ['--socket', o.socket] : ['--bind-addr', `127.0.0.1:${o.port}`]), '--config', path.join(tmp, 'config.yaml'),
-    '--user-data-dir', path.join(tmp, 'data'), '--extensions-dir', o.extensionsDir ?? path.join(tmp, 'ext'),
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
-    ...(o.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []), workspace];
+  fs.writeFileSync(
+    path.join(userDir, 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'security.workspace.trust.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'workbench.tips.enabled': false,
+        // offline machine: keep the chat side bar and its sign-in polling out of the way
+        'chat.disableAIFeatures': true,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        ...o.settings,
+      },
+      null,
+      2,
+    ),
+  );
+  const args = [
+    '--auth',
+    'none',
+    ...(o.socket ? ['--socket', o.socket] : ['--bind-addr', `127.0.0.1:${o.port}`]),
+    '--config',
+    path.join(tmp, 'config.yaml'),
+    '--user-data-dir',
+    path.join(tmp, 'data'),
+    '--extensions-dir',
+    o.extensionsDir ?? path.join(tmp, 'ext'),
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    ...(o.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+    workspace,
+  ];
   const [cmd, ...pre] = [...(o.wrap ?? []), CS_BIN];
-  const proc = spawn(cmd, [...pre, ...args], { env: { ...process.env, ...o.env, PATH: `${NODE24}:${process.env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const proc = spawn(cmd, [...pre, ...args], {
+    env: { ...process.env, ...o.env, PATH: `${NODE24}:${process.env.PATH}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const logStream = o.logPath ? fs.createWriteStream(o.logPath) : undefined;
   process.once('exit', () => {
     killGroup(proc, 'SIGKILL');
@@ -163,10 +211,16 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
   });
   let out = '';
   await new Promise<void>((resolve, reject) => {
-    const on = (d: Buffer) => { out += d; logStream?.write(d); if (/HTTP server listening/.test(out)) resolve(); };
+    const on = (d: Buffer) => {
+      out += d;
+      logStream?.write(d);
+      if (/HTTP server listening/.test(out)) resolve();
+    };
     proc.stdout!.on('data', on);
     proc.stderr!.on('data', on);
-    proc.once('exit', (c) => reject(new Error(`code-server exited ${c}${/EADDRINUSE/.test(out) ? ` (port ${o.port} is taken)` : ''}\n${out}`)));
+    proc.once('exit', (c) =>
+      reject(new Error(`code-server exited ${c}${/EADDRINUSE/.test(out) ? ` (port ${o.port} is taken)` : ''}\n${out}`)),
+    );
     setTimeout(() => reject(new Error(`code-server did not start\n${out}`)), 60000);
   });
   const proxy = o.socket ? await tcpToUnix(o.port, o.socket) : undefined;
@@ -187,7 +241,16 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
 export async function launchBrowser(): Promise<any> {
   const { chromium } = require(PW);
   return chromium.launch({
-    executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }

@@ -15,7 +15,10 @@ async function main(): Promise<number> {
   fs.mkdirSync(OUT, { recursive: true });
   const extDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-ui-ext-'));
   const cfgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-ui-cfg-'));
-  execFileSync(CS_BIN, ['--config', path.join(cfgDir, 'config.yaml'), '--extensions-dir', extDir, '--install-extension', VSIX], { env: { ...process.env, PATH: `${NODE24}:${process.env.PATH}` }, stdio: 'pipe' });
+  execFileSync(CS_BIN, ['--config', path.join(cfgDir, 'config.yaml'), '--extensions-dir', extDir, '--install-extension', VSIX], {
+    env: { ...process.env, PATH: `${NODE24}:${process.env.PATH}` },
+    stdio: 'pipe',
+  });
   log(`installed ${path.basename(VSIX)} (${(fs.statSync(VSIX).size / 1024 / 1024).toFixed(2)} MB)`);
   let cnmd: Cnmd | undefined;
   let cs: CodeServer | undefined;
@@ -25,7 +28,13 @@ async function main(): Promise<number> {
   try {
     cnmd = await startCnmd('ui');
     const sock = cnmd.socket;
-    cs = await startCodeServer({ port: PORT, smokeTestDriver: false, extensionsDir: extDir, env: { CNM_HOST: `unix://${sock}` }, logPath: path.join(OUT, 'code-server.log') });
+    cs = await startCodeServer({
+      port: PORT,
+      smokeTestDriver: false,
+      extensionsDir: extDir,
+      env: { CNM_HOST: `unix://${sock}` },
+      logPath: path.join(OUT, 'code-server.log'),
+    });
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     const shot = (name: string) => page.screenshot({ path: path.join(OUT, `${name}.png`) });
@@ -64,7 +73,10 @@ async function main(): Promise<number> {
       const labels = (await items.allInnerTexts()).map((t: string) => t.trim()).filter(Boolean);
       if (shotName) await shot(shotName);
       await page.keyboard.press('Escape');
-      await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden' }).catch(() => undefined);
+      await page
+        .locator('.context-view .monaco-menu')
+        .waitFor({ state: 'hidden' })
+        .catch(() => undefined);
       return labels;
     };
     const expectMenu = (labels: string[], has: string[], hasNot: string[]) => {
@@ -102,8 +114,10 @@ async function main(): Promise<number> {
       const drivers = await quick.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
       const info = await request(sock, 'GET', '/info');
       const reported = (info.body?.Plugins?.Network as string[] | undefined)?.filter((d) => d !== 'host' && d !== 'null');
-      if (reported?.length && drivers.join(',') !== reported.join(',')) throw new Error(`wizard offers ${drivers.join(',')}, cnmd reports ${reported.join(',')}`);
-      if (!reported?.length && !(await quick.locator('input').first().getAttribute('placeholder'))?.includes('did not report')) throw new Error('the unconfirmed driver list is not marked as such');
+      if (reported?.length && drivers.join(',') !== reported.join(','))
+        throw new Error(`wizard offers ${drivers.join(',')}, cnmd reports ${reported.join(',')}`);
+      if (!reported?.length && !(await quick.locator('input').first().getAttribute('placeholder'))?.includes('did not report'))
+        throw new Error('the unconfirmed driver list is not marked as such');
       await shot('02-create-drivers');
       await answer('bridge', '(2/8)');
       await quick.locator('.quick-input-title', { hasText: '(3/8)' }).waitFor();
@@ -113,7 +127,14 @@ async function main(): Promise<number> {
       await shot('02-create-validation');
       await input.fill('172.28.9.0/24');
       await input.press('Enter');
-      for (const [step, a] of [[4, '172.28.9.1'], [5, ''], [6, 'No'], [7, 'IPv4 only'], [8, 'com.docker.network.driver.mtu=1400']] as const) await answer(a, `(${step}/8)`);
+      for (const [step, a] of [
+        [4, '172.28.9.1'],
+        [5, ''],
+        [6, 'No'],
+        [7, 'IPv4 only'],
+        [8, 'com.docker.network.driver.mtu=1400'],
+      ] as const)
+        await answer(a, `(${step}/8)`);
       await row('ui-net').waitFor({ timeout: 10000 });
       await shot('03-network-created');
     });
@@ -130,9 +151,21 @@ async function main(): Promise<number> {
     });
     await step('Context menus show exactly what applies: a network in use offers Disconnect All and Remove, no trash', async () => {
       if (await inlineRemove('ui-net').count()) throw new Error('trash icon on a network with endpoints');
-      expectMenu(await menuOf(row('ui-net'), '04b-menu-network-in-use'), ['Inspect', 'Connect Sandbox…', 'Disconnect All and Remove…', 'Copy ID'], ['Remove Network', 'Disconnect', 'Ping…']);
-      expectMenu(await menuOf(row('ui-sb'), '04c-menu-endpoint'), ['Disconnect', 'Ping…', 'Copy IP', 'Copy ID'], ['Remove Network', 'Connect Sandbox…', 'Disconnect All and Remove…']);
-      expectMenu(await menuOf(row('none')), ['Inspect', 'Copy ID'], ['Remove Network', 'Connect Sandbox…', 'Disconnect', 'Ping…', 'Disconnect All and Remove…']);
+      expectMenu(
+        await menuOf(row('ui-net'), '04b-menu-network-in-use'),
+        ['Inspect', 'Connect Sandbox…', 'Disconnect All and Remove…', 'Copy ID'],
+        ['Remove Network', 'Disconnect', 'Ping…'],
+      );
+      expectMenu(
+        await menuOf(row('ui-sb'), '04c-menu-endpoint'),
+        ['Disconnect', 'Ping…', 'Copy IP', 'Copy ID'],
+        ['Remove Network', 'Connect Sandbox…', 'Disconnect All and Remove…'],
+      );
+      expectMenu(
+        await menuOf(row('none')),
+        ['Inspect', 'Copy ID'],
+        ['Remove Network', 'Connect Sandbox…', 'Disconnect', 'Ping…', 'Disconnect All and Remove…'],
+      );
     });
     await step('Inspect panel draws the topology with the sandbox on two networks', async () => {
       const back = await request(sock, 'POST', '/networks/create', { Name: 'ui-back', IPAM: { Config: [{ Subnet: '172.28.10.0/24' }] } });
@@ -147,7 +180,15 @@ async function main(): Promise<number> {
       const svg = await frame.locator('#topology').innerHTML();
       await frame.locator('#topology g.net[data-network="ui-back"]').waitFor({ timeout: 20000 });
       const svg2 = await frame.locator('#topology').innerHTML();
-      for (const want of ['data-network="ui-net"', 'ui-net · 172.28.9.0/24', 'ui-back · 172.28.10.0/24', 'data-endpoint="ui-sb:eth', ' 172.28.9.', 'class="wire"']) if (!(svg + svg2).includes(want)) throw new Error(`topology lacks ${want}`);
+      for (const want of [
+        'data-network="ui-net"',
+        'ui-net · 172.28.9.0/24',
+        'ui-back · 172.28.10.0/24',
+        'data-endpoint="ui-sb:eth',
+        ' 172.28.9.',
+        'class="wire"',
+      ])
+        if (!(svg + svg2).includes(want)) throw new Error(`topology lacks ${want}`);
       const summary = await frame.locator('#summary').innerText();
       if (!/Gateway: 172\.28\.9\.1/.test(summary)) throw new Error(`summary: ${summary}`);
       await shot('05-inspect-topology');

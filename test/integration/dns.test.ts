@@ -25,7 +25,14 @@ function dig(sandbox: string, ...args: string[]): { status: string; answers: str
   const raw = execIn(host, sandbox, 'dig', '+tries=1', '+time=3', ...args).stdout;
   const status = /status: (\w+)/.exec(raw)?.[1] ?? 'NONE';
   const answer = /;; ANSWER SECTION:\n([\s\S]*?)\n\n/.exec(raw)?.[1] ?? '';
-  return { status, answers: answer.split('\n').filter(Boolean).map((l) => l.split(/\s+/).pop()!), raw };
+  return {
+    status,
+    answers: answer
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(/\s+/).pop()!),
+    raw,
+  };
 }
 
 test("the seeds' scenario: names on user-defined networks only, scoped to shared networks", needsRoot, () => {

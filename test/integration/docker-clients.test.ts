@@ -86,7 +86,10 @@ test('dockerode: list, create, inspect, connect, disconnect, events, remove', ne
   await net.disconnect({ Container: 'dodebox2' });
   await net.remove();
   await assert.rejects(d.getNetwork('dode').inspect(), (e: { statusCode: number }) => e.statusCode === 404);
-  await assert.rejects(d.createNetwork({ Name: 'x', IPAM: { Driver: 'default', Config: [{ Subnet: 'nonsense' }] } }), (e: { statusCode: number }) => e.statusCode === 400);
+  await assert.rejects(
+    d.createNetwork({ Name: 'x', IPAM: { Driver: 'default', Config: [{ Subnet: 'nonsense' }] } }),
+    (e: { statusCode: number }) => e.statusCode === 400,
+  );
   const deadline = Date.now() + 2000;
   while (seen.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   (stream as unknown as { destroy(): void }).destroy();

@@ -32,15 +32,20 @@ const refused = (args: string[], message: string) => {
   assert.equal(r.stderr.trim(), `Error response from daemon: ${message}`);
 };
 
-test('--net host: no namespace of its own, `cnm exec` runs in cnmd\'s namespace', needsRoot, () => {
+test("--net host: no namespace of its own, `cnm exec` runs in cnmd's namespace", needsRoot, () => {
   const before = fs.readdirSync('/run/netns').filter((n) => n.startsWith(host.netnsPrefix)).length;
   host.mustCnm('sandbox', 'create', 'h1', '--net', 'host');
   const h1 = sandbox('h1');
   assert.equal(h1.netnsPath, 'host');
-  assert.deepEqual(h1.endpoints.map((e) => [e.networkName, e.ifname, e.ipv4]), [['host', '', undefined]]);
+  assert.deepEqual(
+    h1.endpoints.map((e) => [e.networkName, e.ifname, e.ipv4]),
+    [['host', '', undefined]],
+  );
   assert.equal(fs.readdirSync('/run/netns').filter((n) => n.startsWith(host.netnsPrefix)).length, before, 'no netns made');
   assert.match(execIn(host, 'h1', 'ip', '-o', 'link', 'show').stdout, new RegExp(`: ${MARK}:`));
-  assert.ok(Object.values(JSON.parse(host.mustCnm('network', 'inspect', 'host'))[0].Containers).some((c) => (c as { Name: string }).Name === 'h1'));
+  assert.ok(
+    Object.values(JSON.parse(host.mustCnm('network', 'inspect', 'host'))[0].Containers).some((c) => (c as { Name: string }).Name === 'h1'),
+  );
 });
 
 test('--net none: loopback only, up', needsRoot, () => {
@@ -61,9 +66,18 @@ test("neither joins a second network: Docker's errors, nothing half-made", needs
   refused(['network', 'connect', 'host', 'b1'], HOST_CONFLICT);
   refused(['network', 'connect', 'other', 'n1'], NONE_CONFLICT);
   refused(['network', 'connect', 'none', 'b1'], NONE_CONFLICT);
-  assert.deepEqual(sandbox('h1').endpoints.map((e) => e.networkName), ['host']);
-  assert.deepEqual(sandbox('n1').endpoints.map((e) => e.networkName), ['none']);
-  assert.deepEqual(sandbox('b1').endpoints.map((e) => e.networkName), ['other']);
+  assert.deepEqual(
+    sandbox('h1').endpoints.map((e) => e.networkName),
+    ['host'],
+  );
+  assert.deepEqual(
+    sandbox('n1').endpoints.map((e) => e.networkName),
+    ['none'],
+  );
+  assert.deepEqual(
+    sandbox('b1').endpoints.map((e) => e.networkName),
+    ['other'],
+  );
   assert.equal(execIn(host, 'n1', 'ip', '-o', 'link', 'show').stdout.trim().split('\n').length, 1);
   // Docker allows leaving none; the sandbox then has no network at all, and may join another.
   host.mustCnm('network', 'disconnect', 'none', 'n1');
@@ -71,18 +85,21 @@ test("neither joins a second network: Docker's errors, nothing half-made", needs
   assert.match(execIn(host, 'n1', 'ip', '-o', 'addr', 'show', 'eth0').stdout, /inet 172\./);
 });
 
-test('a restart re-adopts them: the host sandbox stays in cnmd\'s namespace, none keeps loopback only', needsRoot, async () => {
+test("a restart re-adopts them: the host sandbox stays in cnmd's namespace, none keeps loopback only", needsRoot, async () => {
   host.mustCnm('sandbox', 'create', 'n2', '--net', 'none');
   await host.stopDaemon('SIGKILL');
   await host.startDaemon();
-  assert.deepEqual(sandbox('h1').endpoints.map((e) => e.networkName), ['host']);
+  assert.deepEqual(
+    sandbox('h1').endpoints.map((e) => e.networkName),
+    ['host'],
+  );
   assert.match(execIn(host, 'h1', 'ip', '-o', 'link', 'show').stdout, new RegExp(`: ${MARK}:`));
   assert.equal(execIn(host, 'n2', 'ip', '-o', 'link', 'show').stdout.trim().split('\n').length, 1);
   refused(['network', 'connect', 'other', 'h1'], SHARED_CONFLICT);
   host.mustCnm('sandbox', 'rm', 'n2');
 });
 
-test('removing them: the host sandbox leaves cnmd\'s namespace alone', needsRoot, () => {
+test("removing them: the host sandbox leaves cnmd's namespace alone", needsRoot, () => {
   host.mustCnm('sandbox', 'rm', 'h1', 'n1', 'b1');
   assert.match(host.inHost('ip', '-o', 'link', 'show').stdout, new RegExp(`: ${MARK}:`));
   assert.equal(fs.readdirSync('/run/netns').filter((n) => n.startsWith(host.netnsPrefix)).length, 0);

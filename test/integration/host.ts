@@ -81,7 +81,19 @@ export class TestHost {
     // sandbox namespaces it bind-mounts under /run/netns would be invisible outside it.
     this.proc = spawn(
       'nsenter',
-      [`--net=/run/netns/${this.ns}`, process.execPath, CNMD, '--socket', this.socket, '--state-dir', this.stateDir, '--run-dir', this.runDir, '--resolv-conf', path.join(this.dir, 'resolv.conf')],
+      [
+        `--net=/run/netns/${this.ns}`,
+        process.execPath,
+        CNMD,
+        '--socket',
+        this.socket,
+        '--state-dir',
+        this.stateDir,
+        '--run-dir',
+        this.runDir,
+        '--resolv-conf',
+        path.join(this.dir, 'resolv.conf'),
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.proc.stdout!.on('data', (d) => (this.log += d));

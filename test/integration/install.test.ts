@@ -24,7 +24,8 @@ const NSENTER = mustSh('sh', ['-c', 'command -v nsenter']).trim();
 const dirFlags = () => ['--unit-dir', path.dirname(paths.unit), '--state-dir', paths.state, '--run-dir', paths.run];
 const pathFlags = () => [...dirFlags(), '--group', group];
 /** The real CLI inside the test's namespace (as a root shell on that "host" would run it). */
-const cnmIn = (env: NodeJS.ProcessEnv, ...args: string[]) => sh(NSENTER, [`--net=/run/netns/${ns}`, process.execPath, CNM, ...args], { env });
+const cnmIn = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+  sh(NSENTER, [`--net=/run/netns/${ns}`, process.execPath, CNM, ...args], { env });
 const cnm = (...args: string[]) => sh(process.execPath, [CNM, '-H', `unix://${paths.socket}`, ...args]);
 /** Running, not a zombie: the detached cnmd's parent is PID 1, which may never reap it. */
 const alive = (pid: number) => {
@@ -34,7 +35,11 @@ const alive = (pid: number) => {
     return false;
   }
 };
-const links = () => mustSh('ip', ['-n', ns, '-o', 'link', 'show']).trim().split('\n').map((l) => l.split(': ')[1]!.split('@')[0]!);
+const links = () =>
+  mustSh('ip', ['-n', ns, '-o', 'link', 'show'])
+    .trim()
+    .split('\n')
+    .map((l) => l.split(': ')[1]!.split('@')[0]!);
 const ourNetns = () => (fs.existsSync('/run/netns') ? fs.readdirSync('/run/netns').filter((n) => prefix && n.startsWith(prefix)) : []);
 const nftTables = () => mustSh('ip', ['netns', 'exec', ns, 'nft', 'list', 'tables']).trim();
 
@@ -63,7 +68,12 @@ function install(): number {
 before(() => {
   if (!isRoot) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-install-'));
-  paths = { unit: path.join(dir, 'units', 'cnmd.service'), state: path.join(dir, 'state'), run: path.join(dir, 'run'), socket: path.join(dir, 'run', 'cnmd.sock') };
+  paths = {
+    unit: path.join(dir, 'units', 'cnmd.service'),
+    state: path.join(dir, 'state'),
+    run: path.join(dir, 'run'),
+    socket: path.join(dir, 'run', 'cnmd.sock'),
+  };
   mustSh('ip', ['netns', 'add', ns]);
   mustSh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
 });
@@ -85,7 +95,10 @@ test('install writes the unit, creates the group and starts cnmd; GET /info repo
   const unit = fs.readFileSync(paths.unit, 'utf8');
   assert.match(unit, new RegExp(`^# cnm-install: created-group=${group}$`, 'm'));
   const execStart = unit.split('\n').find((l) => l.startsWith('ExecStart='))!;
-  assert.equal(execStart, `ExecStart=${process.execPath} ${path.join(path.dirname(CNM), 'cnmd.js')} --socket ${paths.socket} --state-dir ${paths.state} --run-dir ${paths.run} --group ${group}`);
+  assert.equal(
+    execStart,
+    `ExecStart=${process.execPath} ${path.join(path.dirname(CNM), 'cnmd.js')} --socket ${paths.socket} --state-dir ${paths.state} --run-dir ${paths.run} --group ${group}`,
+  );
   assert.doesNotMatch(unit, /^(PrivateMounts|PrivateTmp|ProtectSystem|PrivateNetwork)=/m);
   assert.equal(sh('getent', ['group', group]).code, 0, 'group created');
 
@@ -115,7 +128,10 @@ test('cleanup asks first, refuses without a terminal, then removes every kernel 
   assert.equal(sb.code, 0, sb.stderr);
   prefix = netnsPrefixFor(paths.state);
   assert.equal(ourNetns().length, 1);
-  assert.ok(links().some((l) => l.startsWith('br-')), links().join(' '));
+  assert.ok(
+    links().some((l) => l.startsWith('br-')),
+    links().join(' '),
+  );
   assert.match(nftTables(), /table inet cnm/);
   assert.ok(fs.existsSync(`/etc/netns/${ourNetns()[0]}`));
 

@@ -48,31 +48,37 @@ const fails = (args: string[], message: string | RegExp) => {
 
 /** Docker's JSON with the per-run values (ids, times) blanked and the containers in name order. */
 function comparable(n: NetworkResource): string {
-  const containers = Object.values(n.Containers).map((c) => ({ ...c, EndpointID: '' })).sort((a, b) => a.Name.localeCompare(b.Name));
+  const containers = Object.values(n.Containers)
+    .map((c) => ({ ...c, EndpointID: '' }))
+    .sort((a, b) => a.Name.localeCompare(b.Name));
   return JSON.stringify({ ...n, Id: '', Created: '', Containers: containers }, null, 4);
 }
 
-test('docker network create -d macvlan: the same JSON as Docker, sandboxes reach each other and the neighbour, DNS works', needsRoot, () => {
-  host.mustCnm('network', 'create', '-d', 'macvlan', '--subnet', SUBNET, '--gateway', '10.230.0.1', '-o', 'parent=mvparent', 'mv');
-  host.mustCnm('sandbox', 'create', 'm1', '--net', 'mv');
-  host.mustCnm('sandbox', 'create', 'm2', '--net', 'mv', '--ip', '10.230.0.50');
-  const [docker] = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'docker-network-inspect-macvlan.json'), 'utf8')) as NetworkResource[];
-  assert.equal(comparable(inspect('mv')), comparable(docker));
+test(
+  'docker network create -d macvlan: the same JSON as Docker, sandboxes reach each other and the neighbour, DNS works',
+  needsRoot,
+  () => {
+    host.mustCnm('network', 'create', '-d', 'macvlan', '--subnet', SUBNET, '--gateway', '10.230.0.1', '-o', 'parent=mvparent', 'mv');
+    host.mustCnm('sandbox', 'create', 'm1', '--net', 'mv');
+    host.mustCnm('sandbox', 'create', 'm2', '--net', 'mv', '--ip', '10.230.0.50');
+    const [docker] = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'docker-network-inspect-macvlan.json'), 'utf8')) as NetworkResource[];
+    assert.equal(comparable(inspect('mv')), comparable(docker));
 
-  const m1 = sandbox('m1');
-  assert.equal(m1.endpoints[0].hostIfname, undefined, 'no host-side link');
-  const eth0 = execIn(host, 'm1', 'ip', '-d', 'link', 'show', 'eth0').stdout;
-  assert.match(eth0, /macvlan mode bridge/);
-  assert.match(eth0, /02:42:0a:e6:00:02/);
-  assert.match(execIn(host, 'm1', 'ip', 'route').stdout, /default via 10\.230\.0\.1 dev eth0/);
-  assert.ok(pingOk(host, 'm1', '10.230.0.50'), 'sandbox to sandbox (bridge mode)');
-  assert.ok(pingOk(host, 'm1', NB_ADDR), 'sandbox to the neighbour machine');
-  assert.ok(fromNeighbour('10.230.0.2'), 'neighbour machine to sandbox');
-  // No bridge, no NAT: nothing cnm made on the host side, no firewall rules for it.
-  assert.doesNotMatch(hostLinks(), /br-|vcnm/);
-  const digOut = execIn(host, 'm1', 'dig', '+short', '+tries=1', '+time=3', 'm2').stdout.trim();
-  assert.equal(digOut, '10.230.0.50', 'embedded DNS on a macvlan network');
-});
+    const m1 = sandbox('m1');
+    assert.equal(m1.endpoints[0].hostIfname, undefined, 'no host-side link');
+    const eth0 = execIn(host, 'm1', 'ip', '-d', 'link', 'show', 'eth0').stdout;
+    assert.match(eth0, /macvlan mode bridge/);
+    assert.match(eth0, /02:42:0a:e6:00:02/);
+    assert.match(execIn(host, 'm1', 'ip', 'route').stdout, /default via 10\.230\.0\.1 dev eth0/);
+    assert.ok(pingOk(host, 'm1', '10.230.0.50'), 'sandbox to sandbox (bridge mode)');
+    assert.ok(pingOk(host, 'm1', NB_ADDR), 'sandbox to the neighbour machine');
+    assert.ok(fromNeighbour('10.230.0.2'), 'neighbour machine to sandbox');
+    // No bridge, no NAT: nothing cnm made on the host side, no firewall rules for it.
+    assert.doesNotMatch(hostLinks(), /br-|vcnm/);
+    const digOut = execIn(host, 'm1', 'dig', '+short', '+tries=1', '+time=3', 'm2').stdout.trim();
+    assert.equal(digOut, '10.230.0.50', 'embedded DNS on a macvlan network');
+  },
+);
 
 test('the host cannot reach its macvlan sandboxes through the parent: inspect says so; the shim fixes it', needsRoot, () => {
   assert.equal(fromHost('10.230.0.2'), false, 'without a shim the kernel keeps host and macvlan children apart');
@@ -82,7 +88,21 @@ test('the host cannot reach its macvlan sandboxes through the parent: inspect sa
   host.mustCnm('sandbox', 'rm', 'm1', 'm2');
   host.mustCnm('network', 'rm', 'mv');
 
-  host.mustCnm('network', 'create', '-d', 'macvlan', '--subnet', SUBNET, '--gateway', '10.230.0.1', '-o', 'parent=mvparent', '-o', 'cnm.macvlan.host_shim=true', 'mvs');
+  host.mustCnm(
+    'network',
+    'create',
+    '-d',
+    'macvlan',
+    '--subnet',
+    SUBNET,
+    '--gateway',
+    '10.230.0.1',
+    '-o',
+    'parent=mvparent',
+    '-o',
+    'cnm.macvlan.host_shim=true',
+    'mvs',
+  );
   host.mustCnm('sandbox', 'create', 's1', '--net', 'mvs');
   const id = inspect('mvs').Id;
   const shim = `cnmsh${id.slice(0, 10)}`;
@@ -103,7 +123,19 @@ test('the host cannot reach its macvlan sandboxes through the parent: inspect sa
 test('modes: bridge, vepa, private, passthru on the real kernel', needsRoot, () => {
   const ip = (name: string) => sandbox(name).endpoints[0].ipv4!.split('/')[0];
   const run = (mode: string, check: (a: string, b: string) => void, second = true) => {
-    host.mustCnm('network', 'create', '-d', 'macvlan', '--subnet', SUBNET, '-o', 'parent=mvparent', '-o', `macvlan_mode=${mode}`, `mv-${mode}`);
+    host.mustCnm(
+      'network',
+      'create',
+      '-d',
+      'macvlan',
+      '--subnet',
+      SUBNET,
+      '-o',
+      'parent=mvparent',
+      '-o',
+      `macvlan_mode=${mode}`,
+      `mv-${mode}`,
+    );
     host.mustCnm('sandbox', 'create', `${mode}1`, '--net', `mv-${mode}`);
     if (second) host.mustCnm('sandbox', 'create', `${mode}2`, '--net', `mv-${mode}`);
     try {
@@ -129,26 +161,51 @@ test('modes: bridge, vepa, private, passthru on the real kernel', needsRoot, () 
     assert.ok(pingOk(host, a, NB_ADDR));
   });
   // passthru: one endpoint owns the parent; a second is refused with a clear error.
-  run('passthru', (a) => {
-    assert.ok(pingOk(host, a, NB_ADDR));
-    fails(['sandbox', 'create', 'passthru2', '--net', 'mv-passthru'], /passthru mode allows one endpoint on parent mvparent/);
-    assert.equal(host.cnm('sandbox', 'inspect', 'passthru2').code, 1, 'nothing half-made');
-  }, false);
+  run(
+    'passthru',
+    (a) => {
+      assert.ok(pingOk(host, a, NB_ADDR));
+      fails(['sandbox', 'create', 'passthru2', '--net', 'mv-passthru'], /passthru mode allows one endpoint on parent mvparent/);
+      assert.equal(host.cnm('sandbox', 'inspect', 'passthru2').code, 1, 'nothing half-made');
+    },
+    false,
+  );
 });
 
 test("parent errors are Docker's, and leave nothing behind", needsRoot, () => {
   const before = hostLinks();
-  fails(['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=nosuch', 'bad1'], 'invalid subinterface vlan name nosuch, example formatting is eth0.10');
-  fails(['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=nosuch.10', 'bad2'], '-o parent interface was not found on the host: nosuch');
-  fails(['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=mvparent.5000', 'bad3'], 'vlan id must be between 1-4094, received: 5000');
-  fails(['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=lo', 'bad4'], 'loopback interface is not a valid macvlan parent link');
-  fails(['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=mvparent', '-o', 'macvlan_mode=foo', 'bad5'], "requested macvlan mode 'foo' is not valid, 'bridge' mode is the macvlan driver default");
+  fails(
+    ['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=nosuch', 'bad1'],
+    'invalid subinterface vlan name nosuch, example formatting is eth0.10',
+  );
+  fails(
+    ['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=nosuch.10', 'bad2'],
+    '-o parent interface was not found on the host: nosuch',
+  );
+  fails(
+    ['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=mvparent.5000', 'bad3'],
+    'vlan id must be between 1-4094, received: 5000',
+  );
+  fails(
+    ['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=lo', 'bad4'],
+    'loopback interface is not a valid macvlan parent link',
+  );
+  fails(
+    ['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=mvparent', '-o', 'macvlan_mode=foo', 'bad5'],
+    "requested macvlan mode 'foo' is not valid, 'bridge' mode is the macvlan driver default",
+  );
   host.mustCnm('network', 'create', '-d', 'macvlan', '--subnet', '10.241.0.0/24', '-o', 'parent=mvparent', 'first');
   const first = inspect('first').Id;
   // Same parent: libnetwork allows one macvlan network per parent.
-  fails(['network', 'create', '-d', 'macvlan', '--subnet', '10.242.0.0/24', '-o', 'parent=mvparent', 'second'], `network dm-${first.slice(0, 12)} is already using parent interface mvparent`);
+  fails(
+    ['network', 'create', '-d', 'macvlan', '--subnet', '10.242.0.0/24', '-o', 'parent=mvparent', 'second'],
+    `network dm-${first.slice(0, 12)} is already using parent interface mvparent`,
+  );
   // Same parent and an overlapping subnet: the IPAM answers first, as in Docker (cnm's CLI names the network).
-  fails(['network', 'create', '-d', 'macvlan', '--subnet', '10.241.0.128/25', '-o', 'parent=mvparent', 'third'], /Pool (10\.241\.0\.128\/25 )?overlaps with (other one|network "first" \(10\.241\.0\.0\/24\)) on this address space/);
+  fails(
+    ['network', 'create', '-d', 'macvlan', '--subnet', '10.241.0.128/25', '-o', 'parent=mvparent', 'third'],
+    /Pool (10\.241\.0\.128\/25 )?overlaps with (other one|network "first" \(10\.241\.0\.0\/24\)) on this address space/,
+  );
   host.mustCnm('network', 'rm', 'first');
   assert.equal(host.cnm('network', 'inspect', 'bad1').code, 1);
   assert.equal(hostLinks().replace(/\d+: /g, ''), before.replace(/\d+: /g, ''));
@@ -193,7 +250,10 @@ test('restart re-adopts macvlan endpoints; a sandbox on macvlan and bridge at on
   // The macvlan vanishes while cnmd is down: the start-up makes it again from the record.
   sh('ip', ['netns', 'exec', path.basename(before.netnsPath), 'ip', 'link', 'del', 'eth0']);
   await host.startDaemon();
-  assert.deepEqual(sandbox('r1').endpoints.map((e) => e.ipv4), before.endpoints.map((e) => e.ipv4));
+  assert.deepEqual(
+    sandbox('r1').endpoints.map((e) => e.ipv4),
+    before.endpoints.map((e) => e.ipv4),
+  );
   assert.match(execIn(host, 'r1', 'ip', '-d', 'link', 'show', 'eth0').stdout, /macvlan/);
   assert.ok(pingOk(host, 'r1', NB_ADDR));
   host.mustCnm('network', 'disconnect', 'mvr', 'r1');

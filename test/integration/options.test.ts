@@ -8,7 +8,6 @@ import type { NetworkResource } from '../../model/docker.js';
 import type { SandboxView } from '../../model/cnm.js';
 import { isRoot, needsRoot } from '../root.js';
 
-
 let host: TestHost;
 before(async () => {
   if (!isRoot) return;
@@ -22,9 +21,22 @@ after(async () => {
 test('bridge name, MTU, ip-range, internal, labels: same JSON as Docker, real links', needsRoot, () => {
   const [docker] = dockerJson<NetworkResource[]>('docker-network-inspect-custom-options.json');
   host.mustCnm(
-    'network', 'create', '--subnet', '10.77.0.0/24', '--ip-range', '10.77.0.128/25', '--gateway', '10.77.0.1',
-    '-o', 'com.docker.network.bridge.name=br-custom', '-o', 'com.docker.network.driver.mtu=1400',
-    '--internal', '--label', 'owner=steering', 'custom',
+    'network',
+    'create',
+    '--subnet',
+    '10.77.0.0/24',
+    '--ip-range',
+    '10.77.0.128/25',
+    '--gateway',
+    '10.77.0.1',
+    '-o',
+    'com.docker.network.bridge.name=br-custom',
+    '-o',
+    'com.docker.network.driver.mtu=1400',
+    '--internal',
+    '--label',
+    'owner=steering',
+    'custom',
   );
   const [ours] = JSON.parse(host.mustCnm('network', 'inspect', 'custom')) as NetworkResource[];
   const strip = (n: NetworkResource) => ({ ...n, Id: '', Created: '' });
@@ -73,7 +85,11 @@ test('connects reuse the parked veth: right name, MAC, MTU and addresses each ti
     assert.match(link, new RegExp(`mtu ${mtu}\\b`));
     assert.match(link, new RegExp(ep.mac));
     assert.match(eth1(), new RegExp(`inet ${ep.ipv4!.replace('.', '\\.')}`));
-    assert.equal(execIn(host, 'r1', 'ping', '-c1', '-W1', `${ep.ipv4!.split('.').slice(0, 3).join('.')}.1`).code, 0, `gateway of ${net} reachable`);
+    assert.equal(
+      execIn(host, 'r1', 'ping', '-c1', '-W1', `${ep.ipv4!.split('.').slice(0, 3).join('.')}.1`).code,
+      0,
+      `gateway of ${net} reachable`,
+    );
   };
   for (let round = 0; round < 2; round++) {
     host.mustCnm('network', 'connect', 'm1', 'r1');
@@ -92,7 +108,10 @@ test('connects reuse the parked veth: right name, MAC, MTU and addresses each ti
   host.mustCnm('network', 'connect', 'm2', 'r1');
   check('m2', 1500);
   host.mustCnm('network', 'disconnect', 'm2', 'r1');
-  const spares = host.inHost('ip', '-o', 'link').stdout.split('\n').filter((l) => /vcnm/.test(l) && /alias cnm:/.test(l));
+  const spares = host
+    .inHost('ip', '-o', 'link')
+    .stdout.split('\n')
+    .filter((l) => /vcnm/.test(l) && /alias cnm:/.test(l));
   assert.ok(spares.length >= 1, 'host ends are aliased as cnm objects');
   host.mustCnm('sandbox', 'rm', 'r1');
 });

@@ -33,7 +33,16 @@ const daemonArgs = (...extra: string[]) => [
   `--net=/run/netns/${ns}`,
   process.execPath,
   CNMD,
-  ...['--socket', path.join(dir, 'cnmd.sock'), '--state-dir', path.join(dir, 'state'), '--run-dir', path.join(dir, 'run'), '--resolv-conf', path.join(dir, 'resolv.conf')],
+  ...[
+    '--socket',
+    path.join(dir, 'cnmd.sock'),
+    '--state-dir',
+    path.join(dir, 'state'),
+    '--run-dir',
+    path.join(dir, 'run'),
+    '--resolv-conf',
+    path.join(dir, 'resolv.conf'),
+  ],
   ...extra,
 ];
 const NSENTER = mustSh('sh', ['-c', 'command -v nsenter']).trim();
@@ -48,7 +57,10 @@ test('a missing libnftables stops cnmd at once, naming libnftables1', needsRoot,
   const started = Date.now();
   const r = cnmd({ ...process.env, CNMD_LIBNFTABLES: path.join(dir, 'no-such-libnftables.so.1') });
   assert.equal(r.code, PREFLIGHT_EXIT, r.stderr);
-  assert.match(r.stderr, /cnmd: cannot start:\n {2}libnftables is not installed \(.*no-such-libnftables\.so\.1\): install the Debian package libnftables1\n/);
+  assert.match(
+    r.stderr,
+    /cnmd: cannot start:\n {2}libnftables is not installed \(.*no-such-libnftables\.so\.1\): install the Debian package libnftables1\n/,
+  );
   assert.ok(!fs.existsSync(path.join(dir, 'cnmd.sock')), 'no socket was served');
   assert.ok(Date.now() - started < 10_000);
 });

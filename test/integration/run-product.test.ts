@@ -24,7 +24,17 @@ before(() => {
 after(() => {
   if (!isRoot) return;
   // What cnmd made in the namespace and under /run/netns, /etc/netns goes through its own clean-up.
-  sh('nsenter', [`--net=/run/netns/${ns}`, process.execPath, CNMD, 'cleanup', '--stop', '--state-dir', path.join(dir, 'state'), '--run-dir', path.join(dir, 'run')]);
+  sh('nsenter', [
+    `--net=/run/netns/${ns}`,
+    process.execPath,
+    CNMD,
+    'cleanup',
+    '--stop',
+    '--state-dir',
+    path.join(dir, 'state'),
+    '--run-dir',
+    path.join(dir, 'run'),
+  ]);
   sh('ip', ['netns', 'delete', ns]);
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -39,7 +49,10 @@ function start(): { proc: ChildProcess; output: () => string } {
     PORT: String(20000 + (process.pid % 5000)),
   };
   // nsenter execs bash, so the child's pid is the script's.
-  const proc = spawn('nsenter', [`--net=/run/netns/${ns}`, 'bash', path.join(ROOT, 'scripts/run-product.sh')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn('nsenter', [`--net=/run/netns/${ns}`, 'bash', path.join(ROOT, 'scripts/run-product.sh')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
@@ -112,5 +125,9 @@ test('SIGTERM with the product up stops cnmd and code-server', { ...needsRoot, t
   const { code, left } = await terminate(proc);
   assert.equal(code, 130);
   assert.deepEqual(left, [], `still running: ${left.map((p) => sh('ps', ['-o', 'args=', '-p', String(p)]).stdout.trim()).join('; ')}`);
-  assert.ok(!fs.existsSync(path.join(dir, 'run', 'cnmd.sock')) || sh('curl', ['-fsS', '--unix-socket', path.join(dir, 'run', 'cnmd.sock'), 'http://cnmd/_ping']).code !== 0, 'cnmd no longer answers');
+  assert.ok(
+    !fs.existsSync(path.join(dir, 'run', 'cnmd.sock')) ||
+      sh('curl', ['-fsS', '--unix-socket', path.join(dir, 'run', 'cnmd.sock'), 'http://cnmd/_ping']).code !== 0,
+    'cnmd no longer answers',
+  );
 });

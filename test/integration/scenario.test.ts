@@ -19,11 +19,17 @@ after(async () => {
 });
 
 const sandbox = (name: string): SandboxView => JSON.parse(host.mustCnm('sandbox', 'inspect', name))[0];
-const ipOn = (name: string, net: string) => sandbox(name).endpoints.find((e) => e.networkName === net)?.ipv4?.split('/')[0];
+const ipOn = (name: string, net: string) =>
+  sandbox(name)
+    .endpoints.find((e) => e.networkName === net)
+    ?.ipv4?.split('/')[0];
 
 test('default networks exist from the first start', needsRoot, () => {
   const ls = host.mustCnm('network', 'ls');
-  const rows = ls.split('\n').slice(1).map((l) => l.split(/\s+/));
+  const rows = ls
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(/\s+/));
   assert.deepEqual(rows.map((r) => [r[1], r[2], r[3]]).sort(), [
     ['bridge', 'bridge', 'local'],
     ['host', 'host', 'local'],
@@ -66,7 +72,9 @@ test('the scenario: create, connect, isolate, disconnect, inspect, refuse rm', n
 
   const front: NetworkResource = JSON.parse(host.mustCnm('network', 'inspect', 'frontend'))[0];
   assert.match(front.Id, /^[0-9a-f]{64}$/);
-  const names = Object.values(front.Containers).map((c) => c.Name).sort();
+  const names = Object.values(front.Containers)
+    .map((c) => c.Name)
+    .sort();
   assert.deepEqual(names, ['ins01', 'ins02']);
   for (const c of Object.values(front.Containers)) {
     assert.match(c.MacAddress, /^02:42:/);
@@ -74,7 +82,10 @@ test('the scenario: create, connect, isolate, disconnect, inspect, refuse rm', n
   }
   const rm = host.cnm('network', 'rm', 'frontend');
   assert.equal(rm.code, 1);
-  assert.match(rm.stderr, /Error response from daemon: error while removing network: network frontend id [0-9a-f]{64} has active endpoints/);
+  assert.match(
+    rm.stderr,
+    /Error response from daemon: error while removing network: network frontend id [0-9a-f]{64} has active endpoints/,
+  );
 });
 
 test('ICC off blocks traffic inside one network; internal networks have no way out', needsRoot, () => {

@@ -56,7 +56,12 @@ export class FakeController implements Controller {
   }
 
   inspectNetwork(ref: string): NetworkResource {
-    const n = lookup(this.networks, ref, (x) => x.Id, (x) => x.Name);
+    const n = lookup(
+      this.networks,
+      ref,
+      (x) => x.Id,
+      (x) => x.Name,
+    );
     if (!n) throw notFound(`network ${ref} not found`, { network: ref });
     return n;
   }
@@ -103,7 +108,13 @@ export class FakeController implements Controller {
     const s = this.inspectSandbox(req.Container);
     if (n.Containers[s.id]) throw forbidden(`endpoint with name ${s.name} already exists in network ${n.Name}`);
     const ipv4 = req.EndpointConfig?.IPAMConfig?.IPv4Address;
-    n.Containers[s.id] = { Name: s.name, EndpointID: hex64(), MacAddress: '02:42:ac:11:00:02', IPv4Address: ipv4 ? `${ipv4}/16` : '172.17.0.2/16', IPv6Address: '' };
+    n.Containers[s.id] = {
+      Name: s.name,
+      EndpointID: hex64(),
+      MacAddress: '02:42:ac:11:00:02',
+      IPv4Address: ipv4 ? `${ipv4}/16` : '172.17.0.2/16',
+      IPv6Address: '',
+    };
     this.attachments.set(s.id, [...(this.attachments.get(s.id) ?? []), n.Id]);
     this.emit('network', 'connect', n.Id, { container: s.id, name: n.Name, type: n.Driver });
   }
@@ -113,7 +124,10 @@ export class FakeController implements Controller {
     const s = this.inspectSandbox(req.Container);
     if (!n.Containers[s.id]) throw forbidden(`container ${s.id} is not connected to network ${n.Name}`);
     delete n.Containers[s.id];
-    this.attachments.set(s.id, (this.attachments.get(s.id) ?? []).filter((id) => id !== n.Id));
+    this.attachments.set(
+      s.id,
+      (this.attachments.get(s.id) ?? []).filter((id) => id !== n.Id),
+    );
     this.emit('network', 'disconnect', n.Id, { container: s.id, name: n.Name, type: n.Driver });
   }
 
@@ -147,7 +161,12 @@ export class FakeController implements Controller {
   }
 
   inspectSandbox(ref: string): SandboxView {
-    const s = lookup(this.sandboxes, ref, (x) => x.id, (x) => x.name);
+    const s = lookup(
+      this.sandboxes,
+      ref,
+      (x) => x.id,
+      (x) => x.name,
+    );
     if (!s) throw notFound(`No such container: ${ref}`, { sandbox: ref }, { reason: 'no-such-sandbox', sandbox: ref });
     return this.view(s);
   }
@@ -158,7 +177,10 @@ export class FakeController implements Controller {
     if (attached.length && !force) throw conflict(`sandbox ${s.name} is connected to ${attached.length} network(s); use force`);
     for (const n of attached) delete n.Containers[s.id];
     this.attachments.delete(s.id);
-    this.sandboxes.splice(this.sandboxes.findIndex((x) => x.id === s.id), 1);
+    this.sandboxes.splice(
+      this.sandboxes.findIndex((x) => x.id === s.id),
+      1,
+    );
   }
 
   async renameSandbox(ref: string, newName: string): Promise<void> {
@@ -172,7 +194,10 @@ export class FakeController implements Controller {
   }
 
   async hostInfo(): Promise<HostInfo> {
-    return { interfaces: [{ name: 'lo', kind: 'loopback', addresses: ['127.0.0.1/8'], up: true }], routes: [{ dst: 'default', gateway: '10.0.0.1', ifname: 'eth0' }] };
+    return {
+      interfaces: [{ name: 'lo', kind: 'loopback', addresses: ['127.0.0.1/8'], up: true }],
+      routes: [{ dst: 'default', gateway: '10.0.0.1', ifname: 'eth0' }],
+    };
   }
 
   driverNames(): string[] {
@@ -181,7 +206,13 @@ export class FakeController implements Controller {
 
   dnsRecords(network?: string): DnsRecord[] {
     const records = this.networks.flatMap((n) =>
-      Object.values(n.Containers).map((c): DnsRecord => ({ network: n.Name, name: c.Name, type: 'A', address: c.IPv4Address.split('/')[0]!, sandbox: c.Name })),
+      Object.values(n.Containers).map((c): DnsRecord => ({
+        network: n.Name,
+        name: c.Name,
+        type: 'A',
+        address: c.IPv4Address.split('/')[0]!,
+        sandbox: c.Name,
+      })),
     );
     return network ? records.filter((r) => r.network === network) : records;
   }
@@ -192,13 +223,30 @@ export class FakeController implements Controller {
       .map((id) => this.networks.find((n) => n.Id === id)!)
       .map((n, order) => {
         const c = n.Containers[s.id]!;
-        return { id: c.EndpointID, networkId: n.Id, networkName: n.Name, sandboxId: s.id, ifname: `eth${order}`, mac: c.MacAddress, ipv4: c.IPv4Address, aliases: [], order };
+        return {
+          id: c.EndpointID,
+          networkId: n.Id,
+          networkName: n.Name,
+          sandboxId: s.id,
+          ifname: `eth${order}`,
+          mac: c.MacAddress,
+          ipv4: c.IPv4Address,
+          aliases: [],
+          order,
+        };
       });
     return { ...s, endpoints };
   }
 
   private emit(type: DockerEvent['Type'], action: string, id: string, attributes: Record<string, string>): void {
     const nanos = BigInt(Date.now()) * 1_000_000n;
-    this.events.emit('event', { Type: type, Action: action, Actor: { ID: id, Attributes: attributes }, scope: 'local', time: Number(nanos / 1_000_000_000n), timeNano: Number(nanos) });
+    this.events.emit('event', {
+      Type: type,
+      Action: action,
+      Actor: { ID: id, Attributes: attributes },
+      scope: 'local',
+      time: Number(nanos / 1_000_000_000n),
+      timeNano: Number(nanos),
+    });
   }
 }

@@ -8,7 +8,17 @@ import { startApiServer } from '../server.js';
 import { FakeController } from './fake-controller.js';
 
 /** What the harness's cnmd claims to have: this machine's kernel as the task describes it. */
-export const TEST_KERNEL: KernelFeatures = { bridge: true, veth: true, vxlan: true, macvlan: true, vlan: false, dummy: false, ipvlan: false, nftables: true, ipv6: true };
+export const TEST_KERNEL: KernelFeatures = {
+  bridge: true,
+  veth: true,
+  vxlan: true,
+  macvlan: true,
+  vlan: false,
+  dummy: false,
+  ipvlan: false,
+  nftables: true,
+  ipv6: true,
+};
 
 export interface Harness {
   socketPath: string;

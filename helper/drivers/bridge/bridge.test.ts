@@ -25,9 +25,18 @@ const sandboxes: SandboxHandle[] = [];
 
 function network(id: string, subnet: string, gateway: string, over: Partial<Network> = {}): Network {
   return {
-    id: hex(id), name: `net-${id}`, created: '', scope: 'local', driver: 'bridge', enableIPv6: false, internal: false, attachable: false,
+    id: hex(id),
+    name: `net-${id}`,
+    created: '',
+    scope: 'local',
+    driver: 'bridge',
+    enableIPv6: false,
+    internal: false,
+    attachable: false,
     ipam: { driver: 'default', options: {}, pools: [{ subnet, gateway, auxAddresses: {}, showGateway: true }] },
-    options: {}, labels: {}, ...over,
+    options: {},
+    labels: {},
+    ...over,
   };
 }
 
@@ -42,8 +51,16 @@ async function sandbox(name: string): Promise<SandboxHandle> {
   return h;
 }
 
-const endpoint = (id: string, net: Network, ipv4: string, mac: string): Endpoint =>
-  ({ id: hex(id), networkId: net.id, sandboxId: '', ifname: 'eth0', mac, ipv4, aliases: [], order: 0 });
+const endpoint = (id: string, net: Network, ipv4: string, mac: string): Endpoint => ({
+  id: hex(id),
+  networkId: net.id,
+  sandboxId: '',
+  ifname: 'eth0',
+  mac,
+  ipv4,
+  aliases: [],
+  order: 0,
+});
 
 const ping = (sb: SandboxHandle, ip: string): boolean => {
   try {
@@ -136,7 +153,12 @@ test('an internal network cannot reach outside its bridge and gets no default ro
 test('masquerade: traffic leaving through a non-cnm interface carries the host address', needsRoot, async () => {
   // an "uplink" netns behind a veth from the host netns stands in for the outside world
   const out = await sandbox('out');
-  await host.createVethWithPeerInNetns({ hostName: 'uplink', peerName: 'eth0', peerNetnsPath: out.sandbox.netnsPath, alias: 'cnm:test-uplink' });
+  await host.createVethWithPeerInNetns({
+    hostName: 'uplink',
+    peerName: 'eth0',
+    peerNetnsPath: out.sandbox.netnsPath,
+    alias: 'cnm:test-uplink',
+  });
   await host.setUp('uplink');
   await host.addAddress('uplink', '192.0.2.1/24');
   await out.nl!.setUp('eth0');
@@ -150,7 +172,12 @@ test('masquerade: traffic leaving through a non-cnm interface carries the host a
 });
 
 test('teardown leaves no links behind', needsRoot, async () => {
-  for (const [net, ep, sb] of [[A, e1, s1], [A, e2, s2], [B, e3, s3]] as const) await driver.teardownEndpoint(b(net), ep, sb);
+  for (const [net, ep, sb] of [
+    [A, e1, s1],
+    [A, e2, s2],
+    [B, e3, s3],
+  ] as const)
+    await driver.teardownEndpoint(b(net), ep, sb);
   for (const net of [A, B]) await driver.teardownNetwork(b(net));
   await fw.flush();
   // What may remain is at most one parked spare per sandbox (it goes with the sandbox's netns).

@@ -46,13 +46,19 @@ export class BridgeDriver implements NetworkDriver<BridgeConfig> {
       const existing = await host.getLink(cfg.bridgeName);
       if (!existing) {
         // Kept, so the first connect to a fresh network (the user's create-connect cycle) skips a lookup.
-        this.bridgeIndexes.set(cfg.bridgeName, await host.createBridge(cfg.bridgeName, { mtu: cfg.mtu, alias: ownerAlias(net.id), up: true }));
+        this.bridgeIndexes.set(
+          cfg.bridgeName,
+          await host.createBridge(cfg.bridgeName, { mtu: cfg.mtu, alias: ownerAlias(net.id), up: true }),
+        );
         // No IPv6 on the network, none on the bridge: otherwise its first port's carrier starts the
         // bridge's IPv6 autoconfiguration (link-local, DAD, MLD) in the kernel, in the middle of the
         // first connect (measured: ~1 ms of a 4 ms connect in the create-connect cycle).
         if (!net.enableIPv6) setIPv6(cfg.bridgeName, false, host.netnsPath);
       } else if (existing.kind !== 'bridge' || (existing.alias !== '' && existing.alias !== ownerAlias(net.id))) {
-        throw conflict(`cannot use ${cfg.bridgeName} for network ${net.name}: it is ${existing.kind || 'a link'} owned by ${existing.alias || 'someone else'}`, ctx);
+        throw conflict(
+          `cannot use ${cfg.bridgeName} for network ${net.name}: it is ${existing.kind || 'a link'} owned by ${existing.alias || 'someone else'}`,
+          ctx,
+        );
       } else {
         // Re-adoption after a restart, or a bridge the user made for us (com.docker.network.bridge.name).
         if (existing.alias === '') await host.setAlias(cfg.bridgeName, ownerAlias(net.id));

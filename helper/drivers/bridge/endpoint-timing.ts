@@ -13,9 +13,21 @@ const prefix = `t-timing-${process.pid}-`;
 async function main(): Promise<void> {
   const host = Netlink.inNetns(await createNetns(prefix + 'host'));
   const net: Network = {
-    id: 'f'.repeat(64), name: 'timing', created: '', scope: 'local', driver: 'bridge', enableIPv6: false, internal: false, attachable: false,
-    ipam: { driver: 'default', options: {}, pools: [{ subnet: '10.210.0.0/16', gateway: '10.210.0.1', auxAddresses: {}, showGateway: true }] },
-    options: { 'com.docker.network.driver.mtu': '1450' }, labels: {},
+    id: 'f'.repeat(64),
+    name: 'timing',
+    created: '',
+    scope: 'local',
+    driver: 'bridge',
+    enableIPv6: false,
+    internal: false,
+    attachable: false,
+    ipam: {
+      driver: 'default',
+      options: {},
+      pools: [{ subnet: '10.210.0.0/16', gateway: '10.210.0.1', auxAddresses: {}, showGateway: true }],
+    },
+    options: { 'com.docker.network.driver.mtu': '1450' },
+    labels: {},
   };
   const ms: number[] = [];
   try {
@@ -30,7 +42,16 @@ async function main(): Promise<void> {
       const path = paths[i];
       const nl = Netlink.inNetns(path);
       const id = i.toString(16).padStart(4, '0') + 'e'.repeat(60);
-      const ep: Endpoint = { id, networkId: net.id, sandboxId: '', ifname: 'eth0', mac: `02:42:0a:d2:00:${(i + 2).toString(16).padStart(2, '0')}`, ipv4: `10.210.0.${i + 2}/16`, aliases: [], order: 0 };
+      const ep: Endpoint = {
+        id,
+        networkId: net.id,
+        sandboxId: '',
+        ifname: 'eth0',
+        mac: `02:42:0a:d2:00:${(i + 2).toString(16).padStart(2, '0')}`,
+        ipv4: `10.210.0.${i + 2}/16`,
+        aliases: [],
+        order: 0,
+      };
       const sb = { sandbox: { id, name: '', hostname: '', labels: {}, netnsPath: path, created: '', dns: [] }, nl };
       const t0 = process.hrtime.bigint();
       await driver.setupEndpoint(bound, ep, sb, true);
@@ -43,7 +64,9 @@ async function main(): Promise<void> {
   }
   ms.sort((a, b) => a - b);
   const median = (ms[RUNS / 2 - 1] + ms[RUNS / 2]) / 2;
-  console.log(`endpoint set-up (bridge driver, netlink, peer born in netns): median ${median.toFixed(2)} ms, p90 ${ms[Math.floor(RUNS * 0.9)].toFixed(2)} ms, min ${ms[0].toFixed(2)} ms (n=${RUNS})`);
+  console.log(
+    `endpoint set-up (bridge driver, netlink, peer born in netns): median ${median.toFixed(2)} ms, p90 ${ms[Math.floor(RUNS * 0.9)].toFixed(2)} ms, min ${ms[0].toFixed(2)} ms (n=${RUNS})`,
+  );
 }
 
 void main();

@@ -91,7 +91,10 @@ export class Spares {
     await Promise.all([
       Netlink.inOrder(hostSide),
       // Rename and the rest go out back to back on the sandbox's socket.
-      plumbPeer([nl.reconfigure(spare.peerIndex, { name: ep.ifname, mac: ep.mac, mtu: spare.mtu !== want ? want : undefined })], spare.ipv6),
+      plumbPeer(
+        [nl.reconfigure(spare.peerIndex, { name: ep.ifname, mac: ep.mac, mtu: spare.mtu !== want ? want : undefined })],
+        spare.ipv6,
+      ),
     ]);
   }
 

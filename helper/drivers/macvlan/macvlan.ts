@@ -7,7 +7,15 @@ import type { Endpoint, Network } from '../../../model/cnm.js';
 import { formatAddr, last, parseCidr } from '../../../model/ip.js';
 import { CnmError, TeardownErrors, withContext } from '../../errors.js';
 import type { Netlink } from '../../kernel/netlink/netlink.js';
-import { LOCAL_LINK_CAPS, type Bound, type Capabilities, type DriverDeps, type NetworkDriver, type SandboxHandle, type ValidateContext } from '../driver.js';
+import {
+  LOCAL_LINK_CAPS,
+  type Bound,
+  type Capabilities,
+  type DriverDeps,
+  type NetworkDriver,
+  type SandboxHandle,
+  type ValidateContext,
+} from '../driver.js';
 import { ownerAlias } from '../owner.js';
 import { addAddressIfMissing, macvlanIntoSandbox } from '../plumbing.js';
 import { OPT, parseMacvlanOptions, parseVlanParent, type MacvlanConfig } from './options.js';
@@ -95,7 +103,12 @@ export class MacvlanDriver implements NetworkDriver<MacvlanConfig> {
       await macvlanIntoSandbox(this.host, net, ep, sb, { parent: cfg.parent, mode: cfg.mode, mtu: cfg.mtu }, defaultRoute && !isolated);
     } catch (err) {
       if (cfg.mode === 'passthru' && err instanceof CnmError && err.kind !== 'not-found') {
-        throw new CnmError(err.kind, `macvlan passthru mode allows one endpoint on parent ${cfg.parent}, and it is in use (${err.message})`, ctx, err);
+        throw new CnmError(
+          err.kind,
+          `macvlan passthru mode allows one endpoint on parent ${cfg.parent}, and it is in use (${err.message})`,
+          ctx,
+          err,
+        );
       }
       throw withContext(err, ctx);
     }
@@ -111,9 +124,13 @@ export class MacvlanDriver implements NetworkDriver<MacvlanConfig> {
   notes({ cfg }: Net): string[] {
     const notes: string[] = [];
     if (cfg.made?.kind === 'stand-in') {
-      notes.push(`no parent link (or --internal): sandboxes reach only each other, on a stand-in segment ${cfg.parent} (Docker uses a dummy link; this kernel may lack dummy links)`);
+      notes.push(
+        `no parent link (or --internal): sandboxes reach only each other, on a stand-in segment ${cfg.parent} (Docker uses a dummy link; this kernel may lack dummy links)`,
+      );
     } else if (!cfg.hostShim) {
-      notes.push(`the host cannot reach this network's sandboxes through ${cfg.parent} (the kernel does not pass traffic between a parent and its macvlans); create the network with -o ${OPT.hostShim}=true for a host-side shim`);
+      notes.push(
+        `the host cannot reach this network's sandboxes through ${cfg.parent} (the kernel does not pass traffic between a parent and its macvlans); create the network with -o ${OPT.hostShim}=true for a host-side shim`,
+      );
     }
     return notes;
   }
@@ -125,7 +142,12 @@ export class MacvlanDriver implements NetworkDriver<MacvlanConfig> {
       await this.host.createVlan({ name, parent: base, id, alias: ownerAlias(net.id) });
     } catch (err) {
       if (err instanceof CnmError && err.kind === 'unsupported') {
-        throw new CnmError('unsupported', `kernel lacks 802.1q VLAN support (module 8021q): cannot create ${name}`, { network: net.id, link: name }, err);
+        throw new CnmError(
+          'unsupported',
+          `kernel lacks 802.1q VLAN support (module 8021q): cannot create ${name}`,
+          { network: net.id, link: name },
+          err,
+        );
       }
       throw dockerErr(`failed to create ${name} vlan link: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -150,4 +172,3 @@ export class MacvlanDriver implements NetworkDriver<MacvlanConfig> {
     }
   }
 }
-

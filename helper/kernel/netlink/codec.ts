@@ -39,5 +39,4 @@ export function macBytes(mac: string): Buffer {
   return Buffer.from(mac.split(':').map((h) => parseInt(h, 16)));
 }
 
-export const macText = (buf: Buffer | undefined): string =>
-  buf ? [...buf].map((b) => b.toString(16).padStart(2, '0')).join(':') : '';
+export const macText = (buf: Buffer | undefined): string => (buf ? [...buf].map((b) => b.toString(16).padStart(2, '0')).join(':') : '');

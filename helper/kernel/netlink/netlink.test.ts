@@ -114,7 +114,13 @@ test('a missing kernel link type is reported as unsupported, naming it', needsRo
   const nl = host as unknown as { newLink(n: string, k: string, d: object, a: object, alias: string): Promise<number> };
   // dummy is absent from this kernel; where it exists the link is simply made (and removed).
   try {
-    await nl.newLink('dm-test', 'dummy', {}, { ifname: 'dm-test', linkinfo: Buffer.from([10, 0, 1, 0, 100, 117, 109, 109, 121, 0, 0, 0]) }, 'cnm:dm');
+    await nl.newLink(
+      'dm-test',
+      'dummy',
+      {},
+      { ifname: 'dm-test', linkinfo: Buffer.from([10, 0, 1, 0, 100, 117, 109, 109, 121, 0, 0, 0]) },
+      'cnm:dm',
+    );
     await host.deleteLink('dm-test');
   } catch (err) {
     assert.ok(err instanceof CnmError);

@@ -177,11 +177,17 @@ export class Netlink {
   }
 
   async createBridge(name: string, opts: { mtu?: number; alias: string; up?: boolean }): Promise<number> {
-    await this.newLink(name, 'bridge', opts.up ? UP : {}, {
-      ifname: name,
-      mtu: opts.mtu,
-      linkinfo: linkInfo('bridge'),
-    }, opts.alias);
+    await this.newLink(
+      name,
+      'bridge',
+      opts.up ? UP : {},
+      {
+        ifname: name,
+        mtu: opts.mtu,
+        linkinfo: linkInfo('bridge'),
+      },
+      opts.alias,
+    );
     return this.indexOf(name, 'RTM_NEWLINK bridge');
   }
 
@@ -204,12 +210,18 @@ export class Netlink {
           }),
         );
       });
-      return this.newLink(spec.hostName, 'veth', UP, {
-        ifname: spec.hostName,
-        mtu: spec.mtu,
-        master: spec.master,
-        linkinfo: linkInfo('veth', ifla.formatVethInfo({ peer })),
-      }, spec.alias);
+      return this.newLink(
+        spec.hostName,
+        'veth',
+        UP,
+        {
+          ifname: spec.hostName,
+          mtu: spec.mtu,
+          master: spec.master,
+          linkinfo: linkInfo('veth', ifla.formatVethInfo({ peer })),
+        },
+        spec.alias,
+      );
     });
   }
 
@@ -224,12 +236,18 @@ export class Netlink {
       link: spec.dev ? await this.indexOf(spec.dev, 'RTM_NEWLINK vxlan') : undefined,
       ...(local ? (local.family === 4 ? { local: local.bytes } : { local6: local.bytes }) : {}),
     };
-    await this.newLink(spec.name, 'vxlan', UP, {
-      ifname: spec.name,
-      mtu: spec.mtu,
-      master: spec.master,
-      linkinfo: linkInfo('vxlan', ifla.formatVxlan(vx)),
-    }, spec.alias);
+    await this.newLink(
+      spec.name,
+      'vxlan',
+      UP,
+      {
+        ifname: spec.name,
+        mtu: spec.mtu,
+        master: spec.master,
+        linkinfo: linkInfo('vxlan', ifla.formatVxlan(vx)),
+      },
+      spec.alias,
+    );
     return this.indexOf(spec.name, 'RTM_NEWLINK vxlan');
   }
 
@@ -266,11 +284,17 @@ export class Netlink {
   /** An 802.1q sub-interface `name` of `parent` with VLAN id `id`, up. Needs the kernel's 8021q. */
   async createVlan(spec: { name: string; parent: string; id: number; alias: string }): Promise<void> {
     const parent = await this.indexOf(spec.parent, 'RTM_NEWLINK vlan');
-    await this.newLink(spec.name, 'vlan', UP, {
-      ifname: spec.name,
-      link: u32(parent),
-      linkinfo: linkInfo('vlan', ifla.formatVlan({ id: spec.id })),
-    }, spec.alias);
+    await this.newLink(
+      spec.name,
+      'vlan',
+      UP,
+      {
+        ifname: spec.name,
+        link: u32(parent),
+        linkinfo: linkInfo('vlan', ifla.formatVlan({ id: spec.id })),
+      },
+      spec.alias,
+    );
   }
 
   /** A veth pair with both ends in this socket's netns, both up (a stand-in L2 segment). */
@@ -287,7 +311,13 @@ export class Netlink {
   async createIpvlan(spec: { name: string; parent: string; mode: 'l2' | 'l3' | 'l3s'; alias: string }): Promise<void> {
     const parent = await this.indexOf(spec.parent, 'RTM_NEWLINK ipvlan');
     const mode = { l2: ifla.IpvlanMode.L2, l3: ifla.IpvlanMode.L3, l3s: ifla.IpvlanMode.L3S }[spec.mode];
-    await this.newLink(spec.name, 'ipvlan', {}, { ifname: spec.name, link: u32(parent), linkinfo: linkInfo('ipvlan', ifla.formatIpvlan({ mode })) }, spec.alias);
+    await this.newLink(
+      spec.name,
+      'ipvlan',
+      {},
+      { ifname: spec.name, link: u32(parent), linkinfo: linkInfo('ipvlan', ifla.formatIpvlan({ mode })) },
+      spec.alias,
+    );
   }
 
   /** RTM_SETLINK addressed by IFLA_IFNAME (index 0): one round trip, no lookup. */

@@ -45,7 +45,10 @@ export async function deleteNetns(name: string): Promise<void> {
 /** Names under /run/netns starting with `prefix`. */
 export function listNetns(prefix = ''): string[] {
   try {
-    return fs.readdirSync(NETNS_DIR).filter((n) => n.startsWith(prefix)).sort();
+    return fs
+      .readdirSync(NETNS_DIR)
+      .filter((n) => n.startsWith(prefix))
+      .sort();
   } catch {
     return [];
   }

@@ -36,7 +36,12 @@ function load(): Lib {
     try {
       l = koffi.load(LIB);
     } catch (err) {
-      throw new CnmError('unsupported', `libnftables is not installed (${LIB}): install the Debian package libnftables1`, { call: 'dlopen' }, err);
+      throw new CnmError(
+        'unsupported',
+        `libnftables is not installed (${LIB}): install the Debian package libnftables1`,
+        { call: 'dlopen' },
+        err,
+      );
     }
     const ctx = koffi.pointer('nft_ctx', koffi.opaque());
     lib = {
@@ -109,7 +114,12 @@ export class Firewall {
         try {
           if (readSysctl(key) !== '1') writeSysctl(key, '1');
         } catch (err) {
-          throw new CnmError('unsupported', `the kernel has no br_netfilter support (${key}), needed for enable_icc=false`, { call: key, netns: this.nsPath }, err);
+          throw new CnmError(
+            'unsupported',
+            `the kernel has no br_netfilter support (${key}), needed for enable_icc=false`,
+            { call: key, netns: this.nsPath },
+            err,
+          );
         }
       }
     };

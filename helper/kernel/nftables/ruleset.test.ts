@@ -64,7 +64,9 @@ test('internal networks drop everything crossing the bridge, before established 
 
 test('enable_icc=false drops bridge-to-same-bridge traffic (seen via br_netfilter), before established flows', () => {
   const rules = [net({ bridge: 'br-x', icc: false }), net({ bridge: 'br-y' })];
-  const lines = renderRuleset(rules).split('\n').map((l) => l.trim());
+  const lines = renderRuleset(rules)
+    .split('\n')
+    .map((l) => l.trim());
   const drop = lines.indexOf('iifname "br-x" oifname "br-x" drop comment "cnm:aaaaaaaaaaaa"');
   assert.ok(drop >= 0 && drop < lines.indexOf('ct state established,related accept'));
   assert.ok(!lines.some((l) => l.startsWith('iifname "br-y" oifname "br-y"')));
@@ -74,6 +76,12 @@ test('enable_icc=false drops bridge-to-same-bridge traffic (seen via br_netfilte
 
 test('masquerade off leaves no nat rule; bad names and subnets are refused', () => {
   assert.doesNotMatch(renderRuleset([net({ masquerade: false })]), /masquerade/);
-  assert.throws(() => renderRuleset([net({ bridge: 'x" accept; #' })]), (e: CnmError) => e.kind === 'invalid');
-  assert.throws(() => renderRuleset([net({ subnets: ['nope'] })]), (e: CnmError) => e.kind === 'invalid');
+  assert.throws(
+    () => renderRuleset([net({ bridge: 'x" accept; #' })]),
+    (e: CnmError) => e.kind === 'invalid',
+  );
+  assert.throws(
+    () => renderRuleset([net({ subnets: ['nope'] })]),
+    (e: CnmError) => e.kind === 'invalid',
+  );
 });

@@ -80,16 +80,18 @@ function chain(name: string, hook: string, rules: string[]): string[] {
 export function renderRuleset(rules: NetworkRules[]): string {
   const sorted = [...rules].sort((a, b) => a.bridge.localeCompare(b.bridge));
   const bridges = sorted.map((r) => quoted(r.bridge));
-  return [
-    `table inet ${TABLE} {`,
-    '\tset bridges {',
-    '\t\ttype ifname',
-    ...(bridges.length ? [`\t\telements = { ${bridges.join(', ')} }`] : []),
-    '\t}',
-    ...chain('forward', 'type filter hook forward priority filter; policy accept;', forwardRules(sorted)),
-    ...chain('postrouting', 'type nat hook postrouting priority srcnat; policy accept;', natRules(sorted)),
-    '}',
-  ].join('\n') + '\n';
+  return (
+    [
+      `table inet ${TABLE} {`,
+      '\tset bridges {',
+      '\t\ttype ifname',
+      ...(bridges.length ? [`\t\telements = { ${bridges.join(', ')} }`] : []),
+      '\t}',
+      ...chain('forward', 'type filter hook forward priority filter; policy accept;', forwardRules(sorted)),
+      ...chain('postrouting', 'type nat hook postrouting priority srcnat; policy accept;', natRules(sorted)),
+      '}',
+    ].join('\n') + '\n'
+  );
 }
 
 /** true when some network needs bridged traffic to pass the inet hooks (br_netfilter). */

@@ -7,7 +7,12 @@ import type { NetworkRules } from './ruleset.js';
 const RUNS = 50;
 const ns = `t-nfttiming-${process.pid}`;
 const rules: NetworkRules[] = Array.from({ length: 20 }, (_, i) => ({
-  networkId: i.toString(16).padStart(64, '0'), bridge: `br-${i}`, subnets: [`10.${i}.0.0/16`], internal: i % 5 === 0, icc: i % 3 !== 0, masquerade: true,
+  networkId: i.toString(16).padStart(64, '0'),
+  bridge: `br-${i}`,
+  subnets: [`10.${i}.0.0/16`],
+  internal: i % 5 === 0,
+  icc: i % 3 !== 0,
+  masquerade: true,
 }));
 
 async function median(fn: () => Promise<void>): Promise<number> {
@@ -27,7 +32,9 @@ async function main(): Promise<void> {
     const fw = Firewall.inNetns(path);
     const lib = await median(() => fw.apply(rules));
     const bin = await median(() => applyWithNftBinary(rules, path));
-    console.log(`firewall apply, 20 networks, median of ${RUNS}: libnftables in-process ${lib.toFixed(2)} ms; nft -f - (spawned) ${bin.toFixed(2)} ms; ratio ${(bin / lib).toFixed(1)}x`);
+    console.log(
+      `firewall apply, 20 networks, median of ${RUNS}: libnftables in-process ${lib.toFixed(2)} ms; nft -f - (spawned) ${bin.toFixed(2)} ms; ratio ${(bin / lib).toFixed(1)}x`,
+    );
   } finally {
     await deleteNetns(ns);
   }

@@ -38,13 +38,32 @@ test('activates and connects to the daemon named by CNM_HOST', async (api) => {
 
 test('registers every command under the Container Networks category', async () => {
   const all = await vscode.commands.getCommands(true);
-  for (const c of ['createNetwork', 'removeNetwork', 'disconnectAllAndRemove', 'installHelper', 'pruneNetworks', 'inspectNetwork', 'connectSandbox', 'disconnect', 'copyIp', 'copyId', 'createSandbox', 'openTerminal', 'ping', 'refresh', 'switchConnection']) {
+  for (const c of [
+    'createNetwork',
+    'removeNetwork',
+    'disconnectAllAndRemove',
+    'installHelper',
+    'pruneNetworks',
+    'inspectNetwork',
+    'connectSandbox',
+    'disconnect',
+    'copyIp',
+    'copyId',
+    'createSandbox',
+    'openTerminal',
+    'ping',
+    'refresh',
+    'switchConnection',
+  ]) {
     assert.ok(all.includes(`cnm.${c}`), `cnm.${c}`);
   }
 });
 
 test('Networks view shows the built-ins, marked and not removable', async (api) => {
-  const names = await until('built-ins', () => { const l = root(api).children.map((n) => n.label); return l.includes('none') ? l : undefined; });
+  const names = await until('built-ins', () => {
+    const l = root(api).children.map((n) => n.label);
+    return l.includes('none') ? l : undefined;
+  });
   assert.deepEqual(names.slice(0, 3).sort(), ['bridge', 'host', 'none']);
   assert.match(netNode(api, 'bridge')!.contextValue, /builtin/);
   assert.equal(await vscode.commands.executeCommand('cnm.removeNetwork', netNode(api, 'bridge')), false);
@@ -66,7 +85,7 @@ test('a sandbox connected to it shows as an endpoint and in the Sandboxes view',
   assert.match(String(ep.tooltip), /MAC: 02:42:/);
   const net = netNode(api, 'e2e-web')!;
   assert.match(net.contextValue, /\buser\b.*\binUse\b/, 'in use: no trash icon, Disconnect All and Remove instead');
-  assert.match(net.tooltip ?? '', /Gateway: 172\.29\.7\.1 \(default\)/, 'the gateway in use although Docker\'s JSON has none');
+  assert.match(net.tooltip ?? '', /Gateway: 172\.29\.7\.1 \(default\)/, "the gateway in use although Docker's JSON has none");
   const sb = await until('sandbox row', () => api.trees.sandboxes.getChildren().find((s) => s.label === 'e2e-sb'));
   assert.equal(sb.children[0].label, 'e2e-web');
   assert.equal(await vscode.commands.executeCommand('cnm.copyIp', ep), ep.ref?.kind === 'endpoint' ? ep.ref.ipv4 : '');
@@ -111,8 +130,11 @@ test('language server: a compose file with an undefined network gets a diagnosti
   await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc);
-  const diag = await until('undefined-network diagnostic', () =>
-    vscode.languages.getDiagnostics(uri).find((d) => d.code === 'undefined-network'), 30000);
+  const diag = await until(
+    'undefined-network diagnostic',
+    () => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'undefined-network'),
+    30000,
+  );
   assert.equal(doc.getText(diag.range), 'backnet');
   const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range);
   const fix = actions.find((a) => /Define network "backnet"/.test(a.title));
@@ -133,14 +155,21 @@ installTest('on a host without cnmd the Networks view says so and offers Install
   assert.match(row.children[0].label, /cnmd is not running|ENOENT/);
 });
 
-installTest('Install Helper on This Host… installs the bundled cnmd with the extension host\'s Node and connects', async (api) => {
+installTest("Install Helper on This Host… installs the bundled cnmd with the extension host's Node and connects", async (api) => {
   const ext = vscode.extensions.getExtension('cnm.cnm')!;
   const cli = path.join(ext.extensionPath, 'dist', 'cnm.js');
   const probe = spawnSync(process.execPath, [cli, 'install', '--help'], { encoding: 'utf8', timeout: 20000 });
-  if (probe.status !== 0) throw new Skip(`\`cnm install\` is not in this build (node dist/cnm.js install --help exited ${probe.status}: ${(probe.stderr || probe.stdout).trim().split('\n')[0]})`);
+  if (probe.status !== 0)
+    throw new Skip(
+      `\`cnm install\` is not in this build (node dist/cnm.js install --help exited ${probe.status}: ${(probe.stderr || probe.stdout).trim().split('\n')[0]})`,
+    );
   assert.equal(await vscode.commands.executeCommand('cnm.installHelper'), true);
   await until('connected', () => api.state.current.reachability.state === 'connected', 30000);
-  assert.equal(helperVersion(api.state.current.reachability, api.state.current.info), ext.packageJSON.version, 'the installed helper is the bundled one');
+  assert.equal(
+    helperVersion(api.state.current.reachability, api.state.current.info),
+    ext.packageJSON.version,
+    'the installed helper is the bundled one',
+  );
   assert.ok(root(api).children.some((n) => n.label === 'bridge'));
 });
 
