@@ -7,6 +7,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 npx tsc -p . --noEmit || { echo "typecheck failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+# Lint guards the layers (eslint.config.mjs: imports per folder, floating promises) and the format.
+npm run -s lint || { echo "lint failed (npm run lint; npm run format fixes formatting)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 total_pass=0; total_fail=0; total_skip=0
 run_suite() { # name, command...
