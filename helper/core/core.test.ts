@@ -16,7 +16,14 @@ import { deleteNetns, listNetns } from '../kernel/netns/netns.js';
 import { SandboxFiles } from '../sandbox/files.js';
 import { JournalStore } from '../store/journal.js';
 import type { Store, StoreCond, StoreEvent, StoreOp } from '../store/store.js';
-import type { Bound, Capabilities, NetworkDriver, SandboxHandle, ValidateContext } from '../drivers/driver.js';
+import {
+  LOCAL_LINK_CAPS,
+  type Bound,
+  type Capabilities,
+  type NetworkDriver,
+  type SandboxHandle,
+  type ValidateContext,
+} from '../drivers/driver.js';
 import { HostDriver } from '../drivers/host/host.js';
 import { createRegistry } from '../drivers/index.js';
 import { NullDriver } from '../drivers/null/null.js';
@@ -29,16 +36,7 @@ const PREFIX = `t-core-${process.pid}-`;
 /** A driver named bridge (the default networks use it) that records calls and fails on request. */
 class FakeDriver implements NetworkDriver<{ parsed: true }> {
   readonly name = 'bridge' as const;
-  readonly caps: Capabilities = {
-    ipam: true,
-    hostNetns: false,
-    singleton: false,
-    gateway: true,
-    interfaces: true,
-    exclusive: false,
-    scope: 'local',
-    parentLink: false,
-  };
+  readonly caps: Capabilities = { ...LOCAL_LINK_CAPS };
   readonly calls: string[] = [];
   /** Endpoints whose kernel side exists now. */
   readonly live = new Set<string>();
