@@ -31,25 +31,23 @@ export class SandboxFiles {
     return path.join(this.root, nsName);
   }
 
-  /** Both files at once, and only what changed: this overlaps the store commit on a connect. */
+  /** Only what changed; written in place synchronously (see writeInPlace). */
   async write(nsName: string, hosts: string, resolvConf: string): Promise<void> {
     const dir = this.dir(nsName);
     try {
       if (!this.written.has(path.join(dir, 'hosts'))) fs.mkdirSync(dir, { recursive: true });
-      await Promise.all([
-        this.writeIfChanged(path.join(dir, 'hosts'), hosts),
-        this.writeIfChanged(path.join(dir, 'resolv.conf'), resolvConf),
-      ]);
+      this.writeIfChanged(path.join(dir, 'hosts'), hosts);
+      this.writeIfChanged(path.join(dir, 'resolv.conf'), resolvConf);
     } catch (err) {
       throw withContext(err, { netns: nsName, call: `write ${dir}` }, `cannot write sandbox files in ${dir}`);
     }
   }
 
-  private async writeIfChanged(file: string, content: string): Promise<void> {
+  private writeIfChanged(file: string, content: string): void {
     if (this.written.get(file) === content) return;
     this.written.set(file, content);
     try {
-      await writeInPlace(file, content);
+      writeInPlace(file, content);
     } catch (err) {
       this.written.delete(file);
       throw err;
@@ -74,8 +72,19 @@ export class SandboxFiles {
 
 /**
  * Rewrite in place rather than rename a new file over it: a command already running under
- * `ip netns exec` has the old inode bind-mounted at /etc/hosts and must see the update.
+ * `ip netns exec` has the old inode bind-mounted at /etc/hosts and must see the update. Written
+ * over from offset 0 and then cut to length, not truncated to zero first: on ext4 a file emptied
+ * and rewritten is flushed to disk on close (auto_da_alloc), ~150 µs that also lands in the
+ * store's next fdatasync. Synchronously: what is left takes ~15 µs, less than the thread-pool
+ * round trips of an async open, write and close on the connect's busy event loop.
  */
-function writeInPlace(file: string, content: string): Promise<void> {
-  return fs.promises.writeFile(file, content);
+function writeInPlace(file: string, content: string): void {
+  const buf = Buffer.from(content);
+  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644);
+  try {
+    for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off, off);
+    fs.ftruncateSync(fd, buf.length);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
