@@ -82,7 +82,7 @@ function writeInPlace(file: string, content: string): void {
   const buf = Buffer.from(content);
   const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644);
   try {
-    for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off, off);
+    for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off, off);
     fs.ftruncateSync(fd, buf.length);
   } finally {
     fs.closeSync(fd);

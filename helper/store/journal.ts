@@ -289,7 +289,7 @@ async function writeFileDurably(file: string, content: string): Promise<void> {
  * Durability is the fdatasync's job, still awaited before a commit resolves.
  */
 function writeAllSync(fd: number, buf: Buffer): void {
-  for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off);
+  for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
 }
 
 function errText(err: unknown): string {
