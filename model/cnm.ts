@@ -121,4 +121,45 @@ export interface CnmInfo {
   /** Driver names this cnmd implements; the same list as Docker's `Plugins.Network`. */
   drivers: string[];
   kernel: KernelFeatures;
+  /** The cluster store's health; absent when cnmd runs without --cluster-store. */
+  cluster?: ClusterHealth;
+}
+
+/** What a host stores about itself in the cluster store (`/cnm/v1/hosts/<name>`, `/cnm/v1/members/<name>`). */
+export interface ClusterHostRecord {
+  name: string;
+  /** The advertise IP (from --cluster-advertise) other hosts reach this one at. */
+  address: string;
+  /** The advertise port, when --cluster-advertise gave one. */
+  port?: number;
+  /** cnmd's version on that host. */
+  version: string;
+}
+
+/** up: its lease is alive; lease expired: it joined once and its lease has gone; this host: the cnmd answering. */
+export type ClusterHostState = 'up' | 'lease expired' | 'this host';
+
+export interface ClusterHost extends ClusterHostRecord {
+  state: ClusterHostState;
+}
+
+/** The cluster store as this cnmd sees it: degraded while the last call to it failed. */
+export interface ClusterHealth {
+  /** The store as given to --cluster-store, e.g. etcd://10.0.0.1:2379. */
+  store: string;
+  state: 'up' | 'degraded';
+  /** When the state last changed (ISO time). */
+  since: string;
+  /** The last error talking to the store (kept after recovery, for the record). */
+  lastError?: string;
+}
+
+/** GET /cnm/cluster. Without a cluster store: `{"configured":false,"hosts":[]}`. */
+export interface ClusterView {
+  configured: boolean;
+  /** This host's name in the cluster (hostname or --cluster-name). */
+  name?: string;
+  health?: ClusterHealth;
+  /** Every host that ever joined, this one first; from the last successful read while degraded. */
+  hosts: ClusterHost[];
 }

@@ -1,4 +1,4 @@
-// Bundles every entry point with esbuild. Native modules (netlink, koffi) and the vscode API stay
+// Bundles every entry point with esbuild. Native modules (netlink, koffi), etcd3 and the vscode API stay
 // external: they are loaded at run time from node_modules / the extension host.
 import { build } from 'esbuild';
 
@@ -9,7 +9,8 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
-  external: ['vscode', 'netlink', 'koffi', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+  // etcd3 reads its .proto files from its own folder at run time.
+  external: ['vscode', 'netlink', 'koffi', 'etcd3', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
 };
 
 const entries = [

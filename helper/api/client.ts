@@ -13,7 +13,7 @@ import type {
   NetworkPruneResponse,
   NetworkResource,
 } from '../../model/docker.js';
-import type { DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
+import type { ClusterView, DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
 import { cnmWording, errorDetailOf, type CnmErrorDetail } from '../../model/errors.js';
 
 export const DEFAULT_HOST = 'unix:///run/cnmd/cnmd.sock';
@@ -133,6 +133,9 @@ export class ApiClient {
   }
   hostInfo(): Promise<HostInfo> {
     return this.call('GET', '/cnm/host');
+  }
+  cluster(): Promise<ClusterView> {
+    return this.call('GET', '/cnm/cluster');
   }
   networkNotes(idOrName: string): Promise<string[]> {
     return this.call('GET', `/cnm/networks/${seg(idOrName)}/notes`);

@@ -67,6 +67,14 @@ export function systemRoutes(version: string, controller: Controller, kernel: Ke
     { method: 'GET', path: '/_ping', handle: ping(false) },
     { method: 'HEAD', path: '/_ping', handle: ping(true) },
     { method: 'GET', path: '/version', handle: ({ res }) => sendJson(res, 200, versionJson) },
-    { method: 'GET', path: '/info', handle: ({ res }) => sendJson(res, 200, info) },
+    {
+      method: 'GET',
+      path: '/info',
+      // The cluster store's health changes while cnmd runs; the rest was computed once.
+      handle: ({ res }) => {
+        const cluster = controller.clusterHealth();
+        sendJson(res, 200, cluster ? { ...info, Cnm: { ...info.Cnm, cluster } } : info);
+      },
+    },
   ];
 }

@@ -24,6 +24,11 @@ export function renderInfo(info: DockerInfo, host: string): string {
     ' Plugins:',
     `  Network: ${info.Plugins.Network.join(' ')}`,
   ];
+  const cluster = info.Cnm?.cluster;
+  if (cluster) {
+    lines.push(` Cluster Store: ${cluster.store}`, `  State: ${cluster.state} (since ${cluster.since})`);
+    if (cluster.lastError) lines.push(`  Last Error: ${cluster.lastError}`);
+  }
   const kernel = info.Cnm?.kernel;
   if (kernel) {
     const names = Object.keys(KERNEL_FEATURES) as KernelFeature[];

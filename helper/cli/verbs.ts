@@ -25,6 +25,7 @@ export const VERBS: VerbEntry[] = [
   { name: 'sandbox rename', summary: 'Rename a sandbox', load: () => import('./sandbox-rename.js') },
   { name: 'exec', summary: 'Run a command inside a sandbox', load: () => import('./exec.js') },
   { name: 'dns ls', aliases: ['dns list'], summary: 'List the names the embedded DNS serves', load: () => import('./dns-ls.js') },
+  { name: 'node ls', aliases: ['node list'], summary: 'List the hosts of the cluster', load: () => import('./node-ls.js') },
   { name: 'apply', summary: 'Make the host match a topology or compose file', load: () => import('./apply.js') },
   { name: 'diff', summary: 'Show what apply would change on the host', load: () => import('./diff.js') },
   { name: 'lsp', summary: 'Run the language server for compose and topology files', load: () => import('./lsp.js') },

@@ -1,5 +1,8 @@
 // cnmd's command line. Several cnmd can run on one machine (one per test "host" namespace), so
 // every path is a flag.
+import { checkHostName } from '../cluster/keys.js';
+import { parseAdvertise, parseClusterStore, type Advertise, type ClusterStoreUrl } from '../cluster/options.js';
+
 export interface DaemonFlags {
   /** serve (the daemon) or cleanup (remove everything this instance made, then exit). */
   command: 'serve' | 'cleanup';
@@ -15,6 +18,12 @@ export interface DaemonFlags {
   dryRun: boolean;
   /** cleanup: stop a cnmd running on this state dir first (SIGTERM) instead of refusing. */
   stop: boolean;
+  /** --cluster-store: join the cluster whose state lives in this etcd. */
+  clusterStore?: ClusterStoreUrl;
+  /** --cluster-advertise: the address other hosts reach this one at (required with a cluster store). */
+  clusterAdvertise?: Advertise;
+  /** --cluster-name: this host's name in the cluster (default: the hostname). */
+  clusterName?: string;
 }
 
 // The documented paths (README, the unit `cnm install` writes).
@@ -40,6 +49,12 @@ Options:
       --resolv-conf PATH upstream resolvers for sandboxes (default /etc/resolv.conf)
       --group NAME       group owning the socket, mode 0660, if it exists (default cnm)
       --log-level LEVEL  debug, info, warn (default) or error
+      --cluster-store etcd://HOST:2379[,HOST:2379...]
+                         join a cluster whose state lives in this etcd (v3 API)
+      --cluster-advertise IP|IFACE[:PORT]
+                         the address other hosts reach this one at (needed with --cluster-store)
+      --cluster-name NAME
+                         this host's name in the cluster (default: the hostname)
       --dry-run          cleanup: list what would be removed, change nothing
       --stop             cleanup: stop the cnmd running on this state dir first
   -h, --help             print this help
@@ -95,6 +110,22 @@ export function parseFlags(argv: string[]): DaemonFlags | 'help' | 'version' {
         if (flags.command !== 'cleanup') throw new Error(`${arg} is a flag of 'cnmd cleanup'`);
         flags[arg === '--stop' ? 'stop' : 'dryRun'] = true;
         break;
+      case '--cluster-store':
+        flags.clusterStore = parseClusterStore(value());
+        break;
+      case '--cluster-advertise':
+        flags.clusterAdvertise = parseAdvertise(value());
+        break;
+      case '--cluster-name':
+        try {
+          flags.clusterName = checkHostName(value());
+        } catch (err) {
+          throw new Error(`flag --cluster-name: ${(err as Error).message}`);
+        }
+        break;
+      case '--cluster-store-opt':
+        value();
+        throw new Error('flag --cluster-store-opt is not supported yet (TLS to etcd is planned); use a plain etcd:// store');
       case '--log-level': {
         const v = value();
         if (!['debug', 'info', 'warn', 'error'].includes(v))
@@ -106,5 +137,9 @@ export function parseFlags(argv: string[]): DaemonFlags | 'help' | 'version' {
         throw new Error(`unknown flag: ${arg}`);
     }
   }
+  if (flags.clusterStore && !flags.clusterAdvertise)
+    throw new Error('flag --cluster-store needs --cluster-advertise IP|IFACE[:PORT]: the address other hosts reach this one at');
+  if (!flags.clusterStore && (flags.clusterAdvertise || flags.clusterName))
+    throw new Error(`flag ${flags.clusterAdvertise ? '--cluster-advertise' : '--cluster-name'} needs --cluster-store etcd://HOST:2379`);
   return flags;
 }

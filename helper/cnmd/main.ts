@@ -1,5 +1,9 @@
 // cnmd: wires the store, IPAM, kernel, name service and API together, then serves until signalled.
 import fs from 'node:fs';
+import os from 'node:os';
+import type { Cluster } from '../cluster/cluster.js';
+import { checkHostName } from '../cluster/keys.js';
+import { resolveAdvertise } from '../cluster/options.js';
 import { Core } from '../core/core.js';
 import { createRegistry } from '../drivers/index.js';
 import { startApiServer } from '../api/server.js';
@@ -12,7 +16,7 @@ import { SandboxFiles } from '../sandbox/files.js';
 import { log, setLogLevel } from '../log.js';
 import { CnmError } from '../errors.js';
 import { cleanup } from './cleanup.js';
-import { PREFLIGHT_EXIT, USAGE, parseFlags } from './flags.js';
+import { PREFLIGHT_EXIT, USAGE, parseFlags, type DaemonFlags } from './flags.js';
 import { hostPrefixes } from './host-prefixes.js';
 import { DnsNameService } from './name-service.js';
 import { netnsPrefixFor } from './ownership.js';
@@ -51,6 +55,7 @@ async function main(): Promise<void> {
   const host = Netlink.forCurrent();
   enableForwarding(false);
   const names = new DnsNameService(flags.resolvConf);
+  const cluster = flags.clusterStore ? await joinCluster(flags) : undefined;
   const core = await Core.start({
     store,
     ipam: new DefaultIpam(() => hostPrefixes(host)),
@@ -62,6 +67,7 @@ async function main(): Promise<void> {
     // The instance tag keeps the namespaces of several cnmd on one machine apart.
     netnsPrefix: netnsPrefixFor(flags.stateDir),
     openNetns: (p) => Netlink.inNetns(p),
+    cluster,
   });
   const api = await startApiServer({
     socketPath: flags.socket,
@@ -78,6 +84,8 @@ async function main(): Promise<void> {
     stopping = true;
     log('info', 'cnmd stopping', { signal });
     await api.close();
+    // Revoking the lease tells the other hosts at once that this one left.
+    await cluster?.close();
     await names.close();
     await core.close();
     await store.close();
@@ -86,6 +94,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** Registers this host in the cluster store (in the background: etcd may be down). */
+async function joinCluster(flags: DaemonFlags): Promise<Cluster> {
+  const name = checkHostName(flags.clusterName ?? os.hostname());
+  const self = { name, address: resolveAdvertise(flags.clusterAdvertise!), port: flags.clusterAdvertise!.port, version: VERSION };
+  log('info', 'joining cluster', { store: flags.clusterStore!.text, name, address: self.address });
+  // Loaded only here: a stand-alone cnmd never pays for loading gRPC.
+  const { Cluster } = await import('../cluster/cluster.js');
+  return Cluster.start({ url: flags.clusterStore!, self });
 }
 
 main().catch((err) => {

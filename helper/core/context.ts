@@ -8,6 +8,7 @@ import type { Netlink } from '../kernel/netlink/netlink.js';
 import type { Firewall } from '../kernel/nftables/nft.js';
 import type { SandboxFiles } from '../sandbox/files.js';
 import type { NameService } from './names.js';
+import type { ClusterMembership } from './controller.js';
 import type { Bound, DriverRegistry, NetworkDriver, SandboxHandle, ValidateContext } from '../drivers/driver.js';
 import type { NetworkRules } from '../kernel/nftables/ruleset.js';
 import { Mutex } from './mutex.js';
@@ -26,6 +27,8 @@ export interface CoreDeps {
   netnsPrefix: string;
   /** Opens a netlink socket inside a sandbox's netns (injected so the core stays testable). */
   openNetns: (nsPath: string) => Netlink;
+  /** The cluster this cnmd joined (--cluster-store); absent on a stand-alone host. */
+  cluster?: ClusterMembership;
 }
 
 /** A network with its driver and the configuration the driver parsed once. */

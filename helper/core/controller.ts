@@ -9,7 +9,7 @@ import type {
   NetworkDisconnectRequest,
   NetworkResource,
 } from '../../model/docker.js';
-import type { DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
+import type { ClusterHealth, ClusterView, DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
 
 export interface Controller {
   /** Every network, in Docker's shape (Containers filled in). Filtering is the API layer's job. */
@@ -42,8 +42,19 @@ export interface Controller {
   /** The names the embedded DNS serves, optionally for one network. */
   dnsRecords(network?: string): DnsRecord[];
 
+  /** The cluster this cnmd belongs to: its hosts and the store's health (`configured: false` without one). */
+  cluster(): Promise<ClusterView>;
+  /** The cluster store's health without a round trip to it; undefined without a cluster store. */
+  clusterHealth(): ClusterHealth | undefined;
+
   /** Emits 'event' with a DockerEvent after each change has been made. */
   readonly events: EventEmitter<{ event: [DockerEvent] }>;
+}
+
+/** The seam to the cluster store (helper/cluster implements it; cnmd passes it in CoreDeps). */
+export interface ClusterMembership {
+  view(): Promise<ClusterView>;
+  health(): ClusterHealth;
 }
 
 /** Filters Docker accepts on GET /networks and POST /networks/prune. */

@@ -1,7 +1,7 @@
 // The controller: the one implementation of helper/core/controller.ts. It owns the in-memory
 // state and serialises every change; the per-operation logic lives in networks.ts,
 // endpoints.ts, sandboxes.ts and restore.ts.
-import type { DnsRecord, HostInfo, Sandbox, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
+import type { ClusterHealth, ClusterView, DnsRecord, HostInfo, Sandbox, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
 import type {
   NetworkConnectRequest,
   NetworkCreateRequest,
@@ -147,6 +147,14 @@ export class Core implements Controller {
 
   dnsRecords(network?: string): DnsRecord[] {
     return this.ctx.deps.names.records(network === undefined ? undefined : this.network(network));
+  }
+
+  cluster(): Promise<ClusterView> {
+    return this.ctx.deps.cluster?.view() ?? Promise.resolve({ configured: false, hosts: [] });
+  }
+
+  clusterHealth(): ClusterHealth | undefined {
+    return this.ctx.deps.cluster?.health();
   }
 
   /** Closes the sandbox sockets; the kernel objects stay for the next start to re-adopt. */

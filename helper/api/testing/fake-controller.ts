@@ -2,7 +2,7 @@
 // returned (test/fixtures/docker), it keeps Docker's lookup order, error wording and events.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../../model/cnm.js';
+import type { ClusterView, DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../../model/cnm.js';
 import type {
   DockerEvent,
   NetworkConnectRequest,
@@ -198,6 +198,17 @@ export class FakeController implements Controller {
       interfaces: [{ name: 'lo', kind: 'loopback', addresses: ['127.0.0.1/8'], up: true }],
       routes: [{ dst: 'default', gateway: '10.0.0.1', ifname: 'eth0' }],
     };
+  }
+
+  /** Settable by tests: what GET /cnm/cluster answers (a stand-alone host by default). */
+  clusterView: ClusterView = { configured: false, hosts: [] };
+
+  async cluster(): Promise<ClusterView> {
+    return this.clusterView;
+  }
+
+  clusterHealth() {
+    return this.clusterView.health;
   }
 
   driverNames(): string[] {

@@ -1,0 +1,62 @@
+// This cnmd's membership in a cluster: the store client, its registration, and the host list
+// (`GET /cnm/cluster`, `cnm node ls`). The core reaches it only through its `ClusterMembership` seam.
+import type { ClusterHealth, ClusterHost, ClusterHostRecord, ClusterView } from '../../model/cnm.js';
+import { HOSTS, MEMBERS } from './keys.js';
+import { HostRegistration } from './registration.js';
+import { ClusterStore } from './store.js';
+import type { ClusterStoreUrl } from './options.js';
+
+export interface ClusterOptions {
+  url: ClusterStoreUrl;
+  self: ClusterHostRecord;
+  /** Lease TTL in seconds (default 10). */
+  ttlS?: number;
+}
+
+export class Cluster {
+  private readonly store: ClusterStore;
+  private readonly registration: HostRegistration;
+  /** The last host list read, served while the store is degraded. */
+  private known: ClusterHost[] = [];
+
+  private constructor(private readonly opts: ClusterOptions) {
+    this.store = new ClusterStore(opts.url);
+    this.registration = new HostRegistration(this.store, opts.self, opts.ttlS);
+  }
+
+  /** Connects lazily and registers in the background: an unreachable etcd never stops cnmd starting. */
+  static start(opts: ClusterOptions): Cluster {
+    const c = new Cluster(opts);
+    c.registration.start();
+    return c;
+  }
+
+  health(): ClusterHealth {
+    return this.store.health();
+  }
+
+  async view(): Promise<ClusterView> {
+    const self = this.opts.self;
+    try {
+      const [live, members] = await Promise.all([this.store.list(HOSTS), this.store.list(MEMBERS)]);
+      const records = new Map<string, ClusterHostRecord>();
+      for (const v of [...Object.values(members), ...Object.values(live)]) {
+        const r = JSON.parse(v) as ClusterHostRecord;
+        records.set(r.name, r);
+      }
+      const liveNames = new Set(Object.keys(live).map((k) => k.slice(HOSTS.length)));
+      records.delete(self.name);
+      this.known = [...records.values()]
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .map((r) => ({ ...r, state: liveNames.has(r.name) ? 'up' : 'lease expired' }));
+    } catch {
+      // Degraded: the health says so; the list is the last one read.
+    }
+    return { configured: true, name: self.name, health: this.health(), hosts: [{ ...self, state: 'this host' }, ...this.known] };
+  }
+
+  async close(): Promise<void> {
+    await this.registration.close();
+    this.store.close();
+  }
+}

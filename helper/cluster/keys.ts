@@ -1,0 +1,18 @@
+// The cluster store's key layout: everything under one versioned prefix, so a later incompatible
+// layout can live beside this one (README.md lists each key with its owner and lifetime).
+export const PREFIX = '/cnm/v1/';
+
+/** Leased by the host itself: present while its cnmd is alive (lease TTL, keepalive). */
+export const HOSTS = 'hosts/';
+/** Written by the host when it joins, no lease: remembers hosts whose lease has expired. */
+export const MEMBERS = 'members/';
+
+export const hostKey = (name: string) => `${HOSTS}${name}`;
+export const memberKey = (name: string) => `${MEMBERS}${name}`;
+
+/** Host names are path segments: no slash, nothing that could be mistaken for another key. */
+export function checkHostName(name: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name))
+    throw new Error(`invalid cluster host name "${name}": use letters, digits, '.', '_' or '-' (at most 63), e.g. --cluster-name host1`);
+  return name;
+}
