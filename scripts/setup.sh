@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN_DIR="${CNM_BIN_DIR-/usr/local/bin}"
-PKGS=(iproute2 nftables libnftables1 iputils-ping bind9-dnsutils util-linux curl)
+PKGS=(iproute2 nftables libnftables1 iputils-ping bind9-dnsutils util-linux curl etcd-server)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

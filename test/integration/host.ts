@@ -40,6 +40,8 @@ export class TestHost {
   readonly runDir: string;
   private proc: ChildProcess | undefined;
   private log = '';
+  /** More cnmd flags (e.g. --cluster-store), given to every start. */
+  private daemonArgs: string[] = [];
 
   private constructor(label: string) {
     this.ns = `t-${label}-${process.pid}-${counter++}`;
@@ -53,12 +55,17 @@ export class TestHost {
     fs.writeFileSync(path.join(this.dir, 'resolv.conf'), 'nameserver 127.0.0.1\n');
   }
 
-  /** Makes the namespace and starts cnmd in it; waits until the API answers. */
-  static async start(label: string): Promise<TestHost> {
+  /**
+   * Makes the namespace and starts cnmd in it; waits until the API answers. `setup` runs in between
+   * (e.g. to give the namespace an underlay link); `daemonArgs` are more cnmd flags.
+   */
+  static async start(label: string, opts: { daemonArgs?: string[]; setup?: (h: TestHost) => void } = {}): Promise<TestHost> {
     const h = new TestHost(label);
+    h.daemonArgs = opts.daemonArgs ?? [];
     mustSh('ip', ['netns', 'add', h.ns]);
     mustSh('ip', ['-n', h.ns, 'link', 'set', 'lo', 'up']);
     try {
+      opts.setup?.(h);
       await h.startDaemon();
     } catch (err) {
       await h.destroy();
@@ -93,6 +100,7 @@ export class TestHost {
         this.runDir,
         '--resolv-conf',
         path.join(this.dir, 'resolv.conf'),
+        ...this.daemonArgs,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
