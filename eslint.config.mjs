@@ -9,12 +9,14 @@ const restrict = (patterns, paths = []) => ({
   'no-restricted-imports': [
     'error',
     {
-      paths: paths.map((name) => ({ name, message: `${name} is used only in helper/kernel (ARCHITECTURE.md).` })),
+      paths: paths.map((name) => ({ name, message: `${name} is used only in ${ONLY_IN[name]} (ARCHITECTURE.md).` })),
       patterns,
     },
   ],
 });
-const KERNEL_ONLY = ['netlink', 'koffi'];
+/** Packages one folder owns: the kernel's (netlink, koffi) and the cluster store client (etcd3). */
+const ONLY_IN = { netlink: 'helper/kernel', koffi: 'helper/kernel', etcd3: 'helper/cluster' };
+const KERNEL_ONLY = ['netlink', 'koffi', 'etcd3'];
 const HELPER_INTERNALS = [
   '**/helper/core/*',
   '**/helper/drivers/**',
@@ -23,6 +25,7 @@ const HELPER_INTERNALS = [
   '**/helper/ipam/**',
   '**/helper/dns/**',
   '**/helper/sandbox/**',
+  '**/helper/cluster/**',
 ];
 
 export default tseslint.config(
@@ -53,8 +56,33 @@ export default tseslint.config(
   // The e2e harness loads playwright-core and mocha from the VS Code host's prefix at run time
   // (outside node_modules, untyped): require() of a computed path, and `any` for what it returns.
   { files: ['test/e2e/**/*.ts'], rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/no-explicit-any': 'off' } },
-  // Only helper/kernel talks to the kernel: netlink and koffi nowhere else.
-  { files: ['**/*.ts'], ignores: ['helper/kernel/**'], rules: restrict([], KERNEL_ONLY) },
+  // Only helper/kernel talks to the kernel: netlink and koffi nowhere else; etcd3 only in helper/cluster.
+  { files: ['**/*.ts'], ignores: ['helper/kernel/**', 'helper/cluster/**'], rules: restrict([], KERNEL_ONLY) },
+  { files: ['helper/kernel/**/*.ts'], rules: restrict([], ['etcd3']) },
+  // helper/cluster: the store client and this host's membership; it knows model/, errors and log only.
+  {
+    files: ['helper/cluster/**/*.ts'],
+    rules: restrict(
+      [
+        {
+          group: [
+            '../core/**',
+            '../api/**',
+            '../cli/**',
+            '../cnmd/**',
+            '../drivers/**',
+            '../kernel/**',
+            '../store/**',
+            '../ipam/**',
+            '../dns/**',
+            '../sandbox/**',
+          ],
+          message: 'helper/cluster imports only model/, helper/errors and helper/log.',
+        },
+      ],
+      ['netlink', 'koffi'],
+    ),
+  },
   // model/ imports nothing of the project.
   {
     files: ['model/**/*.ts'],
