@@ -34,6 +34,48 @@ describe('cnm CLI', () => {
     }
   });
 
+  it('node ls: the cluster table, the degraded store on stderr, and a clear error without a cluster store', async () => {
+    const own = await startHarness(new FakeController([]));
+    try {
+      const at = (...argv: string[]) => runCli(argv, { host: own.socketPath });
+      const none = await at('node', 'ls');
+      assert.equal(none.code, 1);
+      assert.match(none.stderr, /not part of a cluster: start it with --cluster-store etcd:\/\/HOST:2379/);
+      const health = { store: 'etcd://10.0.0.1:2379', state: 'up' as const, since: '2026-12-01T10:00:00.000Z' };
+      own.controller.clusterView = {
+        configured: true,
+        name: 'a',
+        health,
+        hosts: [
+          { name: 'a', address: '10.0.0.2', port: 2376, version: '0.1.0', state: 'this host' },
+          { name: 'b', address: '10.0.0.3', version: '0.1.0', state: 'up' },
+          { name: 'c', address: 'fd00::4', port: 2376, version: '0.1.0', state: 'lease expired' },
+        ],
+      };
+      const table = await at('node', 'ls');
+      assert.equal(
+        table.stdout,
+        'NAME      ADDRESS          STATE           VERSION\n' +
+          'a         10.0.0.2:2376    this host       0.1.0\n' +
+          'b         10.0.0.3         up              0.1.0\n' +
+          'c         [fd00::4]:2376   lease expired   0.1.0\n',
+      );
+      assert.equal(table.stderr, '');
+      assert.equal((await at('node', 'list', '--format', '{{.Name}}={{.State}}')).stdout, 'a=this host\nb=up\nc=lease expired\n');
+      own.controller.clusterView.health = { ...health, state: 'degraded', lastError: 'list hosts/: 14 UNAVAILABLE' };
+      assert.match(
+        (await at('node', 'ls')).stderr,
+        /cluster store etcd:\/\/10\.0\.0\.1:2379 degraded since .*: list hosts\/: 14 UNAVAILABLE/,
+      );
+      assert.match(
+        (await at('info')).stdout,
+        /Cluster Store: etcd:\/\/10\.0\.0\.1:2379\n {2}State: degraded .*\n {2}Last Error: list hosts/,
+      );
+    } finally {
+      await own.close();
+    }
+  });
+
   it('network ls -q, --filter, --format', async () => {
     assert.equal((await cnm('network', 'ls', '-q', '-f', 'driver=null')).stdout, '94a237f661c7\n');
     assert.equal(

@@ -16,3 +16,23 @@ test('cleanup takes --dry-run and --stop; serve refuses them', () => {
   assert.equal((parseFlags(['cleanup', '--stop']) as DaemonFlags).stop, true);
   assert.throws(() => parseFlags(['--dry-run']), /--dry-run is a flag of 'cnmd cleanup'/);
 });
+
+test('cluster flags: --cluster-store needs --cluster-advertise and the other way round; --cluster-store-opt is refused', () => {
+  const f = parseFlags(['--cluster-store', 'etcd://10.0.0.1:2379', '--cluster-advertise=eth0:2376', '--cluster-name', 'h1']) as DaemonFlags;
+  assert.deepEqual(f.clusterStore?.endpoints, ['http://10.0.0.1:2379']);
+  assert.deepEqual(f.clusterAdvertise, { iface: 'eth0', port: 2376 });
+  assert.equal(f.clusterName, 'h1');
+  assert.equal((parseFlags([]) as DaemonFlags).clusterStore, undefined);
+  assert.throws(
+    () => parseFlags(['--cluster-store', 'etcd://h:2379']),
+    /flag --cluster-store needs --cluster-advertise IP\|IFACE\[:PORT\]/,
+  );
+  assert.throws(() => parseFlags(['--cluster-advertise', '10.0.0.2']), /flag --cluster-advertise needs --cluster-store etcd:\/\/HOST:2379/);
+  assert.throws(() => parseFlags(['--cluster-name', 'x']), /flag --cluster-name needs --cluster-store/);
+  assert.throws(
+    () => parseFlags(['--cluster-store', 'etcd://h', '--cluster-advertise', '10.0.0.2', '--cluster-name', 'a/b']),
+    /flag --cluster-name: invalid cluster host name "a\/b"/,
+  );
+  assert.throws(() => parseFlags(['--cluster-store-opt', 'kv.cacertfile=/x']), /flag --cluster-store-opt is not supported yet/);
+  assert.throws(() => parseFlags(['--cluster-store']), /flag needs an argument: --cluster-store/);
+});
