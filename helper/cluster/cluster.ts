@@ -31,8 +31,11 @@ export class Cluster {
     return c;
   }
 
+  /** The store's health; a store that answers while this host cannot register (its name is taken) is degraded too. */
   health(): ClusterHealth {
-    return this.store.health();
+    const h = this.store.health();
+    const problem = this.registration.problem;
+    return h.state === 'up' && problem ? { ...h, state: 'degraded', lastError: `registration: ${problem}` } : h;
   }
 
   async view(): Promise<ClusterView> {

@@ -18,6 +18,8 @@ export class HostRegistration {
   private stopped = false;
   private readonly sleeper = new Sleeper();
   private loop: Promise<void> | undefined;
+  /** Why this host is not registered right now (etcd unreachable, name held by another host). */
+  problem: string | undefined;
 
   constructor(
     private readonly store: ClusterStore,
@@ -37,12 +39,15 @@ export class HostRegistration {
         if (!this.lease) await this.register();
         else await this.store.call('lease keepalive', () => this.lease!.keepaliveOnce({ deadline: Date.now() + CALL_TIMEOUT_MS }));
         this.confirmed = Date.now();
+        this.problem = undefined;
         attempt = 0;
         await this.sleeper.sleep((this.ttlS * 1000) / 3);
       } catch (err) {
         // A lease etcd no longer knows, or one that must have expired while etcd was out of reach, is replaced.
         if (err instanceof EtcdLeaseInvalidError || Date.now() - this.confirmed > this.ttlS * 1000) this.dropLease();
-        log('debug', 'cluster registration retry', { error: (err as Error).message, attempt });
+        if (this.problem !== (err as Error).message)
+          log('warn', 'cluster registration failed, retrying', { error: (err as Error).message });
+        this.problem = (err as Error).message;
         await this.sleeper.sleep(backoffDelay(attempt++));
       }
     }

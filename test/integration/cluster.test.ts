@@ -5,6 +5,7 @@
 // still serves its local networks; with etcd back it converges. Everything is removed in `finally`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Cluster } from '../../helper/cluster/cluster.js';
 import { ClusterStore } from '../../helper/cluster/store.js';
 import { parseClusterStore } from '../../helper/cluster/options.js';
 import type { ClusterView } from '../../model/cnm.js';
@@ -17,12 +18,12 @@ const UNDERLAY = `t-ul-${process.pid}`;
 const ETCD_IP = '10.231.0.1';
 const TTL_S = 10;
 
-async function waitFor<T>(what: string, ms: number, probe: () => T | undefined): Promise<T> {
+async function waitFor<T>(what: string, ms: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
   while (Date.now() < deadline) {
     try {
-      const v = probe();
+      const v = await probe();
       if (v !== undefined) return v;
     } catch (err) {
       last = err;
@@ -52,6 +53,42 @@ test('createOnce: of two clients racing for the same keys, exactly one wins each
     await etcd.destroy();
   }
 });
+
+test(
+  'registration: a name held by a live host at another address is refused (degraded, saying why) until that host leaves',
+  { skip: etcdMissing },
+  async () => {
+    const etcd = await TestEtcd.create();
+    const url = parseClusterStore(etcd.url);
+    const first = Cluster.start({ url, self: { name: 'same', address: '10.0.0.1', version: 't' } });
+    let second: Cluster | undefined;
+    try {
+      const up = (c: Cluster, name: string) => async () => (await c.view()).hosts.find((h) => h.name === name)?.state;
+      const other = Cluster.start({ url, self: { name: 'other', address: '10.0.0.9', version: 't' } });
+      await waitFor('first registered', 10_000, async () => ((await up(other, 'same')()) === 'up' ? true : undefined));
+      await other.close();
+      second = Cluster.start({ url, self: { name: 'same', address: '10.0.0.2', version: 't' } });
+      const health = await waitFor('second refused', 10_000, async () => {
+        const h = second!.health();
+        return h.state === 'degraded' ? h : undefined;
+      });
+      assert.match(
+        health.lastError ?? '',
+        /registration: cluster name same is held by a live host at 10\.0\.0\.1; give this one --cluster-name/,
+      );
+      await first.close();
+      await waitFor('second takes the name once the first left', 15_000, async () => (second!.health().state === 'up' ? true : undefined));
+      const reader = new ClusterStore(url);
+      const record = JSON.parse((await reader.list('hosts/same'))['hosts/same']!);
+      reader.close();
+      assert.equal(record.address, '10.0.0.2');
+    } finally {
+      await first.close();
+      await second?.close();
+      await etcd.destroy();
+    }
+  },
+);
 
 test(
   'two hosts in a cluster: node ls, kill -9 → lease expired, etcd down → degraded but local networks work, etcd back → converged',
