@@ -59,24 +59,18 @@ test('keys live under /cnm/v1/; host names are single path segments', () => {
 });
 
 test('backoff: grows from ~200 ms to at most 5 s, with jitter in the upper half', () => {
-  assert.equal(
-    backoffDelay(0, () => 0),
-    100,
-  );
-  assert.equal(
-    backoffDelay(0, () => 1),
-    200,
-  );
-  assert.equal(
-    backoffDelay(3, () => 1),
-    1600,
-  );
-  assert.equal(
-    backoffDelay(20, () => 1),
-    5000,
-  );
-  assert.equal(
-    backoffDelay(20, () => 0),
-    2500,
-  );
+  // [attempt, random(), delay]
+  const cases: Array<[number, number, number]> = [
+    [0, 0, 100],
+    [0, 1, 200],
+    [3, 1, 1600],
+    [20, 1, 5000],
+    [20, 0, 2500],
+  ];
+  for (const [attempt, r, ms] of cases)
+    assert.equal(
+      backoffDelay(attempt, () => r),
+      ms,
+      `attempt ${attempt}, random ${r}`,
+    );
 });
