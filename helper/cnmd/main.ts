@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { Cluster } from '../cluster/cluster.js';
 import { checkHostName } from '../cluster/keys.js';
-import { resolveAdvertise } from '../cluster/options.js';
+import { resolveAdvertise, type ClusterStoreUrl } from '../cluster/options.js';
+import type { ClusterHostRecord } from '../../model/cnm.js';
 import { Core } from '../core/core.js';
 import { createRegistry } from '../drivers/index.js';
 import { startApiServer } from '../api/server.js';
@@ -36,6 +37,14 @@ async function main(): Promise<void> {
   if (flags === 'version') return void process.stdout.write(`cnmd version ${VERSION}\n`);
   if (flags.logLevel) setLogLevel(flags.logLevel);
   if (flags.command === 'cleanup') return cleanup(flags, (line) => process.stdout.write(`${line}\n`));
+  // Checked before anything is opened: a bad advertise interface or host name changes nothing.
+  let self: ClusterHostRecord | undefined;
+  try {
+    self = flags.clusterStore ? clusterSelf(flags) : undefined;
+  } catch (err) {
+    process.stderr.write(`cnmd: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
 
   // The probe runs alongside the store's opening; nothing touches the kernel before it answered.
   const checked = preflight();
@@ -55,7 +64,7 @@ async function main(): Promise<void> {
   const host = Netlink.forCurrent();
   enableForwarding(false);
   const names = new DnsNameService(flags.resolvConf);
-  const cluster = flags.clusterStore ? await joinCluster(flags) : undefined;
+  const cluster = self ? await joinCluster(flags.clusterStore!, self) : undefined;
   const core = await Core.start({
     store,
     ipam: new DefaultIpam(() => hostPrefixes(host)),
@@ -96,14 +105,18 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-/** Registers this host in the cluster store (in the background: etcd may be down). */
-async function joinCluster(flags: DaemonFlags): Promise<Cluster> {
+/** What this host registers: its name, the advertise address (an interface resolved now), its version. */
+function clusterSelf(flags: DaemonFlags): ClusterHostRecord {
   const name = checkHostName(flags.clusterName ?? os.hostname());
-  const self = { name, address: resolveAdvertise(flags.clusterAdvertise!), port: flags.clusterAdvertise!.port, version: VERSION };
-  log('info', 'joining cluster', { store: flags.clusterStore!.text, name, address: self.address });
+  return { name, address: resolveAdvertise(flags.clusterAdvertise!), port: flags.clusterAdvertise!.port, version: VERSION };
+}
+
+/** Registers this host in the cluster store (in the background: etcd may be down). */
+async function joinCluster(url: ClusterStoreUrl, self: ClusterHostRecord): Promise<Cluster> {
+  log('info', 'joining cluster', { store: url.text, name: self.name, address: self.address });
   // Loaded only here: a stand-alone cnmd never pays for loading gRPC.
   const { Cluster } = await import('../cluster/cluster.js');
-  return Cluster.start({ url: flags.clusterStore!, self });
+  return Cluster.start({ url, self });
 }
 
 main().catch((err) => {

@@ -12,7 +12,10 @@ import type { ClusterView } from '../../model/cnm.js';
 import type { DockerInfo } from '../../model/docker.js';
 import { needsRoot } from '../root.js';
 import { TestEtcd, etcdMissing } from './etcd.js';
-import { TestHost, mustSh, sh } from './host.js';
+import { CNMD, TestHost, mustSh, sh } from './host.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const UNDERLAY = `t-ul-${process.pid}`;
 const ETCD_IP = '10.231.0.1';
@@ -32,6 +35,22 @@ async function waitFor<T>(what: string, ms: number, probe: () => T | undefined |
   }
   throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
+
+test('cnmd refuses a bad advertise interface before it opens anything, naming the flag', () => {
+  const dir = path.join(os.tmpdir(), `cnm-cluster-never-${process.pid}`);
+  const r = sh(process.execPath, [
+    CNMD,
+    '--state-dir',
+    dir,
+    '--cluster-store',
+    'etcd://127.0.0.1:9',
+    '--cluster-advertise',
+    'nosuch0:2376',
+  ]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'cnmd: flag --cluster-advertise: no interface named "nosuch0" in cnmd\'s network namespace\n');
+  assert.equal(fs.existsSync(dir), false, 'no state dir made');
+});
 
 test('createOnce: of two clients racing for the same keys, exactly one wins each', { skip: etcdMissing }, async () => {
   const etcd = await TestEtcd.create();
