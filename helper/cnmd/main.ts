@@ -114,8 +114,16 @@ function clusterSelf(flags: DaemonFlags): ClusterHostRecord {
 /** Registers this host in the cluster store (in the background: etcd may be down). */
 async function joinCluster(url: ClusterStoreUrl, self: ClusterHostRecord): Promise<Cluster> {
   log('info', 'joining cluster', { store: url.text, name: self.name, address: self.address });
-  // Loaded only here: a stand-alone cnmd never pays for loading gRPC.
-  const { Cluster } = await import('../cluster/cluster.js');
+  // Loaded only here: a stand-alone cnmd never pays for loading gRPC. The .vsix's bundled cnmd does
+  // not carry the etcd3 package (it reads its .proto files at run time, so it is not bundled).
+  const { Cluster } = await import('../cluster/cluster.js').catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException)?.code !== 'MODULE_NOT_FOUND') throw err;
+    throw new CnmError(
+      'invalid',
+      `--cluster-store needs the etcd3 package, which this cnmd build lacks (${(err as Error).message.split('\n')[0]}): run cnmd from a checkout after npm ci`,
+      { call: 'cluster store' },
+    );
+  });
   return Cluster.start({ url, self });
 }
 
