@@ -174,25 +174,18 @@ test('modes: bridge, vepa, private, passthru on the real kernel', needsRoot, () 
 
 test("parent errors are Docker's, and leave nothing behind", needsRoot, () => {
   const before = hostLinks();
-  fails(
-    ['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=nosuch', 'bad1'],
-    'invalid subinterface vlan name nosuch, example formatting is eth0.10',
-  );
-  fails(
-    ['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=nosuch.10', 'bad2'],
-    '-o parent interface was not found on the host: nosuch',
-  );
-  fails(
-    ['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=mvparent.5000', 'bad3'],
-    'vlan id must be between 1-4094, received: 5000',
-  );
-  fails(
-    ['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=lo', 'bad4'],
-    'loopback interface is not a valid macvlan parent link',
-  );
-  fails(
-    ['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', '-o', 'parent=mvparent', '-o', 'macvlan_mode=foo', 'bad5'],
-    "requested macvlan mode 'foo' is not valid, 'bridge' mode is the macvlan driver default",
+  const badParents: Array<[string[], string]> = [
+    [['-o', 'parent=nosuch'], 'invalid subinterface vlan name nosuch, example formatting is eth0.10'],
+    [['-o', 'parent=nosuch.10'], '-o parent interface was not found on the host: nosuch'],
+    [['-o', 'parent=mvparent.5000'], 'vlan id must be between 1-4094, received: 5000'],
+    [['-o', 'parent=lo'], 'loopback interface is not a valid macvlan parent link'],
+    [
+      ['-o', 'parent=mvparent', '-o', 'macvlan_mode=foo'],
+      "requested macvlan mode 'foo' is not valid, 'bridge' mode is the macvlan driver default",
+    ],
+  ];
+  badParents.forEach(([opts, message], i) =>
+    fails(['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', ...opts, `bad${i + 1}`], message),
   );
   host.mustCnm('network', 'create', '-d', 'macvlan', '--subnet', '10.241.0.0/24', '-o', 'parent=mvparent', 'first');
   const first = inspect('first').Id;

@@ -10,6 +10,7 @@ import { createNetns, deleteNetns, listNetns } from '../../kernel/netns/netns.js
 import { Firewall } from '../../kernel/nftables/nft.js';
 import { writeSysctlIn } from '../../kernel/sysctl.js';
 import type { SandboxHandle } from '../driver.js';
+import { testNetwork } from '../testing.js';
 import { BridgeDriver, hostVethName } from './bridge.js';
 import { parseBridgeOptions } from './options.js';
 import { isRoot, needsRoot } from '../../../test/root.js';
@@ -24,20 +25,7 @@ let fw: Firewall;
 const sandboxes: SandboxHandle[] = [];
 
 function network(id: string, subnet: string, gateway: string, over: Partial<Network> = {}): Network {
-  return {
-    id: hex(id),
-    name: `net-${id}`,
-    created: '',
-    scope: 'local',
-    driver: 'bridge',
-    enableIPv6: false,
-    internal: false,
-    attachable: false,
-    ipam: { driver: 'default', options: {}, pools: [{ subnet, gateway, auxAddresses: {}, showGateway: true }] },
-    options: {},
-    labels: {},
-    ...over,
-  };
+  return testNetwork(id, { subnet, gateway, ...over });
 }
 
 const A = network('a', '10.201.0.0/24', '10.201.0.1');

@@ -1,10 +1,11 @@
 // Endpoint set-up time, median of 50: veth with the peer born in a fresh sandbox netns as eth0
 // with MAC and MTU, host end on the bridge and up, peer up, address, default route.
 // Run as root: node --import tsx helper/drivers/bridge/endpoint-timing.ts
-import type { Endpoint, Network } from '../../../model/cnm.js';
+import type { Endpoint } from '../../../model/cnm.js';
 import { Netlink } from '../../kernel/netlink/netlink.js';
 import { createNetns, deleteNetns, listNetns } from '../../kernel/netns/netns.js';
 import { BridgeDriver } from './bridge.js';
+import { testNetwork } from '../testing.js';
 import { parseBridgeOptions } from './options.js';
 
 const RUNS = 50;
@@ -12,23 +13,12 @@ const prefix = `t-timing-${process.pid}-`;
 
 async function main(): Promise<void> {
   const host = Netlink.inNetns(await createNetns(prefix + 'host'));
-  const net: Network = {
-    id: 'f'.repeat(64),
+  const net = testNetwork('f', {
     name: 'timing',
-    created: '',
-    scope: 'local',
-    driver: 'bridge',
-    enableIPv6: false,
-    internal: false,
-    attachable: false,
-    ipam: {
-      driver: 'default',
-      options: {},
-      pools: [{ subnet: '10.210.0.0/16', gateway: '10.210.0.1', auxAddresses: {}, showGateway: true }],
-    },
+    subnet: '10.210.0.0/16',
+    gateway: '10.210.0.1',
     options: { 'com.docker.network.driver.mtu': '1450' },
-    labels: {},
-  };
+  });
   const ms: number[] = [];
   try {
     const driver = new BridgeDriver({ host });

@@ -2,21 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Network } from '../../../model/cnm.js';
 import { CnmError } from '../../errors.js';
+import { testNetwork } from '../testing.js';
 import { parseBridgeOptions } from './options.js';
 
-const net = (options: Record<string, string>): Network => ({
-  id: '0123456789abcdef'.repeat(4),
-  name: 'n',
-  created: '',
-  scope: 'local',
-  driver: 'bridge',
-  enableIPv6: false,
-  internal: false,
-  attachable: false,
-  ipam: { driver: 'default', options: {}, pools: [] },
-  options,
-  labels: {},
-});
+const net = (options: Record<string, string>): Network => testNetwork('0123456789abcdef', { name: 'n', options });
 
 test('defaults: br-<12 hex>, ICC and masquerade on', () => {
   assert.deepEqual(parseBridgeOptions(net({})), {

@@ -2,22 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Network } from '../../../model/cnm.js';
 import type { CnmError } from '../../errors.js';
+import { testNetwork } from '../testing.js';
 import { parseMacvlanOptions, parseVlanParent } from './options.js';
 
-const ID = '0123456789abcdef'.repeat(4);
-const net = (options: Record<string, string>, internal = false): Network => ({
-  id: ID,
-  name: 'mv',
-  created: '',
-  scope: 'local',
-  driver: 'macvlan',
-  enableIPv6: false,
-  internal,
-  attachable: false,
-  ipam: { driver: 'default', options: {}, pools: [] },
-  options,
-  labels: {},
-});
+const net = (options: Record<string, string>, internal = false): Network =>
+  testNetwork('0123456789abcdef', { name: 'mv', driver: 'macvlan', internal, options });
 const dockerError = (message: string) => (e: CnmError) => e.message === message && e.status === 500;
 
 test('defaults: bridge mode, no shim, the parent as given', () => {
