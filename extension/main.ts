@@ -27,6 +27,7 @@ export interface CnmExtensionApi {
   readonly commands: Commands;
   readonly trees: Record<'networks' | 'sandboxes' | 'hosts', NodeTreeProvider>;
   readonly panels: InspectPanels;
+  readonly status: StatusBar;
   readonly activationMs: number;
 }
 
@@ -101,6 +102,7 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
       panels.update(s);
       const mismatch = versionMismatch(install.extensionVersion, s.reachability, s.info);
       status.update(hostLabel(target), s.reachability, mismatch ? { helper: mismatch, extension: install.extensionVersion } : undefined);
+      status.updateCluster(s.reachability.state === 'connected' ? s.cluster : undefined);
       if (mismatch && !offeredUpgrade && target.kind === 'unix') {
         offeredUpgrade = true; // once per connection; the status bar keeps offering it
         void ui
@@ -114,6 +116,7 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
       } else if (s.reachability.state === 'connected') warned = false;
     });
     status.update(hostLabel(target), state.current.reachability);
+    status.updateCluster(undefined);
     Object.values(trees).forEach((t) => t.refresh());
     void state.start();
   };
@@ -209,6 +212,7 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
     },
     trees,
     panels,
+    status,
     activationMs,
   };
 }

@@ -1,6 +1,6 @@
 // What the extension needs from a daemon: Docker's network endpoints plus cnm's /cnm/ paths.
 // Everything above this interface (state, tree, commands) is tested against a fake of it.
-import type { HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
+import type { ClusterView, HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
 import type {
   DockerEvent,
   DockerInfo,
@@ -42,6 +42,8 @@ export interface CnmClient {
   removeSandbox(id: string, force: boolean): Promise<void>;
   hostInfo(): Promise<HostInfo | undefined>;
   dns(network?: string): Promise<DnsRecord[] | undefined>;
+  /** GET /cnm/cluster: the cluster's hosts and the store's health; undefined from a daemon without it. */
+  cluster(): Promise<ClusterView | undefined>;
   dispose(): void;
 }
 

@@ -1,7 +1,14 @@
 // CnmClient over dockerode. Docker's endpoints go through dockerode's own methods (so the same code
 // works against a real Docker engine); cnm's /cnm/ paths go through its modem's dial.
 import Docker from 'dockerode';
-import type { HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
+import {
+  CLUSTER_EVENT_TYPES,
+  type ClusterView,
+  type HostInfo,
+  type SandboxCreateRequest,
+  type SandboxView,
+  type DnsRecord,
+} from '../../model/cnm.js';
 import type { DockerEvent, DockerInfo, NetworkCreateResponse, NetworkPruneResponse, NetworkResource } from '../../model/docker.js';
 import { cnmWording, errorDetailOf } from '../../model/errors.js';
 import { ApiError, type CnmClient, type EventHandlers, type EventSubscription } from './client.js';
@@ -105,7 +112,9 @@ export class DockerodeClient implements CnmClient {
   }
 
   async events(h: EventHandlers): Promise<EventSubscription> {
-    const stream = (await api(this.docker.getEvents({ filters: { type: ['network', 'container'] } }))) as NodeJS.ReadableStream & {
+    const stream = (await api(
+      this.docker.getEvents({ filters: { type: ['network', 'container', ...CLUSTER_EVENT_TYPES] } }),
+    )) as NodeJS.ReadableStream & {
       destroy(): void;
     };
     let buf = '';
@@ -154,6 +163,9 @@ export class DockerodeClient implements CnmClient {
   }
   dns(network?: string): Promise<DnsRecord[] | undefined> {
     return this.optional<DnsRecord[]>('/cnm/dns', network ? { network } : undefined);
+  }
+  cluster(): Promise<ClusterView | undefined> {
+    return this.optional<ClusterView>('/cnm/cluster');
   }
   dispose(): void {
     this.onDispose();

@@ -1,7 +1,7 @@
 // An in-memory daemon behind the CnmClient interface, for unit tests and the tree benchmark.
 // It keeps Docker's shapes and emits /events the way cnmd does.
 import { randomBytes } from 'node:crypto';
-import type { HostInfo, SandboxView } from '../../model/cnm.js';
+import type { ClusterEventType, ClusterHost, ClusterView, HostInfo, SandboxView } from '../../model/cnm.js';
 import type { DockerEvent, DockerInfo, NetworkCreateRequest, NetworkResource } from '../../model/docker.js';
 import { ApiError, type CnmClient, type EventHandlers } from './client.js';
 
@@ -61,6 +61,19 @@ export function fakeInfo(drivers: string[], version = '0.1.0'): DockerInfo {
   };
 }
 
+/** A cluster of hosts (the first is this host) with the store up, as GET /cnm/cluster answers. */
+export function fakeCluster(
+  hosts: Array<Pick<ClusterHost, 'name' | 'address' | 'state'> & Partial<ClusterHost>>,
+  store = 'etcd://10.231.0.1:2379',
+): ClusterView {
+  return {
+    configured: true,
+    name: hosts[0]?.name,
+    health: { store, state: 'up', since: '2026-12-01T12:00:00.000Z' },
+    hosts: hosts.map((h) => ({ version: '0.1.0', ...h })),
+  };
+}
+
 export class FakeClient implements CnmClient {
   networks: NetworkResource[] = [
     fakeNetwork('bridge', 'bridge', '172.17.0.0/16'),
@@ -79,6 +92,8 @@ export class FakeClient implements CnmClient {
   /** What GET /info answers; undefined plays a daemon without it (404). */
   daemonInfo: DockerInfo | undefined = fakeInfo(['bridge', 'host', 'null']);
   daemonVersion = '0.1.0';
+  /** What GET /cnm/cluster answers (a standalone cnmd by default); undefined plays a daemon without it. */
+  clusterView: ClusterView | undefined = { configured: false, hosts: [] };
   calls: string[] = [];
   private handlers = new Set<EventHandlers>();
 
@@ -96,6 +111,18 @@ export class FakeClient implements CnmClient {
       Action,
       Actor: { ID: n.Id, Attributes: { name: n.Name, type: n.Driver, ...(container ? { container } : {}) } },
       scope: 'local',
+      time: 0,
+      timeNano: 0,
+    };
+    for (const h of this.handlers) h.onEvent(e);
+  }
+  /** A cluster event (model/cnm.ts ClusterEventType), as cnmd sends it on /events. */
+  emitCluster(Type: ClusterEventType, Action: string, id: string, Attributes: Record<string, string> = {}): void {
+    const e: DockerEvent = {
+      Type,
+      Action,
+      Actor: { ID: id, Attributes },
+      scope: Type === 'node' ? 'swarm' : 'local',
       time: 0,
       timeNano: 0,
     };
@@ -226,6 +253,11 @@ export class FakeClient implements CnmClient {
   }
   async dns() {
     return [];
+  }
+  async cluster() {
+    this.check();
+    this.calls.push('cluster');
+    return this.clusterView && structuredClone(this.clusterView);
   }
   dispose() {}
 }

@@ -36,6 +36,10 @@ export function serveFake(fake: FakeClient, socketPath: string): Promise<http.Se
         if (path === '/cnm/sandboxes') return send(res, 200, await fake.listSandboxes());
         if (path === '/cnm/sandboxes/create') return send(res, 201, await fake.createSandbox(json));
         if (path === '/cnm/host') return send(res, 200, await fake.hostInfo());
+        if (path === '/cnm/cluster') {
+          const view = await fake.cluster();
+          return view ? send(res, 200, view) : send(res, 404, { message: 'page not found' });
+        }
         if (path === '/events') {
           res.writeHead(200, { 'Content-Type': 'application/json' });
           res.flushHeaders();

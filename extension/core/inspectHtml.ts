@@ -1,6 +1,6 @@
 // The inspect panel's page: summary, IPAM, endpoints, options, topology and Docker's raw JSON.
 // Strict CSP: no remote content, styles and the one script carry the panel's nonce.
-import type { SandboxView } from '../../model/cnm.js';
+import type { ClusterView, SandboxView } from '../../model/cnm.js';
 import type { NetworkResource } from '../../model/docker.js';
 import { escapeXml as esc, renderTopology, topologyOf } from './topology.js';
 import { gatewaysInUse, isBuiltin, parentOf, poolGateway } from './tree.js';
@@ -9,6 +9,8 @@ export interface InspectPage {
   network: NetworkResource;
   all: NetworkResource[];
   sandboxes: SandboxView[] | undefined;
+  /** GET /cnm/cluster: places a global-scope network's endpoints on their hosts. */
+  cluster?: ClusterView | null;
   cspSource: string;
   nonce: string;
 }
@@ -33,6 +35,8 @@ button{background:var(--vscode-button-background);color:var(--vscode-button-fore
 #topology .net.focus rect{fill:var(--vscode-charts-blue);stroke:var(--vscode-charts-blue);fill-opacity:.35}
 #topology .ep circle{fill:var(--vscode-charts-green);stroke:var(--vscode-foreground)} #topology .wire{stroke:var(--vscode-foreground);stroke-width:1.5}
 #topology .junction{fill:var(--vscode-foreground)}
+#topology .host rect{fill:none;stroke:var(--vscode-charts-purple);stroke-width:1.5} #topology .host.expired rect{stroke:var(--vscode-disabledForeground);stroke-dasharray:4 3}
+#topology .vtep{fill:var(--vscode-charts-purple)} #topology .vxlan path{fill:none;stroke:var(--vscode-charts-purple);stroke-width:2} #topology .vxlan.down path{stroke:var(--vscode-disabledForeground);stroke-dasharray:4 3}
 `;
 
 export function renderInspectHtml(p: InspectPage): string {
@@ -76,7 +80,7 @@ export function renderInspectHtml(p: InspectPage): string {
 <div class="muted">${esc(n.Id)} · created ${esc(n.Created)}</div>
 <div>${badges.map((b) => `<span class="badge">${esc(b)}</span>`).join('')}</div>
 <div id="summary">${[parent ? `Parent interface: <b>${esc(parent)}</b>` : '', gateways.length ? `Gateway: ${esc(gateways.join(', '))}` : ''].filter(Boolean).join(' · ')}</div>
-<h2>Topology</h2>${renderTopology(topologyOf(n, p.sandboxes, p.all))}
+<h2>Topology</h2>${renderTopology(topologyOf(n, p.sandboxes, p.all, p.cluster))}
 <h2>IPAM <span class="muted">(${esc(n.IPAM?.Driver ?? 'default')})</span></h2>${ipam}
 <h2>Endpoints</h2><div id="endpoints">${endpoints}</div>
 <h2>Options</h2>${options}

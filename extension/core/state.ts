@@ -1,8 +1,11 @@
 // The extension's picture of one daemon: its networks (inspected, so endpoints are known), its
 // sandboxes, and whether it is reachable. It follows /events: a network event re-reads just that
 // network; a lost stream marks the daemon unreachable and resubscribes with backoff, then re-reads
-// everything (events may have been missed meanwhile).
-import type { SandboxView } from '../../model/cnm.js';
+// everything (events may have been missed meanwhile). The cluster (GET /cnm/cluster) is read apart
+// from that queue, since a call to a degraded store can take seconds: after each full read, on a
+// cluster event or any event while in a cluster, and every few seconds while in one, because a
+// remote lease running out or the store failing is not an event of this daemon's own.
+import { CLUSTER_EVENT_TYPES, type ClusterView, type SandboxView } from '../../model/cnm.js';
 import type { DockerEvent, DockerInfo, NetworkResource } from '../../model/docker.js';
 import { ApiError, type CnmClient, type EventSubscription } from './client.js';
 
@@ -17,6 +20,8 @@ export interface Snapshot {
   reachability: Reachability;
   /** GET /info as read at connect; undefined when the daemon does not answer it. */
   info?: DockerInfo;
+  /** GET /cnm/cluster as last read; undefined until read; null from a daemon without it (a Docker engine). */
+  cluster?: ClusterView | null;
 }
 
 export interface StateOptions {
@@ -25,6 +30,8 @@ export interface StateOptions {
   maxRetryMs?: number;
   /** How many network inspects run at once during a full read. */
   concurrency?: number;
+  /** How often the cluster is re-read while the daemon is in one (default 5 s). */
+  clusterPollMs?: number;
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -49,6 +56,9 @@ export class DaemonState {
   private disposed = false;
   /** Serialises reads so an event's partial update never interleaves with a full read. */
   private queue: Promise<unknown> = Promise.resolve();
+  private clusterRead: Promise<void> | undefined;
+  private clusterAgain = false;
+  private clusterTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly client: CnmClient,
@@ -79,6 +89,7 @@ export class DaemonState {
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.clusterTimer);
     this.sub?.close();
     this.client.dispose();
   }
@@ -100,7 +111,7 @@ export class DaemonState {
       const v = await this.client.version();
       const info = await this.client.info().catch(() => undefined);
       this.sub = await this.client.events({
-        onEvent: (e) => void this.enqueue(() => this.applyEvent(e)).catch(() => undefined),
+        onEvent: (e) => this.onEvent(e),
         onEnd: (err) => this.lost(err ?? new Error('event stream ended')),
       });
       this.retryDelay = this.opts.retryMs ?? 250;
@@ -136,6 +147,39 @@ export class DaemonState {
     const reachability: Reachability =
       connected ?? (this.snapshot.reachability.state === 'connected' ? this.snapshot.reachability : { state: 'connected', version: '' });
     this.emit({ networks: networks.filter((n): n is NetworkResource => !!n), sandboxes, reachability, ...(connected ? { info } : {}) });
+    void this.readCluster();
+  }
+
+  private onEvent(e: DockerEvent): void {
+    const aboutCluster = (CLUSTER_EVENT_TYPES as readonly string[]).includes(e.Type);
+    // an endpoint that joins or leaves an overlay network changes its host's row too
+    if (aboutCluster || this.snapshot.cluster?.configured) void this.readCluster();
+    if (!aboutCluster) void this.enqueue(() => this.applyEvent(e)).catch(() => undefined);
+  }
+
+  /** Re-reads /cnm/cluster: one read at a time, and one more after it when asked meanwhile. */
+  private readCluster(): Promise<void> {
+    if (this.clusterRead) {
+      this.clusterAgain = true;
+      return this.clusterRead;
+    }
+    const read = async () => {
+      do {
+        this.clusterAgain = false;
+        clearTimeout(this.clusterTimer);
+        // a failed read keeps the last picture; the reconnect logic deals with a daemon that went away
+        const cluster = await this.client.cluster().then(
+          (c) => c ?? null,
+          () => this.snapshot.cluster,
+        );
+        if (this.disposed || this.snapshot.reachability.state !== 'connected') return;
+        if (JSON.stringify(cluster) !== JSON.stringify(this.snapshot.cluster)) this.emit({ cluster });
+      } while (this.clusterAgain);
+      if (this.snapshot.cluster?.configured)
+        this.clusterTimer = setTimeout(() => void this.readCluster(), this.opts.clusterPollMs ?? 5000).unref();
+    };
+    this.clusterRead = read().finally(() => (this.clusterRead = undefined));
+    return this.clusterRead;
   }
 
   /** A network can vanish between list and inspect; that is not an error. */

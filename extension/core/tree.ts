@@ -1,8 +1,9 @@
 // The three views as plain data: what each row says, its icon, its context value (for menus'
 // when-clauses) and its children. The vscode adapter only maps these to TreeItems.
-import type { SandboxView } from '../../model/cnm.js';
+import type { ClusterEndpoint, ClusterHost, ClusterView, SandboxView } from '../../model/cnm.js';
 import type { IPAMPoolConfig, NetworkContainer, NetworkResource } from '../../model/docker.js';
 import { defaultGateway, formatAddr, parseCidr } from '../../model/ip.js';
+import { JOIN_HINT, advertised, endpointHosts, networkHosts, spansHosts } from './cluster.js';
 import type { Snapshot } from './state.js';
 
 export type Grouping = 'none' | 'driver' | 'scope';
@@ -83,9 +84,10 @@ export function parentOf(n: Pick<NetworkResource, 'Driver' | 'Options'>): string
   return n.Driver === 'macvlan' ? n.Options?.parent || undefined : undefined;
 }
 
-export function networkTooltip(n: NetworkResource): string {
+export function networkTooltip(n: NetworkResource, cluster?: ClusterView | null): string {
   const gw = gatewaysInUse(n);
   const parent = parentOf(n);
+  const hosts = spansHosts(n, cluster) ? networkHosts(n, cluster).map((h) => h.name) : undefined;
   return [
     `**${n.Name}**${isBuiltin(n) ? ' (built-in)' : ''}`,
     '',
@@ -96,21 +98,24 @@ export function networkTooltip(n: NetworkResource): string {
     ...(parent ? [`- Parent: ${parent}`] : []),
     `- Options: ${kv(n.Options)}`,
     `- Endpoints: ${Object.keys(n.Containers ?? {}).length}`,
+    ...(hosts ? [`- Hosts: ${hosts.join(', ') || '—'}`] : []),
     `- ID: \`${n.Id.slice(0, 12)}\``,
   ].join('\n');
 }
 
-function endpointNode(n: NetworkResource, containerId: string, c: NetworkContainer): TreeNode {
+/** `host` is set on networks that span hosts: the host holding this endpoint. */
+function endpointNode(n: NetworkResource, containerId: string, c: NetworkContainer, host?: string): TreeNode {
   const ipv4 = bareAddress(c.IPv4Address);
   const ipv6 = bareAddress(c.IPv6Address);
   return {
     id: `ep:${n.Id}:${containerId}`,
     label: c.Name || containerId.slice(0, 12),
     // the MAC stays in the tooltip: with it the row is cut off at the default sidebar width
-    description: [c.IPv4Address, c.IPv6Address].filter(Boolean).join('  '),
+    description: [c.IPv4Address, c.IPv6Address, host ? `@ ${host}` : ''].filter(Boolean).join('  '),
     tooltip: [
       `**${c.Name}** on ${n.Name}`,
       '',
+      ...(host ? [`- Host: ${host}`] : []),
       `- IPv4: ${c.IPv4Address || '—'}`,
       `- IPv6: ${c.IPv6Address || '—'}`,
       `- MAC: ${c.MacAddress || '—'}`,
@@ -151,18 +156,23 @@ export function networkContext(n: NetworkResource): string {
     .join(' ');
 }
 
-export function networkNode(n: NetworkResource): TreeNode {
+/** With a cluster, a global-scope network says which hosts it spans and each endpoint its host. */
+export function networkNode(n: NetworkResource, cluster?: ClusterView | null): TreeNode {
   const builtin = isBuiltin(n);
+  const hostOf = endpointHosts(n, cluster);
   const children = Object.entries(n.Containers ?? {})
-    .map(([id, c]) => endpointNode(n, id, c))
+    .map(([id, c]) => endpointNode(n, id, c, hostOf.get(id)))
     .sort((a, b) => a.label.localeCompare(b.label));
   const parent = parentOf(n);
+  const hosts = spansHosts(n, cluster) ? networkHosts(n, cluster).map((h) => h.name) : undefined;
   return {
     id: `net:${n.Id}`,
     label: n.Name,
     description:
-      [subnets(n).join(', '), parent ? `parent ${parent}` : '', builtin ? 'built-in' : ''].filter(Boolean).join(' · ') || n.Driver,
-    tooltip: networkTooltip(n),
+      [subnets(n).join(', '), parent ? `parent ${parent}` : '', hosts?.length ? `on ${compactList(hosts)}` : '', builtin ? 'built-in' : '']
+        .filter(Boolean)
+        .join(' · ') || n.Driver,
+    tooltip: networkTooltip(n, cluster),
     icon: { driver: n.Driver },
     contextValue: networkContext(n),
     children,
@@ -201,7 +211,7 @@ export function networksTree(s: Snapshot, connectionLabel: string, settings: Tre
   const shown = s.networks
     .filter((n) => !(settings.hideBuiltins && isBuiltin(n)))
     .sort((a, b) => Number(isBuiltin(b)) - Number(isBuiltin(a)) || a.Name.localeCompare(b.Name));
-  const nodes = shown.map(networkNode);
+  const nodes = shown.map((n) => networkNode(n, s.cluster));
   let children: TreeNode[];
   if (r.state === 'unreachable')
     children = [messageNode('unreachable', r.error.message, undefined, { id: 'cnm.showConnectionHelp', args: [] })];
@@ -296,17 +306,91 @@ export function sandboxesTree(s: Snapshot): TreeNode[] {
     .map(sandboxNode);
 }
 
-/** Hosts view: only an overlay cluster has members; until cnmd reports them there is one row. */
+function hostEndpointNode(h: ClusterHost, e: ClusterEndpoint): TreeNode {
+  return {
+    id: `hostep:${h.name}:${e.endpointId}`,
+    label: e.name,
+    description: [e.networkName, e.ipv4].filter(Boolean).join(' · '),
+    tooltip: [
+      `**${e.name}** on ${e.networkName}, host ${h.name}`,
+      '',
+      `- IPv4: ${e.ipv4 ?? '—'}`,
+      `- MAC: ${e.mac ?? '—'}`,
+      `- Endpoint: \`${e.endpointId.slice(0, 12)}\``,
+    ].join('\n'),
+    icon: { codicon: 'plug' },
+    // another host's endpoint: this daemon cannot disconnect or ping it, so no endpoint menus
+    contextValue: 'hostEndpoint',
+    children: [],
+  };
+}
+
+const HOST_ICON: Record<ClusterHost['state'], Icon> = {
+  'this host': { codicon: 'vm-active', color: 'charts.blue' },
+  up: { codicon: 'vm-active' },
+  'lease expired': { codicon: 'vm-outline', color: 'disabledForeground' },
+};
+
+function hostNode(h: ClusterHost): TreeNode {
+  const eps = (h.endpoints ?? [])
+    .slice()
+    .sort((a, b) => a.networkName.localeCompare(b.networkName) || a.name.localeCompare(b.name))
+    .map((e) => hostEndpointNode(h, e));
+  return {
+    id: `host:${h.name}`,
+    label: h.name,
+    description: [h.state, advertised(h), h.version].join(' · '),
+    tooltip: [
+      `**${h.name}**`,
+      '',
+      `- State: ${h.state}`,
+      `- Advertise address: ${advertised(h)}`,
+      `- cnmd: ${h.version}`,
+      `- Endpoints: ${h.endpoints ? h.endpoints.length : 'not reported by this cnmd'}`,
+    ].join('\n'),
+    icon: HOST_ICON[h.state],
+    contextValue: `host ${h.state === 'this host' ? 'self' : h.state === 'up' ? 'up' : 'expired'}`,
+    expanded: eps.length > 0,
+    children: eps,
+  };
+}
+
+/** Hosts view: the cluster store's row, then every host that joined (this one first) with its endpoints. */
 export function hostsTree(s: Snapshot): TreeNode[] {
-  const global = s.networks.filter((n) => n.Scope !== 'local');
-  return [
-    messageNode(
-      'hosts',
-      global.length
-        ? `${global.length} cluster-scoped networks; membership not reported by this daemon`
-        : 'No overlay cluster: this daemon is standalone',
-    ),
-  ];
+  const c = s.cluster;
+  if (s.reachability.state !== 'connected') return [];
+  if (c === undefined) return [messageNode('hosts-reading', 'Reading the cluster…')];
+  if (c === null) return [messageNode('hosts-none', 'This daemon reports no cluster (a Docker engine).')];
+  if (!c.configured)
+    return [
+      messageNode(
+        'hosts-standalone',
+        'Standalone: this cnmd is not in a cluster',
+        `Hosts that share a cluster store (etcd) see each other here, and overlay networks span them. Start cnmd with\n\n\`${JOIN_HINT}\`\n\non each host (see the README's "Cluster store" section).`,
+      ),
+      messageNode('hosts-join', `To join one: ${JOIN_HINT}`),
+    ];
+  const h = c.health;
+  const store: TreeNode[] = h
+    ? [
+        {
+          id: 'store',
+          label: h.store,
+          description: h.state === 'up' ? 'cluster store up' : `cluster store degraded since ${h.since}`,
+          tooltip: [
+            `**Cluster store** ${h.store}`,
+            '',
+            `- State: ${h.state} since ${h.since}`,
+            ...(h.lastError ? [`- Last error: ${h.lastError}`] : []),
+            ...(h.state === 'degraded' ? ['', 'Hosts as last read; local networks keep working.'] : []),
+          ].join('\n'),
+          icon: h.state === 'up' ? { codicon: 'database' } : { codicon: 'warning', color: 'list.warningForeground' },
+          contextValue: `store ${h.state}`,
+          children: [],
+        },
+      ]
+    : [];
+  return [...store, ...c.hosts.map(hostNode)];
 }
 
 /** Every endpoint in the snapshot (or of one network), for pickers (Ping…, Disconnect). */

@@ -48,10 +48,18 @@ export class InspectPanels {
       entry.panel.title = `${entry.panel.title.replace(/ \(removed\)$/, '')} (removed)`;
       return;
     }
-    const key = JSON.stringify([network, s.sandboxes, s.networks.map((n) => n.Name)]);
+    const cluster = network.Scope === 'global' ? s.cluster : undefined;
+    const key = JSON.stringify([network, s.sandboxes, s.networks.map((n) => n.Name), cluster]);
     if (key === entry.key) return;
     const nonce = randomBytes(16).toString('base64');
-    const page = renderInspectHtml({ network, all: s.networks, sandboxes: s.sandboxes, cspSource: entry.panel.webview.cspSource, nonce });
+    const page = renderInspectHtml({
+      network,
+      all: s.networks,
+      sandboxes: s.sandboxes,
+      cluster,
+      cspSource: entry.panel.webview.cspSource,
+      nonce,
+    });
     Object.assign(entry, { key, html: page });
     entry.panel.title = `Network: ${network.Name}`;
     entry.panel.webview.html = page;

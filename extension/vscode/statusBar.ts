@@ -1,5 +1,8 @@
-// The status bar item: which connection is active and whether it answers; a click switches.
+// The status bar items: which connection is active and whether it answers (a click switches), and,
+// only while the daemon's cluster store is degraded, a warning naming it (a click shows the Hosts view).
 import * as vscode from 'vscode';
+import type { ClusterView } from '../../model/cnm.js';
+import { clusterStatus } from '../core/cluster.js';
 import type { Reachability } from '../core/state.js';
 
 export interface VersionMismatch {
@@ -21,11 +24,29 @@ export function statusText(label: string, r: Reachability, mismatch?: VersionMis
 
 export class StatusBar {
   private readonly item = vscode.window.createStatusBarItem('cnm.status', vscode.StatusBarAlignment.Left, 50);
+  private readonly cluster = vscode.window.createStatusBarItem('cnm.cluster', vscode.StatusBarAlignment.Left, 49);
+  private clusterShown = false;
 
   constructor() {
     this.item.name = 'Container Networks';
     this.item.command = 'cnm.switchConnection';
     this.item.show();
+    this.cluster.name = 'Container Networks: cluster store';
+    this.cluster.command = 'cnm.hosts.focus';
+    this.cluster.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+  }
+
+  updateCluster(c: ClusterView | null | undefined): void {
+    const shown = clusterStatus(c);
+    this.clusterShown = !!shown;
+    if (!shown) return this.cluster.hide();
+    Object.assign(this.cluster, shown);
+    this.cluster.show();
+  }
+
+  /** What the cluster item shows now; undefined while hidden (the e2e suite reads it). */
+  get clusterItem(): { text: string; tooltip: string } | undefined {
+    return this.clusterShown ? { text: this.cluster.text, tooltip: String(this.cluster.tooltip) } : undefined;
   }
 
   update(label: string, r: Reachability, mismatch?: VersionMismatch): void {
@@ -37,5 +58,6 @@ export class StatusBar {
 
   dispose(): void {
     this.item.dispose();
+    this.cluster.dispose();
   }
 }
