@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SandboxView } from '../../model/cnm.js';
 import type { NetworkResource } from '../../model/docker.js';
-import { fakeNetwork } from './fakeClient.js';
+import { fakeCluster, fakeNetwork } from './fakeClient.js';
 import { renderTopology, topologyOf } from './topology.js';
 
 interface Rect {
@@ -144,4 +144,143 @@ test('"No endpoints" sits right under its network bar', () => {
   assert.ok(note.x >= bar.x && note.x <= bar.x + bar.w);
   const height = Number(/height="(\d+)"/.exec(svg)![1]);
   assert.ok(height <= note.y + 12, 'no empty sandbox area above or below');
+});
+
+interface Group extends Rect {
+  host: string;
+  expired: boolean;
+}
+
+function parseHosts(svg: string) {
+  const groups: Group[] = [
+    ...svg.matchAll(
+      /<g class="host( expired)?" data-host="([^"]*)"><rect x="([\d.-]+)" y="([\d.-]+)" width="([\d.-]+)" height="([\d.-]+)"/g,
+    ),
+  ].map((m) => ({ host: m[2], expired: !!m[1], x: num(m[3]), y: num(m[4]), w: num(m[5]), h: num(m[6]) }));
+  const vteps = new Map(
+    [...svg.matchAll(/data-host="([^"]*)">(?:(?!<\/g>).)*<circle class="vtep" cx="([\d.-]+)" cy="([\d.-]+)"/g)].map((m) => [
+      m[1],
+      { x: num(m[2]), y: num(m[3]) },
+    ]),
+  );
+  const links = [
+    ...svg.matchAll(
+      /<g class="vxlan( down)?" data-hosts="([^"]*)"><path d="M ([\d.-]+) ([\d.-]+) Q ([\d.-]+) ([\d.-]+) ([\d.-]+) ([\d.-]+)"\/>(?:<text[^>]*>([^<]*)<\/text>)?<\/g>/g,
+    ),
+  ].map((m) => ({
+    hosts: m[2].split(' '),
+    down: !!m[1],
+    x1: num(m[3]),
+    y1: num(m[4]),
+    cy: num(m[6]),
+    x2: num(m[7]),
+    y2: num(m[8]),
+    label: m[9] ?? '',
+  }));
+  const boxes = [
+    ...svg.matchAll(
+      /<g class="sandbox" data-sandbox="([^"]*)"(?: data-host="([^"]*)")?><rect x="([\d.-]+)" y="([\d.-]+)" width="([\d.-]+)" height="([\d.-]+)"/g,
+    ),
+  ].map((m) => ({ name: m[1], host: m[2], x: num(m[3]), y: num(m[4]), w: num(m[5]), h: num(m[6]) }));
+  return { groups, vteps, links, boxes };
+}
+
+const inside = (a: Rect, b: Rect) => a.x >= b.x && a.y >= b.y && a.x + a.w <= b.x + b.w && a.y + a.h <= b.y + b.h;
+
+/** An overlay network across three hosts: a1, a2 here (a1 also on a local bridge), b1 on hostb, c1 on hostc. */
+function overlayAcrossHosts(cState: 'up' | 'lease expired' = 'up') {
+  const ov = fakeNetwork('multi', 'overlay', '10.0.9.0/24', {
+    Scope: 'global',
+    Options: { 'com.docker.network.driver.overlay.vxlanid_list': '4097' },
+  });
+  const br = fakeNetwork('local-br', 'bridge', '172.25.0.0/16');
+  const sbs = [sandbox('a2', [ov]), sandbox('a1', [ov, br])];
+  const remote = (name: string, ip: string) => {
+    const epId = `${name}${'e'.repeat(64 - name.length)}`;
+    ov.Containers[`ep-${epId}`] = { Name: name, EndpointID: epId, MacAddress: '', IPv4Address: `${ip}/24`, IPv6Address: '' };
+    return { networkId: ov.Id, networkName: 'multi', endpointId: epId, name, ipv4: `${ip}/24` };
+  };
+  const cluster = fakeCluster([
+    { name: 'hosta', address: '10.231.0.2', state: 'this host' },
+    { name: 'hostb', address: '10.231.0.3', state: 'up', endpoints: [remote('b1', '10.0.9.7')] },
+    { name: 'hostc', address: '10.231.0.4', port: 2376, state: cState, endpoints: [remote('c1', '10.0.9.9')] },
+  ]);
+  return { ov, br, sbs, cluster };
+}
+
+test('an overlay network in a cluster: hosts are groups around their sandboxes, one VXLAN link per pair of hosts', () => {
+  const { ov, br, sbs, cluster } = overlayAcrossHosts();
+  const t = topologyOf(ov, sbs, [ov, br], cluster);
+  assert.deepEqual(
+    t.sandboxes.map((s) => [s.host, s.name]),
+    [
+      ['hosta', 'a1'],
+      ['hosta', 'a2'],
+      ['hostb', 'b1'],
+      ['hostc', 'c1'],
+    ],
+  );
+  const svg = renderTopology(t);
+  assertUnambiguous(svg, 5);
+  const { groups, vteps, links, boxes } = parseHosts(svg);
+  assert.deepEqual(
+    groups.map((g) => g.host),
+    ['hosta', 'hostb', 'hostc'],
+  );
+  for (const b of boxes) {
+    const g = groups.find((x) => x.host === b.host)!;
+    assert.ok(g && inside(b, g), `sandbox ${b.name} inside its host ${b.host}`);
+    for (const o of groups.filter((x) => x !== g)) assert.ok(b.x + b.w < o.x || b.x > o.x + o.w, `${b.name} outside ${o.host}`);
+  }
+  groups.slice(1).forEach((g, i) => assert.ok(g.x > groups[i].x + groups[i].w, `${g.host} right of ${groups[i].host}`));
+  assert.match(svg, /hostc · 10\.231\.0\.4:2376</, 'a host is labelled with its advertise address');
+
+  assert.deepEqual(links.map((l) => l.hosts.join('-')).sort(), ['hosta-hostb', 'hosta-hostc', 'hostb-hostc']);
+  for (const l of links) {
+    const [from, to] = l.hosts.map((h) => vteps.get(h)!);
+    assert.deepEqual([l.x1, l.y1, l.x2, l.y2], [from.x, from.y, to.x, to.y], `link ${l.hosts} runs VTEP to VTEP`);
+    assert.equal(l.label, l.hosts.join('-') === 'hosta-hostc' ? 'VXLAN 4097' : '', 'one label, on the outermost link');
+    assert.ok(l.cy < l.y1, 'the link arcs above the hosts');
+  }
+  const arc = (k: string) => links.find((l) => l.hosts.join('-') === k)!.cy;
+  assert.ok(arc('hosta-hostc') < arc('hosta-hostb'), 'the link over a middle host arcs higher than its neighbours');
+  assert.ok(
+    groups.every((g) => links.every((l) => l.y1 <= g.y)),
+    'links start on the groups’ top edge',
+  );
+});
+
+test('a host whose lease expired is drawn dashed, and so are its links', () => {
+  const { ov, br, sbs, cluster } = overlayAcrossHosts('lease expired');
+  const { groups, links } = parseHosts(renderTopology(topologyOf(ov, sbs, [ov, br], cluster)));
+  assert.deepEqual(
+    groups.map((g) => [g.host, g.expired]),
+    [
+      ['hosta', false],
+      ['hostb', false],
+      ['hostc', true],
+    ],
+  );
+  assert.deepEqual(
+    links
+      .filter((l) => l.down)
+      .map((l) => l.hosts.join('-'))
+      .sort(),
+    ['hosta-hostc', 'hostb-hostc'],
+  );
+});
+
+test('overlay on one host: one group, no links; local networks and a standalone daemon: unchanged', () => {
+  const { ov, br, sbs, cluster } = overlayAcrossHosts();
+  const onlyHere = structuredClone(ov);
+  for (const k of Object.keys(onlyHere.Containers)) if (k.startsWith('ep-')) delete onlyHere.Containers[k];
+  const one = parseHosts(renderTopology(topologyOf(onlyHere, sbs, [onlyHere, br], cluster)));
+  assert.deepEqual(
+    one.groups.map((g) => g.host),
+    ['hosta'],
+  );
+  assert.deepEqual(one.links, []);
+  assert.equal(renderTopology(topologyOf(br, sbs, [ov, br], cluster)), renderTopology(topologyOf(br, sbs, [ov, br])));
+  assert.deepEqual(topologyOf(ov, sbs, [ov, br], { configured: false, hosts: [] }), topologyOf(ov, sbs, [ov, br]));
+  assert.deepEqual(parseHosts(renderTopology(topologyOf(ov, sbs, [ov, br]))).groups, []);
 });

@@ -224,11 +224,15 @@ export function renderTopology(t: Topology): string {
       const peak = groupTop - ARC_H - ARC_STEP * (j - i - 1);
       const [x1, x2] = [vtep(g), vtep(o)];
       const down = [g, o].some((e) => e.h.state === 'lease expired') ? ' down' : '';
+      // one segment, one label: on the outermost arc, the only one no other arc passes over
+      const label =
+        i === 0 && j === groups.length - 1
+          ? `<text class="small" x="${(x1 + x2) / 2}" y="${peak - 4}" text-anchor="middle">VXLAN${t.vni ? ` ${escapeXml(t.vni)}` : ''}</text>`
+          : '';
       // a quadratic curve peaks halfway to its control point: the control point sits twice as high
       parts.push(
         `<g class="vxlan${down}" data-hosts="${escapeXml(g.h.name)} ${escapeXml(o.h.name)}">` +
-          `<path d="M ${x1} ${groupTop} Q ${(x1 + x2) / 2} ${2 * peak - groupTop} ${x2} ${groupTop}"/>` +
-          `<text class="small" x="${(x1 + x2) / 2}" y="${peak - 4}" text-anchor="middle">VXLAN${t.vni ? ` ${escapeXml(t.vni)}` : ''}</text></g>`,
+          `<path d="M ${x1} ${groupTop} Q ${(x1 + x2) / 2} ${2 * peak - groupTop} ${x2} ${groupTop}"/>${label}</g>`,
       );
     }
   });
