@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NetworkResource } from '../../model/docker.js';
-import { FakeClient } from './fakeClient.js';
+import { FakeClient, fakeCluster } from './fakeClient.js';
 import { DaemonState, type Snapshot } from './state.js';
-import { isBuiltin, networksTree, sandboxesTree, type TreeNode } from './tree.js';
+import { hostsTree, isBuiltin, networksTree, sandboxesTree, type TreeNode } from './tree.js';
 import { evaluateWhen, parseWhen } from './whenClause.js';
 
 interface MenuEntry {
@@ -94,6 +94,9 @@ function classifier(s: Snapshot) {
     if (ref?.kind === 'endpoint') return n.id.startsWith('sbep:') ? 'sandbox endpoint' : 'network endpoint';
     if (ref?.kind === 'sandbox')
       return s.sandboxes!.find((x) => x.id === ref.id)!.endpoints.length ? 'sandbox with endpoints' : 'sandbox without endpoints';
+    if (n.id === 'store') return 'cluster store';
+    if (n.id.startsWith('host:')) return 'host';
+    if (n.id.startsWith('hostep:')) return 'host endpoint';
     throw new Error(`unclassified row ${n.id}`);
   };
 }
@@ -101,11 +104,24 @@ function classifier(s: Snapshot) {
 async function allRows(): Promise<Row[]> {
   const s = await richSnapshot();
   const down: Snapshot = { ...s, reachability: { state: 'unreachable', error: new Error('ENOENT') } };
+  const net = s.networks.find((n) => n.Name === 'used')!;
+  const [container, c] = Object.entries(net.Containers)[0];
+  const endpoints = [{ networkId: net.Id, networkName: net.Name, endpointId: c.EndpointID, name: container, ipv4: c.IPv4Address }];
+  const clustered: Snapshot = {
+    ...s,
+    cluster: fakeCluster([
+      { name: 'a', address: '10.0.0.1', state: 'this host', endpoints },
+      { name: 'b', address: '10.0.0.2', state: 'up' },
+      { name: 'c', address: '10.0.0.3', state: 'lease expired' },
+    ]),
+  };
   return [
     ...walk('cnm.networks', networksTree(s, 'local', SETTINGS), classifier(s)),
     ...walk('cnm.networks', networksTree(s, 'local', { grouping: 'driver', hideBuiltins: false }), classifier(s)),
     ...walk('cnm.networks', networksTree(down, 'local', SETTINGS), classifier(down)),
     ...walk('cnm.sandboxes', sandboxesTree(s), classifier(s)),
+    ...walk('cnm.hosts', hostsTree(clustered), classifier(clustered)),
+    ...walk('cnm.hosts', hostsTree({ ...s, cluster: { configured: false, hosts: [] } }), classifier(s)),
   ];
 }
 
@@ -123,6 +139,9 @@ const EXPECTED: Record<string, { menu: string[]; inline: string[] }> = {
   'sandbox with endpoints': { menu: ['openTerminal', 'removeSandbox', 'copyIp', 'copyId'], inline: ['openTerminal'] },
   'sandbox without endpoints': { menu: ['openTerminal', 'removeSandbox', 'copyId'], inline: ['openTerminal'] },
   'sandbox endpoint': { menu: ['inspectNetwork', 'ping', 'disconnect', 'copyIp', 'copyId'], inline: [] },
+  'cluster store': { menu: [], inline: [] },
+  host: { menu: [], inline: [] },
+  'host endpoint': { menu: [], inline: [] },
 };
 
 test('view/item/context: each command shows exactly on the row kinds it applies to', async () => {
@@ -157,7 +176,7 @@ test('view/title and the command palette follow the connection', () => {
   assert.deepEqual(title('cnm.networks', false), ['refresh', 'switchConnection']);
   assert.deepEqual(title('cnm.sandboxes', true), ['createSandbox', 'refresh']);
   assert.deepEqual(title('cnm.sandboxes', false), ['refresh']);
-  assert.deepEqual(title('cnm.hosts', true), []);
+  assert.deepEqual(title('cnm.hosts', true), ['refresh']);
 
   const palette = (connected: boolean) => {
     const hidden = new Set(menus.commandPalette.filter((e) => !evaluateWhen(e.when, { 'cnm.connected': connected })).map((e) => e.command));

@@ -47,12 +47,12 @@ test('grouping by driver/scope and hiding built-ins', () => {
   );
 });
 
-test('unreachable daemon shows the reason; docker engine has no sandboxes; hosts placeholder', () => {
+test('unreachable daemon shows the reason; docker engine has no sandboxes nor cluster', () => {
   const down: Snapshot = { ...snap, reachability: { state: 'unreachable', error: new Error('cnmd is not running') } };
   const [root] = networksTree(down, 'x', { grouping: 'none', hideBuiltins: false });
   assert.equal(root.children[0].label, 'cnmd is not running');
   assert.match(sandboxesTree(snap)[0].label, /Docker engine/);
-  assert.match(hostsTree(snap)[0].label, /cluster-scoped/);
+  assert.match(hostsTree({ ...snap, cluster: null })[0].label, /no cluster \(a Docker engine\)/);
 });
 
 test('rows fit the sidebar: a sandbox on several networks shows its first address and a count; the tooltip has all', () => {
