@@ -1,9 +1,11 @@
 // Runs inside code-server's real extension host (extensionTestsPath). Bundled by ext-tests.ts.
 // Scenario "main": the daemon is a real cnmd reached through CNM_HOST; the test talks to it as a
 // CLI would. Scenario "install" (CNM_E2E_SCENARIO): a host namespace without cnmd, where the
-// extension installs its bundled helper.
+// extension installs its bundled helper. Scenario "cluster" (cluster.ts): three cnmd hosts sharing a
+// real etcd; the extension talks to hosta, the harness stops hosts and etcd when asked.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as http from 'node:http';
 import os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -12,9 +14,10 @@ import { helperVersion } from '../../../extension/core/install.js';
 import type { TreeNode } from '../../../extension/core/tree.js';
 
 type Fn = (api: CnmExtensionApi) => Promise<void>;
-const scenarios: Record<string, Array<[string, Fn]>> = { main: [], install: [] };
+const scenarios: Record<string, Array<[string, Fn]>> = { main: [], install: [], cluster: [] };
 const test = (name: string, fn: Fn) => scenarios.main.push([name, fn]);
 const installTest = (name: string, fn: Fn) => scenarios.install.push([name, fn]);
+const clusterTest = (name: string, fn: Fn) => scenarios.cluster.push([name, fn]);
 /** Thrown by a test that cannot run here; reported as a skip with its reason, never as a pass. */
 class Skip extends Error {}
 
@@ -172,6 +175,112 @@ installTest("Install Helper on This Host… installs the bundled cnmd with the e
   );
   assert.ok(root(api).children.some((n) => n.label === 'bridge'));
 });
+
+/** A POST on a unix socket; rejects unless the answer is 2xx. */
+function post(socketPath: string, p: string, body?: unknown): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath, method: 'POST', path: p, headers: { 'Content-Type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => (res.statusCode! < 300 ? resolve() : reject(new Error(`${p}: ${res.statusCode} ${text}`))));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+/** Asks the cluster harness to act (stop a host, stop or start etcd); resolves when it is done. */
+const control = (action: string) => post(process.env.CNM_E2E_CONTROL!, action);
+const hostRows = (api: CnmExtensionApi) => api.trees.hosts.getChildren();
+const hostRow = (api: CnmExtensionApi, name: string) => hostRows(api).find((r) => r.label === name);
+const STORE = process.env.CNM_E2E_STORE ?? '';
+
+clusterTest('Hosts view lists the three hosts from /cnm/cluster: state, advertise address, version', async (api) => {
+  await until('connected', () => api.state.current.reachability.state === 'connected', 10000);
+  const version = String(vscode.extensions.getExtension('cnm.cnm')!.packageJSON.version);
+  const t = Date.now();
+  await until(
+    'hostb and hostc up',
+    () => hostRow(api, 'hostb')?.description?.startsWith('up') && hostRow(api, 'hostc')?.description?.startsWith('up'),
+    20000,
+  );
+  console.log(`      hosts up in the view after ${Date.now() - t} ms`);
+  assert.deepEqual(
+    hostRows(api).map((r) => [r.label, r.description]),
+    [
+      [STORE, 'cluster store up'],
+      ['hosta', `this host · 10.233.0.2:2376 · ${version}`],
+      ['hostb', `up · 10.233.0.3 · ${version}`],
+      ['hostc', `up · 10.233.0.4 · ${version}`],
+    ],
+  );
+  assert.equal(api.status.clusterItem, undefined, 'no cluster warning while the store is up');
+});
+
+clusterTest('an overlay network shows the hosts it spans, in the tree and as host groups in the topology', async (api) => {
+  const drivers = api.state.current.info?.Plugins.Network ?? [];
+  if (!drivers.includes('overlay')) throw new Skip(`this cnmd has no overlay driver (it reports ${drivers.join(', ')})`);
+  await api.state.client.createNetwork({
+    Name: 'e2e-multi',
+    Driver: 'overlay',
+    IPAM: { Driver: 'default', Config: [{ Subnet: '10.40.0.0/24' }] },
+  });
+  await api.state.client.createSandbox({ Name: 'demo1', Network: 'e2e-multi' });
+  await post(JSON.parse(process.env.CNM_E2E_HOSTS!).hostb, '/cnm/sandboxes/create', { Name: 'demo2', Network: 'e2e-multi' });
+  const net = await until(
+    'spans both hosts',
+    () => {
+      const n = netNode(api, 'e2e-multi');
+      return n?.description === '10.40.0.0/24 · on hosta +1' ? n : undefined;
+    },
+    20000,
+  );
+  assert.deepEqual(
+    net.children.map((c) => [c.label, /@ (\S+)$/.exec(c.description ?? '')?.[1]]),
+    [
+      ['demo1', 'hosta'],
+      ['demo2', 'hostb'],
+    ],
+  );
+  assert.deepEqual(
+    hostRow(api, 'hostb')!.children.map((c) => c.label),
+    ['demo2'],
+    "hostb's endpoints (ClusterHost.endpoints)",
+  );
+  const id = net.ref?.kind === 'network' ? net.ref.id : '';
+  await vscode.commands.executeCommand('cnm.inspectNetwork', net);
+  const html = await until('panel', () => api.panels.htmlOf(id));
+  assert.match(html, /<g class="host" data-host="hosta">/);
+  assert.match(html, /<g class="host" data-host="hostb">/);
+  assert.match(html, /<g class="vxlan" data-hosts="hosta hostb">/);
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+});
+
+clusterTest('a host that stops shows as lease expired', async (api) => {
+  await control('/hosts/hostc/stop');
+  const t = Date.now();
+  await until('hostc expired', () => hostRow(api, 'hostc')?.description?.startsWith('lease expired'), 15000);
+  console.log(`      clean stop → lease expired in the view ${Date.now() - t} ms`);
+  assert.match(hostRow(api, 'hostb')!.description!, /^up/);
+});
+
+clusterTest(
+  'etcd stopped: the status bar warns that the cluster store is degraded, naming it and the error; cleared when it is back',
+  async (api) => {
+    await control('/etcd/stop');
+    let t = Date.now();
+    const item = await until('degraded warning', () => api.status.clusterItem, 30000);
+    console.log(`      etcd stopped → status bar warning ${Date.now() - t} ms`);
+    assert.equal(item.text, '$(warning) cluster store degraded');
+    assert.match(item.tooltip, new RegExp(`the cluster store ${STORE.replace(/[.]/g, '\\.')} is degraded since .*\nLast error: \\S`));
+    assert.match(hostRows(api)[0].description ?? '', /^cluster store degraded since /);
+    assert.ok(hostRow(api, 'hostb'), 'hosts as last read stay listed');
+    await control('/etcd/start');
+    t = Date.now();
+    await until('warning cleared', () => !api.status.clusterItem, 30000);
+    console.log(`      etcd back → warning cleared ${Date.now() - t} ms`);
+    assert.equal(hostRows(api)[0].description, 'cluster store up');
+  },
+);
 
 export async function run(): Promise<void> {
   const ext = vscode.extensions.getExtension<CnmExtensionApi>('cnm.cnm');
