@@ -141,36 +141,29 @@ export type ClusterHostState = 'up' | 'lease expired' | 'this host';
 
 export interface ClusterHost extends ClusterHostRecord {
   state: ClusterHostState;
-  /** The endpoints this host holds on global-scope networks (`/cnm/v1/endpoints/…`); absent where cnmd does not report them. */
+  /** Its endpoints on global networks, as the cluster store holds them (under its lease). */
   endpoints?: ClusterEndpoint[];
 }
 
-/** One endpoint on a global-scope (overlay) network, as the cluster store records it for its host. */
+/**
+ * An endpoint on a global (overlay) network as every host sees it
+ * (`/cnm/v1/endpoints/<network id>/<endpoint id>`, under its host's lease).
+ */
 export interface ClusterEndpoint {
   networkId: string;
-  networkName: string;
-  /** Docker's EndpointID: the key that ties it to the network's `Containers` entry. */
   endpointId: string;
-  /** The sandbox's name. */
+  sandboxId: string;
+  /** The sandbox's name and hostname: what other hosts' DNS answers for. */
   name: string;
-  /** CIDR, e.g. 10.0.0.2/24. */
+  hostname: string;
+  aliases: string[];
   ipv4?: string;
-  mac?: string;
+  ipv6?: string;
+  mac: string;
+  /** The cluster name of the host holding it and that host's VTEP (advertise) address. */
+  host: string;
+  vtep: string;
 }
-
-/**
- * cnm's cluster events on GET /events, in Docker's event shape and within Docker's event types (so
- * `docker events --filter type=node` and dockerode take them):
- * - Type `node`: a host's state changed (as Docker's swarm node events); Action `create` (joined),
- *   `update` (lease expired, back up) or `remove`; Actor.ID the host name; Attributes `name`,
- *   `state` (ClusterHostState), `address`; scope `swarm`.
- * - Type `daemon`, Action `cluster-store`: this cnmd's view of the store's health changed; Actor.ID
- *   the store (as given to --cluster-store); Attributes `store`, `state` (`up` / `degraded`),
- *   `error` (when degraded); scope `local`.
- * A client re-reads GET /cnm/cluster on either.
- */
-export const CLUSTER_EVENT_TYPES = ['node', 'daemon'] as const;
-export type ClusterEventType = (typeof CLUSTER_EVENT_TYPES)[number];
 
 /** The cluster store as this cnmd sees it: degraded while the last call to it failed. */
 export interface ClusterHealth {

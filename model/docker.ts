@@ -1,6 +1,6 @@
 // Docker Engine API (v1.41) shapes for the network endpoints, exactly as dockerd 20.10 sends them
 // (see test/fixtures/docker). cnmd serves these, the CLI prints them, the extension shows them.
-import type { ClusterEventType, CnmInfo } from './cnm.js';
+import type { CnmInfo } from './cnm.js';
 
 export interface IPAMPoolConfig {
   Subnet?: string;
@@ -104,8 +104,8 @@ export interface NetworkPruneResponse {
 
 /** GET /events message (Docker 20.10 shape). */
 export interface DockerEvent {
-  /** cnm's cluster events (`node`, `cluster`): see ClusterEventType. */
-  Type: 'network' | 'container' | ClusterEventType;
+  /** `cluster`: cnm's cluster-store health changed (Action `up` / `degraded`; helper/api/README.md). */
+  Type: 'network' | 'container' | 'cluster';
   Action: string;
   Actor: { ID: string; Attributes: Record<string, string> };
   scope: 'local' | 'swarm';

@@ -11,21 +11,25 @@ import type { NetworkResource } from '../../model/docker.js';
 import { dockerJson } from '../../test/fixtures/index.js';
 import { clusterStatus } from './cluster.js';
 import { DockerodeClient } from './dockerClient.js';
-import { FakeClient, fakeCluster, fakeNetwork } from './fakeClient.js';
+import { FakeClient, fakeCluster, fakeClusterEndpoint, fakeNetwork } from './fakeClient.js';
 import { serveFake } from './fakeDaemon.js';
 import { DaemonState, type Snapshot, type StateOptions } from './state.js';
 import { hostsTree, networksTree, type TreeNode } from './tree.js';
 
 /** Docker 20.10's kv-store overlay as host A saw it: ka local, kb on host B (`ep-<endpoint id>`). */
 const [kvov] = dockerJson<NetworkResource[]>('docker-network-inspect-overlay-kvstore-A.json');
-const KA = 'ff30f927fc951e354c7e0247fd401939c9825f54484be150ea89118005523773';
-const KB = 'cdcb87ec1e0695047d9079273780c0dfb638112db83d86cc051ad10d59971291';
-const ep = (name: string, endpointId: string, ipv4: string) => ({ networkId: kvov.Id, networkName: 'kvov', endpointId, name, ipv4 });
+const [KA, KB] = Object.keys(kvov.Containers);
 
 function threeHosts(): ClusterView {
   return fakeCluster([
-    { name: 'hosta', address: '10.231.0.2', port: 2376, state: 'this host', endpoints: [ep('ka', KA, '10.203.0.2/24')] },
-    { name: 'hostb', address: '10.231.0.3', state: 'up', endpoints: [ep('kb', KB, '10.203.0.3/24')] },
+    {
+      name: 'hosta',
+      address: '10.231.0.2',
+      port: 2376,
+      state: 'this host',
+      endpoints: [fakeClusterEndpoint(kvov, KA, 'hosta', '10.231.0.2')],
+    },
+    { name: 'hostb', address: '10.231.0.3', state: 'up', endpoints: [fakeClusterEndpoint(kvov, KB, 'hostb', '10.231.0.3')] },
     { name: 'hostc', address: '10.231.0.4', state: 'lease expired', endpoints: [] },
   ]);
 }
@@ -57,8 +61,9 @@ async function until(state: DaemonState, pred: (s: Snapshot) => boolean, ms = 20
 
 const row = (rows: TreeNode[], label: string) => rows.find((r) => r.label === label)!;
 
-test('Hosts view: a standalone cnmd says so and how to join; a cluster shows up live on a node event', async () => {
+test('Hosts view: a standalone cnmd says so and how to join; a cluster shows up live on an event', async () => {
   const fake = new FakeClient();
+  fake.networks.push(structuredClone(kvov));
   // a poll far beyond the test: what changes here comes from the event
   await overSocket(fake, { clusterPollMs: 60_000 }, async (state) => {
     const s = await until(state, (x) => x.cluster !== undefined);
@@ -67,9 +72,10 @@ test('Hosts view: a standalone cnmd says so and how to join; a cluster shows up 
     assert.match(standalone.tooltip!, /`cnmd --cluster-store etcd:\/\/HOST:2379 --cluster-advertise IP\|IFACE\[:PORT\]`/);
     assert.equal(join.label, 'To join one: cnmd --cluster-store etcd://HOST:2379 --cluster-advertise IP|IFACE[:PORT]');
 
+    // cnmd joined to a cluster is a restart; here the cluster event stands for any event that comes
     fake.clusterView = threeHosts();
     const t0 = performance.now();
-    fake.emitCluster('node', 'create', 'hostb', { name: 'hostb', state: 'up', address: '10.231.0.3' });
+    fake.emitClusterHealth();
     const rows = hostsTree(await until(state, (x) => !!x.cluster?.configured));
     assert.ok(performance.now() - t0 < 1000, 'on the event, not the poll');
     assert.deepEqual(
@@ -136,13 +142,13 @@ test('Networks view: an overlay network says which hosts it spans, each endpoint
   );
   assert.match(net.children[1].tooltip!, /- Host: hostb\n/);
 
-  // hosts that do not report their endpoints: only the local one (a sandbox id key) is placed
-  const unreported = threeHosts();
-  for (const h of unreported.hosts) delete h.endpoints;
-  const partial = row(tree(unreported).children, 'kvov');
-  assert.equal(partial.description, '10.203.0.0/24 · on hosta');
+  // an endpoint the cluster does not list (yet) is shown without a host, and spans nothing
+  const partial = threeHosts();
+  partial.hosts[1].endpoints = [];
+  const net2 = row(tree(partial).children, 'kvov');
+  assert.equal(net2.description, '10.203.0.0/24 · on hosta');
   assert.deepEqual(
-    partial.children.map((c) => c.description),
+    net2.children.map((c) => c.description),
     ['10.203.0.2/24  @ hosta', '10.203.0.3/24'],
   );
 
@@ -163,7 +169,7 @@ test('status: a degraded store gives a warning naming the store and its error, c
 
     const error = '14 UNAVAILABLE: No connection established';
     fake.clusterView!.health = { store: 'etcd://10.231.0.1:2379', state: 'degraded', since: '2026-12-01T12:05:00.000Z', lastError: error };
-    fake.emitCluster('daemon', 'cluster-store', 'etcd://10.231.0.1:2379', { store: 'etcd://10.231.0.1:2379', state: 'degraded', error });
+    fake.emitClusterHealth();
     const s = await until(state, (x) => x.cluster?.health?.state === 'degraded');
     const item = clusterStatus(s.cluster)!;
     assert.equal(item.text, '$(warning) cluster store degraded');
@@ -178,7 +184,7 @@ test('status: a degraded store gives a warning naming the store and its error, c
     assert.match(store.tooltip!, /Last error: 14 UNAVAILABLE/);
 
     fake.clusterView!.health = { ...fake.clusterView!.health, state: 'up', since: '2026-12-01T12:06:00.000Z' };
-    fake.emitCluster('daemon', 'cluster-store', 'etcd://10.231.0.1:2379', { store: 'etcd://10.231.0.1:2379', state: 'up' });
+    fake.emitClusterHealth();
     assert.equal(clusterStatus((await until(state, (x) => x.cluster?.health?.state === 'up')).cluster), undefined);
   });
 });

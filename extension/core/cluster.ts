@@ -13,17 +13,15 @@ export function spansHosts(n: NetworkResource, cluster: ClusterView | null | und
 }
 
 /**
- * The host of each of the network's `Containers` entries (by its key): the host whose cluster
- * record lists its EndpointID; else this host when the key is a local sandbox's id (Docker keys
- * remote endpoints `ep-<endpoint id>`); else unknown (no entry).
+ * The host of each of the network's `Containers` entries (by its key): the `host` of the cluster
+ * store's record with the same EndpointID. An endpoint the cluster does not list has no entry.
  */
 export function endpointHosts(n: NetworkResource, cluster: ClusterView | null | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!spansHosts(n, cluster)) return out;
-  const byEndpoint = new Map<string, string>();
-  for (const h of cluster.hosts) for (const e of h.endpoints ?? []) byEndpoint.set(e.endpointId, h.name);
+  const byEndpoint = new Map(cluster.hosts.flatMap((h) => (h.endpoints ?? []).map((e) => [e.endpointId, e.host] as const)));
   for (const [key, c] of Object.entries(n.Containers ?? {})) {
-    const host = byEndpoint.get(c.EndpointID) ?? (key.startsWith('ep-') ? undefined : cluster.name);
+    const host = byEndpoint.get(c.EndpointID);
     if (host) out.set(key, host);
   }
   return out;

@@ -1,14 +1,7 @@
 // CnmClient over dockerode. Docker's endpoints go through dockerode's own methods (so the same code
 // works against a real Docker engine); cnm's /cnm/ paths go through its modem's dial.
 import Docker from 'dockerode';
-import {
-  CLUSTER_EVENT_TYPES,
-  type ClusterView,
-  type HostInfo,
-  type SandboxCreateRequest,
-  type SandboxView,
-  type DnsRecord,
-} from '../../model/cnm.js';
+import type { ClusterView, HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
 import type { DockerEvent, DockerInfo, NetworkCreateResponse, NetworkPruneResponse, NetworkResource } from '../../model/docker.js';
 import { cnmWording, errorDetailOf } from '../../model/errors.js';
 import { ApiError, type CnmClient, type EventHandlers, type EventSubscription } from './client.js';
@@ -112,9 +105,9 @@ export class DockerodeClient implements CnmClient {
   }
 
   async events(h: EventHandlers): Promise<EventSubscription> {
-    const stream = (await api(
-      this.docker.getEvents({ filters: { type: ['network', 'container', ...CLUSTER_EVENT_TYPES] } }),
-    )) as NodeJS.ReadableStream & {
+    // `cluster` is cnm's own type, not in dockerode's list; Docker validates filter keys, not values
+    const types = ['network', 'container', 'cluster'] as DockerEvent['Type'][] as Array<'network' | 'container'>;
+    const stream = (await api(this.docker.getEvents({ filters: { type: types } }))) as NodeJS.ReadableStream & {
       destroy(): void;
     };
     let buf = '';

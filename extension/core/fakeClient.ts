@@ -1,7 +1,7 @@
 // An in-memory daemon behind the CnmClient interface, for unit tests and the tree benchmark.
 // It keeps Docker's shapes and emits /events the way cnmd does.
 import { randomBytes } from 'node:crypto';
-import type { ClusterEventType, ClusterHost, ClusterView, HostInfo, SandboxView } from '../../model/cnm.js';
+import type { ClusterEndpoint, ClusterHost, ClusterView, HostInfo, SandboxView } from '../../model/cnm.js';
 import type { DockerEvent, DockerInfo, NetworkCreateRequest, NetworkResource } from '../../model/docker.js';
 import { ApiError, type CnmClient, type EventHandlers } from './client.js';
 
@@ -61,6 +61,23 @@ export function fakeInfo(drivers: string[], version = '0.1.0'): DockerInfo {
   };
 }
 
+/** The cluster store's record of a network's `Containers` entry, held by `host` (VTEP `vtep`). */
+export function fakeClusterEndpoint(net: NetworkResource, key: string, host: string, vtep: string): ClusterEndpoint {
+  const c = net.Containers[key];
+  return {
+    networkId: net.Id,
+    endpointId: c.EndpointID,
+    sandboxId: key,
+    name: c.Name,
+    hostname: c.Name,
+    aliases: [],
+    ...(c.IPv4Address ? { ipv4: c.IPv4Address } : {}),
+    mac: c.MacAddress,
+    host,
+    vtep,
+  };
+}
+
 /** A cluster of hosts (the first is this host) with the store up, as GET /cnm/cluster answers. */
 export function fakeCluster(
   hosts: Array<Pick<ClusterHost, 'name' | 'address' | 'state'> & Partial<ClusterHost>>,
@@ -116,13 +133,15 @@ export class FakeClient implements CnmClient {
     };
     for (const h of this.handlers) h.onEvent(e);
   }
-  /** A cluster event (model/cnm.ts ClusterEventType), as cnmd sends it on /events. */
-  emitCluster(Type: ClusterEventType, Action: string, id: string, Attributes: Record<string, string> = {}): void {
+  /** cnmd's `cluster` event: the store's health (as clusterView says it now) changed. */
+  emitClusterHealth(): void {
+    const h = this.clusterView?.health;
+    if (!h) return;
     const e: DockerEvent = {
-      Type,
-      Action,
-      Actor: { ID: id, Attributes },
-      scope: Type === 'node' ? 'swarm' : 'local',
+      Type: 'cluster',
+      Action: h.state,
+      Actor: { ID: this.clusterView?.name ?? '', Attributes: { store: h.store, since: h.since, error: h.lastError ?? '' } },
+      scope: 'swarm',
       time: 0,
       timeNano: 0,
     };

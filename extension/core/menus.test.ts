@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NetworkResource } from '../../model/docker.js';
-import { FakeClient, fakeCluster } from './fakeClient.js';
+import { FakeClient, fakeCluster, fakeClusterEndpoint } from './fakeClient.js';
 import { DaemonState, type Snapshot } from './state.js';
 import { hostsTree, isBuiltin, networksTree, sandboxesTree, type TreeNode } from './tree.js';
 import { evaluateWhen, parseWhen } from './whenClause.js';
@@ -105,8 +105,7 @@ async function allRows(): Promise<Row[]> {
   const s = await richSnapshot();
   const down: Snapshot = { ...s, reachability: { state: 'unreachable', error: new Error('ENOENT') } };
   const net = s.networks.find((n) => n.Name === 'used')!;
-  const [container, c] = Object.entries(net.Containers)[0];
-  const endpoints = [{ networkId: net.Id, networkName: net.Name, endpointId: c.EndpointID, name: container, ipv4: c.IPv4Address }];
+  const endpoints = Object.keys(net.Containers).map((key) => fakeClusterEndpoint(net, key, 'a', '10.0.0.1'));
   const clustered: Snapshot = {
     ...s,
     cluster: fakeCluster([

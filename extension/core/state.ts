@@ -3,9 +3,10 @@
 // network; a lost stream marks the daemon unreachable and resubscribes with backoff, then re-reads
 // everything (events may have been missed meanwhile). The cluster (GET /cnm/cluster) is read apart
 // from that queue, since a call to a degraded store can take seconds: after each full read, on a
-// cluster event or any event while in a cluster, and every few seconds while in one, because a
-// remote lease running out or the store failing is not an event of this daemon's own.
-import { CLUSTER_EVENT_TYPES, type ClusterView, type SandboxView } from '../../model/cnm.js';
+// cluster event (the store's health changed), on any event while in a cluster (an endpoint on
+// another host came or went), and every few seconds while in one: a remote host's lease running
+// out is no event of this daemon's.
+import type { ClusterView, SandboxView } from '../../model/cnm.js';
 import type { DockerEvent, DockerInfo, NetworkResource } from '../../model/docker.js';
 import { ApiError, type CnmClient, type EventSubscription } from './client.js';
 
@@ -151,7 +152,7 @@ export class DaemonState {
   }
 
   private onEvent(e: DockerEvent): void {
-    const aboutCluster = (CLUSTER_EVENT_TYPES as readonly string[]).includes(e.Type);
+    const aboutCluster = e.Type === 'cluster';
     // an endpoint that joins or leaves an overlay network changes its host's row too
     if (aboutCluster || this.snapshot.cluster?.configured) void this.readCluster();
     if (!aboutCluster) void this.enqueue(() => this.applyEvent(e)).catch(() => undefined);

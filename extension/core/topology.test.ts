@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SandboxView } from '../../model/cnm.js';
 import type { NetworkResource } from '../../model/docker.js';
-import { fakeCluster, fakeNetwork } from './fakeClient.js';
+import { fakeCluster, fakeClusterEndpoint, fakeNetwork } from './fakeClient.js';
 import { renderTopology, topologyOf } from './topology.js';
 
 interface Rect {
@@ -195,15 +195,17 @@ function overlayAcrossHosts(cState: 'up' | 'lease expired' = 'up') {
   });
   const br = fakeNetwork('local-br', 'bridge', '172.25.0.0/16');
   const sbs = [sandbox('a2', [ov]), sandbox('a1', [ov, br])];
-  const remote = (name: string, ip: string) => {
-    const epId = `${name}${'e'.repeat(64 - name.length)}`;
-    ov.Containers[`ep-${epId}`] = { Name: name, EndpointID: epId, MacAddress: '', IPv4Address: `${ip}/24`, IPv6Address: '' };
-    return { networkId: ov.Id, networkName: 'multi', endpointId: epId, name, ipv4: `${ip}/24` };
+  // a remote endpoint: in the network's JSON as cnmd mirrors it, and in the cluster store under its host
+  const remote = (name: string, ip: string, host: string, vtep: string) => {
+    const id = `${name}${'e'.repeat(64 - name.length)}`;
+    ov.Containers[id] = { Name: name, EndpointID: `ep${id}`, MacAddress: '02:42:0a:00:09:07', IPv4Address: `${ip}/24`, IPv6Address: '' };
+    return fakeClusterEndpoint(ov, id, host, vtep);
   };
+  const here = Object.keys(ov.Containers).map((key) => fakeClusterEndpoint(ov, key, 'hosta', '10.231.0.2'));
   const cluster = fakeCluster([
-    { name: 'hosta', address: '10.231.0.2', state: 'this host' },
-    { name: 'hostb', address: '10.231.0.3', state: 'up', endpoints: [remote('b1', '10.0.9.7')] },
-    { name: 'hostc', address: '10.231.0.4', port: 2376, state: cState, endpoints: [remote('c1', '10.0.9.9')] },
+    { name: 'hosta', address: '10.231.0.2', state: 'this host', endpoints: here },
+    { name: 'hostb', address: '10.231.0.3', state: 'up', endpoints: [remote('b1', '10.0.9.7', 'hostb', '10.231.0.3')] },
+    { name: 'hostc', address: '10.231.0.4', port: 2376, state: cState, endpoints: [remote('c1', '10.0.9.9', 'hostc', '10.231.0.4')] },
   ]);
   return { ov, br, sbs, cluster };
 }
@@ -273,7 +275,7 @@ test('a host whose lease expired is drawn dashed, and so are its links', () => {
 test('overlay on one host: one group, no links; local networks and a standalone daemon: unchanged', () => {
   const { ov, br, sbs, cluster } = overlayAcrossHosts();
   const onlyHere = structuredClone(ov);
-  for (const k of Object.keys(onlyHere.Containers)) if (k.startsWith('ep-')) delete onlyHere.Containers[k];
+  for (const [k, c] of Object.entries(onlyHere.Containers)) if (!['a1', 'a2'].includes(c.Name)) delete onlyHere.Containers[k];
   const one = parseHosts(renderTopology(topologyOf(onlyHere, sbs, [onlyHere, br], cluster)));
   assert.deepEqual(
     one.groups.map((g) => g.host),

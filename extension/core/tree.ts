@@ -306,16 +306,18 @@ export function sandboxesTree(s: Snapshot): TreeNode[] {
     .map(sandboxNode);
 }
 
-function hostEndpointNode(h: ClusterHost, e: ClusterEndpoint): TreeNode {
+/** `network`: the endpoint's network name (the record has only its id). */
+function hostEndpointNode(h: ClusterHost, e: ClusterEndpoint, network: string): TreeNode {
   return {
     id: `hostep:${h.name}:${e.endpointId}`,
     label: e.name,
-    description: [e.networkName, e.ipv4].filter(Boolean).join(' · '),
+    description: [network, e.ipv4].filter(Boolean).join(' · '),
     tooltip: [
-      `**${e.name}** on ${e.networkName}, host ${h.name}`,
+      `**${e.name}** on ${network}, host ${h.name}`,
       '',
       `- IPv4: ${e.ipv4 ?? '—'}`,
-      `- MAC: ${e.mac ?? '—'}`,
+      `- IPv6: ${e.ipv6 ?? '—'}`,
+      `- MAC: ${e.mac}`,
       `- Endpoint: \`${e.endpointId.slice(0, 12)}\``,
     ].join('\n'),
     icon: { codicon: 'plug' },
@@ -331,11 +333,11 @@ const HOST_ICON: Record<ClusterHost['state'], Icon> = {
   'lease expired': { codicon: 'vm-outline', color: 'disabledForeground' },
 };
 
-function hostNode(h: ClusterHost): TreeNode {
+function hostNode(h: ClusterHost, networkName: (id: string) => string): TreeNode {
   const eps = (h.endpoints ?? [])
-    .slice()
-    .sort((a, b) => a.networkName.localeCompare(b.networkName) || a.name.localeCompare(b.name))
-    .map((e) => hostEndpointNode(h, e));
+    .map((e) => ({ e, net: networkName(e.networkId) }))
+    .sort((a, b) => a.net.localeCompare(b.net) || a.e.name.localeCompare(b.e.name))
+    .map(({ e, net }) => hostEndpointNode(h, e, net));
   return {
     id: `host:${h.name}`,
     label: h.name,
@@ -390,7 +392,8 @@ export function hostsTree(s: Snapshot): TreeNode[] {
         },
       ]
     : [];
-  return [...store, ...c.hosts.map(hostNode)];
+  const names = new Map(s.networks.map((n) => [n.Id, n.Name]));
+  return [...store, ...c.hosts.map((host) => hostNode(host, (id) => names.get(id) ?? id.slice(0, 12)))];
 }
 
 /** Every endpoint in the snapshot (or of one network), for pickers (Ping…, Disconnect). */
