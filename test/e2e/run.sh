@@ -3,7 +3,7 @@
 # namespaces: installs the host if needed, builds and packages the extension, runs the
 # extension-host tests and the UI scenario. Screenshots: test-results/e2e/.
 # Two runs on one machine do not collide: each suite gets ports that are free when it starts (PORT
-# for ext-tests, which also uses PORT+2 for its second scenario; UI_PORT for ui), and whatever goes
+# for ext-tests, which also uses PORT+2 for its second scenario; PORT for cluster; UI_PORT for ui), and whatever goes
 # to the temp dir (code-server's and Chromium's sockets and profiles) lands in one folder of this
 # run, removed at the end. Last line: N passed, N failed, N skipped.
 set -uo pipefail
