@@ -10,6 +10,7 @@ import type { ClusterView } from '../../model/cnm.js';
 import type { NetworkResource } from '../../model/docker.js';
 import { dockerJson } from '../../test/fixtures/index.js';
 import { clusterStatus } from './cluster.js';
+import { renderInspectHtml } from './inspectHtml.js';
 import { DockerodeClient } from './dockerClient.js';
 import { FakeClient, fakeCluster, fakeClusterEndpoint, fakeNetwork } from './fakeClient.js';
 import { serveFake } from './fakeDaemon.js';
@@ -187,4 +188,12 @@ test('status: a degraded store gives a warning naming the store and its error, c
     fake.emitClusterHealth();
     assert.equal(clusterStatus((await until(state, (x) => x.cluster?.health?.state === 'up')).cluster), undefined);
   });
+});
+
+test('inspect page: an overlay network in a cluster is drawn with its hosts; the page carries their styles', () => {
+  const page = renderInspectHtml({ network: kvov, all: [kvov], sandboxes: [], cluster: threeHosts(), cspSource: 'x', nonce: 'n' });
+  assert.match(page, /<g class="host" data-host="hosta">[\s\S]*<g class="host" data-host="hostb">/);
+  assert.match(page, /<g class="vxlan" data-hosts="hosta hostb">/);
+  assert.match(page, /#topology \.host rect\{[^}]+\}/);
+  assert.doesNotMatch(renderInspectHtml({ network: kvov, all: [kvov], sandboxes: [], cspSource: 'x', nonce: 'n' }), /data-host=/);
 });
