@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'conflict' // 409: name already exists, address in use
   | 'too-large' // 413
   | 'unsupported' // 501 from the kernel's point of view: a missing kernel feature
+  | 'unavailable' // 503: Docker's "not available" (a swarm call on a node outside a swarm)
   | 'internal'; // 500
 
 const STATUS: Record<ErrorKind, number> = {
@@ -21,6 +22,7 @@ const STATUS: Record<ErrorKind, number> = {
   conflict: 409,
   'too-large': 413,
   unsupported: 500,
+  unavailable: 503,
   internal: 500,
 };
 

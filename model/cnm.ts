@@ -1,6 +1,8 @@
 // The CNM objects as cnmd stores them and as its own API (sandboxes, DNS records) returns them.
 // One definition, imported by the helper, the CLI, the extension and the language server.
 
+import type { IPAMPoolConfig } from './docker.js';
+
 export type DriverName = 'bridge' | 'overlay' | 'macvlan' | 'host' | 'null';
 export const DRIVERS: readonly DriverName[] = ['bridge', 'overlay', 'macvlan', 'host', 'null'];
 
@@ -19,12 +21,18 @@ export interface Network {
   labels: Record<string, string>;
   /** Docker shows IPAM.Options null for the predefined bridge, {} otherwise. */
   builtin?: 'bridge' | 'host' | 'none';
+  /** `--config-only`: a stored configuration for other networks (`--config-from`); no kernel objects, no endpoints. */
+  configOnly?: true;
+  /** `--config-from`: the config-only network whose IPAM, options and labels this network took. */
+  configFrom?: string;
 }
 
 export interface NetworkIpam {
   driver: string;
   options: Record<string, string> | null;
   pools: IpamPool[];
+  /** A config-only network's IPAM configuration as given (nothing is allocated for it). */
+  requested?: IPAMPoolConfig[];
 }
 
 export interface IpamPool {
@@ -48,6 +56,10 @@ export interface Endpoint {
   ipv4?: string; // CIDR form, e.g. 172.18.0.2/16
   ipv6?: string;
   aliases: string[];
+  /** Docker's EndpointConfig.Links on a user-defined network, as given ("container:alias"). */
+  links?: string[];
+  /** IPAMConfig.LinkLocalIPs, as CIDRs on the interface (169.254.0.0/16 or fe80::/64 masks, as Docker). */
+  linkLocal?: string[];
   /** Connect order within the sandbox; the lowest carries the default route. */
   order: number;
 }

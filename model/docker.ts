@@ -44,6 +44,10 @@ export interface NetworkResource {
 }
 
 /** POST /networks/create body. */
+/** Docker's predefined network names (runconfig.IsPreDefinedNetwork): never created, never removed by a user. */
+const PREDEFINED_NETWORKS: ReadonlySet<string> = new Set(['bridge', 'host', 'none', 'default']);
+export const isPredefinedNetwork = (name: string) => PREDEFINED_NETWORKS.has(name);
+
 export interface NetworkCreateRequest {
   Name: string;
   CheckDuplicate?: boolean;
@@ -118,10 +122,19 @@ export interface DockerErrorBody {
   message: string;
 }
 
+export interface DockerSwarmInfo {
+  NodeID: string;
+  NodeAddr: string;
+  LocalNodeState: 'inactive' | 'pending' | 'active' | 'error' | 'locked';
+  ControlAvailable: boolean;
+  Error: string;
+  RemoteManagers: null;
+}
+
 /** GET /version (the fields the docker CLI and dockerode read). */
 /** GET /info: the fields cnmd fills in (Docker's names), plus cnm's own `Cnm`. */
 export interface DockerInfo {
-  ID: string;
+  ID?: string;
   Name: string;
   ServerVersion: string;
   OperatingSystem: string;
@@ -130,10 +143,13 @@ export interface DockerInfo {
   KernelVersion: string;
   NCPU: number;
   MemTotal: number;
-  Containers: number;
-  Images: number;
-  Driver: string;
+  /** Absent from cnmd (it runs no containers, stores no images): never a made-up zero. */
+  Containers?: number;
+  Images?: number;
+  Driver?: string;
   Plugins: { Network: string[]; Volume: string[]; Log: string[] };
+  /** cnmd is never in a swarm: `inactive`, as Docker reports a node outside one. */
+  Swarm?: DockerSwarmInfo;
   Cnm?: CnmInfo;
 }
 

@@ -23,6 +23,8 @@ export interface DriverInfo {
   required: readonly string[];
   /** Whether networks of this driver take IPAM pools (subnets, gateways, static addresses). */
   ipam: boolean;
+  /** Spans hosts: needs a cluster store (Docker: a swarm or a kv store) to exist at all. */
+  multiHost?: true;
 }
 
 const MTU: DriverOption = {
@@ -100,6 +102,7 @@ const OVERLAY: DriverInfo = {
   name: 'overlay',
   description: 'A VXLAN network spanning several hosts that share a key-value store.',
   ipam: true,
+  multiHost: true,
   required: [],
   options: [
     {

@@ -1,5 +1,6 @@
-// GET /events: the controller's events as JSON lines, each written as soon as it happens.
-// `since` drops older events (cnmd keeps no history); `until` ends the stream when it passes.
+// GET /events: the controller's events as JSON lines. Like dockerd, the most recent events are kept
+// in memory (a ring of EVENTS_KEPT): a `since` in the past replays those first, then the stream
+// goes on live; `until` ends it (at once after the replay when it is already past).
 import type { DockerEvent } from '../../model/docker.js';
 import type { Controller } from '../core/controller.js';
 import { eventFilter, parseFilters } from './filters.js';
@@ -8,8 +9,31 @@ import type { Route } from './router.js';
 import { parseTimestamp } from './timestamps.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** dockerd's eventsLimit. */
+export const EVENTS_KEPT = 256;
+
+/** The last EVENTS_KEPT events, oldest first. */
+export class EventRing {
+  private readonly ring: DockerEvent[] = [];
+
+  constructor(
+    source: Controller['events'],
+    private readonly limit = EVENTS_KEPT,
+  ) {
+    source.on('event', (ev) => {
+      this.ring.push(ev);
+      if (this.ring.length > this.limit) this.ring.shift();
+    });
+  }
+
+  /** Kept events at or after `since` and not after `until` (seconds, fractional). */
+  between(since: number, until: number | undefined): DockerEvent[] {
+    return this.ring.filter((ev) => ev.timeNano / 1e9 >= since && (until === undefined || ev.timeNano / 1e9 <= until));
+  }
+}
 
 export function eventRoutes(controller: Controller): Route[] {
+  const kept = new EventRing(controller.events);
   return [
     {
       method: 'GET',
@@ -21,6 +45,7 @@ export function eventRoutes(controller: Controller): Route[] {
         const until = query.get('until') ? parseTimestamp(query.get('until')!, now, 'until') : undefined;
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.flushHeaders();
+        if (since !== undefined) for (const ev of kept.between(since, until)) if (matches(ev)) res.write(goJson(ev) + '\n');
         if (until !== undefined && until <= now) {
           res.end();
           return;

@@ -1,6 +1,6 @@
 // Docker's `filters` query parameter and the predicates built from it for GET /networks,
 // POST /networks/prune and GET /events. Wording of errors follows dockerd.
-import type { DockerEvent, NetworkResource } from '../../model/docker.js';
+import { isPredefinedNetwork, type DockerEvent, type NetworkResource } from '../../model/docker.js';
 import type { NetworkFilters } from '../core/controller.js';
 import { invalid } from '../errors.js';
 import { parseTimestamp } from './timestamps.js';
@@ -28,8 +28,6 @@ export function validateFilters(filters: NetworkFilters, accepted: readonly stri
   for (const key of Object.keys(filters)) if (!accepted.includes(key)) throw invalid(`invalid filter '${key}'`);
 }
 
-const PREDEFINED = new Set(['bridge', 'host', 'none', 'default']);
-export const isPredefined = (name: string) => PREDEFINED.has(name);
 
 /** label=key or label=key=value: every one given must match (Docker's MatchKVList). */
 function labelsMatch(wanted: string[], labels: Record<string, string>): boolean {
@@ -38,6 +36,19 @@ function labelsMatch(wanted: string[], labels: Record<string, string>): boolean 
     if (eq < 0) return w in labels;
     return labels[w.slice(0, eq)] === w.slice(eq + 1);
   });
+}
+
+/**
+ * Docker's filters.Args.Match: equal, or the value as a regular expression found anywhere in the
+ * source (unanchored); a value that is no valid expression matches only by equality.
+ */
+export function regexMatch(value: string, source: string): boolean {
+  if (value === source) return true;
+  try {
+    return new RegExp(value).test(source);
+  } catch {
+    return false;
+  }
 }
 
 const anyOf = (values: string[] | undefined, test: (v: string) => boolean) => !values?.length || values.some(test);
@@ -59,12 +70,12 @@ export function networkListFilter(filters: NetworkFilters): (n: NetworkResource)
   const dangling = danglingValue(filters.dangling);
   return (n) =>
     anyOf(filters.driver, (d) => n.Driver === d) &&
-    anyOf(filters.id, (id) => n.Id.startsWith(id)) &&
-    anyOf(filters.name, (name) => n.Name.includes(name)) &&
+    anyOf(filters.id, (id) => regexMatch(id, n.Id)) &&
+    anyOf(filters.name, (name) => regexMatch(name, n.Name)) &&
     anyOf(filters.scope, (s) => n.Scope === s) &&
-    anyOf(filters.type, (t) => (t === 'builtin') === isPredefined(n.Name)) &&
+    anyOf(filters.type, (t) => (t === 'builtin') === isPredefinedNetwork(n.Name)) &&
     labelsMatch(filters.label ?? [], n.Labels ?? {}) &&
-    (dangling === undefined || dangling === (!isPredefined(n.Name) && Object.keys(n.Containers ?? {}).length === 0));
+    (dangling === undefined || dangling === (!isPredefinedNetwork(n.Name) && Object.keys(n.Containers ?? {}).length === 0));
 }
 
 const PRUNE_FILTERS = ['until', 'label', 'label!'] as const;

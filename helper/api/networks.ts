@@ -4,6 +4,7 @@ import type { Controller } from '../core/controller.js';
 import { networkListFilter, parseFilters, pruneFilter } from './filters.js';
 import { readJsonBody, sendEmpty, sendJson } from './http.js';
 import type { Route } from './router.js';
+import { invalid, notFound } from '../errors.js';
 
 export function networkRoutes(controller: Controller): Route[] {
   return [
@@ -18,9 +19,15 @@ export function networkRoutes(controller: Controller): Route[] {
     {
       method: 'GET',
       path: '/networks/{id}',
-      // verbose and scope are accepted; cnmd has one scope and nothing more verbose to show.
-      handle({ params, res }) {
-        sendJson(res, 200, controller.inspectNetwork(params.id!));
+      // verbose is accepted (nothing more to show: no swarm services); a scope the network is not
+      // in is 404, as Docker's lookup filtered by scope finds nothing.
+      handle({ params, query, res }) {
+        const verbose = query.get('verbose');
+        if (verbose && parseGoBool(verbose) === undefined) throw invalid(`invalid value for verbose: ${verbose}`);
+        const net = controller.inspectNetwork(params.id!);
+        const scope = query.get('scope');
+        if (scope && scope !== net.Scope) throw notFound(`network ${params.id!} not found`, { network: params.id! });
+        sendJson(res, 200, net);
       },
     },
     {
@@ -67,4 +74,11 @@ export function networkRoutes(controller: Controller): Route[] {
       },
     },
   ];
+}
+
+/** strconv.ParseBool's accepted spellings; undefined for anything else. */
+function parseGoBool(v: string): boolean | undefined {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
+  return undefined;
 }

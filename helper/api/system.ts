@@ -5,6 +5,9 @@ import type { KernelFeatures } from '../../model/cnm.js';
 import type { DockerInfo, DockerVersion } from '../../model/docker.js';
 import type { Controller } from '../core/controller.js';
 import { sendJson, sendText } from './http.js';
+import { CnmError } from '../errors.js';
+
+const NO_SWARM = 'This node is not part of a swarm';
 import { API_VERSION, MIN_API_VERSION, type Route } from './router.js';
 
 const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
@@ -41,7 +44,6 @@ export function systemRoutes(version: string, controller: Controller, kernel: Ke
   const versionJson = versionInfo(version);
   const drivers = controller.driverNames();
   const info: DockerInfo = {
-    ID: '',
     Name: os.hostname(),
     ServerVersion: version,
     OperatingSystem: 'cnmd',
@@ -50,10 +52,8 @@ export function systemRoutes(version: string, controller: Controller, kernel: Ke
     KernelVersion: os.release(),
     NCPU: os.cpus().length,
     MemTotal: os.totalmem(),
-    Containers: 0,
-    Images: 0,
-    Driver: '',
     Plugins: { Network: drivers, Volume: [], Log: [] },
+    Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
     Cnm: { version, drivers, kernel },
   };
   const ping =
@@ -67,6 +67,16 @@ export function systemRoutes(version: string, controller: Controller, kernel: Ke
     { method: 'GET', path: '/_ping', handle: ping(false) },
     { method: 'HEAD', path: '/_ping', handle: ping(true) },
     { method: 'GET', path: '/version', handle: ({ res }) => sendJson(res, 200, versionJson) },
+    // Docker's answers on a node outside a swarm (docker-py's test teardown leaves the swarm).
+    ...['/swarm', '/swarm/leave', '/swarm/unlockkey'].map(
+      (path): Route => ({
+        method: path === '/swarm/leave' ? 'POST' : 'GET',
+        path,
+        handle: () => {
+          throw new CnmError('unavailable', NO_SWARM);
+        },
+      }),
+    ),
     {
       method: 'GET',
       path: '/info',

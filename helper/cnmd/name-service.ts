@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import type { DnsRecord, Endpoint, Network, Sandbox } from '../../model/cnm.js';
 import type { NameService } from '../core/names.js';
-import { isUserDefined } from '../core/names.js';
+import { isUserDefined, parseLink } from '../core/names.js';
 import { DnsRegistry } from '../dns/registry.js';
 import { DnsServer } from '../dns/server.js';
 import { parseResolvConf, renderResolvConf, upstreamsFor, type ResolvConf } from '../dns/resolvconf.js';
@@ -53,6 +53,7 @@ export class DnsNameService implements NameService {
       internal: net.internal,
       userDefined: isUserDefined(net),
       aliases: ep.aliases,
+      links: ep.links && Object.fromEntries(ep.links.map((l) => parseLink(l).reverse())),
       ipv4: ep.ipv4,
       ipv6: ep.ipv6,
     });

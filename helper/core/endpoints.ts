@@ -6,6 +6,7 @@ import type { Endpoint, Network, Sandbox } from '../../model/cnm.js';
 import type { EndpointSettings } from '../../model/docker.js';
 import { parseAddr, macFromIPv4 } from '../../model/ip.js';
 import { TeardownErrors, forbidden, invalid, withContext } from '../errors.js';
+import { isUserDefined, parseLink } from './names.js';
 import { Txn } from '../store/txn.js';
 import type { CoreContext } from './context.js';
 import { newId } from './ids.js';
@@ -18,6 +19,8 @@ export interface EndpointRequest {
   ipv4?: string;
   ipv6?: string;
   aliases?: string[];
+  links?: string[];
+  linkLocalIPs?: string[];
 }
 
 export function endpointRequest(cfg: EndpointSettings | null | undefined): EndpointRequest {
@@ -25,8 +28,23 @@ export function endpointRequest(cfg: EndpointSettings | null | undefined): Endpo
     ipv4: cfg?.IPAMConfig?.IPv4Address || undefined,
     ipv6: cfg?.IPAMConfig?.IPv6Address || undefined,
     aliases: cfg?.Aliases ?? [],
+    links: cfg?.Links ?? [],
+    linkLocalIPs: (cfg?.IPAMConfig?.LinkLocalIPs ?? []).filter((ip) => ip !== ''),
   };
 }
+
+/** Docker gives link-local addresses the link-local prefix length: /16 (IPv4), /64 (IPv6). */
+function linkLocalCidrs(ips: string[]): string[] {
+  return ips.map((ip) => {
+    const a = parseAddr(ip);
+    if (!a) throw invalid(`Invalid link-local IP address: [${ips.join(' ')}]`);
+    return `${ip}/${a.family === 4 ? 16 : 64}`;
+  });
+}
+
+// Docker's runconfig messages for what only user-defined networks allow (validateNetworkingConfig).
+export const UNSUPPORTED_IP = 'user specified IP address is supported on user defined networks only';
+export const UNSUPPORTED_ALIAS = 'network-scoped alias is supported only for containers in user defined networks';
 
 /** Lowest ethN not used by the sandbox: eth0, eth1, … in connect order. */
 function nextIfname(eps: Endpoint[]): string {
@@ -49,7 +67,11 @@ export const SHARED_CONFLICT =
   'container sharing network namespace with another container or host cannot be connected to any other network';
 export const NONE_CONFLICT = 'container cannot be connected to multiple networks with one of the networks in private (none) mode';
 
-function checkAttachable(ctx: CoreContext, net: Network, sb: Sandbox, eps: Endpoint[]): void {
+function checkAttachable(ctx: CoreContext, net: Network, sb: Sandbox, eps: Endpoint[], req: EndpointRequest): void {
+  if (!isUserDefined(net)) {
+    if (req.ipv4 || req.ipv6) throw invalid(UNSUPPORTED_IP, { network: net.name, sandbox: sb.name });
+    if (req.aliases?.length) throw invalid(UNSUPPORTED_ALIAS, { network: net.name, sandbox: sb.name });
+  }
   const caps = ctx.of(net).driver.caps;
   const onHost = ctx.onHostNetns(sb);
   if (caps.hostNetns && !onHost) throw invalid(HOST_CONFLICT, { network: net.name, sandbox: sb.name });
@@ -62,6 +84,7 @@ function checkAttachable(ctx: CoreContext, net: Network, sb: Sandbox, eps: Endpo
     if (other.hostNetns || caps.hostNetns) throw invalid(SHARED_CONFLICT, { network: net.name, sandbox: sb.name });
     if (other.exclusive || caps.exclusive) throw invalid(NONE_CONFLICT, { network: net.name, sandbox: sb.name });
   }
+  if (net.configOnly) throw forbidden('cannot create endpoint on configuration-only network', { network: net.name, sandbox: sb.name });
 }
 
 /**
@@ -71,7 +94,9 @@ function checkAttachable(ctx: CoreContext, net: Network, sb: Sandbox, eps: Endpo
 function allocateEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox, req: EndpointRequest): Endpoint {
   const eps = ctx.state.endpointsOfSandbox(sb.id);
   const b = ctx.of(net);
-  checkAttachable(ctx, net, sb, eps);
+  checkAttachable(ctx, net, sb, eps, req);
+  const links = req.links ?? [];
+  links.forEach(parseLink);
   const userSubnets = net.builtin === undefined && net.ipam.pools.length > 0;
   if ((req.ipv4 || req.ipv6) && !userSubnets) {
     throw invalid('user specified IP address is supported only when connecting to networks with user configured subnets');
@@ -85,6 +110,8 @@ function allocateEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox,
     aliases: req.aliases ?? [],
     order: eps.reduce((m, e) => Math.max(m, e.order + 1), 0),
   };
+  if (links.length) ep.links = [...links];
+  if (req.linkLocalIPs?.length) ep.linkLocal = linkLocalCidrs(req.linkLocalIPs);
   const { ipam } = ctx.deps;
   for (const [family, preferred] of [
     [4, req.ipv4],
@@ -216,7 +243,7 @@ export async function unplumbEndpoint(ctx: CoreContext, net: Network, sb: Sandbo
 export async function disconnect(ctx: CoreContext, net: Network, sb: Sandbox, force: boolean): Promise<void> {
   const ep = ctx.state.endpointOf(net.id, sb.id);
   if (!ep) {
-    if (force) return;
+    // Forced or not, as Docker: disconnecting what is not connected is an error.
     throw forbidden(
       `container ${sb.id} is not connected to network ${net.name}`,
       { network: net.name, sandbox: sb.name },

@@ -1,9 +1,10 @@
 // Network create / remove / prune: validate → IPAM → driver setup → firewall → one store commit,
 // rolled back in reverse order when a step fails.
 import type { IpamPool, Network } from '../../model/cnm.js';
-import type { NetworkCreateRequest, NetworkCreateResponse } from '../../model/docker.js';
+import { isPredefinedNetwork, type NetworkCreateRequest, type NetworkCreateResponse } from '../../model/docker.js';
 import { parseAddr } from '../../model/ip.js';
-import { CnmError, TeardownErrors, conflict, forbidden, invalid, withContext } from '../errors.js';
+import { CnmError, TeardownErrors, conflict, forbidden, invalid, notFound, withContext } from '../errors.js';
+import { driverInfo } from '../../model/drivers.js';
 import type { NetworkDriver } from '../drivers/driver.js';
 import { Txn } from '../store/txn.js';
 import type { CoreContext, NetworkOf } from './context.js';
@@ -11,22 +12,79 @@ import { newId, nowRfc3339Nano } from './ids.js';
 
 export const networkKey = (id: string) => `networks/${id}`;
 
-const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
 export interface CreateExtras {
   id?: string;
   builtin?: Network['builtin'];
   hideGateway?: boolean;
 }
 
-function checkRequest(ctx: CoreContext, req: NetworkCreateRequest): NetworkDriver {
+// Docker's messages (daemon/network.go, libnetwork controller.go and network.go, 20.10).
+const NOT_SWARM_MANAGER =
+  'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';
+
+/**
+ * The one place that decides whether a multi-host network can be made here: cnmd has no swarm,
+ * so `--scope swarm` is refused as Docker refuses it without one; a multi-host driver (or
+ * `--scope global`) needs the cluster store, as Docker's needs its kv store.
+ */
+function checkMultiHost(ctx: CoreContext, req: NetworkCreateRequest, driver: string): void {
+  if (req.Scope === 'swarm') throw forbidden('cannot create a swarm scoped network when swarm is not active');
+  const multiHost = driverInfo(driver)?.multiHost || req.Scope === 'global';
+  if (multiHost && !ctx.deps.cluster) throw new CnmError('internal', NOT_SWARM_MANAGER, { network: req.Name });
+}
+
+/** Docker's rules for `--config-only` and `--config-from` (libnetwork validateConfiguration). */
+function checkConfigNetwork(req: NetworkCreateRequest): void {
+  if (req.ConfigOnly && (req.Ingress || req.Internal || req.Attachable || req.Scope)) {
+    throw forbidden(
+      'configuration network can only contain network specific fields. Network operator fields like [ ingress | internal | attachable | scope ] are not supported.',
+    );
+  }
+  if (!req.ConfigFrom?.Network) return;
+  if (req.ConfigOnly) throw forbidden('a configuration network cannot depend on another configuration network');
+  const ipam = req.IPAM;
+  if (
+    (ipam?.Driver && ipam.Driver !== 'default') ||
+    req.EnableIPv6 ||
+    Object.keys(req.Labels ?? {}).length > 0 ||
+    Object.keys(ipam?.Options ?? {}).length > 0 ||
+    (ipam?.Config ?? []).length > 0
+  ) {
+    throw forbidden('user specified configurations are not supported if the network depends on a configuration network');
+  }
+  if (Object.keys(req.Options ?? {}).length > 0) {
+    throw forbidden('network driver options are not supported if the network depends on a configuration network');
+  }
+}
+
+/** The request with a `--config-from` network's IPAM, options, labels and IPv6 setting applied. */
+function withConfigFrom(ctx: CoreContext, req: NetworkCreateRequest): NetworkCreateRequest {
+  const from = req.ConfigFrom?.Network;
+  if (!from) return req;
+  const src = [...ctx.state.networks.values()].find((n) => n.configOnly && n.name === from);
+  if (!src) throw notFound(`configuration network "${from}" does not exist`, { network: from });
+  return {
+    ...req,
+    EnableIPv6: src.enableIPv6,
+    IPAM: { Driver: src.ipam.driver, Options: src.ipam.options, Config: src.ipam.requested ?? [] },
+    Options: src.options,
+    Labels: src.labels,
+  };
+}
+
+function checkRequest(ctx: CoreContext, req: NetworkCreateRequest, extras: CreateExtras): NetworkDriver {
   if (typeof req?.Name !== 'string' || req.Name === '') throw invalid('network name must not be empty');
-  if (!NAME_RE.test(req.Name)) {
-    throw invalid(`invalid network name "${req.Name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+  // Any other name is fine, as in Docker: names never reach file paths, link names or nft rules (ids do).
+  if (!extras.builtin && isPredefinedNetwork(req.Name)) {
+    throw forbidden(`operation is not permitted on predefined ${req.Name} network `, { network: req.Name });
   }
   if (ctx.state.networkNames.has(req.Name)) throw conflict(`network with name ${req.Name} already exists`, { network: req.Name });
-  const driver = ctx.deps.drivers.get(req.Driver || 'bridge'); // Docker's "plugin not found" for others
-  if (driver.caps.singleton && [...ctx.state.networks.values()].some((n) => n.driver === driver.name)) {
+  checkConfigNetwork(req);
+  // A config-only network is stored under the null driver, as Docker does: nothing is made for it.
+  const driverName = req.ConfigOnly ? 'null' : req.Driver || 'bridge';
+  if (!req.ConfigOnly) checkMultiHost(ctx, req, driverName);
+  const driver = ctx.deps.drivers.get(driverName); // Docker's "plugin not found" for others
+  if (!req.ConfigOnly && driver.caps.singleton && [...ctx.state.networks.values()].some((n) => n.driver === driver.name && !n.configOnly)) {
     throw forbidden(`only one instance of "${driver.name}" network is allowed`);
   }
   if (req.IPAM?.Driver && req.IPAM.Driver !== 'default') {
@@ -37,10 +95,11 @@ function checkRequest(ctx: CoreContext, req: NetworkCreateRequest): NetworkDrive
 
 export async function createNetwork(
   ctx: CoreContext,
-  req: NetworkCreateRequest,
+  given: NetworkCreateRequest,
   extras: CreateExtras = {},
 ): Promise<NetworkCreateResponse> {
-  const d = checkRequest(ctx, req);
+  const d = checkRequest(ctx, given, extras);
+  const req = withConfigFrom(ctx, given);
   const id = extras.id ?? newId();
   const txn = new Txn();
   const pools: IpamPool[] = [];
@@ -53,11 +112,17 @@ export async function createNetwork(
     enableIPv6: !!req.EnableIPv6,
     internal: !!req.Internal,
     attachable: !!req.Attachable,
-    ipam: { driver: 'default', options: extras.builtin ? null : { ...(req.IPAM?.Options ?? {}) }, pools },
+    // Docker keeps IPAM options as given: null when the request had none (docker-py), {} from the CLI.
+    ipam: { driver: 'default', options: req.IPAM?.Options ? { ...req.IPAM.Options } : null, pools },
     options: { ...(req.Options ?? {}) },
     labels: { ...(req.Labels ?? {}) },
     builtin: extras.builtin,
   };
+  if (req.ConfigOnly) {
+    net.configOnly = true;
+    net.ipam.requested = (req.IPAM?.Config ?? []).map((c) => ({ ...c }));
+  }
+  if (given.ConfigFrom?.Network) net.configFrom = given.ConfigFrom.Network;
   let bound: NetworkOf | undefined;
   let setUp = false;
   try {
@@ -113,6 +178,9 @@ export async function createNetwork(
 
 export async function removeNetwork(ctx: CoreContext, net: Network): Promise<void> {
   if (net.builtin) throw forbidden(`${net.name} is a pre-defined network and cannot be removed`, { network: net.name });
+  if (net.configOnly && [...ctx.state.networks.values()].some((n) => n.configFrom === net.name)) {
+    throw forbidden(`configuration network "${net.name}" is in use`, { network: net.name });
+  }
   if (ctx.state.endpointsOfNetwork(net.id).length > 0) {
     throw forbidden(`error while removing network: network ${net.name} id ${net.id} has active endpoints`, { network: net.name });
   }

@@ -24,7 +24,7 @@ export function networkResource(net: Network, endpoints: Endpoint[], sandboxOf: 
     IPAM: {
       Driver: net.ipam.driver,
       Options: net.ipam.options,
-      Config: net.ipam.pools.map((p) => {
+      Config: net.ipam.requested?.map((c) => ({ ...c })) ?? net.ipam.pools.map((p) => {
         const c: IPAMPoolConfig = { Subnet: p.subnet };
         if (p.ipRange) c.IPRange = p.ipRange;
         if (p.gateway && p.showGateway) c.Gateway = p.gateway;
@@ -35,8 +35,8 @@ export function networkResource(net: Network, endpoints: Endpoint[], sandboxOf: 
     Internal: net.internal,
     Attachable: net.attachable,
     Ingress: false,
-    ConfigFrom: { Network: '' },
-    ConfigOnly: false,
+    ConfigFrom: { Network: net.configFrom ?? '' },
+    ConfigOnly: !!net.configOnly,
     Containers: containers,
     Options: { ...net.options },
     Labels: { ...net.labels },

@@ -17,6 +17,8 @@ export interface EndpointRecord {
   /** false for the default bridge: Docker gives it no name resolution. */
   userDefined: boolean;
   aliases: string[];
+  /** Docker's links on this endpoint: alias → container name, resolved from this sandbox only. */
+  links?: Record<string, string>;
   /** Plain or CIDR form ('172.18.0.2/16'). */
   ipv4?: string;
   ipv6?: string;
@@ -74,7 +76,7 @@ export class DnsRegistry {
   upsertEndpoint(rec: EndpointRecord): void {
     this.unindex(rec.endpointId);
     const ep: Endpoint = {
-      rec: { ...rec, aliases: [...rec.aliases] },
+      rec: { ...rec, aliases: [...rec.aliases], links: lowerKeys(rec.links) },
       v4: rec.ipv4 ? answerFor(rec.ipv4, 4, rec) : undefined,
       v6: rec.ipv6 ? answerFor(rec.ipv6, 6, rec) : undefined,
       keys: [],
@@ -138,7 +140,8 @@ export class DnsRegistry {
     let exists = false;
     for (const ep of sb.endpoints.values()) {
       const net = this.networks.get(ep.rec.networkId);
-      const holders = net?.names.get(name);
+      // A link alias of the asking endpoint stands for the linked container's name (libnetwork).
+      const holders = net?.names.get(ep.rec.links?.[name] ?? name);
       if (!holders) continue;
       const found = pick(holders, family);
       if (found) return found;
@@ -233,6 +236,11 @@ export class DnsRegistry {
     if (net.names.size === 0 && net.byAddress.size === 0) this.networks.delete(ep.rec.networkId);
     return ep;
   }
+}
+
+function lowerKeys(links: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!links) return undefined;
+  return Object.fromEntries(Object.entries(links).map(([alias, name]) => [alias.toLowerCase(), name.toLowerCase()]));
 }
 
 /** The holders' addresses of one family, starting one further on each call (round robin). */

@@ -37,6 +37,11 @@ export async function addAddressIfMissing(nl: Netlink, ifname: string, cidr: str
   }
 }
 
+/** Every address an endpoint puts on its interface: its IPs and its link-local ones. */
+export function interfaceAddresses(ep: Endpoint): string[] {
+  return [ep.ipv4, ep.ipv6, ...(ep.linkLocal ?? [])].filter((a): a is string => a !== undefined);
+}
+
 /**
  * Up, addresses, default routes of the endpoint's interface: sent back to back on the sandbox's
  * socket, after `before` (requests already sent there), which the kernel handles in order (the
@@ -60,7 +65,7 @@ export async function plumbInterface(
     setIPv6(ep.ifname, ep.ipv6 !== undefined, sb.sandbox.netnsPath);
   }
   const requests: Promise<void>[] = [...before, nl.setUp(ep.ifname)];
-  for (const cidr of addrs) requests.push(nl.addAddress(ep.ifname, cidr, { nodad: isV6(cidr) }));
+  for (const cidr of interfaceAddresses(ep)) requests.push(nl.addAddress(ep.ifname, cidr, { nodad: isV6(cidr) }));
   if (defaultRoute) {
     for (const cidr of addrs) {
       const gateway = gatewayFor(net, cidr);

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { ClusterView, DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../../model/cnm.js';
+import { isPredefinedNetwork } from '../../../model/docker.js';
 import type {
   DockerEvent,
   NetworkConnectRequest,
@@ -13,7 +14,6 @@ import type {
 } from '../../../model/docker.js';
 import type { Controller } from '../../core/controller.js';
 import { conflict, forbidden, invalid, notFound } from '../../errors.js';
-import { isPredefined } from '../filters.js';
 import { readDockerFixture as readFixture } from '../../../test/fixtures/index.js';
 
 export { readFixture };
@@ -94,7 +94,7 @@ export class FakeController implements Controller {
 
   async removeNetwork(ref: string): Promise<void> {
     const n = this.inspectNetwork(ref);
-    if (isPredefined(n.Name)) throw forbidden(`${n.Name} is a pre-defined network and cannot be removed`);
+    if (isPredefinedNetwork(n.Name)) throw forbidden(`${n.Name} is a pre-defined network and cannot be removed`);
     if (Object.keys(n.Containers).length) {
       throw forbidden(`error while removing network: network ${n.Name} id ${n.Id} has active endpoints`);
     }
@@ -132,7 +132,7 @@ export class FakeController implements Controller {
   }
 
   async prune(keep: (n: NetworkResource) => boolean): Promise<string[]> {
-    const gone = this.networks.filter((n) => !isPredefined(n.Name) && !Object.keys(n.Containers).length && keep(n));
+    const gone = this.networks.filter((n) => !isPredefinedNetwork(n.Name) && !Object.keys(n.Containers).length && keep(n));
     for (const n of gone) await this.removeNetwork(n.Id);
     return gone.map((n) => n.Name);
   }

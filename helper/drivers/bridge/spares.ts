@@ -15,6 +15,7 @@ import { log } from '../../log.js';
 import { setIPv6 } from '../../kernel/sysctl.js';
 import type { SandboxHandle } from '../driver.js';
 import { ownerAlias } from '../owner.js';
+import { interfaceAddresses } from '../plumbing.js';
 
 export interface Spare {
   hostName: string;
@@ -109,11 +110,10 @@ export class Spares {
     const nl = sb.nl;
     const peer = await nl.getLink(ep.ifname);
     if (!peer) return false;
-    const addrs = [ep.ipv4, ep.ipv6].filter((a): a is string => a !== undefined);
     await Promise.all([
       Netlink.inOrder([
         nl.setDown(ep.ifname),
-        ...addrs.map((a) => nl.delAddress(ep.ifname, a)),
+        ...interfaceAddresses(ep).map((a) => nl.delAddress(ep.ifname, a)),
         nl.reconfigure(peer.index, { name: `spare${hostName.slice(4)}` }),
       ]),
       host.setAlias(hostName, ownerAlias(id)),
