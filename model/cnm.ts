@@ -31,8 +31,12 @@ export interface NetworkIpam {
   driver: string;
   options: Record<string, string> | null;
   pools: IpamPool[];
-  /** A config-only network's IPAM configuration as given (nothing is allocated for it). */
-  requested?: IPAMPoolConfig[];
+  /**
+   * Pool configurations kept as given but not allocated, shown after the pools as Docker shows
+   * them: all of a config-only network's, and the IPv6 ones of a network without IPv6 (Docker
+   * allocates those only with EnableIPv6).
+   */
+  unallocated?: IPAMPoolConfig[];
 }
 
 export interface IpamPool {
@@ -56,8 +60,12 @@ export interface Endpoint {
   ipv4?: string; // CIDR form, e.g. 172.18.0.2/16
   ipv6?: string;
   aliases: string[];
+  /** The addresses the connect asked for (Docker shows this request as the container's IPAMConfig). */
+  requested?: { ipv4?: string; ipv6?: string };
   /** Docker's EndpointConfig.Links on a user-defined network, as given ("container:alias"). */
   links?: string[];
+  /** EndpointConfig.DriverOpts, kept as given (Docker shows them; no driver of cnm's reads any). */
+  driverOpts?: Record<string, string>;
   /** IPAMConfig.LinkLocalIPs, as CIDRs on the interface (169.254.0.0/16 or fe80::/64 masks, as Docker). */
   linkLocal?: string[];
   /** Connect order within the sandbox; the lowest carries the default route. */

@@ -21,6 +21,8 @@ export interface EndpointRequest {
   aliases?: string[];
   links?: string[];
   linkLocalIPs?: string[];
+  mac?: string;
+  driverOpts?: Record<string, string>;
 }
 
 export function endpointRequest(cfg: EndpointSettings | null | undefined): EndpointRequest {
@@ -30,6 +32,8 @@ export function endpointRequest(cfg: EndpointSettings | null | undefined): Endpo
     aliases: cfg?.Aliases ?? [],
     links: cfg?.Links ?? [],
     linkLocalIPs: (cfg?.IPAMConfig?.LinkLocalIPs ?? []).filter((ip) => ip !== ''),
+    mac: cfg?.MacAddress || undefined,
+    driverOpts: cfg?.DriverOpts ?? undefined,
   };
 }
 
@@ -41,6 +45,8 @@ function linkLocalCidrs(ips: string[]): string[] {
     return `${ip}/${a.family === 4 ? 16 : 64}`;
   });
 }
+
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 
 // Docker's runconfig messages for what only user-defined networks allow (validateNetworkingConfig).
 export const UNSUPPORTED_IP = 'user specified IP address is supported on user defined networks only';
@@ -111,6 +117,8 @@ function allocateEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox,
     order: eps.reduce((m, e) => Math.max(m, e.order + 1), 0),
   };
   if (links.length) ep.links = [...links];
+  if (req.driverOpts && Object.keys(req.driverOpts).length) ep.driverOpts = { ...req.driverOpts };
+  if (req.mac && !MAC.test(req.mac)) throw invalid(`invalid MAC address: ${req.mac}`, { network: net.name, sandbox: sb.name });
   if (req.linkLocalIPs?.length) ep.linkLocal = linkLocalCidrs(req.linkLocalIPs);
   const { ipam } = ctx.deps;
   for (const [family, preferred] of [
@@ -126,8 +134,11 @@ function allocateEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox,
     else ep.ipv4 = addr;
   }
   if (req.ipv4 && !ep.ipv4) throw invalid(`no configured subnet contains IP address ${req.ipv4}`, { network: net.name });
-  if (req.ipv6 && !ep.ipv6) throw invalid(`no configured subnet contains IP address ${req.ipv6}`, { network: net.name });
-  if (ep.ipv4) ep.mac = macFromIPv4(parseAddr(ep.ipv4.split('/')[0])!.value);
+  // Docker assigns no IPv6 address on a network without IPv6, asked for or not (the request is kept).
+  if (req.ipv6 && !ep.ipv6 && net.enableIPv6) throw invalid(`no configured subnet contains IP address ${req.ipv6}`, { network: net.name });
+  if (req.ipv4 || req.ipv6) ep.requested = { ipv4: req.ipv4, ipv6: req.ipv6 };
+  if (req.mac && ep.ifname) ep.mac = req.mac.toLowerCase();
+  else if (ep.ipv4) ep.mac = macFromIPv4(parseAddr(ep.ipv4.split('/')[0])!.value);
   else if (ep.ifname) ep.mac = randomMac();
   b.driver.nameHostLink?.(b, ep, ctx.handle(sb));
   txn.put(endpointKey(ep.id), JSON.stringify(ep));

@@ -1,7 +1,7 @@
 // Network create / remove / prune: validate → IPAM → driver setup → firewall → one store commit,
 // rolled back in reverse order when a step fails.
 import type { IpamPool, Network } from '../../model/cnm.js';
-import { isPredefinedNetwork, type NetworkCreateRequest, type NetworkCreateResponse } from '../../model/docker.js';
+import { isPredefinedNetwork, type IPAMPoolConfig, type NetworkCreateRequest, type NetworkCreateResponse } from '../../model/docker.js';
 import { parseAddr } from '../../model/ip.js';
 import { CnmError, TeardownErrors, conflict, forbidden, invalid, notFound, withContext } from '../errors.js';
 import { driverInfo } from '../../model/drivers.js';
@@ -66,11 +66,13 @@ function withConfigFrom(ctx: CoreContext, req: NetworkCreateRequest): NetworkCre
   return {
     ...req,
     EnableIPv6: src.enableIPv6,
-    IPAM: { Driver: src.ipam.driver, Options: src.ipam.options, Config: src.ipam.requested ?? [] },
+    IPAM: { Driver: src.ipam.driver, Options: src.ipam.options, Config: src.ipam.unallocated ?? [] },
     Options: src.options,
     Labels: src.labels,
   };
 }
+
+const isV6Config = (c: IPAMPoolConfig) => parseAddr((c.Subnet ?? '').split('/')[0])?.family === 6;
 
 function checkRequest(ctx: CoreContext, req: NetworkCreateRequest, extras: CreateExtras): NetworkDriver {
   if (typeof req?.Name !== 'string' || req.Name === '') throw invalid('network name must not be empty');
@@ -78,7 +80,10 @@ function checkRequest(ctx: CoreContext, req: NetworkCreateRequest, extras: Creat
   if (!extras.builtin && isPredefinedNetwork(req.Name)) {
     throw forbidden(`operation is not permitted on predefined ${req.Name} network `, { network: req.Name });
   }
-  if (ctx.state.networkNames.has(req.Name)) throw conflict(`network with name ${req.Name} already exists`, { network: req.Name });
+  // Docker refuses a repeated name only when asked to (the CLI always asks; docker-py does not).
+  if (req.CheckDuplicate && ctx.state.networkNames.has(req.Name)) {
+    throw conflict(`network with name ${req.Name} already exists`, { network: req.Name });
+  }
   checkConfigNetwork(req);
   // A config-only network is stored under the null driver, as Docker does: nothing is made for it.
   const driverName = req.ConfigOnly ? 'null' : req.Driver || 'bridge';
@@ -118,18 +123,19 @@ export async function createNetwork(
     labels: { ...(req.Labels ?? {}) },
     builtin: extras.builtin,
   };
-  if (req.ConfigOnly) {
-    net.configOnly = true;
-    net.ipam.requested = (req.IPAM?.Config ?? []).map((c) => ({ ...c }));
-  }
+  if (req.ConfigOnly) net.configOnly = true;
+  // Kept as given, not allocated: a config-only network's pools, and IPv6 pools without IPv6.
+  const unallocatedConfig = (c: IPAMPoolConfig) => !!req.ConfigOnly || (!net.enableIPv6 && isV6Config(c));
+  const unallocated = (req.IPAM?.Config ?? []).filter(unallocatedConfig);
+  if (unallocated.length) net.ipam.unallocated = unallocated.map((c) => ({ ...c }));
   if (given.ConfigFrom?.Network) net.configFrom = given.ConfigFrom.Network;
   let bound: NetworkOf | undefined;
   let setUp = false;
   try {
     if (d.caps.ipam) {
-      const configs = req.IPAM?.Config ?? [];
+      const configs = (req.IPAM?.Config ?? []).filter((c) => !unallocatedConfig(c));
       for (const c of configs) {
-        const v6 = parseAddr((c.Subnet ?? '').split('/')[0])?.family === 6;
+        const v6 = isV6Config(c);
         pools.push(
           await ctx.deps.ipam.requestPool(txn, id, {
             subnet: c.Subnet || undefined,
@@ -173,7 +179,8 @@ export async function createNetwork(
   ctx.track(bound);
   ctx.state.putNetwork(net);
   ctx.emit('create', net);
-  return { Id: id, Warning: '' };
+  const twin = [...(ctx.state.networkNames.get(net.name) ?? [])].find((other) => other !== id);
+  return { Id: id, Warning: twin ? `Network with name ${net.name} (id : ${twin}) already exists` : '' };
 }
 
 export async function removeNetwork(ctx: CoreContext, net: Network): Promise<void> {

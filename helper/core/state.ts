@@ -10,13 +10,18 @@ export class State {
   readonly endpoints = new Map<string, Endpoint>();
   private readonly byNetwork = new Map<string, Set<string>>();
   private readonly bySandbox = new Map<string, Set<string>>();
-  /** Names to ids: lookups by name are on every request's path. Names are unique (create checks). */
-  readonly networkNames = new Map<string, string>();
+  /**
+   * Names to ids: lookups by name are on every request's path. Network names may repeat, as in
+   * Docker (a create without CheckDuplicate); a repeated name is then ambiguous for lookups.
+   */
+  readonly networkNames = new Map<string, Set<string>>();
   readonly sandboxNames = new Map<string, string>();
 
   /** By full id or exact name from the indexes; anything else (an id prefix) by Docker's full lookup. */
   network(ref: string): Network {
-    return this.networks.get(ref) ?? this.networks.get(this.networkNames.get(ref) ?? '') ?? lookup(this.networks.values(), ref, 'network');
+    const named = this.networkNames.get(ref);
+    const unique = named?.size === 1 ? this.networks.get([...named][0]!) : undefined;
+    return this.networks.get(ref) ?? unique ?? lookup(this.networks.values(), ref, 'network');
   }
 
   sandbox(ref: string): Sandbox {
@@ -27,12 +32,14 @@ export class State {
 
   putNetwork(n: Network): void {
     this.networks.set(n.id, n);
-    this.networkNames.set(n.name, n.id);
+    index(this.networkNames, n.name).add(n.id);
   }
 
   deleteNetwork(id: string): void {
     const n = this.networks.get(id);
-    if (n && this.networkNames.get(n.name) === id) this.networkNames.delete(n.name);
+    const named = n && this.networkNames.get(n.name);
+    named?.delete(id);
+    if (n && named?.size === 0) this.networkNames.delete(n.name);
     this.networks.delete(id);
     this.byNetwork.delete(id);
   }
