@@ -75,6 +75,6 @@ describe('docker CLI against cnmd', { skip: !fs.existsSync(DOCKER) && `${DOCKER}
     const prune = await docker('network', 'prune', '-f');
     assert.equal(prune.stdout, 'Deleted Networks:\ncustom\nv6net\nbackend\n\n');
     const bad = await docker('network', 'ls', '--filter', 'bogus=1');
-    assert.equal(bad.stderr, "Error response from daemon: invalid filter 'bogus'\n");
+    assert.equal(bad.stderr, "Error response from daemon: Invalid filter 'bogus'\n");
   });
 });

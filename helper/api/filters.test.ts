@@ -26,7 +26,7 @@ describe('filters', () => {
     assert.deepEqual(pick(networkListFilter({ dangling: ['false'] })), ['bridge', 'frontend', 'host', 'none']);
     assert.deepEqual(pick(networkListFilter({ dangling: ['1'] })), ['backend', 'custom', 'v6net']);
     assert.deepEqual(pick(networkListFilter({ driver: ['bridge'], type: ['builtin'] })), ['bridge']);
-    assert.throws(() => networkListFilter({ until: ['1h'] }), /invalid filter 'until'/);
+    assert.throws(() => networkListFilter({ until: ['1h'] }), /Invalid filter 'until'/);
   });
 
   it('builds the prune predicate from until, label and label!', () => {
@@ -34,7 +34,7 @@ describe('filters', () => {
     assert.deepEqual(pick(pruneFilter({ until: [String(created)] }, created)), ['bridge', 'host', 'none']);
     assert.deepEqual(pick(pruneFilter({ 'label!': ['owner=steering'] }, 0)).includes('custom'), false);
     assert.deepEqual(pick(pruneFilter({ label: ['owner'] }, 0)), ['custom']);
-    assert.throws(() => pruneFilter({ dangling: ['1'] }, 0), /invalid filter 'dangling'/);
+    assert.throws(() => pruneFilter({ dangling: ['1'] }, 0), /Invalid filter 'dangling'/);
   });
 
   it('matches events by type, action, network id or name, container', () => {
@@ -52,7 +52,7 @@ describe('filters', () => {
     assert.ok(eventFilter({ container: ['c0ffee'] })(ev));
     assert.ok(!eventFilter({ type: ['container'] })(ev));
     assert.ok(!eventFilter({ network: ['back'] })(ev));
-    assert.throws(() => eventFilter({ image: ['x'] }), /invalid filter 'image'/);
+    assert.throws(() => eventFilter({ image: ['x'] }), /Invalid filter 'image'/);
   });
 
   it('parses Docker timestamps: durations, unix seconds, RFC 3339', () => {

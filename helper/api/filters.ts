@@ -25,7 +25,7 @@ export function parseFilters(raw: string | null): NetworkFilters {
 }
 
 export function validateFilters(filters: NetworkFilters, accepted: readonly string[]): void {
-  for (const key of Object.keys(filters)) if (!accepted.includes(key)) throw invalid(`invalid filter '${key}'`);
+  for (const key of Object.keys(filters)) if (!accepted.includes(key)) throw invalid(`Invalid filter '${key}'`);
 }
 
 
@@ -55,10 +55,11 @@ const anyOf = (values: string[] | undefined, test: (v: string) => boolean) => !v
 
 function danglingValue(values: string[] | undefined): boolean | undefined {
   if (!values?.length) return undefined;
-  const v = values[0]!.toLowerCase();
+  if (values.length > 1) throw invalid('got more than one value for filter key "dangling"');
+  const v = values[0]!;
   if (v === 'true' || v === '1') return true;
   if (v === 'false' || v === '0') return false;
-  throw invalid(`invalid filter 'dangling=${values[0]}'`);
+  throw invalid(`invalid value for filter 'dangling', must be "true" (or "1"), or "false" (or "0")`);
 }
 
 const NETWORK_LIST_FILTERS = ['driver', 'id', 'label', 'name', 'scope', 'type', 'dangling'] as const;

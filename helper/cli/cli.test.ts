@@ -87,7 +87,7 @@ describe('cnm CLI', () => {
       'NAME      CREATED AT\ncustom    2026-11-22 10:19:59.192186576 +0000 UTC\n',
     );
     const bad = await cnm('network', 'ls', '-f', 'bogus=1');
-    assert.deepEqual([bad.code, bad.stderr], [1, "Error response from daemon: invalid filter 'bogus'\n"]);
+    assert.deepEqual([bad.code, bad.stderr], [1, "Error response from daemon: Invalid filter 'bogus'\n"]);
   });
 
   it('network inspect prints Docker JSON exactly, -f templates, and missing networks as Docker does', async () => {

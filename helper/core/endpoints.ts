@@ -5,7 +5,7 @@
 import type { Endpoint, Network, Sandbox } from '../../model/cnm.js';
 import type { EndpointSettings } from '../../model/docker.js';
 import { parseAddr, macFromIPv4 } from '../../model/ip.js';
-import { TeardownErrors, forbidden, invalid, withContext } from '../errors.js';
+import { CnmError, TeardownErrors, forbidden, invalid, withContext } from '../errors.js';
 import { isUserDefined, parseLink } from './names.js';
 import { Txn } from '../store/txn.js';
 import type { CoreContext } from './context.js';
@@ -46,6 +46,7 @@ function linkLocalCidrs(ips: string[]): string[] {
   });
 }
 
+const notInSubnets = (ip: string) => `Invalid address ${ip}: It does not belong to any of this network's subnets`;
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 
 // Docker's runconfig messages for what only user-defined networks allow (validateNetworkingConfig).
@@ -78,6 +79,7 @@ function checkAttachable(ctx: CoreContext, net: Network, sb: Sandbox, eps: Endpo
     if (req.ipv4 || req.ipv6) throw invalid(UNSUPPORTED_IP, { network: net.name, sandbox: sb.name });
     if (req.aliases?.length) throw invalid(UNSUPPORTED_ALIAS, { network: net.name, sandbox: sb.name });
   }
+  if (net.configOnly) throw forbidden('cannot create endpoint on configuration-only network', { network: net.name, sandbox: sb.name });
   const caps = ctx.of(net).driver.caps;
   const onHost = ctx.onHostNetns(sb);
   if (caps.hostNetns && !onHost) throw invalid(HOST_CONFLICT, { network: net.name, sandbox: sb.name });
@@ -90,7 +92,6 @@ function checkAttachable(ctx: CoreContext, net: Network, sb: Sandbox, eps: Endpo
     if (other.hostNetns || caps.hostNetns) throw invalid(SHARED_CONFLICT, { network: net.name, sandbox: sb.name });
     if (other.exclusive || caps.exclusive) throw invalid(NONE_CONFLICT, { network: net.name, sandbox: sb.name });
   }
-  if (net.configOnly) throw forbidden('cannot create endpoint on configuration-only network', { network: net.name, sandbox: sb.name });
 }
 
 /**
@@ -107,6 +108,9 @@ function allocateEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox,
   if ((req.ipv4 || req.ipv6) && !userSubnets) {
     throw invalid('user specified IP address is supported only when connecting to networks with user configured subnets');
   }
+  // Docker's texts, its stray parenthesis included (daemon buildCreateEndpointOptions).
+  if (req.ipv4 && parseAddr(req.ipv4)?.family !== 4) throw new CnmError('internal', `Invalid IPv4 address: ${req.ipv4})`, { network: net.name });
+  if (req.ipv6 && parseAddr(req.ipv6)?.family !== 6) throw new CnmError('internal', `Invalid IPv6 address: ${req.ipv6})`, { network: net.name });
   const ep: Endpoint = {
     id: newId(),
     networkId: net.id,
@@ -133,9 +137,9 @@ function allocateEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox,
     if (family === 6) ep.ipv6 = addr;
     else ep.ipv4 = addr;
   }
-  if (req.ipv4 && !ep.ipv4) throw invalid(`no configured subnet contains IP address ${req.ipv4}`, { network: net.name });
+  if (req.ipv4 && !ep.ipv4) throw invalid(notInSubnets(req.ipv4), { network: net.name });
   // Docker assigns no IPv6 address on a network without IPv6, asked for or not (the request is kept).
-  if (req.ipv6 && !ep.ipv6 && net.enableIPv6) throw invalid(`no configured subnet contains IP address ${req.ipv6}`, { network: net.name });
+  if (req.ipv6 && !ep.ipv6 && net.enableIPv6) throw invalid(notInSubnets(req.ipv6), { network: net.name });
   if (req.ipv4 || req.ipv6) ep.requested = { ipv4: req.ipv4, ipv6: req.ipv6 };
   if (req.mac && ep.ifname) ep.mac = req.mac.toLowerCase();
   else if (ep.ipv4) ep.mac = macFromIPv4(parseAddr(ep.ipv4.split('/')[0])!.value);

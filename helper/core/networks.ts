@@ -89,6 +89,7 @@ function checkRequest(ctx: CoreContext, req: NetworkCreateRequest, extras: Creat
   const driverName = req.ConfigOnly ? 'null' : req.Driver || 'bridge';
   if (!req.ConfigOnly) checkMultiHost(ctx, req, driverName);
   const driver = ctx.deps.drivers.get(driverName); // Docker's "plugin not found" for others
+  if (req.Ingress && !req.ConfigOnly && driver.caps.scope !== 'global') throw forbidden('Ingress network can only be global scope network');
   if (!req.ConfigOnly && driver.caps.singleton && [...ctx.state.networks.values()].some((n) => n.driver === driver.name && !n.configOnly)) {
     throw forbidden(`only one instance of "${driver.name}" network is allowed`);
   }
@@ -186,7 +187,7 @@ export async function createNetwork(
 export async function removeNetwork(ctx: CoreContext, net: Network): Promise<void> {
   if (net.builtin) throw forbidden(`${net.name} is a pre-defined network and cannot be removed`, { network: net.name });
   if (net.configOnly && [...ctx.state.networks.values()].some((n) => n.configFrom === net.name)) {
-    throw forbidden(`configuration network "${net.name}" is in use`, { network: net.name });
+    throw forbidden(`error while removing network: configuration network "${net.name}" is in use`, { network: net.name });
   }
   if (ctx.state.endpointsOfNetwork(net.id).length > 0) {
     throw forbidden(`error while removing network: network ${net.name} id ${net.id} has active endpoints`, { network: net.name });
