@@ -25,6 +25,8 @@ run_suite() { # name, command...
 
 run_suite unit npm run -s test:unit
 run_suite integration npm run -s test:integration
+# Docker's own clients against a throwaway cnmd: docker-py's network tests, the docker CLI's transcript.
+run_suite conformance npm run -s test:conformance
 if [ "${CNM_SKIP_E2E:-}" != 1 ] && [ -f test/e2e/run.sh ]; then
   run_suite e2e bash test/e2e/run.sh
 fi

@@ -29,6 +29,16 @@ describe('filters', () => {
     assert.throws(() => networkListFilter({ until: ['1h'] }), /Invalid filter 'until'/);
   });
 
+  it('matches name and id as unanchored regular expressions (filters.Args.Match)', () => {
+    assert.deepEqual(pick(networkListFilter({ name: ['^b'] })), ['backend', 'bridge']);
+    assert.deepEqual(pick(networkListFilter({ name: ['end$'] })), ['backend', 'frontend']);
+    assert.deepEqual(pick(networkListFilter({ name: ['[', 'host'] })), ['host'], 'an invalid expression matches only by equality');
+    const front = all.find((n) => n.Name === 'frontend')!;
+    assert.deepEqual(pick(networkListFilter({ id: [`^${front.Id.slice(0, 6)}`] })), ['frontend']);
+    assert.deepEqual(pick(networkListFilter({ id: [front.Id.slice(5, 20)] })), ['frontend'], 'anywhere in the id, not only a prefix');
+    assert.throws(() => networkListFilter({ dangling: ['TRUE'] }), /invalid value for filter 'dangling'/);
+  });
+
   it('builds the prune predicate from until, label and label!', () => {
     const created = Date.parse('2026-11-22T10:19:30Z') / 1000;
     assert.deepEqual(pick(pruneFilter({ until: [String(created)] }, created)), ['bridge', 'host', 'none']);

@@ -229,6 +229,42 @@ describe('api server', () => {
     }
   });
 
+  it('replays kept events for a since in the past, then stops at until', async () => {
+    const c = new FakeController();
+    const own = await startHarness(c);
+    try {
+      const t0 = Date.now() / 1000 - 1;
+      await c.createNetwork({ Name: 'ev2' });
+      await c.removeNetwork('ev2');
+      const r = await own.request('GET', `/events?since=${t0}&until=${Date.now() / 1000 + 0.05}`);
+      const got = r.text
+        .trim()
+        .split('\n')
+        .map((l) => json(l) as DockerEvent);
+      assert.deepEqual(
+        got.map((e) => [e.Action, e.Actor.Attributes.name]),
+        [
+          ['create', 'ev2'],
+          ['destroy', 'ev2'],
+        ],
+      );
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('answers as Docker outside a swarm: /info Swarm inactive, /swarm/leave 503, inspect with another scope 404', async () => {
+    const info = json((await h.request('GET', '/info')).text);
+    assert.equal(info.Swarm.LocalNodeState, 'inactive');
+    assert.equal(info.Images, undefined, 'nothing made up');
+    const leave = await h.request('POST', '/swarm/leave?force=1');
+    assert.deepEqual([leave.status, json(leave.text).message], [503, 'This node is not part of a swarm']);
+    assert.equal((await h.request('GET', '/networks/frontend?scope=local')).status, 200);
+    const swarm = await h.request('GET', '/networks/frontend?scope=swarm');
+    assert.deepEqual([swarm.status, json(swarm.text).message], [404, 'network frontend not found']);
+    assert.equal((await h.request('GET', '/networks/frontend?verbose=maybe')).status, 400);
+  });
+
   it('serves sandboxes, dns and host', async () => {
     const r = await h.request(
       'POST',

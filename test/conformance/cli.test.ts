@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { TestHost, sh } from '../integration/host.js';
+import { TestHost, execIn, sh } from '../integration/host.js';
 import { isRoot } from '../root.js';
 import { readDockerFixture } from '../fixtures/index.js';
 
@@ -79,6 +79,21 @@ describe('docker network CLI: cnmd prints what Docker 20.10 prints', () => {
   });
   after(async () => {
     await host?.destroy();
+  });
+
+  // What the transcript cannot show: the kernel and the embedded DNS did what connect promised.
+  test('--link-local-ip is on the interface, and --link c2:db resolves from c1 only', (t) => {
+    if (reason) return t.skip(reason);
+    const cli = (...args: string[]) => sh(client!, args, { env: { ...process.env, DOCKER_HOST: host!.hostUrl } });
+    assert.equal(cli('network', 'create', '--subnet', '10.96.0.0/24', 'cf-ll').code, 0);
+    assert.equal(cli('network', 'connect', '--ip', '10.96.0.20', 'cf-ll', 'c2').code, 0);
+    const conn = cli('network', 'connect', '--link', 'c2:db', '--link-local-ip', '169.254.10.10', 'cf-ll', 'c1');
+    assert.equal(conn.code, 0, conn.stderr);
+    assert.match(execIn(host!, 'c1', 'ip', '-4', 'addr', 'show').stdout, /inet 169\.254\.10\.10\/16 /);
+    assert.equal(execIn(host!, 'c1', 'dig', '+short', '+tries=1', '+time=2', 'db').stdout.trim(), '10.96.0.20');
+    assert.equal(execIn(host!, 'c2', 'dig', '+short', '+tries=1', '+time=2', 'db').stdout.trim(), '', 'the alias is c1\'s alone');
+    for (const c of ['c1', 'c2']) assert.equal(cli('network', 'disconnect', 'cf-ll', c).code, 0);
+    assert.equal(cli('network', 'rm', 'cf-ll').code, 0);
   });
 
   for (const [cmd, expected] of docker) {
