@@ -28,7 +28,6 @@ export function validateFilters(filters: NetworkFilters, accepted: readonly stri
   for (const key of Object.keys(filters)) if (!accepted.includes(key)) throw invalid(`Invalid filter '${key}'`);
 }
 
-
 /** label=key or label=key=value: every one given must match (Docker's MatchKVList). */
 function labelsMatch(wanted: string[], labels: Record<string, string>): boolean {
   return wanted.every((w) => {

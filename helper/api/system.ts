@@ -68,15 +68,13 @@ export function systemRoutes(version: string, controller: Controller, kernel: Ke
     { method: 'HEAD', path: '/_ping', handle: ping(true) },
     { method: 'GET', path: '/version', handle: ({ res }) => sendJson(res, 200, versionJson) },
     // Docker's answers on a node outside a swarm (docker-py's test teardown leaves the swarm).
-    ...['/swarm', '/swarm/leave', '/swarm/unlockkey'].map(
-      (path): Route => ({
-        method: path === '/swarm/leave' ? 'POST' : 'GET',
-        path,
-        handle: () => {
-          throw new CnmError('unavailable', NO_SWARM);
-        },
-      }),
-    ),
+    ...['/swarm', '/swarm/leave', '/swarm/unlockkey'].map((path): Route => ({
+      method: path === '/swarm/leave' ? 'POST' : 'GET',
+      path,
+      handle: () => {
+        throw new CnmError('unavailable', NO_SWARM);
+      },
+    })),
     {
       method: 'GET',
       path: '/info',

@@ -232,40 +232,61 @@ test('capabilities, not names: singleton, exclusive and host-netns rules come fr
   assert.throws(() => core.inspectNetwork('bad'), /not found/);
 });
 
-test("Docker's create rules: any name, predefined names, duplicates, IPAM options, config-only / config-from, multi-host", { skip }, async () => {
-  const forbidden = (text: string) => (e: CnmError) => e.status === 403 && e.message === text;
-  for (const name of ['bridge', 'host', 'none', 'default']) {
-    await assert.rejects(core.createNetwork({ Name: name }), forbidden(`operation is not permitted on predefined ${name} network `));
-  }
-  const spaced = await core.createNetwork({ Name: 'dr 01/x' });
-  assert.equal(core.inspectNetwork('dr 01/x').Id, spaced.Id, 'a name with a space and a slash is only a name');
-  assert.equal(core.inspectNetwork('dr 01/x').IPAM.Options, null, 'no IPAM options given: null');
-  const twin = await core.createNetwork({ Name: 'dr 01/x' });
-  assert.match(twin.Warning, /^Network with name dr 01\/x \(id : [0-9a-f]{64}\) already exists$/);
-  assert.throws(() => core.inspectNetwork('dr 01/x'), /ambiguous \(2 matches found on name\)/);
-  await assert.rejects(core.createNetwork({ Name: 'dr 01/x', CheckDuplicate: true }), (e: CnmError) => e.status === 409);
-  await core.removeNetwork(twin.Id);
-  await core.removeNetwork(spaced.Id);
+test(
+  "Docker's create rules: any name, predefined names, duplicates, IPAM options, config-only / config-from, multi-host",
+  { skip },
+  async () => {
+    const forbidden = (text: string) => (e: CnmError) => e.status === 403 && e.message === text;
+    for (const name of ['bridge', 'host', 'none', 'default']) {
+      await assert.rejects(core.createNetwork({ Name: name }), forbidden(`operation is not permitted on predefined ${name} network `));
+    }
+    const spaced = await core.createNetwork({ Name: 'dr 01/x' });
+    assert.equal(core.inspectNetwork('dr 01/x').Id, spaced.Id, 'a name with a space and a slash is only a name');
+    assert.equal(core.inspectNetwork('dr 01/x').IPAM.Options, null, 'no IPAM options given: null');
+    const twin = await core.createNetwork({ Name: 'dr 01/x' });
+    assert.match(twin.Warning, /^Network with name dr 01\/x \(id : [0-9a-f]{64}\) already exists$/);
+    assert.throws(() => core.inspectNetwork('dr 01/x'), /ambiguous \(2 matches found on name\)/);
+    await assert.rejects(core.createNetwork({ Name: 'dr 01/x', CheckDuplicate: true }), (e: CnmError) => e.status === 409);
+    await core.removeNetwork(twin.Id);
+    await core.removeNetwork(spaced.Id);
 
-  await core.createNetwork({ Name: 'conf', ConfigOnly: true, IPAM: { Options: {}, Config: [{ Subnet: '10.161.0.0/24' }] }, Labels: { a: 'b' } });
-  const conf = core.inspectNetwork('conf');
-  assert.deepEqual([conf.Driver, conf.ConfigOnly, conf.IPAM.Config], ['null', true, [{ Subnet: '10.161.0.0/24' }]]);
-  await assert.rejects(core.createNetwork({ Name: 'from', ConfigFrom: { Network: 'conf' }, Labels: { x: 'y' } }), /user specified configurations/);
-  await assert.rejects(core.createNetwork({ Name: 'from', ConfigFrom: { Network: 'nosuch' } }), /configuration network "nosuch" does not exist/);
-  await core.createNetwork({ Name: 'from', ConfigFrom: { Network: 'conf' } });
-  const from = core.inspectNetwork('from');
-  assert.deepEqual([from.ConfigFrom.Network, from.IPAM.Config[0]!.Subnet, from.Labels], ['conf', '10.161.0.0/24', { a: 'b' }]);
-  await core.createSandbox({ Name: 'cfg1', Network: 'from' });
-  await assert.rejects(core.connect('conf', { Container: 'cfg1' }), forbidden('cannot create endpoint on configuration-only network'));
-  await assert.rejects(core.removeNetwork('conf'), forbidden('error while removing network: configuration network "conf" is in use'));
-  await core.removeSandbox('cfg1', true);
-  await core.removeNetwork('from');
-  await core.removeNetwork('conf');
+    await core.createNetwork({
+      Name: 'conf',
+      ConfigOnly: true,
+      IPAM: { Options: {}, Config: [{ Subnet: '10.161.0.0/24' }] },
+      Labels: { a: 'b' },
+    });
+    const conf = core.inspectNetwork('conf');
+    assert.deepEqual([conf.Driver, conf.ConfigOnly, conf.IPAM.Config], ['null', true, [{ Subnet: '10.161.0.0/24' }]]);
+    await assert.rejects(
+      core.createNetwork({ Name: 'from', ConfigFrom: { Network: 'conf' }, Labels: { x: 'y' } }),
+      /user specified configurations/,
+    );
+    await assert.rejects(
+      core.createNetwork({ Name: 'from', ConfigFrom: { Network: 'nosuch' } }),
+      /configuration network "nosuch" does not exist/,
+    );
+    await core.createNetwork({ Name: 'from', ConfigFrom: { Network: 'conf' } });
+    const from = core.inspectNetwork('from');
+    assert.deepEqual([from.ConfigFrom.Network, from.IPAM.Config[0]!.Subnet, from.Labels], ['conf', '10.161.0.0/24', { a: 'b' }]);
+    await core.createSandbox({ Name: 'cfg1', Network: 'from' });
+    await assert.rejects(core.connect('conf', { Container: 'cfg1' }), forbidden('cannot create endpoint on configuration-only network'));
+    await assert.rejects(core.removeNetwork('conf'), forbidden('error while removing network: configuration network "conf" is in use'));
+    await core.removeSandbox('cfg1', true);
+    await core.removeNetwork('from');
+    await core.removeNetwork('conf');
 
-  await assert.rejects(core.createNetwork({ Name: 'sw', Scope: 'swarm' }), forbidden('cannot create a swarm scoped network when swarm is not active'));
-  await assert.rejects(core.createNetwork({ Name: 'ov', Driver: 'overlay' }), (e: CnmError) => e.status === 500 && /not a swarm manager/.test(e.message));
-  await assert.rejects(core.createNetwork({ Name: 'in', Ingress: true }), forbidden('Ingress network can only be global scope network'));
-});
+    await assert.rejects(
+      core.createNetwork({ Name: 'sw', Scope: 'swarm' }),
+      forbidden('cannot create a swarm scoped network when swarm is not active'),
+    );
+    await assert.rejects(
+      core.createNetwork({ Name: 'ov', Driver: 'overlay' }),
+      (e: CnmError) => e.status === 500 && /not a swarm manager/.test(e.message),
+    );
+    await assert.rejects(core.createNetwork({ Name: 'in', Ingress: true }), forbidden('Ingress network can only be global scope network'));
+  },
+);
 
 test("Docker's connect rules: default bridge, disconnect of what is not connected, link-local addresses, links", { skip }, async () => {
   await core.createNetwork({ Name: 'dc', IPAM: { Config: [{ Subnet: '10.162.0.0/24' }] } });
@@ -283,7 +304,11 @@ test("Docker's connect rules: default bridge, disconnect of what is not connecte
   await assert.rejects(core.connect('dc', { Container: 'dc1', EndpointConfig: { Links: ['a:b:c'] } }), /invalid link format/);
   await core.connect('dc', {
     Container: 'dc1',
-    EndpointConfig: { Links: ['up:db'], IPAMConfig: { IPv4Address: '10.162.0.9', LinkLocalIPs: ['169.254.8.8'] }, MacAddress: '02:42:0a:a2:00:63' },
+    EndpointConfig: {
+      Links: ['up:db'],
+      IPAMConfig: { IPv4Address: '10.162.0.9', LinkLocalIPs: ['169.254.8.8'] },
+      MacAddress: '02:42:0a:a2:00:63',
+    },
   });
   const ep = core.inspectSandbox('dc1').endpoints.find((e) => e.networkName === 'dc')!;
   assert.deepEqual(

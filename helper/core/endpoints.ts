@@ -109,8 +109,10 @@ function allocateEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox,
     throw invalid('user specified IP address is supported only when connecting to networks with user configured subnets');
   }
   // Docker's texts, its stray parenthesis included (daemon buildCreateEndpointOptions).
-  if (req.ipv4 && parseAddr(req.ipv4)?.family !== 4) throw new CnmError('internal', `Invalid IPv4 address: ${req.ipv4})`, { network: net.name });
-  if (req.ipv6 && parseAddr(req.ipv6)?.family !== 6) throw new CnmError('internal', `Invalid IPv6 address: ${req.ipv6})`, { network: net.name });
+  if (req.ipv4 && parseAddr(req.ipv4)?.family !== 4)
+    throw new CnmError('internal', `Invalid IPv4 address: ${req.ipv4})`, { network: net.name });
+  if (req.ipv6 && parseAddr(req.ipv6)?.family !== 6)
+    throw new CnmError('internal', `Invalid IPv6 address: ${req.ipv6})`, { network: net.name });
   const ep: Endpoint = {
     id: newId(),
     networkId: net.id,

@@ -24,13 +24,15 @@ export function networkResource(net: Network, endpoints: Endpoint[], sandboxOf: 
     IPAM: {
       Driver: net.ipam.driver,
       Options: net.ipam.options,
-      Config: net.ipam.pools.map((p) => {
-        const c: IPAMPoolConfig = { Subnet: p.subnet };
-        if (p.ipRange) c.IPRange = p.ipRange;
-        if (p.gateway && p.showGateway) c.Gateway = p.gateway;
-        if (Object.keys(p.auxAddresses).length > 0) c.AuxiliaryAddresses = { ...p.auxAddresses };
-        return c;
-      }).concat((net.ipam.unallocated ?? []).map((c) => ({ ...c }))),
+      Config: net.ipam.pools
+        .map((p) => {
+          const c: IPAMPoolConfig = { Subnet: p.subnet };
+          if (p.ipRange) c.IPRange = p.ipRange;
+          if (p.gateway && p.showGateway) c.Gateway = p.gateway;
+          if (Object.keys(p.auxAddresses).length > 0) c.AuxiliaryAddresses = { ...p.auxAddresses };
+          return c;
+        })
+        .concat((net.ipam.unallocated ?? []).map((c) => ({ ...c }))),
     },
     Internal: net.internal,
     Attachable: net.attachable,

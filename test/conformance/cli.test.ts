@@ -91,7 +91,7 @@ describe('docker network CLI: cnmd prints what Docker 20.10 prints', () => {
     assert.equal(conn.code, 0, conn.stderr);
     assert.match(execIn(host!, 'c1', 'ip', '-4', 'addr', 'show').stdout, /inet 169\.254\.10\.10\/16 /);
     assert.equal(execIn(host!, 'c1', 'dig', '+short', '+tries=1', '+time=2', 'db').stdout.trim(), '10.96.0.20');
-    assert.equal(execIn(host!, 'c2', 'dig', '+short', '+tries=1', '+time=2', 'db').stdout.trim(), '', 'the alias is c1\'s alone');
+    assert.equal(execIn(host!, 'c2', 'dig', '+short', '+tries=1', '+time=2', 'db').stdout.trim(), '', "the alias is c1's alone");
     for (const c of ['c1', 'c2']) assert.equal(cli('network', 'disconnect', 'cf-ll', c).code, 0);
     assert.equal(cli('network', 'rm', 'cf-ll').code, 0);
   });

@@ -25,7 +25,8 @@ interface Case {
 function unavailable(src: string): string | undefined {
   if (!isRoot) return 'needs root: cnmd makes network namespaces';
   const mods = sh(PY, ['-c', 'import docker, pytest, paramiko']);
-  if (mods.code !== 0) return `Debian's python3-docker, python3-pytest and python3-paramiko are needed (${mods.stderr.trim().split('\n').pop()})`;
+  if (mods.code !== 0)
+    return `Debian's python3-docker, python3-pytest and python3-paramiko are needed (${mods.stderr.trim().split('\n').pop()})`;
   const got = sh('bash', [path.join(HERE, 'fetch-tests.sh'), src]);
   if (got.code !== 0) return got.stderr.trim() || `fetch-tests.sh exited ${got.code}`;
   return undefined;
@@ -48,7 +49,12 @@ function parseJunit(xml: string): Case[] {
 }
 
 const unescape = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#10;/g, '\n').replace(/&amp;/g, '&');
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#10;/g, '\n')
+    .replace(/&amp;/g, '&');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-dockerpy-'));
 const reason = unavailable(path.join(work, 'src'));
@@ -61,20 +67,16 @@ describe('docker-py network tests against cnmd', () => {
     if (reason) return;
     host = await TestHost.start('dpy');
     const junit = path.join(work, 'junit.xml');
-    const run = sh(
-      PY,
-      ['-m', 'pytest', '-p', 'cnm_shim', '-p', 'no:cacheprovider', '-q', '-rs', `--junitxml=${junit}`, ...FILES],
-      {
-        env: {
-          PATH: process.env.PATH,
-          PYTHONPATH: HERE,
-          PYTHONDONTWRITEBYTECODE: '1',
-          DOCKER_HOST: host.hostUrl,
-        },
-        cwd: path.join(work, 'src'),
-        timeout: 600_000,
+    const run = sh(PY, ['-m', 'pytest', '-p', 'cnm_shim', '-p', 'no:cacheprovider', '-q', '-rs', `--junitxml=${junit}`, ...FILES], {
+      env: {
+        PATH: process.env.PATH,
+        PYTHONPATH: HERE,
+        PYTHONDONTWRITEBYTECODE: '1',
+        DOCKER_HOST: host.hostUrl,
       },
-    );
+      cwd: path.join(work, 'src'),
+      timeout: 600_000,
+    });
     pytestOut = run.stdout + run.stderr;
     cases = fs.existsSync(junit) ? parseJunit(fs.readFileSync(junit, 'utf8')) : [];
   });
