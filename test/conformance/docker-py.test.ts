@@ -48,13 +48,8 @@ function parseJunit(xml: string): Case[] {
   return cases;
 }
 
-const unescape = (s: string) =>
-  s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#10;/g, '\n')
-    .replace(/&amp;/g, '&');
+const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#10;': '\n', '&amp;': '&' };
+const unescape = (s: string) => s.replace(/&(lt|gt|quot|#10|amp);/g, (e) => ENTITIES[e]!);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-dockerpy-'));
 const reason = unavailable(path.join(work, 'src'));
