@@ -272,6 +272,7 @@ test(
     await core.createSandbox({ Name: 'cfg1', Network: 'from' });
     await assert.rejects(core.connect('conf', { Container: 'cfg1' }), forbidden('cannot create endpoint on configuration-only network'));
     await assert.rejects(core.removeNetwork('conf'), forbidden('error while removing network: configuration network "conf" is in use'));
+    assert.deepEqual(await core.prune((n) => n.Name === 'conf'), [], 'prune leaves a configuration still in use');
     await core.removeSandbox('cfg1', true);
     await core.removeNetwork('from');
     await core.removeNetwork('conf');

@@ -13,7 +13,7 @@ import { invalid } from '../errors.js';
 import { CoreContext, type CoreDeps } from './context.js';
 import type { Controller } from './controller.js';
 import { connect, disconnect, endpointRequest } from './endpoints.js';
-import { createNetwork, ensureDefaultNetworks, removeNetwork } from './networks.js';
+import { configInUse, createNetwork, ensureDefaultNetworks, removeNetwork } from './networks.js';
 import { restore } from './restore.js';
 import { createSandbox, removeSandbox, renameSandbox } from './sandboxes.js';
 import { networkResource } from './shapes.js';
@@ -93,7 +93,8 @@ export class Core implements Controller {
     return this.ctx.mutex.run(async () => {
       const removed: string[] = [];
       for (const net of [...this.ctx.state.networks.values()]) {
-        if (net.builtin || this.ctx.state.endpointsOfNetwork(net.id).length > 0) continue;
+        // As Docker: what cannot be removed (in use, a configuration still used) is left, not an error.
+        if (net.builtin || this.ctx.state.endpointsOfNetwork(net.id).length > 0 || configInUse(this.ctx, net)) continue;
         if (!keep(this.resource(net.id))) continue;
         await removeNetwork(this.ctx, net);
         removed.push(net.name);

@@ -184,9 +184,14 @@ export async function createNetwork(
   return { Id: id, Warning: twin ? `Network with name ${net.name} (id : ${twin}) already exists` : '' };
 }
 
+/** A config-only network that networks made with `--config-from` still use. */
+export function configInUse(ctx: CoreContext, net: Network): boolean {
+  return !!net.configOnly && [...ctx.state.networks.values()].some((n) => n.configFrom === net.name);
+}
+
 export async function removeNetwork(ctx: CoreContext, net: Network): Promise<void> {
   if (net.builtin) throw forbidden(`${net.name} is a pre-defined network and cannot be removed`, { network: net.name });
-  if (net.configOnly && [...ctx.state.networks.values()].some((n) => n.configFrom === net.name)) {
+  if (configInUse(ctx, net)) {
     throw forbidden(`error while removing network: configuration network "${net.name}" is in use`, { network: net.name });
   }
   if (ctx.state.endpointsOfNetwork(net.id).length > 0) {
