@@ -12,6 +12,7 @@ import type { CoreContext } from './context.js';
 import { newId } from './ids.js';
 import { renderHosts } from '../sandbox/files.js';
 import { log } from '../log.js';
+import { failpoint } from '../failpoints.js';
 
 export const endpointKey = (id: string) => `endpoints/${id}`;
 
@@ -218,10 +219,11 @@ export async function connect(ctx: CoreContext, net: Network, sb: Sandbox, req: 
     throw err;
   }
   const before = ctx.state.endpointsOfSandbox(sb.id);
+  failpoint('connect:allocated');
   const [setup, commit, files] = await Promise.allSettled([
-    setupEndpoint(ctx, net, sb, ep),
-    txn.commit(ctx.deps.store),
-    refreshSandboxFiles(ctx, sb, [...before, ep]),
+    setupEndpoint(ctx, net, sb, ep).then(() => failpoint('connect:plumbed')),
+    txn.commit(ctx.deps.store).then(() => failpoint('connect:committed')),
+    refreshSandboxFiles(ctx, sb, [...before, ep]).then(() => failpoint('connect:files')),
   ]);
   if (setup.status === 'rejected' || commit.status === 'rejected' || files.status === 'rejected') {
     const td = new TeardownErrors();
@@ -252,7 +254,9 @@ async function forgetEndpoint(ctx: CoreContext, net: Network, ep: Endpoint): Pro
 /** Removes one endpoint: kernel first (keeps going), then store; the address is released. */
 export async function unplumbEndpoint(ctx: CoreContext, net: Network, sb: Sandbox, ep: Endpoint, td: TeardownErrors): Promise<void> {
   await td.run({ endpoint: ep.id, network: net.name, sandbox: sb.name }, () => teardownEndpoint(ctx, net, sb, ep));
+  failpoint('disconnect:kernel');
   await forgetEndpoint(ctx, net, ep);
+  failpoint('disconnect:committed');
   ctx.state.deleteEndpoint(ep.id);
   ctx.deps.names.endpointDown(ep);
 }

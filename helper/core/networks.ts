@@ -9,6 +9,7 @@ import type { NetworkDriver } from '../drivers/driver.js';
 import { Txn } from '../store/txn.js';
 import type { CoreContext, NetworkOf } from './context.js';
 import { newId, nowRfc3339Nano } from './ids.js';
+import { failpoint } from '../failpoints.js';
 
 export const networkKey = (id: string) => `networks/${id}`;
 
@@ -155,6 +156,7 @@ export async function createNetwork(
         throw invalid('could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network');
       }
     }
+    failpoint('network-create:pools');
     const b = (bound = await ctx.validate(net, false));
     for (const addr of d.reservedAddresses?.(b) ?? []) {
       const pool = ctx.deps.ipam.findPool(id, addr);
@@ -162,9 +164,12 @@ export async function createNetwork(
     }
     await d.setupNetwork(b);
     setUp = true;
+    failpoint('network-create:kernel');
     await ctx.applyFirewall(undefined, b);
+    failpoint('network-create:firewall');
     txn.put(networkKey(id), JSON.stringify(net));
     await txn.commit(ctx.deps.store);
+    failpoint('network-create:committed');
   } catch (err) {
     txn.abort();
     const td = new TeardownErrors();
@@ -200,11 +205,14 @@ export async function removeNetwork(ctx: CoreContext, net: Network): Promise<voi
   const td = new TeardownErrors();
   const b = ctx.of(net);
   await td.run({ network: net.name, call: 'teardownNetwork' }, () => b.driver.teardownNetwork(b));
+  failpoint('network-rm:kernel');
   await td.run({ network: net.name, call: 'firewall' }, () => ctx.applyFirewall(net.id));
+  failpoint('network-rm:firewall');
   const txn = new Txn();
   for (const p of net.ipam.pools) ctx.deps.ipam.releasePool(txn, net.id, p.subnet);
   txn.delete(networkKey(net.id));
   await txn.commit(ctx.deps.store);
+  failpoint('network-rm:committed');
   ctx.untrack(net.id);
   ctx.state.deleteNetwork(net.id);
   ctx.emit('destroy', net);

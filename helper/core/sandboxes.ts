@@ -11,6 +11,7 @@ import type { CoreContext } from './context.js';
 import { endpointCommitted, nsName, plumbEndpoint, refreshSandboxFiles, teardownEndpoint, unplumbEndpoint } from './endpoints.js';
 import { newId, nowRfc3339Nano } from './ids.js';
 import { pidsInNetns } from '../sandbox/pids.js';
+import { failpoint } from '../failpoints.js';
 
 export const sandboxKey = (id: string) => `sandboxes/${id}`;
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -58,19 +59,23 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
     if (!onHost) {
       await createNetns(name);
       made = true;
+      failpoint('sandbox-create:netns');
       quietIPv6In(sb.netnsPath);
       await refreshSandboxFiles(ctx, sb, []);
       await ctx.deps.names.sandboxUp(sb);
       dnsUp = true;
+      failpoint('sandbox-create:dns');
     }
     ep = await plumbEndpoint(ctx, txn, net, sb, {
       ipv4: req.IPv4Address,
       ipv6: req.IPv6Address,
       aliases: req.Aliases ?? [],
     });
+    failpoint('sandbox-create:endpoint');
     await refreshSandboxFiles(ctx, sb, [ep]);
     txn.put(sandboxKey(id), JSON.stringify(sb));
     await txn.commit(ctx.deps.store);
+    failpoint('sandbox-create:committed');
     ctx.state.putSandbox(sb);
     endpointCommitted(ctx, net, sb, ep);
   } catch (err) {
@@ -111,6 +116,7 @@ export async function removeSandbox(ctx: CoreContext, sb: Sandbox, force: boolea
     await td.run({ sandbox: sb.name, endpoint: ep.id }, () => unplumbEndpoint(ctx, net, sb, ep, td));
     ctx.emit('disconnect', net, { container: sb.id });
   }
+  failpoint('sandbox-rm:endpoints');
   await td.run({ sandbox: sb.name, call: 'dns detach' }, () => ctx.deps.names.sandboxDown(sb));
   ctx.closeHandle(sb.id);
   for (const d of ctx.deps.drivers.all()) d.sandboxGone?.(sb.id);
@@ -118,9 +124,11 @@ export async function removeSandbox(ctx: CoreContext, sb: Sandbox, force: boolea
     await td.run({ sandbox: sb.name, netns: sb.netnsPath }, () => deleteNetns(nsName(sb)));
     ctx.deps.files.remove(nsName(sb));
   }
+  failpoint('sandbox-rm:netns');
   const txn = new Txn();
   txn.delete(sandboxKey(sb.id));
   await txn.commit(ctx.deps.store);
+  failpoint('sandbox-rm:committed');
   ctx.state.deleteSandbox(sb.id);
   td.throwIfAny(`sandbox ${sb.name} removed, but kernel state was left behind`, { sandbox: sb.name });
 }

@@ -13,6 +13,7 @@ import { ownerAlias } from '../owner.js';
 import { addAddressIfMissing, gatewayCidrs, plumbInterface } from '../plumbing.js';
 import { parseBridgeOptions, type BridgeConfig } from './options.js';
 import { Spares, type Spare } from './spares.js';
+import { failpoint } from '../../failpoints.js';
 
 /** Host end of an endpoint's veth: 'vcnm' + 10 hex of the endpoint id (14 chars, under IFNAMSIZ). */
 export const hostVethName = (endpointId: string): string => `vcnm${endpointId.slice(0, 10)}`;
@@ -134,6 +135,7 @@ export class BridgeDriver implements NetworkDriver<BridgeConfig> {
         throw withContext(again ?? err, { ...ctx, link: hostName });
       });
     }
+    failpoint('connect:veth');
     try {
       setIPv6(hostName, false, host.netnsPath); // a bridge port needs no addresses; see quietIPv6In
       await plumbInterface(net, ep, sb, route);

@@ -16,6 +16,7 @@ import { setIPv6 } from '../../kernel/sysctl.js';
 import type { SandboxHandle } from '../driver.js';
 import { ownerAlias } from '../owner.js';
 import { interfaceAddresses } from '../plumbing.js';
+import { failpoint } from '../../failpoints.js';
 
 export interface Spare {
   hostName: string;
@@ -59,6 +60,7 @@ export class Spares {
     host
       .createVethWithPeerInNetns({ hostName, peerName, peerNetnsPath: sb.sandbox.netnsPath, alias: ownerAlias(id) })
       .then(() => {
+        failpoint('spare:made');
         setIPv6(hostName, false, host.netnsPath);
         return host.setDown(hostName);
       })
@@ -90,7 +92,7 @@ export class Spares {
     if (spare.bridge !== bridgeIndex) hostSide.push(host.setMaster(spare.hostName, bridgeIndex), host.setUp(spare.hostName));
     hostSide.push(host.setAlias(spare.hostName, ownerAlias(ep.id)));
     await Promise.all([
-      Netlink.inOrder(hostSide),
+      Netlink.inOrder(hostSide).then(() => failpoint('connect:spare')),
       // Rename and the rest go out back to back on the sandbox's socket.
       plumbPeer(
         [nl.reconfigure(spare.peerIndex, { name: ep.ifname, mac: ep.mac, mtu: spare.mtu !== want ? want : undefined })],

@@ -155,3 +155,21 @@ test('vxlan and macvlan links', needsRoot, async (t) => {
     await host.deleteLink(parent);
   }
 });
+
+test('a new link and its cnm: alias go to the kernel in one datagram (no crash can fall between them)', needsRoot, async () => {
+  const raw = (host as unknown as { sock: { socket: { socket: { send: (...a: unknown[]) => void } } } }).sock.socket.socket;
+  const plain = raw.send;
+  const datagrams: number[] = [];
+  raw.send = function (msg: unknown, ...rest: unknown[]) {
+    datagrams.push(Array.isArray(msg) ? msg.reduce((n: number, b: Uint8Array) => n + b.length, 0) : (msg as Uint8Array).length);
+    return plain.call(this, msg, ...rest);
+  };
+  try {
+    await host.createVethWithPeerInNetns({ hostName: 'vcnm-one', peerName: 'one0', peerNetnsPath: sbPath, alias: 'cnm:one' });
+  } finally {
+    raw.send = plain;
+  }
+  assert.equal(datagrams.length, 1, 'RTM_NEWLINK and RTM_SETLINK alias in one sendmsg');
+  assert.equal((await host.getLink('vcnm-one'))?.alias, 'cnm:one');
+  await host.deleteLink('vcnm-one');
+});

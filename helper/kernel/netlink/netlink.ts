@@ -103,6 +103,8 @@ async function withNetnsFd<T>(nsPath: string, fn: (fd: number) => Promise<T>): P
   }
 }
 
+const nlmsgAligned = (msg: Buffer): Buffer => (msg.length % 4 ? Buffer.concat([msg, Buffer.alloc(4 - (msg.length % 4))]) : msg);
+
 export class Netlink {
   private constructor(
     private readonly sock: RtNetlinkSocket,
@@ -155,15 +157,47 @@ export class Netlink {
   }
 
   /**
-   * RTM_NEWLINK ignores IFLA_IFALIAS, so the alias follows in an RTM_SETLINK addressed by name.
-   * Both go out back to back: the kernel handles one socket's requests in order, so the alias
-   * request sees the new link and the pair costs one round trip.
+   * RTM_NEWLINK ignores IFLA_IFALIAS, so the alias follows in an RTM_SETLINK addressed by name, in
+   * the SAME datagram (`oneDatagram`): the kernel runs every message of one sendmsg inside that
+   * system call, so no crash of cnmd can leave the link without its `cnm:` mark. Callers make
+   * only names that are free (checked just before, or generated): on EEXIST the alias would land
+   * on the link that was there.
    */
   private async newLink(name: string, kind: string, data: rt.Link, attrs: ifla.LinkAttrs, alias: string): Promise<void> {
-    await Netlink.inOrder([
-      this.call({ call: `RTM_NEWLINK ${kind}`, link: name }, () => this.sock.newLink(data, attrs, { flags: NEW }), kind),
-      this.setAlias(name, alias),
-    ]);
+    await Netlink.inOrder(
+      this.oneDatagram(() => [
+        this.call({ call: `RTM_NEWLINK ${kind}`, link: name }, () => this.sock.newLink(data, attrs, { flags: NEW }), kind),
+        this.setAlias(name, alias),
+      ]),
+    );
+  }
+
+  /**
+   * Runs `send`, whose requests each go out synchronously (the `netlink` package formats and
+   * hands a request to its raw socket before the first await), and sends what they queued as
+   * one datagram: one sendmsg, handled by the kernel in order and in full before it returns.
+   */
+  private oneDatagram(send: () => Promise<unknown>[]): Promise<unknown>[] {
+    const raw = this.sock.socket.socket;
+    const plain = raw.send;
+    const queued: { msg: Uint8Array[]; done: Parameters<typeof plain>[2] }[] = [];
+    raw.send = (msg, _opts, done) => void queued.push({ msg: Array.isArray(msg) ? msg : [msg], done });
+    let requests: Promise<unknown>[];
+    try {
+      requests = send();
+    } finally {
+      raw.send = plain;
+    }
+    if (queued.length) {
+      plain.call(
+        raw,
+        // Each message starts on a 4-byte boundary (NLMSG_ALIGN); the package does not pad the last attribute.
+        Buffer.concat(queued.map((q) => nlmsgAligned(Buffer.concat(q.msg)))),
+        {},
+        (err) => queued.forEach((q) => q.done?.(err)),
+      );
+    }
+    return requests;
   }
 
   /**
@@ -461,7 +495,7 @@ export class Netlink {
   }
 }
 
-function toLinkInfo(msg: rt.LinkMessage): LinkInfo {
+export function toLinkInfo(msg: rt.LinkMessage): LinkInfo {
   const a = msg.attrs;
   return {
     index: msg.data.index!,

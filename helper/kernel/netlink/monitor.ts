@@ -1,0 +1,43 @@
+// Link notifications (rtnetlink multicast group RTNLGRP_LINK) of the namespace the process is in:
+// the kernel tells cnmd when a link appears, changes or goes away, so self-healing needs no polling.
+// The socket is separate from the request sockets (notifications would otherwise interleave with
+// replies). A lost notification (receive buffer overrun, ENOBUFS) is reported as `overrun`: the
+// caller then checks everything once.
+import { createRtNetlink, rt } from 'netlink';
+import { log } from '../../log.js';
+import { toLinkInfo, type LinkInfo } from './netlink.js';
+
+const RTNLGRP_LINK = 1;
+const RTM_NEWLINK = 16;
+const RTM_DELLINK = 17;
+
+export interface LinkChange {
+  deleted: boolean;
+  link: LinkInfo;
+}
+
+export interface LinkWatch {
+  close(): void;
+}
+
+export function watchLinks(onChange: (c: LinkChange) => void, onOverrun: () => void): LinkWatch {
+  const sock = createRtNetlink();
+  const nl = sock.socket;
+  nl.setRecvBufferSize(4 << 20);
+  nl.addMembership(RTNLGRP_LINK);
+  nl.on('message', (msgs) => {
+    for (const m of Array.isArray(msgs) ? msgs : [msgs]) {
+      if (m.type !== RTM_NEWLINK && m.type !== RTM_DELLINK) continue;
+      try {
+        onChange({ deleted: m.type === RTM_DELLINK, link: toLinkInfo(rt.parseLinkMessage(m.data)) });
+      } catch (err) {
+        log('warn', 'link notification not understood', { error: String(err) });
+      }
+    }
+  });
+  nl.on('error', (err) => {
+    log('warn', 'link notifications lost', { error: String(err) });
+    onOverrun();
+  });
+  return { close: () => sock.socket.close() };
+}
