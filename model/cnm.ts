@@ -92,6 +92,8 @@ export interface SandboxView extends Sandbox {
   endpoints: Array<Endpoint & { networkName: string }>;
   /** The netns file a process enters to run inside: cnmd's own (/proc/<pid>/ns/net) for a sandbox sharing it. */
   netnsFile?: string;
+  /** What is wrong with it that cnmd does not repair by itself (its namespace was deleted from outside). */
+  warnings?: string[];
 }
 
 /** POST /cnm/sandboxes/create body. */

@@ -108,8 +108,8 @@ export interface NetworkPruneResponse {
 
 /** GET /events message (Docker 20.10 shape). */
 export interface DockerEvent {
-  /** `cluster`: cnm's cluster-store health changed (Action `up` / `degraded`; helper/api/README.md). */
-  Type: 'network' | 'container' | 'cluster';
+  /** `cluster`: cnm's cluster-store health changed (Action `up` / `degraded`; helper/api/README.md). `cnm`: cnm's self-healing events (model/heal.ts). */
+  Type: 'network' | 'container' | 'cluster' | 'cnm';
   Action: string;
   Actor: { ID: string; Attributes: Record<string, string> };
   scope: 'local' | 'swarm';

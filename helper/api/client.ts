@@ -125,6 +125,9 @@ export class ApiClient {
   removeSandbox(idOrName: string, force = false): Promise<void> {
     return this.call('DELETE', `/cnm/sandboxes/${seg(idOrName)}${force ? '?force=1' : ''}`);
   }
+  repairSandbox(idOrName: string): Promise<SandboxView> {
+    return this.call('POST', `/cnm/sandboxes/${seg(idOrName)}/repair`);
+  }
   renameSandbox(idOrName: string, newName: string): Promise<void> {
     return this.call('POST', `/cnm/sandboxes/${seg(idOrName)}/rename${query({ name: newName })}`);
   }

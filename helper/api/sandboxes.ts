@@ -30,6 +30,11 @@ export function sandboxRoutes(controller: Controller): Route[] {
       },
     },
     {
+      method: 'POST',
+      path: '/cnm/sandboxes/{id}/repair',
+      handle: async ({ params, res }) => sendJson(res, 200, await controller.repairSandbox(params.id!)),
+    },
+    {
       method: 'DELETE',
       path: '/cnm/sandboxes/{id}',
       async handle({ params, query, res }) {

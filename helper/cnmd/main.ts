@@ -78,6 +78,8 @@ async function main(): Promise<void> {
     openNetns: (p) => Netlink.inNetns(p),
     cluster,
   });
+  // After re-adoption: from here on, damage done from outside is repaired as the kernel reports it.
+  core.startHealing();
   const api = await startApiServer({
     socketPath: flags.socket,
     socketGroup: flags.group,

@@ -1,6 +1,7 @@
 // Everything an operation of the core needs, in one object passed to the per-operation modules.
 import { EventEmitter } from 'node:events';
 import type { DockerEvent } from '../../model/docker.js';
+import { HEAL_EVENT_TYPE, type HealAction, type HealAttributes } from '../../model/heal.js';
 import { HOST_NETNS, type Network, type Sandbox } from '../../model/cnm.js';
 import type { Store } from '../store/store.js';
 import type { DefaultIpam } from '../ipam/ipam.js';
@@ -42,6 +43,8 @@ export class CoreContext {
   readonly events = new EventEmitter<{ event: [DockerEvent] }>();
   /** Netlink sockets opened inside each sandbox's netns, kept for the sandbox's life. */
   readonly sockets = new Map<string, Netlink>();
+  /** Sandboxes whose namespace was deleted from outside, with the warning inspect shows. */
+  readonly lost = new Map<string, string>();
   /** Each network's driver and parsed configuration, by network id. */
   private readonly bound = new Map<string, NetworkOf>();
 
@@ -106,15 +109,24 @@ export class CoreContext {
   }
 
   emit(action: string, net: Network, extra: Record<string, string> = {}): void {
-    const now = process.hrtime.bigint();
-    const wall = BigInt(Date.now()) * 1_000_000n + (now % 1_000_000n);
     this.events.emit('event', {
       Type: 'network',
       Action: action,
       Actor: { ID: net.id, Attributes: { ...extra, name: net.name, type: net.driver } },
       scope: net.scope === 'global' ? 'swarm' : 'local',
-      time: Number(wall / 1_000_000_000n),
-      timeNano: Number(wall),
+      ...eventTime(),
     });
   }
+
+  /** A self-healing event (model/heal.ts) about the object with this id. */
+  emitHeal(action: HealAction, id: string, attrs: HealAttributes): void {
+    this.events.emit('event', { Type: HEAL_EVENT_TYPE, Action: action, Actor: { ID: id, Attributes: { ...attrs } }, scope: 'local', ...eventTime() });
+  }
+}
+
+/** Docker's event time: seconds and nanoseconds of the wall clock. */
+function eventTime(): { time: number; timeNano: number } {
+  const now = process.hrtime.bigint();
+  const wall = BigInt(Date.now()) * 1_000_000n + (now % 1_000_000n);
+  return { time: Number(wall / 1_000_000_000n), timeNano: Number(wall) };
 }

@@ -27,6 +27,11 @@ export interface Controller {
   listSandboxes(): SandboxView[];
   inspectSandbox(idOrName: string): SandboxView;
   removeSandbox(idOrName: string, force: boolean): Promise<void>;
+  /**
+   * Checks a sandbox against the kernel and re-makes what is missing: its namespace (deleted from
+   * outside), its endpoints' links, addresses and routes. Returns the sandbox, without warnings.
+   */
+  repairSandbox(idOrName: string): Promise<SandboxView>;
   /** Docker's rename: the new name resolves (and the old one stops) on the next DNS query. */
   renameSandbox(idOrName: string, newName: string): Promise<void>;
 

@@ -15,11 +15,13 @@ import type { Controller } from './controller.js';
 import { connect, disconnect, endpointRequest } from './endpoints.js';
 import { configInUse, createNetwork, ensureDefaultNetworks, removeNetwork } from './networks.js';
 import { restore } from './restore.js';
+import { Healer, repairSandbox } from './heal/healer.js';
 import { createSandbox, removeSandbox, renameSandbox } from './sandboxes.js';
 import { networkResource } from './shapes.js';
 
 export class Core implements Controller {
   private readonly ctx: CoreContext;
+  private healer: Healer | undefined;
 
   private constructor(deps: CoreDeps) {
     this.ctx = new CoreContext(deps);
@@ -31,6 +33,12 @@ export class Core implements Controller {
     await restore(core.ctx);
     await ensureDefaultNetworks(core.ctx);
     return core;
+  }
+
+  /** Starts self-healing: kernel notifications for cnmd's links, firewall table and sandbox namespaces. */
+  startHealing(): void {
+    this.healer ??= new Healer(this.ctx);
+    this.healer.start();
   }
 
   get events() {
@@ -119,6 +127,14 @@ export class Core implements Controller {
     return this.ctx.mutex.run(() => removeSandbox(this.ctx, this.sandbox(idOrName), force));
   }
 
+  repairSandbox(idOrName: string): Promise<SandboxView> {
+    return this.ctx.mutex.run(async () => {
+      const sb = this.sandbox(idOrName);
+      await repairSandbox(this.ctx, sb);
+      return this.view(sb);
+    });
+  }
+
   renameSandbox(idOrName: string, newName: string): Promise<void> {
     return this.ctx.mutex.run(() => renameSandbox(this.ctx, this.sandbox(idOrName), newName));
   }
@@ -129,6 +145,7 @@ export class Core implements Controller {
       ...sb,
       endpoints: state.endpointsOfSandbox(sb.id).map((e) => ({ ...e, networkName: state.networks.get(e.networkId)!.name })),
       netnsFile: this.ctx.onHostNetns(sb) ? `/proc/${process.pid}/ns/net` : sb.netnsPath,
+      ...(this.ctx.lost.has(sb.id) ? { warnings: [this.ctx.lost.get(sb.id)!] } : {}),
     };
   }
 
@@ -160,6 +177,7 @@ export class Core implements Controller {
 
   /** Closes the sandbox sockets; the kernel objects stay for the next start to re-adopt. */
   async close(): Promise<void> {
+    this.healer?.close();
     for (const id of [...this.ctx.sockets.keys()]) this.ctx.closeHandle(id);
   }
 }

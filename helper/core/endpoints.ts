@@ -5,7 +5,7 @@
 import type { Endpoint, Network, Sandbox } from '../../model/cnm.js';
 import type { EndpointSettings } from '../../model/docker.js';
 import { parseAddr, macFromIPv4 } from '../../model/ip.js';
-import { CnmError, TeardownErrors, forbidden, invalid, withContext } from '../errors.js';
+import { CnmError, TeardownErrors, conflict, forbidden, invalid, withContext } from '../errors.js';
 import { isUserDefined, parseLink } from './names.js';
 import { Txn } from '../store/txn.js';
 import type { CoreContext } from './context.js';
@@ -165,6 +165,8 @@ async function setupEndpoint(ctx: CoreContext, net: Network, sb: Sandbox, ep: En
 
 /** Undoes a completed setupEndpoint (a later step failed). */
 export function teardownEndpoint(ctx: CoreContext, net: Network, sb: Sandbox, ep: Endpoint): Promise<void> {
+  // The sandbox's namespace was deleted from outside: only a host end can be left.
+  if (ctx.lost.has(sb.id)) return ep.hostIfname ? ctx.deps.host.deleteLink(ep.hostIfname) : Promise.resolve();
   const b = ctx.of(net);
   return b.driver.teardownEndpoint(b, ep, ctx.handle(sb));
 }
@@ -210,6 +212,8 @@ export function nsName(sb: Sandbox): string {
  * at start-up an endpoint on record is re-plumbed, and a link nothing records is removed.
  */
 export async function connect(ctx: CoreContext, net: Network, sb: Sandbox, req: EndpointRequest): Promise<void> {
+  const lost = ctx.lost.get(sb.id);
+  if (lost) throw conflict(`cannot connect ${sb.name}: ${lost}`, { network: net.name, sandbox: sb.name });
   const txn = new Txn();
   let ep: Endpoint;
   try {

@@ -1,6 +1,9 @@
 // Start-up after a restart or a crash: rebuild memory from the store, re-adopt the kernel objects
-// cnmd made (recreating what is missing), and remove what belongs to nothing any more. Kernel
-// objects are recognised as ours by their alias `cnm:<id>` (links) or name prefix (netns, files).
+// cnmd made, and remove what belongs to nothing any more. Re-adoption checks each endpoint's whole
+// kernel state (links, `cnm:` alias, up, bridge, MAC, addresses, default route) and re-makes what
+// is not whole (heal/repair.ts): a kill can fall between any two steps of an operation. Kernel
+// objects are recognised as ours by their alias `cnm:<id>` (links, set in the request that makes
+// the link) or name prefix (netns, files); inside a sandbox's namespace every link is ours.
 import type { Endpoint, Network, Sandbox } from '../../model/cnm.js';
 import { TeardownErrors } from '../errors.js';
 import { ownerOf } from '../drivers/owner.js';
@@ -8,7 +11,8 @@ import { createNetns, deleteNetns, listNetns } from '../kernel/netns/netns.js';
 import { quietIPv6In } from '../kernel/sysctl.js';
 import { log } from '../log.js';
 import type { CoreContext } from './context.js';
-import { gatewayEndpoint, nsName, refreshSandboxFiles } from './endpoints.js';
+import { nsName, refreshSandboxFiles } from './endpoints.js';
+import { removeStrayLinks, repairEndpoints, type Repaired } from './heal/repair.js';
 import fs from 'node:fs';
 
 async function loadAll<T>(ctx: CoreContext, prefix: string): Promise<T[]> {
@@ -34,46 +38,42 @@ export async function restore(ctx: CoreContext): Promise<void> {
   await td.run({ call: 'firewall' }, () => ctx.applyFirewall());
   const present = new Set(await listNetns(deps.netnsPrefix));
   for (const sb of state.sandboxes.values()) {
-    await td.run({ sandbox: sb.name, call: 're-adopt sandbox' }, () => readoptSandbox(ctx, sb, present.has(nsName(sb))));
+    await td.run({ sandbox: sb.name, call: 're-adopt sandbox' }, async () => void (await readoptSandbox(ctx, sb, present.has(nsName(sb)))));
   }
   await removeOrphans(ctx, td);
   for (const f of td.failed) log('warn', 're-adoption problem', { error: f.detail() });
 }
 
-async function readoptSandbox(ctx: CoreContext, sb: Sandbox, present: boolean): Promise<void> {
+/**
+ * Makes a sandbox whole: its namespace (re-made if gone, e.g. after a reboot), no stray links in
+ * it, every endpoint checked and re-made if needed, its files and DNS. Also the repair of a
+ * sandbox whose namespace was deleted from outside (heal/).
+ */
+export async function readoptSandbox(ctx: CoreContext, sb: Sandbox, present: boolean): Promise<Repaired[]> {
   if (!ctx.onHostNetns(sb) && !present) {
-    // The namespace is gone (a reboot): make it again and re-plumb every endpoint with its old addresses.
     await createNetns(nsName(sb));
     quietIPv6In(sb.netnsPath);
   }
-  const handle = ctx.handle(sb);
-  const eps = ctx.state.endpointsOfSandbox(sb.id);
-  const gw = gatewayEndpoint(ctx, eps);
-  const links = handle.nl ? await handle.nl.listLinks() : [];
-  // Links born inside the sandbox (macvlan) whose endpoint is not on record: a crash before commit.
-  for (const l of links) {
-    const owner = ownerOf(l.alias);
-    if (owner && !ctx.state.endpoints.has(owner)) await handle.nl!.deleteLink(l.name);
-  }
-  const inside = new Set(links.filter((l) => !ownerOf(l.alias) || ctx.state.endpoints.has(ownerOf(l.alias)!)).map((l) => l.name));
-  for (const ep of eps) {
-    if (!ep.ifname || inside.has(ep.ifname)) continue;
-    const b = ctx.of(ctx.state.networks.get(ep.networkId)!);
-    await b.driver.setupEndpoint(b, ep, handle, ep.id === gw?.id);
-  }
+  await removeStrayLinks(ctx, sb);
+  const repaired = await repairEndpoints(ctx, sb);
   if (!ctx.onHostNetns(sb)) {
     await refreshSandboxFiles(ctx, sb);
     await ctx.deps.names.sandboxUp(sb);
   }
-  for (const ep of eps) ctx.deps.names.endpointUp(sb, ctx.state.networks.get(ep.networkId)!, ep);
+  for (const ep of ctx.state.endpointsOfSandbox(sb.id)) ctx.deps.names.endpointUp(sb, ctx.state.networks.get(ep.networkId)!, ep);
+  return repaired;
 }
 
-/** Links aliased `cnm:<id>`, namespaces and sandbox files with our prefix that nothing owns. */
+/**
+ * Links aliased `cnm:<id>`, namespaces and sandbox files with our prefix that nothing owns. A link
+ * a recorded endpoint names (a spare veth a crash left half taken) or a sandbox's spare is kept.
+ */
 async function removeOrphans(ctx: CoreContext, td: TeardownErrors): Promise<void> {
   const { state, deps } = ctx;
+  const used = new Set([...state.endpoints.values()].map((e) => e.hostIfname));
   for (const link of await deps.host.listLinks()) {
     const owner = ownerOf(link.alias);
-    if (!owner || state.networks.has(owner) || state.endpoints.has(owner)) continue;
+    if (!owner || used.has(link.name) || state.networks.has(owner) || state.endpoints.has(owner) || state.sandboxes.has(owner)) continue;
     log('info', 'removing orphan link', { link: link.name, owner });
     await td.run({ link: link.name, call: 'delete orphan link' }, () => deps.host.deleteLink(link.name));
   }

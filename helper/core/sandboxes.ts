@@ -130,6 +130,7 @@ export async function removeSandbox(ctx: CoreContext, sb: Sandbox, force: boolea
   await txn.commit(ctx.deps.store);
   failpoint('sandbox-rm:committed');
   ctx.state.deleteSandbox(sb.id);
+  ctx.lost.delete(sb.id);
   td.throwIfAny(`sandbox ${sb.name} removed, but kernel state was left behind`, { sandbox: sb.name });
 }
 

@@ -6,7 +6,7 @@
 // the core undoes only steps that completed (it calls teardown for a setup that succeeded when a
 // later step — store commit, sandbox files — failed). Teardown keeps going and reports every failure.
 import type { DriverName, Endpoint, Network, Sandbox } from '../../model/cnm.js';
-import type { LinkInfo, Netlink } from '../kernel/netlink/netlink.js';
+import type { AddressInfo, LinkInfo, Netlink, RouteInfo } from '../kernel/netlink/netlink.js';
 import type { NetworkRules } from '../kernel/nftables/ruleset.js';
 
 export interface Capabilities {
@@ -53,6 +53,16 @@ export interface SandboxHandle {
   nl: Netlink | null;
 }
 
+/** The kernel as it is, read once per sandbox, for checking endpoints (re-adoption, healing). */
+export interface KernelView {
+  /** Links of cnmd's own namespace. */
+  hostLinks: LinkInfo[];
+  /** Links, addresses and main-table routes inside the sandbox. */
+  links: LinkInfo[];
+  addrs: AddressInfo[];
+  routes: RouteInfo[];
+}
+
 /** What a driver instance is made with: cnmd's own ("host") namespace. */
 export interface DriverDeps {
   host: Netlink;
@@ -93,6 +103,12 @@ export interface NetworkDriver<C = unknown> {
    */
   setupEndpoint(n: Bound<C>, ep: Endpoint, sb: SandboxHandle, defaultRoute: boolean): Promise<void>;
   teardownEndpoint(n: Bound<C>, ep: Endpoint, sb: SandboxHandle): Promise<void>;
+  /**
+   * What is not as setupEndpoint makes it (links, `cnm:` alias, up, bridge membership, MAC,
+   * addresses, default route), one line each; empty when all is there. The core re-makes an
+   * endpoint with problems. Without it, the core checks only that ep.ifname exists.
+   */
+  checkEndpoint?(n: Bound<C>, ep: Endpoint, view: KernelView, defaultRoute: boolean): string[];
   /** The sandbox and its namespace are gone: forget anything kept for it (e.g. spare links). */
   sandboxGone?(sandboxId: string): void;
   /** This network's part of cnm's nftables table (isolation, ICC, masquerade); none if absent. */

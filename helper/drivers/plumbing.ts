@@ -2,11 +2,11 @@
 // interface's addresses and default route (pipelined on the sandbox's socket), a macvlan born
 // inside the sandbox. Drivers compose these; the kernel calls themselves live in helper/kernel.
 import type { Endpoint, Network } from '../../model/cnm.js';
-import { contains, parseAddr, parseCidr } from '../../model/ip.js';
+import { contains, normalizeAddr, parseAddr, parseCidr } from '../../model/ip.js';
 import { CnmError } from '../errors.js';
 import { Netlink, type MacvlanSpec } from '../kernel/netlink/netlink.js';
 import { setIPv6 } from '../kernel/sysctl.js';
-import type { SandboxHandle } from './driver.js';
+import type { KernelView, SandboxHandle } from './driver.js';
 import { ownerAlias } from './owner.js';
 
 export const isV6 = (cidr: string): boolean => cidr.includes(':');
@@ -73,6 +73,31 @@ export async function plumbInterface(
     }
   }
   await Netlink.inOrder(requests);
+}
+
+const sameCidr = (a: string, b: string): boolean => {
+  const [aa, ap] = a.split('/');
+  const [ba, bp] = b.split('/');
+  return ap === bp && normalizeAddr(aa) === normalizeAddr(ba);
+};
+
+/** How the endpoint's interface inside the sandbox differs from what plumbInterface makes. */
+export function interfaceProblems(net: Network, ep: Endpoint, view: KernelView, defaultRoute: boolean): string[] {
+  const link = view.links.find((l) => l.name === ep.ifname);
+  if (!link) return [`${ep.ifname} is missing in the sandbox`];
+  const problems: string[] = [];
+  if (!link.up) problems.push(`${ep.ifname} is down`);
+  if (ep.mac && link.mac.toLowerCase() !== ep.mac.toLowerCase()) problems.push(`${ep.ifname} has MAC ${link.mac}, not ${ep.mac}`);
+  for (const cidr of [ep.ipv4, ep.ipv6]) {
+    if (!cidr) continue;
+    if (!view.addrs.some((a) => a.ifname === ep.ifname && sameCidr(a.cidr, cidr))) problems.push(`${ep.ifname} lacks ${cidr}`);
+    const gateway = defaultRoute ? gatewayFor(net, cidr) : undefined;
+    const dst = isV6(cidr) ? '::/0' : '0.0.0.0/0';
+    if (gateway && !view.routes.some((r) => r.dst === dst && r.ifname === ep.ifname && normalizeAddr(r.gateway ?? '') === normalizeAddr(gateway))) {
+      problems.push(`no default route via ${gateway} on ${ep.ifname}`);
+    }
+  }
+  return problems;
 }
 
 /**

@@ -183,6 +183,10 @@ export class FakeController implements Controller {
     );
   }
 
+  async repairSandbox(ref: string): Promise<SandboxView> {
+    return this.inspectSandbox(ref);
+  }
+
   async renameSandbox(ref: string, newName: string): Promise<void> {
     const s = this.sandboxes.find((x) => x.id === this.inspectSandbox(ref).id)!;
     for (const n of this.networks) if (n.Containers[s.id]) n.Containers[s.id].Name = newName;

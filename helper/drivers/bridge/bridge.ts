@@ -8,9 +8,17 @@ import { log } from '../../log.js';
 import type { Netlink } from '../../kernel/netlink/netlink.js';
 import type { NetworkRules } from '../../kernel/nftables/ruleset.js';
 import { setIPv6 } from '../../kernel/sysctl.js';
-import { LOCAL_LINK_CAPS, type Bound, type Capabilities, type DriverDeps, type NetworkDriver, type SandboxHandle } from '../driver.js';
+import {
+  LOCAL_LINK_CAPS,
+  type Bound,
+  type Capabilities,
+  type DriverDeps,
+  type KernelView,
+  type NetworkDriver,
+  type SandboxHandle,
+} from '../driver.js';
 import { ownerAlias } from '../owner.js';
-import { addAddressIfMissing, gatewayCidrs, plumbInterface } from '../plumbing.js';
+import { addAddressIfMissing, gatewayCidrs, interfaceProblems, plumbInterface } from '../plumbing.js';
 import { parseBridgeOptions, type BridgeConfig } from './options.js';
 import { Spares, type Spare } from './spares.js';
 import { failpoint } from '../../failpoints.js';
@@ -145,6 +153,18 @@ export class BridgeDriver implements NetworkDriver<BridgeConfig> {
       throw withContext(err, { ...ctx, link: ep.ifname });
     }
     this.spares.replenish(sb);
+  }
+
+  checkEndpoint({ net, cfg }: Net, ep: Endpoint, view: KernelView, defaultRoute: boolean): string[] {
+    const problems = interfaceProblems(net, ep, view, defaultRoute && !net.internal);
+    const hostName = ep.hostIfname ?? hostVethName(ep.id);
+    const end = view.hostLinks.find((l) => l.name === hostName);
+    const bridge = view.hostLinks.find((l) => l.name === cfg.bridgeName);
+    if (!end) return [...problems, `${hostName} is missing`];
+    if (end.alias !== ownerAlias(ep.id)) problems.push(`${hostName} is marked '${end.alias}', not ${ownerAlias(ep.id)}`);
+    if (!end.up) problems.push(`${hostName} is down`);
+    if (!bridge || end.masterIndex !== bridge.index) problems.push(`${hostName} is not on ${cfg.bridgeName}`);
+    return problems;
   }
 
   async teardownEndpoint({ net, cfg }: Net, ep: Endpoint, sb: SandboxHandle): Promise<void> {

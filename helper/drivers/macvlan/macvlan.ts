@@ -12,12 +12,13 @@ import {
   type Bound,
   type Capabilities,
   type DriverDeps,
+  type KernelView,
   type NetworkDriver,
   type SandboxHandle,
   type ValidateContext,
 } from '../driver.js';
 import { ownerAlias } from '../owner.js';
-import { addAddressIfMissing, macvlanIntoSandbox } from '../plumbing.js';
+import { addAddressIfMissing, interfaceProblems, macvlanIntoSandbox } from '../plumbing.js';
 import { OPT, parseMacvlanOptions, parseVlanParent, type MacvlanConfig } from './options.js';
 
 type Net = Bound<MacvlanConfig>;
@@ -98,7 +99,7 @@ export class MacvlanDriver implements NetworkDriver<MacvlanConfig> {
   async setupEndpoint({ net, cfg }: Net, ep: Endpoint, sb: SandboxHandle, defaultRoute: boolean): Promise<void> {
     const ctx = { network: net.id, endpoint: ep.id, sandbox: sb.sandbox.id, link: ep.ifname, netns: sb.sandbox.netnsPath };
     if (!sb.nl) throw new CnmError('invalid', 'a macvlan endpoint needs a sandbox with its own network namespace', ctx);
-    const isolated = net.internal || cfg.made?.kind === 'stand-in';
+    const isolated = this.isolated(net, cfg);
     try {
       await macvlanIntoSandbox(this.host, net, ep, sb, { parent: cfg.parent, mode: cfg.mode, mtu: cfg.mtu }, defaultRoute && !isolated);
     } catch (err) {
@@ -112,6 +113,18 @@ export class MacvlanDriver implements NetworkDriver<MacvlanConfig> {
       }
       throw withContext(err, ctx);
     }
+  }
+
+  /** No way out of the network: no default route. */
+  private isolated(net: Network, cfg: MacvlanConfig): boolean {
+    return net.internal || cfg.made?.kind === 'stand-in';
+  }
+
+  checkEndpoint({ net, cfg }: Net, ep: Endpoint, view: KernelView, defaultRoute: boolean): string[] {
+    const problems = interfaceProblems(net, ep, view, defaultRoute && !this.isolated(net, cfg));
+    const link = view.links.find((l) => l.name === ep.ifname);
+    if (link && link.alias !== ownerAlias(ep.id)) problems.push(`${ep.ifname} is not marked ${ownerAlias(ep.id)}`);
+    return problems;
   }
 
   async teardownEndpoint({ net }: Net, ep: Endpoint, sb: SandboxHandle): Promise<void> {

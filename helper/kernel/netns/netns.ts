@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { CnmError } from '../../errors.js';
 import { Netlink } from '../netlink/netlink.js';
+import { log } from '../../log.js';
 
 const run = promisify(execFile);
 export const NETNS_DIR = '/run/netns';
@@ -52,4 +53,17 @@ export function listNetns(prefix = ''): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * Calls `onGone(name)` when a namespace file starting with `prefix` leaves /run/netns (`ip netns
+ * delete` from outside, or cnmd's own): inotify, no polling. The caller tells the two apart.
+ */
+export function watchNetns(prefix: string, onGone: (name: string) => void): { close(): void } {
+  fs.mkdirSync(NETNS_DIR, { recursive: true });
+  const w = fs.watch(NETNS_DIR, (_event, file) => {
+    if (file && file.startsWith(prefix) && !fs.existsSync(netnsPath(file))) onGone(file);
+  });
+  w.on('error', (err) => log('warn', 'namespace watch failed', { dir: NETNS_DIR, error: String(err) }));
+  return { close: () => w.close() };
 }
