@@ -97,7 +97,8 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
     commands = new Commands({ state, ui, target, cli, install, showInspect: (id) => panels.show(id), run: runToCompletion });
     let warned = false;
     let offeredUpgrade = false;
-    connectionSub = state.onChange((s) => {
+    const healSub = state.onHeal((e) => status.heal(e));
+    const changeSub = state.onChange((s) => {
       Object.values(trees).forEach((t) => t.refresh());
       panels.update(s);
       const mismatch = versionMismatch(install.extensionVersion, s.reachability, s.info);
@@ -115,6 +116,7 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
         void showConnectionHelp();
       } else if (s.reachability.state === 'connected') warned = false;
     });
+    connectionSub = { dispose: () => (healSub.dispose(), changeSub.dispose()) };
     status.update(hostLabel(target), state.current.reachability);
     status.updateCluster(undefined);
     Object.values(trees).forEach((t) => t.refresh());

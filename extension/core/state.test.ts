@@ -82,3 +82,26 @@ test('unreachable socket: the state says why', async () => {
     state.dispose();
   }
 });
+
+test("cnmd's heal events reach onHeal listeners and refresh the sandboxes", async () => {
+  const fake = new FakeClient();
+  const state = new DaemonState(fake, { retryMs: 20, maxRetryMs: 40 });
+  try {
+    await state.start();
+    const got: string[] = [];
+    state.onHeal((e) => got.push(`${e.Action} ${e.Actor.Attributes.subject}`));
+    const [h] = (fake as unknown as { handlers: Set<{ onEvent(e: unknown): void }> }).handlers;
+    h.onEvent({ Type: 'network', Action: 'create', Actor: { ID: 'x', Attributes: {} }, scope: 'local', time: 0, timeNano: 0 });
+    h.onEvent({
+      Type: 'cnm',
+      Action: 'heal',
+      Actor: { ID: 'inet cnm', Attributes: { subject: 'firewall', name: 'inet cnm', detail: 'nft (pid 7) changed it: re-applied', ms: '2.1' } },
+      scope: 'local',
+      time: 0,
+      timeNano: 0,
+    });
+    assert.deepEqual(got, ['heal firewall']);
+  } finally {
+    state.dispose();
+  }
+});

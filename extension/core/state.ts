@@ -8,6 +8,7 @@
 // out is no event of this daemon's.
 import type { ClusterView, SandboxView } from '../../model/cnm.js';
 import type { DockerEvent, DockerInfo, NetworkResource } from '../../model/docker.js';
+import { isHealEvent, type HealEvent } from '../../model/heal.js';
 import { ApiError, type CnmClient, type EventSubscription } from './client.js';
 
 /** platform: /version's Platform.Name ('cnmd' for cnm's daemon; a Docker engine's own name otherwise). */
@@ -51,6 +52,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
 export class DaemonState {
   private snapshot: Snapshot = { networks: [], sandboxes: undefined, reachability: { state: 'connecting' } };
   private readonly listeners = new Set<(s: Snapshot) => void>();
+  private readonly healListeners = new Set<(e: HealEvent) => void>();
   private sub: EventSubscription | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelay: number;
@@ -75,6 +77,12 @@ export class DaemonState {
   onChange(fn: (s: Snapshot) => void): { dispose(): void } {
     this.listeners.add(fn);
     return { dispose: () => this.listeners.delete(fn) };
+  }
+
+  /** cnmd's self-healing events (model/heal.ts), as they arrive; the snapshot follows as for any event. */
+  onHeal(fn: (e: HealEvent) => void): { dispose(): void } {
+    this.healListeners.add(fn);
+    return { dispose: () => this.healListeners.delete(fn) };
   }
 
   /** Connects, reads everything and follows events until dispose(). Resolves after the first attempt. */
@@ -152,6 +160,7 @@ export class DaemonState {
   }
 
   private onEvent(e: DockerEvent): void {
+    if (isHealEvent(e)) for (const l of this.healListeners) l(e);
     const aboutCluster = e.Type === 'cluster';
     // an endpoint that joins or leaves an overlay network changes its host's row too
     if (aboutCluster || this.snapshot.cluster?.configured) void this.readCluster();

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ClusterView } from '../../model/cnm.js';
 import { clusterStatus } from '../core/cluster.js';
 import type { Reachability } from '../core/state.js';
+import { healMessage, type HealEvent } from '../../model/heal.js';
 
 export interface VersionMismatch {
   helper: string;
@@ -54,6 +55,12 @@ export class StatusBar {
     this.item.command = mismatch ? 'cnm.installHelper' : 'cnm.switchConnection';
     this.item.backgroundColor =
       r.state === 'unreachable' || mismatch ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  }
+
+  /** A heal cnmd did: a status-bar message; damage it could not undo by itself: a warning. */
+  heal(e: HealEvent): void {
+    if (e.Action === 'heal' || e.Action === 'repair') vscode.window.setStatusBarMessage(`$(tools) ${healMessage(e)}`, 10_000);
+    else void vscode.window.showWarningMessage(`Container Networks: ${healMessage(e)}`);
   }
 
   dispose(): void {

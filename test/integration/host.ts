@@ -94,7 +94,8 @@ export class TestHost {
     return `unix://${this.socket}`;
   }
 
-  async startDaemon(): Promise<void> {
+  /** Starts cnmd; `env` adds to the environment (e.g. CNM_FAILPOINTS). */
+  async startDaemon(env: NodeJS.ProcessEnv = {}): Promise<void> {
     // nsenter, not `ip netns exec`: the latter gives cnmd a private mount namespace, and the
     // sandbox namespaces it bind-mounts under /run/netns would be invisible outside it.
     this.proc = spawn(
@@ -113,7 +114,7 @@ export class TestHost {
         path.join(this.dir, 'resolv.conf'),
         ...this.daemonArgs,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
     );
     this.proc.stdout!.on('data', (d) => (this.log += d));
     this.proc.stderr!.on('data', (d) => (this.log += d));
@@ -124,6 +125,14 @@ export class TestHost {
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`cnmd did not answer within 20 s: ${this.log}`);
+  }
+
+  /** How cnmd ended (`SIGKILL`, `exit 1`), waiting up to `ms`; undefined while it runs. */
+  async exited(ms: number): Promise<string | undefined> {
+    const p = this.proc;
+    if (!p) return 'not started';
+    if (p.exitCode === null && p.signalCode === null) await Promise.race([new Promise((r) => p.once('exit', r)), new Promise((r) => setTimeout(r, ms))]);
+    return p.signalCode ?? (p.exitCode === null ? undefined : `exit ${p.exitCode}`);
   }
 
   daemonLog(): string {

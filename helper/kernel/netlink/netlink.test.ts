@@ -173,3 +173,18 @@ test('a new link and its cnm: alias go to the kernel in one datagram (no crash c
   assert.equal((await host.getLink('vcnm-one'))?.alias, 'cnm:one');
   await host.deleteLink('vcnm-one');
 });
+
+test('a dump survives requests answered on the same socket in the middle of it', needsRoot, async () => {
+  const names = Array.from({ length: 60 }, (_, i) => `brd${i}`);
+  for (const n of names) await host.createBridge(n, { alias: 'cnm:dump' });
+  try {
+    // The dump's parts span several datagrams; the ACKs of the alias changes arrive among them.
+    const dump = host.listLinks();
+    await new Promise((r) => setImmediate(r)); // the dump request is out; its first part may be in
+    await Promise.all(names.map((n) => host.setAlias(n, 'cnm:dump2')));
+    const links = await dump;
+    assert.ok(links.filter((l) => l.name.startsWith('brd')).length === names.length);
+  } finally {
+    for (const n of names) await host.deleteLink(n);
+  }
+});

@@ -2,7 +2,20 @@
 // socket bound to one network namespace. Nothing else in cnm imports `netlink`. Every kernel
 // error comes back as a CnmError naming the call, the link and the namespace.
 import fs from 'node:fs';
-import { AttrStream, createRtNetlink, FlagsNew, ifla, rt, type RtNetlinkSocket, type StreamData } from 'netlink';
+import {
+  AttrStream,
+  createRtNetlink,
+  Flags,
+  FlagsNew,
+  ifla,
+  MessageType,
+  rt,
+  type MessageInfo,
+  type NetlinkMessage,
+  type NetlinkSocket,
+  type RtNetlinkSocket,
+  type StreamData,
+} from 'netlink';
 import { formatCidr } from '../../../model/ip.js';
 import type { CnmError, ErrorContext } from '../../errors.js';
 import { inNetns } from '../netns/setns.js';
@@ -103,6 +116,35 @@ async function withNetnsFd<T>(nsPath: string, fn: (fd: number) => Promise<T>): P
   }
 }
 
+/**
+ * The package gathers a dump's parts assuming nothing else arrives in between. With a request in
+ * flight on the same socket during a dump (a spare veth made in the background while the links
+ * are listed), its ACK lands between two parts and the dump fails ("Multipart message not
+ * terminated properly"). Parts are gathered per sequence number instead.
+ */
+function gatherPartsBySeq(sock: NetlinkSocket): void {
+  const parts = new Map<number, NetlinkMessage[]>();
+  const s = sock as unknown as {
+    emitMessage(m: NetlinkMessage | NetlinkMessage[], r: MessageInfo): void;
+    handleMessages(m: NetlinkMessage[], r: MessageInfo): void;
+  };
+  s.handleMessages = (msgs, rinfo) => {
+    for (const msg of msgs) {
+      const pending = parts.get(msg.seq);
+      if (msg.type === MessageType.DONE) {
+        parts.delete(msg.seq);
+        s.emitMessage([...(pending ?? []), msg], rinfo);
+      } else if (msg.flags & Flags.MULTI) {
+        if (pending) pending.push(msg);
+        else parts.set(msg.seq, [msg]);
+      } else {
+        parts.delete(msg.seq); // an error ends a dump too
+        s.emitMessage(msg, rinfo);
+      }
+    }
+  };
+}
+
 const nlmsgAligned = (msg: Buffer): Buffer => (msg.length % 4 ? Buffer.concat([msg, Buffer.alloc(4 - (msg.length % 4))]) : msg);
 
 export class Netlink {
@@ -110,7 +152,9 @@ export class Netlink {
     private readonly sock: RtNetlinkSocket,
     /** The namespace the socket lives in, for error context. */
     readonly netns: string,
-  ) {}
+  ) {
+    gatherPartsBySeq(sock.socket);
+  }
 
   /** The kernel allows one dump in flight per socket (EBUSY otherwise): dumps queue here. */
   private dumps: Promise<unknown> = Promise.resolve();
