@@ -95,7 +95,10 @@ test("cnmd's heal events reach onHeal listeners and refresh the sandboxes", asyn
     h.onEvent({
       Type: 'cnm',
       Action: 'heal',
-      Actor: { ID: 'inet cnm', Attributes: { subject: 'firewall', name: 'inet cnm', detail: 'nft (pid 7) changed it: re-applied', ms: '2.1' } },
+      Actor: {
+        ID: 'inet cnm',
+        Attributes: { subject: 'firewall', name: 'inet cnm', detail: 'nft (pid 7) changed it: re-applied', ms: '2.1' },
+      },
       scope: 'local',
       time: 0,
       timeNano: 0,

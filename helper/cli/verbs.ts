@@ -23,7 +23,11 @@ export const VERBS: VerbEntry[] = [
   { name: 'sandbox inspect', summary: 'Display detailed information on one or more sandboxes', load: () => import('./sandbox-inspect.js') },
   { name: 'sandbox rm', aliases: ['sandbox remove'], summary: 'Remove one or more sandboxes', load: () => import('./sandbox-rm.js') },
   { name: 'sandbox rename', summary: 'Rename a sandbox', load: () => import('./sandbox-rename.js') },
-  { name: 'sandbox repair', summary: 'Re-make what a sandbox lost (namespace, links, addresses)', load: () => import('./sandbox-repair.js') },
+  {
+    name: 'sandbox repair',
+    summary: 'Re-make what a sandbox lost (namespace, links, addresses)',
+    load: () => import('./sandbox-repair.js'),
+  },
   { name: 'exec', summary: 'Run a command inside a sandbox', load: () => import('./exec.js') },
   { name: 'dns ls', aliases: ['dns list'], summary: 'List the names the embedded DNS serves', load: () => import('./dns-ls.js') },
   { name: 'node ls', aliases: ['node list'], summary: 'List the hosts of the cluster', load: () => import('./node-ls.js') },

@@ -120,7 +120,13 @@ export class CoreContext {
 
   /** A self-healing event (model/heal.ts) about the object with this id. */
   emitHeal(action: HealAction, id: string, attrs: HealAttributes): void {
-    this.events.emit('event', { Type: HEAL_EVENT_TYPE, Action: action, Actor: { ID: id, Attributes: { ...attrs } }, scope: 'local', ...eventTime() });
+    this.events.emit('event', {
+      Type: HEAL_EVENT_TYPE,
+      Action: action,
+      Actor: { ID: id, Attributes: { ...attrs } },
+      scope: 'local',
+      ...eventTime(),
+    });
   }
 }
 

@@ -112,7 +112,13 @@ const names: NameService = {
 
 /** A netlink socket that answers dumps with nothing (no links in the sandbox: re-plumb them). */
 const fakeNetlink = (): Netlink =>
-  ({ listLinks: async () => [], deleteLink: async () => undefined, close: () => undefined }) as unknown as Netlink;
+  ({
+    listLinks: async () => [],
+    listAddresses: async () => [],
+    listRoutes: async () => [],
+    deleteLink: async () => undefined,
+    close: () => undefined,
+  }) as unknown as Netlink;
 
 let dir: string;
 let store: FlakyStore;

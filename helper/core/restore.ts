@@ -14,6 +14,14 @@ import type { CoreContext } from './context.js';
 import { nsName, refreshSandboxFiles } from './endpoints.js';
 import { removeStrayLinks, repairEndpoints, type Repaired } from './heal/repair.js';
 import fs from 'node:fs';
+import { REMOVING, removeSandbox } from './sandboxes.js';
+import { Txn } from '../store/txn.js';
+
+async function txnDelete(ctx: CoreContext, key: string): Promise<void> {
+  const txn = new Txn();
+  txn.delete(key);
+  await txn.commit(ctx.deps.store);
+}
 
 async function loadAll<T>(ctx: CoreContext, prefix: string): Promise<T[]> {
   return (await ctx.deps.store.list(prefix)).map((kv) => JSON.parse(kv.value) as T);
@@ -39,6 +47,14 @@ export async function restore(ctx: CoreContext): Promise<void> {
   const present = new Set(await listNetns(deps.netnsPrefix));
   for (const sb of state.sandboxes.values()) {
     await td.run({ sandbox: sb.name, call: 're-adopt sandbox' }, async () => void (await readoptSandbox(ctx, sb, present.has(nsName(sb)))));
+  }
+  // Removals a crash cut short are finished: a sandbox removal happens whole or not at all.
+  for (const kv of await deps.store.list(REMOVING)) {
+    const sb = state.sandboxes.get(kv.value);
+    await td.run({ sandbox: sb?.name ?? kv.value, call: 'finish removal' }, async () => {
+      if (sb) await removeSandbox(ctx, sb, true);
+      else await txnDelete(ctx, kv.key);
+    });
   }
   await removeOrphans(ctx, td);
   for (const f of td.failed) log('warn', 're-adoption problem', { error: f.detail() });

@@ -14,6 +14,8 @@ import { pidsInNetns } from '../sandbox/pids.js';
 import { failpoint } from '../failpoints.js';
 
 export const sandboxKey = (id: string) => `sandboxes/${id}`;
+/** A removal under way: recorded before the first step, so a crash's restart finishes it (restore.ts). */
+export const REMOVING = 'removing/';
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 /** Docker's container-name rules and messages. */
@@ -108,6 +110,9 @@ export async function removeSandbox(ctx: CoreContext, sb: Sandbox, force: boolea
       { sandbox: sb.name },
     );
   }
+  const intent = new Txn();
+  intent.put(`${REMOVING}${sb.id}`, sb.id);
+  await intent.commit(ctx.deps.store);
   const td = new TeardownErrors();
   for (const pid of pids) await td.run({ sandbox: sb.name, call: `kill ${pid}` }, () => process.kill(pid, 'SIGKILL'));
   const eps = ctx.state.endpointsOfSandbox(sb.id);
@@ -127,6 +132,7 @@ export async function removeSandbox(ctx: CoreContext, sb: Sandbox, force: boolea
   failpoint('sandbox-rm:netns');
   const txn = new Txn();
   txn.delete(sandboxKey(sb.id));
+  txn.delete(`${REMOVING}${sb.id}`);
   await txn.commit(ctx.deps.store);
   failpoint('sandbox-rm:committed');
   ctx.state.deleteSandbox(sb.id);

@@ -93,7 +93,10 @@ export function interfaceProblems(net: Network, ep: Endpoint, view: KernelView, 
     if (!view.addrs.some((a) => a.ifname === ep.ifname && sameCidr(a.cidr, cidr))) problems.push(`${ep.ifname} lacks ${cidr}`);
     const gateway = defaultRoute ? gatewayFor(net, cidr) : undefined;
     const dst = isV6(cidr) ? '::/0' : '0.0.0.0/0';
-    if (gateway && !view.routes.some((r) => r.dst === dst && r.ifname === ep.ifname && normalizeAddr(r.gateway ?? '') === normalizeAddr(gateway))) {
+    if (
+      gateway &&
+      !view.routes.some((r) => r.dst === dst && r.ifname === ep.ifname && normalizeAddr(r.gateway ?? '') === normalizeAddr(gateway))
+    ) {
       problems.push(`no default route via ${gateway} on ${ep.ifname}`);
     }
   }

@@ -23,6 +23,7 @@ test('the unit runs the bundled cnmd with this node and the documented paths', (
   assert.match(unit, /^\[Service\]\nType=simple$/m);
   assert.match(unit, /^WantedBy=multi-user\.target$/m);
   assert.match(unit, new RegExp(`^RestartPreventExitStatus=${PREFLIGHT_EXIT}$`, 'm'));
+  assert.match(unit, /^Restart=on-failure$/m, 'systemd restarts cnmd after a crash or a kill');
   assert.equal(unitPath(spec), '/etc/systemd/system/cnmd.service');
 });
 

@@ -83,6 +83,10 @@ export async function checkConsistent(host: TestHost, api: ApiClient): Promise<s
     for (const l of inside) {
       if (l.ifname === 'lo') continue;
       const ep = wanted.get(l.ifname);
+      // A spare veth (bridge driver): peer `spare<tag>` down and bare, host end `vcnm<tag>` marked with the sandbox.
+      const spare = /^spare([0-9a-f]{10})$/.exec(l.ifname);
+      if (!ep && spare && byName.get(`vcnm${spare[1]}`)?.ifalias === `cnm:${sb.id}` && !l.flags.includes('UP') && !l.addr_info?.length)
+        continue;
       if (!ep) {
         problems.push(`sandbox ${sb.name}: stray link ${l.ifname}`);
         continue;

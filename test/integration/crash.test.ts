@@ -54,14 +54,14 @@ function roundFor(fp: FailpointName): Round {
         prepare: async () => undefined,
         run: (i) => api.createNetwork({ Name: net(i), IPAM: { Config: [{ Subnet: `10.74.${i}.0/24` }] } }),
         happened: (i) => hasNet(net(i)),
-        cleanup: async (i) => void (await hasNet(net(i)) && (await api.removeNetwork(net(i)))),
+        cleanup: async (i) => void ((await hasNet(net(i))) && (await api.removeNetwork(net(i)))),
       };
     case 'network-rm':
       return {
         prepare: async (i) => void (await api.createNetwork({ Name: net(i) })),
         run: (i) => api.removeNetwork(net(i)),
         happened: async (i) => !(await hasNet(net(i))),
-        cleanup: async (i) => void (await hasNet(net(i)) && (await api.removeNetwork(net(i)))),
+        cleanup: async (i) => void ((await hasNet(net(i))) && (await api.removeNetwork(net(i)))),
       };
     case 'connect':
     case 'spare':

@@ -85,7 +85,9 @@ test('a flushed ruleset, a deleted or flushed table: cnm table re-applied within
 
 test('a deleted bridge is re-made, its endpoints re-attached; ping and connect work', needsRoot, async () => {
   const net = await api.inspectNetwork('hnet');
-  const links: Array<{ ifname: string; ifalias?: string }> = JSON.parse(mustSh('ip', ['-n', host.ns, '-j', 'link', 'show', 'type', 'bridge']));
+  const links: Array<{ ifname: string; ifalias?: string }> = JSON.parse(
+    mustSh('ip', ['-n', host.ns, '-j', 'link', 'show', 'type', 'bridge']),
+  );
   const bridge = links.find((l) => l.ifalias === `cnm:${net.Id}`)!.ifname;
   assert.ok(pingOk(host, 'ha', await ipOf('hb')), 'ping before');
   const from = events.length;
@@ -140,7 +142,10 @@ test('a deleted sandbox namespace is reported, then repaired; another is removed
   mustSh('ip', ['netns', 'del', he.netnsPath.split('/').pop()!]);
   await healEvent(from, (x) => x.Action === 'lost');
   await api.removeSandbox('he', true);
-  assert.equal((await api.listSandboxes()).some((s) => s.name === 'he'), false);
+  assert.equal(
+    (await api.listSandboxes()).some((s) => s.name === 'he'),
+    false,
+  );
   assert.equal(sh('ip', ['-n', host.ns, 'link', 'show', he.endpoints[0].hostIfname!]).code !== 0, true);
   await api.removeSandbox('hd', true);
 });

@@ -131,7 +131,8 @@ export class TestHost {
   async exited(ms: number): Promise<string | undefined> {
     const p = this.proc;
     if (!p) return 'not started';
-    if (p.exitCode === null && p.signalCode === null) await Promise.race([new Promise((r) => p.once('exit', r)), new Promise((r) => setTimeout(r, ms))]);
+    if (p.exitCode === null && p.signalCode === null)
+      await Promise.race([new Promise((r) => p.once('exit', r)), new Promise((r) => setTimeout(r, ms))]);
     return p.signalCode ?? (p.exitCode === null ? undefined : `exit ${p.exitCode}`);
   }
 

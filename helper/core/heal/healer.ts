@@ -65,7 +65,13 @@ export class Healer {
   }
 
   /** Runs one repair; a failure becomes a heal-failed event instead of an exception. */
-  private async attempt(subject: HealSubject, id: string, name: string, since: number, fn: () => Promise<string | undefined>): Promise<void> {
+  private async attempt(
+    subject: HealSubject,
+    id: string,
+    name: string,
+    since: number,
+    fn: () => Promise<string | undefined>,
+  ): Promise<void> {
     try {
       const detail = await fn();
       if (detail) this.ctx.emitHeal('heal', id, { subject, name, detail, ms: ms(since) });
