@@ -12,11 +12,11 @@ import {
   type Bound,
   type Capabilities,
   type DriverDeps,
-  type KernelView,
   type NetworkDriver,
   type SandboxHandle,
   type ValidateContext,
 } from '../driver.js';
+import type { KernelView } from '../driver.js';
 import { ownerAlias } from '../owner.js';
 import { addAddressIfMissing, interfaceProblems, macvlanIntoSandbox } from '../plumbing.js';
 import { OPT, parseMacvlanOptions, parseVlanParent, type MacvlanConfig } from './options.js';

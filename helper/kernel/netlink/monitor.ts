@@ -7,29 +7,29 @@ import { createRtNetlink, rt } from 'netlink';
 import { log } from '../../log.js';
 import { toLinkInfo, type LinkInfo } from './netlink.js';
 
-const RTNLGRP_LINK = 1;
-const RTM_NEWLINK = 16;
-const RTM_DELLINK = 17;
+/** rtnetlink numbers: the link multicast group, new and deleted link messages. */
+const RT = { groupLink: 1, newLink: 16, delLink: 17 } as const;
 
 export interface LinkChange {
   deleted: boolean;
   link: LinkInfo;
 }
 
-export interface LinkWatch {
+/** A notification subscription (links here, nftables in ../nftables/monitor.ts). */
+export interface Watch {
   close(): void;
 }
 
-export function watchLinks(onChange: (c: LinkChange) => void, onOverrun: () => void): LinkWatch {
+export function watchLinks(onChange: (c: LinkChange) => void, onOverrun: () => void): Watch {
   const sock = createRtNetlink();
   const nl = sock.socket;
   nl.setRecvBufferSize(4 << 20);
-  nl.addMembership(RTNLGRP_LINK);
+  nl.addMembership(RT.groupLink);
   nl.on('message', (msgs) => {
     for (const m of Array.isArray(msgs) ? msgs : [msgs]) {
-      if (m.type !== RTM_NEWLINK && m.type !== RTM_DELLINK) continue;
+      if (m.type !== RT.newLink && m.type !== RT.delLink) continue;
       try {
-        onChange({ deleted: m.type === RTM_DELLINK, link: toLinkInfo(rt.parseLinkMessage(m.data)) });
+        onChange({ deleted: m.type === RT.delLink, link: toLinkInfo(rt.parseLinkMessage(m.data)) });
       } catch (err) {
         log('warn', 'link notification not understood', { error: String(err) });
       }
