@@ -26,6 +26,8 @@ import { readoptSandbox } from '../restore.js';
 import { repairEndpoints } from './repair.js';
 
 const ms = (since: number): string => (performance.now() - since).toFixed(1);
+/** After a failed heal, the links it deleted itself are not a reason to try again at once. */
+const RETRY_AFTER_FAILURE_MS = 5000;
 
 /** Notifications seen but not yet handled: link owners (with the link's name and when). */
 interface Pending {
@@ -38,6 +40,8 @@ export class Healer {
   private readonly gone = new Map<string, Pending>();
   private linksQueued = false;
   private firewallDue: { since: number; why: string } | undefined;
+  /** Objects whose last heal failed, and when: a failed re-make deletes links too, which must not loop. */
+  private readonly failedAt = new Map<string, number>();
 
   constructor(private readonly ctx: CoreContext) {}
 
@@ -76,7 +80,9 @@ export class Healer {
       const detail = await fn();
       if (detail) this.ctx.emitHeal('heal', id, { subject, name, detail, ms: ms(since) });
       if (detail) log('warn', 'healed', { subject, name, detail, ms: ms(since) });
+      this.failedAt.delete(id);
     } catch (err) {
+      this.failedAt.set(id, performance.now());
       const detail = err instanceof Error ? err.message : String(err);
       log('error', 'heal failed', { subject, name, error: detail });
       this.ctx.emitHeal('heal-failed', id, { subject, name, detail });
@@ -98,7 +104,7 @@ export class Healer {
 
   private linkGone(alias: string, link: string): void {
     const owner = ownerOf(alias);
-    if (!owner) return;
+    if (!owner || performance.now() - (this.failedAt.get(owner) ?? -Infinity) < RETRY_AFTER_FAILURE_MS) return;
     if (!this.gone.has(owner)) this.gone.set(owner, { since: performance.now(), link });
     if (this.linksQueued) return;
     this.linksQueued = true;
