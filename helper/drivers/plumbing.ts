@@ -88,9 +88,11 @@ export function interfaceProblems(net: Network, ep: Endpoint, view: KernelView, 
   const problems: string[] = [];
   if (!link.up) problems.push(`${ep.ifname} is down`);
   if (ep.mac && link.mac.toLowerCase() !== ep.mac.toLowerCase()) problems.push(`${ep.ifname} has MAC ${link.mac}, not ${ep.mac}`);
+  for (const cidr of interfaceAddresses(ep)) {
+    if (!view.addrs.some((a) => a.ifname === ep.ifname && sameCidr(a.cidr, cidr))) problems.push(`${ep.ifname} lacks ${cidr}`);
+  }
   for (const cidr of [ep.ipv4, ep.ipv6]) {
     if (!cidr) continue;
-    if (!view.addrs.some((a) => a.ifname === ep.ifname && sameCidr(a.cidr, cidr))) problems.push(`${ep.ifname} lacks ${cidr}`);
     const gateway = defaultRoute ? gatewayFor(net, cidr) : undefined;
     const dst = isV6(cidr) ? '::/0' : '0.0.0.0/0';
     if (
