@@ -10,6 +10,7 @@ import { log } from '../log.js';
 import type { CoreContext } from './context.js';
 import { gatewayEndpoint, nsName, refreshSandboxFiles } from './endpoints.js';
 import fs from 'node:fs';
+import { hairpin } from '../ports/follow.js';
 
 async function loadAll<T>(ctx: CoreContext, prefix: string): Promise<T[]> {
   return (await ctx.deps.store.list(prefix)).map((kv) => JSON.parse(kv.value) as T);
@@ -66,6 +67,7 @@ async function readoptSandbox(ctx: CoreContext, sb: Sandbox, present: boolean): 
     await ctx.deps.names.sandboxUp(sb);
   }
   for (const ep of eps) ctx.deps.names.endpointUp(sb, ctx.state.networks.get(ep.networkId)!, ep);
+  await hairpin(ctx, sb);
 }
 
 /** Links aliased `cnm:<id>`, namespaces and sandbox files with our prefix that nothing owns. */

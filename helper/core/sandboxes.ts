@@ -11,6 +11,10 @@ import type { CoreContext } from './context.js';
 import { endpointCommitted, nsName, plumbEndpoint, refreshSandboxFiles, teardownEndpoint, unplumbEndpoint } from './endpoints.js';
 import { newId, nowRfc3339Nano } from './ids.js';
 import { pidsInNetns } from '../sandbox/pids.js';
+import { resolveLinks } from '../ports/links.js';
+import { checkPortRequest, publishPorts } from '../ports/publish.js';
+import { followSandbox, hairpin } from '../ports/follow.js';
+import { sandboxPortRules } from '../ports/state.js';
 
 export const sandboxKey = (id: string) => `sandboxes/${id}`;
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -50,8 +54,13 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
     created: nowRfc3339Nano(),
     dns: req.Dns ?? [],
   };
+  const exposed = checkPortRequest(req);
+  if (exposed.length) sb.exposed = exposed;
+  const links = resolveLinks(ctx, req.Links, net);
+  if (links.length) sb.links = links;
   const txn = new Txn();
   let made = false;
+  let firewalled = false;
   let dnsUp = false;
   let ep: Endpoint | undefined;
   try {
@@ -68,6 +77,12 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
       ipv6: req.IPv6Address,
       aliases: req.Aliases ?? [],
     });
+    await publishPorts(ctx, sb, req, ep);
+    if (sb.ports?.length) {
+      await hairpin(ctx, sb, [ep]);
+      firewalled = true;
+      await ctx.applyFirewall(undefined, undefined, sandboxPortRules(ctx, sb, [ep]));
+    }
     await refreshSandboxFiles(ctx, sb, [ep]);
     txn.put(sandboxKey(id), JSON.stringify(sb));
     await txn.commit(ctx.deps.store);
@@ -76,6 +91,8 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
   } catch (err) {
     txn.abort();
     const td = new TeardownErrors();
+    // The table is re-rendered from what is on record, which does not hold this sandbox.
+    if (firewalled) await td.run({ sandbox: sb.name, call: 'firewall' }, () => ctx.applyFirewall());
     const plumbed = ep;
     if (plumbed)
       await td.run({ sandbox: sb.name, endpoint: plumbed.id, call: 'teardownEndpoint' }, () => teardownEndpoint(ctx, net, sb, plumbed));
@@ -122,6 +139,7 @@ export async function removeSandbox(ctx: CoreContext, sb: Sandbox, force: boolea
   txn.delete(sandboxKey(sb.id));
   await txn.commit(ctx.deps.store);
   ctx.state.deleteSandbox(sb.id);
+  await td.run({ sandbox: sb.name, call: 'ports and links' }, () => followSandbox(ctx, sb, true));
   td.throwIfAny(`sandbox ${sb.name} removed, but kernel state was left behind`, { sandbox: sb.name });
 }
 
