@@ -19,9 +19,9 @@ export function bindProblem(proto: PortProto, ip: string, port: number): Promise
     if (proto === 'tcp') {
       const s = net.createServer();
       s.once('error', (err) => resolve(word(err)));
-      s.listen({ host: ip, port, exclusive: true }, () => s.close(() => resolve(undefined)));
+      s.listen({ host: ip, port, exclusive: true, ipv6Only: ip.includes(':') }, () => s.close(() => resolve(undefined)));
     } else if (proto === 'udp') {
-      const s = dgram.createSocket({ type: ip.includes(':') ? 'udp6' : 'udp4', ipv6Only: true });
+      const s = dgram.createSocket(ip.includes(':') ? { type: 'udp6', ipv6Only: true } : { type: 'udp4' });
       s.once('error', (err) => {
         s.close();
         resolve(word(err));

@@ -58,7 +58,8 @@ export function portChains(ports: PortRule[]): string[] {
   return [
     ...chain('published', sorted.map(dnatRule)),
     ...chain('prerouting', ['type nat hook prerouting priority dstnat; policy accept;', 'fib daddr type local jump published']),
-    ...chain('output', ['type nat hook output priority dstnat; policy accept;', 'fib daddr type local jump published']),
+    // `dstnat` names a priority of the prerouting hook only; the output hook takes its number.
+    ...chain('output', ['type nat hook output priority -100; policy accept;', 'fib daddr type local jump published']),
   ];
 }
 
