@@ -1,0 +1,171 @@
+// Issue 11's benchmark, in one run: TCP throughput (iperf3, 1 stream) and connection rate through a
+// published port vs straight to the workload's address, for cnm and for Docker 20.10 with its
+// userland proxy on and off (a dockerd restarted between the two).
+// Paths, per system, from the host namespace of that system and from a client namespace routed to it:
+//   direct     host → workload address:5201
+//   host addr  host → its own address:15201 (published)
+//   localhost  host → 127.0.0.1:15201 (published; Docker's proxy takes this one when it is on)
+//   outside    client namespace → host address:15201 (published)
+//   node --import tsx bench/ports.ts [--secs 3] [--runs 2] [--only cnm|docker]
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { run, ensurePackages } from './lib/sh.js';
+import { onTeardown, runBenchmark, teardownOnSignals } from './lib/teardown.js';
+import { startCnmd } from './core/cnmd.js';
+import { startDocker } from './core/docker.js';
+import { API } from './core/target.js';
+import { peerScript } from './lib/peers.js';
+
+const { values: argv } = parseArgs({
+  options: { secs: { type: 'string', default: '3' }, runs: { type: 'string', default: '2' }, only: { type: 'string' } },
+});
+const SECS = Number(argv.secs);
+const RUNS = Number(argv.runs);
+const PUB = 15201;
+const PATHS = ['direct', 'host addr', 'localhost', 'outside'] as const;
+type Path = (typeof PATHS)[number];
+
+interface Setup {
+  label: string;
+  hostNs: string;
+  clientNs: string;
+  hostIp: string;
+  /** The workload's netns, as nsenter takes it (--net=FILE). */
+  workloadNs: string;
+  workloadIp: string;
+}
+
+const x = (ns: string, cmd: string, args: string[]) => run('nsenter', [`--net=${ns}`, cmd, ...args]);
+const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)]!;
+
+/** A client namespace with a veth to `hostNs` (10.77.N.1 on the host side), routed through it. */
+async function clientFor(hostNs: string, n: number): Promise<{ clientNs: string; hostIp: string }> {
+  const clientNs = `pbc-${n}-${process.pid}`;
+  await run('ip', ['netns', 'add', clientNs]);
+  onTeardown(`delete netns ${clientNs}`, async () => void (await run('ip', ['netns', 'del', clientNs], { allowFail: true })));
+  await run('ip', ['-n', clientNs, 'link', 'set', 'lo', 'up']);
+  await run('ip', ['link', 'add', `pbh${n}`, 'netns', hostNs, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', clientNs]);
+  const hostIp = `10.77.${n}.1`;
+  await run('ip', ['-n', hostNs, 'addr', 'add', `${hostIp}/24`, 'dev', `pbh${n}`]);
+  await run('ip', ['-n', clientNs, 'addr', 'add', `10.77.${n}.2/24`, 'dev', 'eth0']);
+  await run('ip', ['-n', hostNs, 'link', 'set', `pbh${n}`, 'up']);
+  await run('ip', ['-n', clientNs, 'link', 'set', 'eth0', 'up']);
+  await run('ip', ['-n', clientNs, 'route', 'add', 'default', 'via', hostIp]);
+  return { clientNs: `/run/netns/${clientNs}`, hostIp };
+}
+
+/** iperf3 -s and a TCP accept-and-close server (node) inside the workload, for the run's length. */
+function servers(s: Setup): ChildProcess[] {
+  const accept = `require('net').createServer(c=>c.destroy()).listen(5202)`;
+  const procs = [
+    spawn('nsenter', [`--net=${s.workloadNs}`, 'iperf3', '-s', '-p', '5201'], { stdio: 'ignore' }),
+    spawn('nsenter', [`--net=${s.workloadNs}`, process.execPath, '-e', accept], { stdio: 'ignore' }),
+  ];
+  onTeardown(`stop servers of ${s.label}`, async () => procs.forEach((p) => p.kill('SIGKILL')));
+  return procs;
+}
+
+/** Sequential connect-and-close for SECS seconds; connections per second. */
+async function connRate(ns: string, ip: string, port: number): Promise<number> {
+  const code = `const net=require('net');let n=0;const end=Date.now()+${SECS * 1000};(function go(){if(Date.now()>end){console.log(n/${SECS});process.exit(0)}const c=net.connect(${port},'${ip}');c.on('close',()=>{n++;go()});c.on('error',()=>{})})()`;
+  return Number((await x(ns, process.execPath, ['-e', code])).stdout.trim());
+}
+
+async function throughput(ns: string, ip: string, port: number): Promise<number> {
+  const r = await x(ns, 'iperf3', ['-c', ip, '-p', String(port), '-t', String(SECS), '-J']);
+  return JSON.parse(r.stdout).end.sum_received.bits_per_second / 1e9;
+}
+
+async function measure(s: Setup): Promise<Record<Path, { gbps: number; cps: number }>> {
+  const target: Record<Path, [string, string, number]> = {
+    direct: [s.hostNs, s.workloadIp, 5201],
+    'host addr': [s.hostNs, s.hostIp, PUB],
+    localhost: [s.hostNs, '127.0.0.1', PUB],
+    outside: [s.clientNs, s.hostIp, PUB],
+  };
+  const out = {} as Record<Path, { gbps: number; cps: number }>;
+  for (const p of PATHS) {
+    const [ns, ip, port] = target[p];
+    const g: number[] = [];
+    const c: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      g.push(await throughput(ns, ip, port));
+      c.push(await connRate(ns, ip, port + 1));
+    }
+    out[p] = { gbps: median(g), cps: median(c) };
+  }
+  return out;
+}
+
+function report(label: string, r: Record<Path, { gbps: number; cps: number }>): void {
+  for (const p of PATHS) {
+    const { gbps, cps } = r[p];
+    const rel = p === 'direct' ? '' : `  (${(gbps / r.direct.gbps).toFixed(2)} / ${(cps / r.direct.cps).toFixed(2)} of direct)`;
+    console.log(`${label.padEnd(22)} ${p.padEnd(10)} ${gbps.toFixed(2).padStart(6)} Gbit/s ${cps.toFixed(0).padStart(6)} conn/s${rel}`);
+  }
+}
+
+const ports = (host: number) => ({ '5201/tcp': [{ HostIp: '', HostPort: String(host) }], '5202/tcp': [{ HostIp: '', HostPort: String(host + 1) }] });
+
+async function cnm(): Promise<void> {
+  const hostNs = `pbcnm-${process.pid}`;
+  const t = await startCnmd({ netns: hostNs });
+  const { clientNs, hostIp } = await clientFor(hostNs, 1);
+  await t.api.ok('POST', `${API}/networks/create`, { Name: 'pb', Driver: 'bridge' });
+  const sb = await t.api.json<{ id: string; netnsPath: string; endpoints: Array<{ ipv4: string }> }>('POST', '/cnm/sandboxes/create', {
+    Name: 'srv',
+    Network: 'pb',
+    PortBindings: ports(PUB),
+  });
+  onTeardown('remove cnm sandbox', async () => void (await t.api.request('DELETE', `/cnm/sandboxes/${sb.id}?force=1`)));
+  const s: Setup = {
+    label: 'cnm (kernel DNAT)',
+    hostNs: `/run/netns/${hostNs}`,
+    clientNs,
+    hostIp,
+    workloadNs: sb.netnsPath,
+    workloadIp: sb.endpoints[0]!.ipv4.split('/')[0]!,
+  };
+  servers(s);
+  await new Promise((r) => setTimeout(r, 500));
+  report(s.label, await measure(s));
+}
+
+async function docker(proxy: boolean, n: number): Promise<void> {
+  const peer = `peer-pb${n}-${process.pid}`;
+  const t = await startDocker({ peer, dockerdArgs: [`--userland-proxy=${proxy}`] });
+  const { clientNs, hostIp } = await clientFor(peer, n);
+  const c = await t.api.json<{ Id: string }>('POST', `${API}/containers/create?name=srv`, {
+    Image: 'bbox:local',
+    Cmd: ['sleep', '3600'],
+    ExposedPorts: { '5201/tcp': {}, '5202/tcp': {} },
+    HostConfig: { PortBindings: ports(PUB) },
+  });
+  await t.api.ok('POST', `${API}/containers/${c.Id}/start`);
+  const info = await t.api.json<{ State: { Pid: number }; NetworkSettings: { IPAddress: string } }>('GET', `${API}/containers/${c.Id}/json`);
+  const s: Setup = {
+    label: `docker proxy ${proxy ? 'on' : 'off'}`,
+    hostNs: `/run/netns/${peer}`,
+    clientNs,
+    hostIp,
+    workloadNs: `/proc/${info.State.Pid}/ns/net`,
+    workloadIp: info.NetworkSettings.IPAddress,
+  };
+  servers(s);
+  await new Promise((r) => setTimeout(r, 500));
+  report(s.label, await measure(s));
+  await run(peerScript('docker-down.sh'), [peer, '--purge']);
+}
+
+runBenchmark(async () => {
+  teardownOnSignals();
+  await ensurePackages({ iperf3: 'iperf3', iproute2: 'ip', 'util-linux': 'nsenter' });
+  console.log(`# ports bench: iperf3 TCP 1 stream ${SECS}s, connect+close loop ${SECS}s, median of ${RUNS}; cores=${os.cpus().length}`);
+  console.log(`${'system'.padEnd(22)} ${'path'.padEnd(10)} throughput     conn rate`);
+  if (argv.only !== 'docker') await cnm();
+  if (argv.only !== 'cnm') {
+    await docker(true, 2);
+    await docker(false, 3);
+  }
+});
