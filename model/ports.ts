@@ -136,6 +136,14 @@ export function portMap(mappings: PortMapping[], exposed: string[] = []): PortMa
   return map;
 }
 
+/** NetworkSettings.Ports (or PortBindings with concrete ports) back to mappings, as `docker port` reads them. */
+export function mappingsOf(ports: PortMap | null | undefined): PortMapping[] {
+  return Object.entries(ports ?? {}).flatMap(([key, list]) => {
+    const [port, proto = 'tcp'] = key.split('/');
+    return (list ?? []).map((b) => ({ proto: proto as PortProto, containerPort: Number(port), hostIp: b.HostIp, hostPort: Number(b.HostPort) }));
+  });
+}
+
 /** `docker port` lines (20.10 wording): `80/tcp -> 0.0.0.0:8080`, or just `0.0.0.0:8080` for one port. */
 export function formatPortLines(mappings: PortMapping[], only?: string): string[] {
   const sorted = [...mappings].sort((a, b) => a.containerPort - b.containerPort || a.proto.localeCompare(b.proto));
