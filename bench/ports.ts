@@ -94,7 +94,10 @@ async function measure(s: Setup): Promise<Record<Path, { gbps: number; cps: numb
       c[p].push(await connRate(ns, ip, port + 1));
     }
   }
-  return Object.fromEntries(PATHS.map((p) => [p, { gbps: median(g[p]), cps: median(c[p]) }])) as Record<Path, { gbps: number; cps: number }>;
+  return Object.fromEntries(PATHS.map((p) => [p, { gbps: median(g[p]), cps: median(c[p]) }])) as Record<
+    Path,
+    { gbps: number; cps: number }
+  >;
 }
 
 function report(label: string, r: Record<Path, { gbps: number; cps: number }>): void {
@@ -105,7 +108,10 @@ function report(label: string, r: Record<Path, { gbps: number; cps: number }>): 
   }
 }
 
-const ports = (host: number) => ({ '5201/tcp': [{ HostIp: '', HostPort: String(host) }], '5202/tcp': [{ HostIp: '', HostPort: String(host + 1) }] });
+const ports = (host: number) => ({
+  '5201/tcp': [{ HostIp: '', HostPort: String(host) }],
+  '5202/tcp': [{ HostIp: '', HostPort: String(host + 1) }],
+});
 
 async function cnm(): Promise<void> {
   const hostNs = `pbcnm-${process.pid}`;
@@ -142,7 +148,10 @@ async function docker(proxy: boolean, n: number): Promise<void> {
     HostConfig: { PortBindings: ports(PUB) },
   });
   await t.api.ok('POST', `${API}/containers/${c.Id}/start`);
-  const info = await t.api.json<{ State: { Pid: number }; NetworkSettings: { IPAddress: string } }>('GET', `${API}/containers/${c.Id}/json`);
+  const info = await t.api.json<{ State: { Pid: number }; NetworkSettings: { IPAddress: string } }>(
+    'GET',
+    `${API}/containers/${c.Id}/json`,
+  );
   const s: Setup = {
     label: `docker proxy ${proxy ? 'on' : 'off'}`,
     hostNs: `/run/netns/${peer}`,

@@ -13,7 +13,16 @@ import { startTestClient, type TestClient } from './testing/lsp-client.js';
 class HostController extends FakeController {
   /** One sandbox publishing 8080/tcp on every address, as cnmd reports it. */
   listSandboxes(): SandboxView[] {
-    const web = { id: 'f'.repeat(64), name: 'published-web', hostname: 'w', labels: {}, netnsPath: '/run/netns/x', created: '', dns: [], endpoints: [] };
+    const web = {
+      id: 'f'.repeat(64),
+      name: 'published-web',
+      hostname: 'w',
+      labels: {},
+      netnsPath: '/run/netns/x',
+      created: '',
+      dns: [],
+      endpoints: [],
+    };
     return [...super.listSandboxes(), { ...web, NetworkSettings: { Ports: { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }] } } }];
   }
 

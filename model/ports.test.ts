@@ -31,7 +31,12 @@ test("Docker's parse errors", () => {
     ['8000-8001:80-85', 'Invalid ranges specified for container and host Ports: 80-85 and 8000-8001'],
     ['70000:80', 'Invalid hostPort: 70000'],
   ];
-  for (const [spec, msg] of cases) assert.throws(() => parsePortSpec(spec), (e: Error) => e instanceof PortSpecError && e.message === msg, spec);
+  for (const [spec, msg] of cases)
+    assert.throws(
+      () => parsePortSpec(spec),
+      (e: Error) => e instanceof PortSpecError && e.message === msg,
+      spec,
+    );
 });
 
 test('NetworkSettings.Ports and docker port lines', () => {

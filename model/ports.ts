@@ -77,14 +77,9 @@ function splitSpec(raw: string): [ip: string, host: string, container: string] {
 
 /** `[ip:][hostPort:]containerPort[/proto]`, ranges `8000-8010:80-90`, IPv6 as `[::1]:80:80`. */
 export function parsePortSpec(raw: string): ParsedPortSpec {
-  let [ip, hostPort, container] = splitSpec(raw);
-  let proto = 'tcp';
-  const slash = container.indexOf('/');
-  if (slash >= 0) {
-    proto = container.slice(slash + 1);
-    container = container.slice(0, slash);
-  }
-  if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
+  const [rawIp, hostPort, rawContainer] = splitSpec(raw);
+  const [container = '', proto = 'tcp'] = rawContainer.split('/');
+  const ip = rawIp.startsWith('[') && rawIp.endsWith(']') ? rawIp.slice(1, -1) : rawIp;
   if (ip !== '' && !parseAddr(ip)) fail(`Invalid ip address: ${ip}`);
   if (container === '') fail(`No port specified: ${raw}<empty>`);
   const c = parsePortRange(container) ?? fail(`Invalid containerPort: ${container}`);
@@ -140,7 +135,12 @@ export function portMap(mappings: PortMapping[], exposed: string[] = []): PortMa
 export function mappingsOf(ports: PortMap | null | undefined): PortMapping[] {
   return Object.entries(ports ?? {}).flatMap(([key, list]) => {
     const [port, proto = 'tcp'] = key.split('/');
-    return (list ?? []).map((b) => ({ proto: proto as PortProto, containerPort: Number(port), hostIp: b.HostIp, hostPort: Number(b.HostPort) }));
+    return (list ?? []).map((b) => ({
+      proto: proto as PortProto,
+      containerPort: Number(port),
+      hostIp: b.HostIp,
+      hostPort: Number(b.HostPort),
+    }));
   });
 }
 

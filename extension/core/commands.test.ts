@@ -330,7 +330,10 @@ async function until(fn: () => boolean): Promise<void> {
 test('Open in Browser: the HTTP port of a sandbox, a choice when there are several, through openExternal', async () => {
   const t = await setup([label('8443/tcp → 0.0.0.0:9443')], undefined, (f) => {
     void f.createSandbox({ Name: 'web', PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } });
-    void f.createSandbox({ Name: 'two', PortBindings: { '80/tcp': [{ HostIp: '192.0.2.1', HostPort: '81' }], '8443/tcp': [{ HostIp: '', HostPort: '9443' }] } });
+    void f.createSandbox({
+      Name: 'two',
+      PortBindings: { '80/tcp': [{ HostIp: '192.0.2.1', HostPort: '81' }], '8443/tcp': [{ HostIp: '', HostPort: '9443' }] },
+    });
     void f.createSandbox({ Name: 'dns', PortBindings: { '53/udp': [{ HostIp: '', HostPort: '53' }] } });
   });
   const node = (name: string) => sandboxesTree(t.state.current).find((n) => n.label === name);

@@ -1,20 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SandboxView } from '../../model/cnm.js';
+import { FakeClient } from './fakeClient.js';
 import { browserUrl, httpMappings, renderPortsHtml } from './ports.js';
 import { sandboxesTree } from './tree.js';
-
-const sb = (ports: NonNullable<SandboxView['NetworkSettings']>['Ports']): SandboxView => ({
-  id: 'a'.repeat(64),
-  name: 'web',
-  hostname: 'web',
-  labels: {},
-  netnsPath: '/run/netns/x',
-  created: '',
-  dns: [],
-  endpoints: [],
-  NetworkSettings: { Ports: ports },
-});
 
 test('browser URLs: localhost for wildcard and loopback bindings (what port forwarding carries), the address otherwise', () => {
   assert.equal(browserUrl({ proto: 'tcp', containerPort: 80, hostIp: '0.0.0.0', hostPort: 8080 }), 'http://localhost:8080/');
@@ -23,14 +11,16 @@ test('browser URLs: localhost for wildcard and loopback bindings (what port forw
   assert.equal(browserUrl({ proto: 'tcp', containerPort: 80, hostIp: '2001:db8::1', hostPort: 80 }), 'http://[2001:db8::1]:80/');
 });
 
-test('HTTP ports: tcp only, one per host port; the sandbox row says so in its tooltip and context', () => {
-  const s = sb({
-    '80/tcp': [
-      { HostIp: '0.0.0.0', HostPort: '8080' },
-      { HostIp: '::', HostPort: '8080' },
-    ],
-    '53/udp': [{ HostIp: '127.0.0.1', HostPort: '5353' }],
-    '7000/tcp': null,
+test('HTTP ports: tcp only, one per host port; the sandbox row says so in its tooltip and context', async () => {
+  const s = await new FakeClient().createSandbox({
+    Name: 'web',
+    PortBindings: {
+      '80/tcp': [
+        { HostIp: '0.0.0.0', HostPort: '8080' },
+        { HostIp: '::', HostPort: '8080' },
+      ],
+      '53/udp': [{ HostIp: '127.0.0.1', HostPort: '5353' }],
+    },
   });
   assert.deepEqual(httpMappings(s), [{ proto: 'tcp', containerPort: 80, hostIp: '0.0.0.0', hostPort: 8080 }]);
   const snapshot = { reachability: { state: 'connected' }, sandboxes: [s], networks: [] } as unknown as Parameters<typeof sandboxesTree>[0];

@@ -8,7 +8,8 @@ import { table } from './inspectHtml.js';
 export const sandboxMappings = (sb: SandboxView): PortMapping[] => mappingsOf(sb.NetworkSettings?.Ports);
 
 /** One line per mapping: `80/tcp → 0.0.0.0:8080`. */
-export const mappingText = (m: PortMapping): string => `${m.containerPort}/${m.proto} → ${m.hostIp.includes(':') ? `[${m.hostIp}]` : m.hostIp}:${m.hostPort}`;
+export const mappingText = (m: PortMapping): string =>
+  `${m.containerPort}/${m.proto} → ${m.hostIp.includes(':') ? `[${m.hostIp}]` : m.hostIp}:${m.hostPort}`;
 
 /** The HTTP ports worth opening, one per host port (a port on 0.0.0.0 and :: is one choice). */
 export function httpMappings(sb: SandboxView): PortMapping[] {

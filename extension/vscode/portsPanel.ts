@@ -24,7 +24,9 @@ export class PortsPanel {
   async update(): Promise<void> {
     const panel = this.panel;
     if (!panel) return;
-    const ports = await this.getState().client.publishedPorts().catch(() => undefined);
+    const ports = await this.getState()
+      .client.publishedPorts()
+      .catch(() => undefined);
     panel.webview.html = renderPortsHtml(ports ?? [], { cspSource: panel.webview.cspSource, nonce: randomBytes(16).toString('base64') });
   }
 

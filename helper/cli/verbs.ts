@@ -23,7 +23,12 @@ export const VERBS: VerbEntry[] = [
   { name: 'sandbox inspect', summary: 'Display detailed information on one or more sandboxes', load: () => import('./sandbox-inspect.js') },
   { name: 'sandbox rm', aliases: ['sandbox remove'], summary: 'Remove one or more sandboxes', load: () => import('./sandbox-rm.js') },
   { name: 'sandbox rename', summary: 'Rename a sandbox', load: () => import('./sandbox-rename.js') },
-  { name: 'port ls', aliases: ['port list'], summary: 'List every published port and where it is reachable', load: () => import('./port-ls.js') },
+  {
+    name: 'port ls',
+    aliases: ['port list'],
+    summary: 'List every published port and where it is reachable',
+    load: () => import('./port-ls.js'),
+  },
   { name: 'port', summary: "List a sandbox's port mappings", load: () => import('./port.js') },
   { name: 'exec', summary: 'Run a command inside a sandbox', load: () => import('./exec.js') },
   { name: 'dns ls', aliases: ['dns list'], summary: 'List the names the embedded DNS serves', load: () => import('./dns-ls.js') },

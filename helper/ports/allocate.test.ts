@@ -55,10 +55,22 @@ test('ports taken by cnm or by the host are skipped when picking, refused when a
 });
 
 test('one request cannot take a port twice; an IPv6 address needs an IPv6 sandbox; the range can run out', async () => {
-  await assert.rejects(allocatePorts({ bindings: { '80/tcp': b('', '8080'), '81/tcp': b('', '8080') } }, env()), /Bind for 0\.0\.0\.0:8080 failed/);
+  await assert.rejects(
+    allocatePorts({ bindings: { '80/tcp': b('', '8080'), '81/tcp': b('', '8080') } }, env()),
+    /Bind for 0\.0\.0\.0:8080 failed/,
+  );
   await assert.rejects(allocatePorts({ bindings: { '80/tcp': b('::1', '8080') } }, env()), /has no IPv6 address/);
   const full = async () => 'bind: address already in use';
-  await assert.rejects(allocatePorts({ bindings: { '80/tcp': b('', '') } }, env({ bindProblem: full, ephemeral: [40000, 40001] })), /listen tcp4 0\.0\.0\.0:40001/);
-  await assert.rejects(allocatePorts({ bindings: { '80/tcp': b('nope', '') } }, env()), (e: CnmError) => e.status === 400 && /Invalid ip address: nope/.test(e.message));
-  await assert.rejects(allocatePorts({ bindings: { '80/xyz': b('', '') } }, env()), (e: CnmError) => e.status === 400 && /Invalid proto: xyz/.test(e.message));
+  await assert.rejects(
+    allocatePorts({ bindings: { '80/tcp': b('', '') } }, env({ bindProblem: full, ephemeral: [40000, 40001] })),
+    /listen tcp4 0\.0\.0\.0:40001/,
+  );
+  await assert.rejects(
+    allocatePorts({ bindings: { '80/tcp': b('nope', '') } }, env()),
+    (e: CnmError) => e.status === 400 && /Invalid ip address: nope/.test(e.message),
+  );
+  await assert.rejects(
+    allocatePorts({ bindings: { '80/xyz': b('', '') } }, env()),
+    (e: CnmError) => e.status === 400 && /Invalid proto: xyz/.test(e.message),
+  );
 });

@@ -59,9 +59,13 @@ export function exposedPorts(req: PortRequest): string[] {
 
 /** What Docker's daemon answers when a mapping cannot be programmed (500). */
 function programmingError(env: AllocateEnv, why: string): CnmError {
-  return new CnmError('internal', `driver failed programming external connectivity on endpoint ${env.sandbox} (${env.endpointId}): ${why}`, {
-    sandbox: env.sandbox,
-  });
+  return new CnmError(
+    'internal',
+    `driver failed programming external connectivity on endpoint ${env.sandbox} (${env.endpointId}): ${why}`,
+    {
+      sandbox: env.sandbox,
+    },
+  );
 }
 
 const goAddr = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
@@ -88,7 +92,8 @@ export async function allocatePorts(req: PortRequest, env: AllocateEnv): Promise
     const hostIp = given === '' ? env.defaultHostIp : normalizeAddr(given);
     if (hostIp === undefined) throw invalid(`Invalid ip address: ${given}`);
     const v6 = hostIp.includes(':');
-    if (v6 && !env.ipv6) throw invalid(`cannot publish on ${hostIp}: sandbox ${env.sandbox} has no IPv6 address on the network its ports are published from`);
+    if (v6 && !env.ipv6)
+      throw invalid(`cannot publish on ${hostIp}: sandbox ${env.sandbox} has no IPv6 address on the network its ports are published from`);
     const range = w.binding.HostPort ? parsePortRange(w.binding.HostPort) : env.ephemeral;
     if (!range) throw invalid(`Invalid hostPort: ${w.binding.HostPort}`);
     const fixed = !!w.binding.HostPort && range[0] === range[1];
@@ -104,7 +109,8 @@ export async function allocatePorts(req: PortRequest, env: AllocateEnv): Promise
       const problems = await Promise.all(ips.map((ip) => env.bindProblem(w.proto, ip, port)));
       const i = problems.findIndex((p) => p !== undefined);
       if (i < 0) chosen = port;
-      else last = `Error starting userland proxy: listen ${w.proto}${ips[i]!.includes(':') ? 6 : 4} ${goAddr(ips[i]!, port)}: ${problems[i]}`;
+      else
+        last = `Error starting userland proxy: listen ${w.proto}${ips[i]!.includes(':') ? 6 : 4} ${goAddr(ips[i]!, port)}: ${problems[i]}`;
       if (i >= 0 && (fixed || /cannot assign/.test(problems[i]!))) throw programmingError(env, last);
     }
     if (chosen === undefined) throw programmingError(env, last || 'Bind failed: all ports are allocated');

@@ -30,7 +30,8 @@ export function resolveLinks(ctx: CoreContext, links: string[] | null | undefine
     } catch (err) {
       throw invalid(`could not get container for ${name}: ${(err as Error).message}`);
     }
-    if (!ctx.state.endpointOf(bridge.id, target.id)) throw invalid(`Cannot link to /${target.name}, as it does not belong to the default network`);
+    if (!ctx.state.endpointOf(bridge.id, target.id))
+      throw invalid(`Cannot link to /${target.name}, as it does not belong to the default network`);
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(alias)) throw invalid(`invalid link alias ${JSON.stringify(alias)}`);
     return { sandboxId: target.id, alias };
   });

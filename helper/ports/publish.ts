@@ -23,7 +23,10 @@ export async function publishPorts(ctx: CoreContext, sb: Sandbox, req: SandboxCr
   if (!wants) return;
   const pub = publisher(ctx, sb, [ep]);
   const net = ctx.state.networks.get(ep.networkId)!;
-  if (!pub) throw invalid(`cannot publish ports of ${sb.name}: network ${net.name} is not a bridge network with a gateway to the outside`, { network: net.name });
+  if (!pub)
+    throw invalid(`cannot publish ports of ${sb.name}: network ${net.name} is not a bridge network with a gateway to the outside`, {
+      network: net.name,
+    });
   const taken = [...ctx.state.sandboxes.values()].flatMap((s) => (s.id === sb.id ? [] : (s.ports ?? [])));
   sb.ports = await allocatePorts(preq, {
     sandbox: sb.name,

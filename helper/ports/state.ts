@@ -37,7 +37,17 @@ export function sandboxPortRules(ctx: CoreContext, sb: Sandbox, eps?: Endpoint[]
   return sb.ports!.flatMap((m) => {
     const targetIp = addr(m.hostIp.includes(':') ? pub.ep.ipv6 : pub.ep.ipv4);
     if (!targetIp) return [];
-    return [{ sandboxId: sb.id, proto: m.proto, hostIp: m.hostIp, hostPort: m.hostPort, targetIp, targetPort: m.containerPort, bridge: pub.bridge }];
+    return [
+      {
+        sandboxId: sb.id,
+        proto: m.proto,
+        hostIp: m.hostIp,
+        hostPort: m.hostPort,
+        targetIp,
+        targetPort: m.containerPort,
+        bridge: pub.bridge,
+      },
+    ];
   });
 }
 

@@ -9,4 +9,13 @@ import { schemaCheck } from './schema.js';
 import { subnetCheck } from './subnets.js';
 import { syntaxCheck } from './syntax.js';
 
-export const CHECKS: readonly Check[] = [syntaxCheck, schemaCheck, subnetCheck, addressCheck, referenceCheck, driverCheck, portCheck, liveCheck];
+export const CHECKS: readonly Check[] = [
+  syntaxCheck,
+  schemaCheck,
+  subnetCheck,
+  addressCheck,
+  referenceCheck,
+  driverCheck,
+  portCheck,
+  liveCheck,
+];

@@ -95,7 +95,22 @@ const hostNs = () => `/run/netns/${host.ns}`;
 
 test('publish: from outside, from the host, localhost, hairpin; the server sees the real client', needsRoot, async () => {
   host.mustCnm('network', 'create', 'frontend');
-  host.mustCnm('sandbox', 'create', 'web', '--net', 'frontend', '-p', '8080:80', '-p', '127.0.0.1:5353:53/udp', '-p', '9000', '-P', '--expose', '7000');
+  host.mustCnm(
+    'sandbox',
+    'create',
+    'web',
+    '--net',
+    'frontend',
+    '-p',
+    '8080:80',
+    '-p',
+    '127.0.0.1:5353:53/udp',
+    '-p',
+    '9000',
+    '-P',
+    '--expose',
+    '7000',
+  );
   const web = nsOf('web');
   const webIp = ipOf('web', 'frontend');
   await serve(web, 'tcp', 80);
@@ -104,7 +119,11 @@ test('publish: from outside, from the host, localhost, hairpin; the server sees 
 
   assert.equal(ask(CLIENT, 'tcp', HOST_IP, 8080), CLIENT_IP, 'from outside: the client address is seen');
   assert.equal(ask(hostNs(), 'tcp', HOST_IP, 8080), HOST_IP, 'from the host to its own address: the host address is seen');
-  assert.equal(ask(hostNs(), 'tcp', '127.0.0.1', 8080), gateway, 'from 127.0.0.1: reached, masqueraded (the sandbox cannot answer 127.0.0.1)');
+  assert.equal(
+    ask(hostNs(), 'tcp', '127.0.0.1', 8080),
+    gateway,
+    'from 127.0.0.1: reached, masqueraded (the sandbox cannot answer 127.0.0.1)',
+  );
   host.mustCnm('sandbox', 'create', 'nb', '--net', 'frontend');
   assert.equal(ask(nsOf('nb'), 'tcp', HOST_IP, 8080), ipOf('nb', 'frontend'), "hairpin from a neighbour: the neighbour's address is seen");
   assert.equal(ask(web, 'tcp', HOST_IP, 8080), gateway, 'self-hairpin: reached, masqueraded');
@@ -132,9 +151,7 @@ test('publish: from outside, from the host, localhost, hairpin; the server sees 
   const ep = Object.values(front.Containers as Record<string, { Name: string; Ports?: unknown }>).find((c) => c.Name === 'web')!;
   assert.deepEqual((ep.Ports as Record<string, unknown>)['80/tcp'], [{ HostIp: '0.0.0.0', HostPort: '8080' }]);
 
-  const ls: PublishedPort[] = JSON.parse(
-    sh('curl', ['-s', '--unix-socket', host.socket, 'http://x/cnm/ports']).stdout,
-  );
+  const ls: PublishedPort[] = JSON.parse(sh('curl', ['-s', '--unix-socket', host.socket, 'http://x/cnm/ports']).stdout);
   const p80 = ls.find((p) => p.containerPort === 80)!;
   assert.ok(p80.reachableAt.includes(`${HOST_IP}:8080`) && p80.reachableAt.includes('127.0.0.1:8080'), p80.reachableAt.join());
   assert.deepEqual(ls.find((p) => p.containerPort === 53)!.reachableAt, ['127.0.0.1:5353']);
@@ -160,9 +177,15 @@ test('conflicts are refused with Docker wording and leave no rule, sandbox or na
     assert.equal(table(), before, 'the firewall is as it was');
     assert.equal(host.mustCnm('sandbox', 'ls'), sandboxes);
   };
-  refused(['-p', '8080:80'], /driver failed programming external connectivity on endpoint bad \([0-9a-f]{64}\): Bind for 0\.0\.0\.0:8080 failed: port is already allocated/);
+  refused(
+    ['-p', '8080:80'],
+    /driver failed programming external connectivity on endpoint bad \([0-9a-f]{64}\): Bind for 0\.0\.0\.0:8080 failed: port is already allocated/,
+  );
   refused(['-p', '127.0.0.1:8080:80'], /Bind for 127\.0\.0\.1:8080 failed: port is already allocated/);
-  refused(['-p', '10.99.99.99:8300:80'], /Error starting userland proxy: listen tcp4 10\.99\.99\.99:8300: bind: cannot assign requested address/);
+  refused(
+    ['-p', '10.99.99.99:8300:80'],
+    /Error starting userland proxy: listen tcp4 10\.99\.99\.99:8300: bind: cannot assign requested address/,
+  );
   await serve(hostNs(), 'tcp', 8200);
   refused(['-p', '8200:80'], /Error starting userland proxy: listen tcp4 0\.0\.0\.0:8200: bind: address already in use/);
   await serve(hostNs(), 'udp', 8201);
@@ -192,11 +215,18 @@ test('legacy links: the alias in /etc/hosts, following the target; refused on us
   assert.doesNotMatch(hostsOf('app'), /database/, 'the line goes with the address');
   host.mustCnm('sandbox', 'create', 'filler');
   host.mustCnm('network', 'connect', 'bridge', 'db');
-  assert.match(hostsOf('app'), new RegExp(`^${ipOf('db', 'bridge').replace(/\./g, '\\.')}\\tdatabase `, 'm'), 'and comes back with the new one');
+  assert.match(
+    hostsOf('app'),
+    new RegExp(`^${ipOf('db', 'bridge').replace(/\./g, '\\.')}\\tdatabase `, 'm'),
+    'and comes back with the new one',
+  );
   const r = host.cnm('sandbox', 'create', 'app2', '--net', 'frontend', '--link', 'web:w');
   assert.equal(r.code, 1);
   assert.match(r.stderr, /links are supported only on the default bridge network/);
-  assert.match(host.cnm('sandbox', 'create', 'app3', '--link', 'web:w').stderr, /Cannot link to \/web, as it does not belong to the default network/);
+  assert.match(
+    host.cnm('sandbox', 'create', 'app3', '--link', 'web:w').stderr,
+    /Cannot link to \/web, as it does not belong to the default network/,
+  );
 });
 
 test('IPv6: forwarding only with an IPv6 network, NAT66 egress, IPv6 ports', needsRoot, async () => {

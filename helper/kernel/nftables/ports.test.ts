@@ -44,7 +44,10 @@ test('masquerade only where the reply could not come back: loopback clients and 
     'ct status dnat ip saddr 172.18.0.2 ip daddr 172.18.0.2 masquerade comment "cnm:hairpin"',
     'ct status dnat ip6 saddr fd00::2 ip6 daddr fd00::2 masquerade comment "cnm:hairpin"',
   ]);
-  assert.deepEqual(localnetBridges([rule(), rule({ bridge: 'br-y', hostIp: '192.0.2.1' }), rule({ bridge: 'br-z', hostIp: '::', targetIp: 'fd00::2' })]), ['br-x']);
+  assert.deepEqual(
+    localnetBridges([rule(), rule({ bridge: 'br-y', hostIp: '192.0.2.1' }), rule({ bridge: 'br-z', hostIp: '::', targetIp: 'fd00::2' })]),
+    ['br-x'],
+  );
 });
 
 test('bad values never reach nft', () => {

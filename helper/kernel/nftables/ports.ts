@@ -40,7 +40,8 @@ const port = (n: number) => {
   return n;
 };
 const comment = (p: PortRule) => `comment "cnm:${p.sandboxId.slice(0, 12)}"`;
-const target = (p: PortRule) => (family(p.targetIp) === 4 ? `${p.targetIp}:${port(p.targetPort)}` : `[${p.targetIp}]:${port(p.targetPort)}`);
+const target = (p: PortRule) =>
+  family(p.targetIp) === 4 ? `${p.targetIp}:${port(p.targetPort)}` : `[${p.targetIp}]:${port(p.targetPort)}`;
 
 /** One DNAT rule per published port, in the `published` chain that prerouting and output jump to. */
 function dnatRule(p: PortRule): string {
@@ -75,4 +76,6 @@ export function portNatRules(ports: PortRule[]): string[] {
 
 /** Bridges whose published IPv4 ports must be reachable from 127.0.0.1 (route_localnet). */
 export const localnetBridges = (ports: PortRule[]): string[] =>
-  [...new Set(ports.filter((p) => family(p.targetIp) === 4 && (wildcard(p.hostIp) || p.hostIp.startsWith('127.'))).map((p) => p.bridge))].sort();
+  [
+    ...new Set(ports.filter((p) => family(p.targetIp) === 4 && (wildcard(p.hostIp) || p.hostIp.startsWith('127.'))).map((p) => p.bridge)),
+  ].sort();

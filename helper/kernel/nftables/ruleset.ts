@@ -97,4 +97,5 @@ export function renderRuleset(rules: NetworkRules[], ports: PortRule[] = []): st
 }
 
 /** true when bridged traffic must pass the inet hooks (br_netfilter): ICC off, or hairpin to published ports. */
-export const needsBridgeNetfilter = (rules: NetworkRules[], ports: PortRule[] = []): boolean => ports.length > 0 || rules.some((r) => !r.icc);
+export const needsBridgeNetfilter = (rules: NetworkRules[], ports: PortRule[] = []): boolean =>
+  ports.length > 0 || rules.some((r) => !r.icc);
