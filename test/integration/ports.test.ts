@@ -247,6 +247,15 @@ test('IPv6: forwarding only with an IPv6 network, NAT66 egress, IPv6 ports', nee
   assert.equal(ask(CLIENT, 'tcp', HOST_IP, 8500), CLIENT_IP);
 });
 
+test('after a crash, and with the table gone, the ports come back from the records', needsRoot, async () => {
+  await host.stopDaemon('SIGKILL');
+  host.inHost('nft', 'delete', 'table', 'inet', 'cnm');
+  await host.startDaemon();
+  assert.match(table(), /tcp dport 8080 dnat ip to /);
+  assert.equal(ask(CLIENT, 'tcp', HOST_IP, 8080), CLIENT_IP);
+  assert.equal(ask(nsOf('nb'), 'tcp', HOST_IP, 8080), ipOf('nb', 'frontend'), 'hairpin too');
+});
+
 test('removing the sandboxes removes every port rule', needsRoot, () => {
   for (const s of ['web', 'nb', 'rng', 'rng2', 'hb', 's6', 'app', 'db', 'filler']) host.mustCnm('sandbox', 'rm', '-f', s);
   const t = table();
