@@ -54,6 +54,16 @@ test('ports taken by cnm or by the host are skipped when picking, refused when a
   assert.equal(same[0]!.hostPort, 40000, 'another protocol may share the port number');
 });
 
+test('malformed JSON shapes are refused with the field named', () => {
+  assert.throws(
+    () => exposedPorts({ bindings: 'x' as never }),
+    (e: CnmError) => e.status === 400 && /^PortBindings:/.test(e.message),
+  );
+  assert.throws(() => exposedPorts({ bindings: { '80/tcp': [{ HostPort: 8080 }] } as never }), /PortBindings\["80\/tcp"\]/);
+  assert.throws(() => exposedPorts({ exposed: ['80/tcp'] as never }), /ExposedPorts/);
+  assert.deepEqual(exposedPorts({ bindings: { '80/tcp': null }, exposed: {} }), ['80/tcp']);
+});
+
 test('one request cannot take a port twice; an IPv6 address needs an IPv6 sandbox; the range can run out', async () => {
   await assert.rejects(
     allocatePorts({ bindings: { '80/tcp': b('', '8080'), '81/tcp': b('', '8080') } }, env()),

@@ -47,8 +47,26 @@ const spec = <T>(fn: () => T): T => {
   }
 };
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isBinding = (b: unknown) =>
+  isObject(b) && ['HostIp', 'HostPort'].every((k) => b[k] === undefined || b[k] === null || typeof b[k] === 'string');
+
+/** The JSON shapes Docker's decoder would refuse, refused here with the field named (400). */
+function checkShapes(req: PortRequest): void {
+  if (req.exposed !== undefined && req.exposed !== null && !isObject(req.exposed))
+    throw invalid('ExposedPorts: an object of "port/proto": {} expected');
+  if (req.bindings === undefined || req.bindings === null) return;
+  if (!isObject(req.bindings)) throw invalid('PortBindings: an object of "port/proto": [{"HostIp", "HostPort"}] expected');
+  for (const [key, list] of Object.entries(req.bindings)) {
+    if (list !== null && !(Array.isArray(list) && list.every(isBinding))) {
+      throw invalid(`PortBindings["${key}"]: a list of {"HostIp": string, "HostPort": string} expected`);
+    }
+  }
+}
+
 /** The exposed port keys ('80/tcp') of a request, normalised, in order. */
 export function exposedPorts(req: PortRequest): string[] {
+  checkShapes(req);
   const keys = new Set<string>();
   for (const k of [...Object.keys(req.exposed ?? {}), ...Object.keys(req.bindings ?? {})]) {
     const { port, proto } = spec(() => parsePortKey(k));

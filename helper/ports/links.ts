@@ -13,7 +13,9 @@ const defaultBridge = (ctx: CoreContext): Network | undefined => [...ctx.state.n
 
 /** Checks `name[:alias]` links of a sandbox being created on `net`; the targets must be on the default bridge. */
 export function resolveLinks(ctx: CoreContext, links: string[] | null | undefined, net: Network): SandboxLink[] {
-  if (!links?.length) return [];
+  if (links === undefined || links === null) return [];
+  if (!Array.isArray(links) || links.some((l) => typeof l !== 'string')) throw invalid('Links: a list of "name:alias" strings expected');
+  if (!links.length) return [];
   if (ctx.of(net).driver.caps.hostNetns) throw invalid(HOST_LINKS);
   const bridge = defaultBridge(ctx);
   if (net.id !== bridge?.id) {
