@@ -6,7 +6,8 @@
 //   host addr  host → its own address:15201 (published)
 //   localhost  host → 127.0.0.1:15201 (published; Docker's proxy takes this one when it is on)
 //   outside    client namespace → host address:15201 (published)
-//   node --import tsx bench/ports.ts [--secs 3] [--runs 2] [--only cnm|docker]
+// Each published path is paired with a direct run just before it; the ratio is the median of pairs.
+//   node --import tsx bench/ports.ts [--secs 2] [--runs 4] [--only cnm|docker]
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -18,7 +19,7 @@ import { API } from './core/target.js';
 import { peerScript } from './lib/peers.js';
 
 const { values: argv } = parseArgs({
-  options: { secs: { type: 'string', default: '3' }, runs: { type: 'string', default: '3' }, only: { type: 'string' } },
+  options: { secs: { type: 'string', default: '2' }, runs: { type: 'string', default: '4' }, only: { type: 'string' } },
 });
 const SECS = Number(argv.secs);
 const RUNS = Number(argv.runs);
@@ -77,33 +78,54 @@ async function throughput(ns: string, ip: string, port: number): Promise<number>
   return JSON.parse(r.stdout).end.sum_received.bits_per_second / 1e9;
 }
 
-async function measure(s: Setup): Promise<Record<Path, { gbps: number; cps: number }>> {
+interface Figures {
+  gbps: number;
+  cps: number;
+  /** Median of the per-pair ratios to a direct measurement taken just before (1 for direct). */
+  gbpsRatio: number;
+  cpsRatio: number;
+}
+
+/**
+ * Each published path is measured right after a direct run, pair by pair, and reported as the
+ * median of those ratios: the shared cores' load drifts by the second, and a pair sees the same.
+ */
+async function measure(s: Setup): Promise<Record<Path, Figures>> {
   const target: Record<Path, [string, string, number]> = {
     direct: [s.hostNs, s.workloadIp, 5201],
     'host addr': [s.hostNs, s.hostIp, PUB],
     localhost: [s.hostNs, '127.0.0.1', PUB],
     outside: [s.clientNs, s.hostIp, PUB],
   };
-  const g = Object.fromEntries(PATHS.map((p) => [p, [] as number[]])) as Record<Path, number[]>;
-  const c = Object.fromEntries(PATHS.map((p) => [p, [] as number[]])) as Record<Path, number[]>;
-  // Paths interleaved run by run, so a neighbour's load on the shared cores hits them alike.
+  const one = async (p: Path) => {
+    const [ns, ip, port] = target[p];
+    return { gbps: await throughput(ns, ip, port), cps: await connRate(ns, ip, port + 1) };
+  };
+  const raw = Object.fromEntries(PATHS.map((p) => [p, [] as Array<{ gbps: number; cps: number; g: number; c: number }>])) as Record<
+    Path,
+    Array<{ gbps: number; cps: number; g: number; c: number }>
+  >;
   for (let i = 0; i < RUNS; i++) {
-    for (const p of PATHS) {
-      const [ns, ip, port] = target[p];
-      g[p].push(await throughput(ns, ip, port));
-      c[p].push(await connRate(ns, ip, port + 1));
+    for (const p of PATHS.slice(1)) {
+      const d = await one('direct');
+      const x = await one(p);
+      raw.direct.push({ ...d, g: 1, c: 1 });
+      raw[p].push({ ...x, g: x.gbps / d.gbps, c: x.cps / d.cps });
     }
   }
-  return Object.fromEntries(PATHS.map((p) => [p, { gbps: median(g[p]), cps: median(c[p]) }])) as Record<
-    Path,
-    { gbps: number; cps: number }
-  >;
+  const fig = (a: (typeof raw)[Path]): Figures => ({
+    gbps: median(a.map((r) => r.gbps)),
+    cps: median(a.map((r) => r.cps)),
+    gbpsRatio: median(a.map((r) => r.g)),
+    cpsRatio: median(a.map((r) => r.c)),
+  });
+  return Object.fromEntries(PATHS.map((p) => [p, fig(raw[p])])) as Record<Path, Figures>;
 }
 
-function report(label: string, r: Record<Path, { gbps: number; cps: number }>): void {
+function report(label: string, r: Record<Path, Figures>): void {
   for (const p of PATHS) {
-    const { gbps, cps } = r[p];
-    const rel = p === 'direct' ? '' : `  (${(gbps / r.direct.gbps).toFixed(2)} / ${(cps / r.direct.cps).toFixed(2)} of direct)`;
+    const { gbps, cps, gbpsRatio, cpsRatio } = r[p];
+    const rel = p === 'direct' ? '' : `  (${gbpsRatio.toFixed(2)} / ${cpsRatio.toFixed(2)} of direct, paired)`;
     console.log(`${label.padEnd(22)} ${p.padEnd(10)} ${gbps.toFixed(2).padStart(6)} Gbit/s ${cps.toFixed(0).padStart(6)} conn/s${rel}`);
   }
 }
@@ -169,7 +191,12 @@ async function docker(proxy: boolean, n: number): Promise<void> {
 runBenchmark(async () => {
   teardownOnSignals();
   await ensurePackages({ iperf3: 'iperf3', iproute2: 'ip', 'util-linux': 'nsenter' });
-  console.log(`# ports bench: iperf3 TCP 1 stream ${SECS}s, connect+close loop ${SECS}s, median of ${RUNS}; cores=${os.cpus().length}`);
+  console.log(
+    `# ports bench: iperf3 TCP 1 stream ${SECS}s, connect+close loop ${SECS}s, median of ${RUNS} direct/published pairs; cores=${os.cpus().length} loadavg=${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(`${'system'.padEnd(22)} ${'path'.padEnd(10)} throughput     conn rate`);
   if (argv.only !== 'docker') await cnm();
   if (argv.only !== 'cnm') {
