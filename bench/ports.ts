@@ -7,6 +7,7 @@
 //   localhost  host → 127.0.0.1:15201 (published; Docker's proxy takes this one when it is on)
 //   outside    client namespace → host address:15201 (published)
 // Each published path is paired with a direct run just before it; the ratio is the median of pairs.
+// Then throughput with both flows at once (direct and published), which neighbours' load cannot skew.
 //   node --import tsx bench/ports.ts [--secs 2] [--runs 4] [--only cnm|docker]
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -61,6 +62,7 @@ function servers(s: Setup): ChildProcess[] {
   const accept = `require('net').createServer(c=>c.destroy()).listen(5202)`;
   const procs = [
     spawn('nsenter', [`--net=${s.workloadNs}`, 'iperf3', '-s', '-p', '5201'], { stdio: 'ignore' }),
+    spawn('nsenter', [`--net=${s.workloadNs}`, 'iperf3', '-s', '-p', '5203'], { stdio: 'ignore' }),
     spawn('nsenter', [`--net=${s.workloadNs}`, process.execPath, '-e', accept], { stdio: 'ignore' }),
   ];
   onTeardown(`stop servers of ${s.label}`, async () => procs.forEach((p) => p.kill('SIGKILL')));
@@ -133,7 +135,28 @@ function report(label: string, r: Record<Path, Figures>): void {
 const ports = (host: number) => ({
   '5201/tcp': [{ HostIp: '', HostPort: String(host) }],
   '5202/tcp': [{ HostIp: '', HostPort: String(host + 1) }],
+  '5203/tcp': [{ HostIp: '', HostPort: String(host + 2) }],
 });
+
+/**
+ * Direct and published at the same time (two iperf3 servers): both flows share the cores, so the
+ * ratio of their throughputs is the ratio of their per-byte cost, whatever the neighbours' load.
+ */
+async function concurrent(s: Setup): Promise<void> {
+  for (const [p, ns] of [
+    ['host addr', s.hostNs],
+    ['outside', s.clientNs],
+  ] as const) {
+    const ratios: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const [d, x] = await Promise.all([throughput(s.hostNs, s.workloadIp, 5201), throughput(ns, s.hostIp, PUB + 2)]);
+      ratios.push(x / d);
+    }
+    console.log(
+      `${s.label.padEnd(22)} ${p.padEnd(10)} ${median(ratios).toFixed(2)} of direct, concurrent  runs: ${ratios.map((r) => r.toFixed(2)).join(' ')}`,
+    );
+  }
+}
 
 async function cnm(): Promise<void> {
   const hostNs = `pbcnm-${process.pid}`;
@@ -157,6 +180,7 @@ async function cnm(): Promise<void> {
   servers(s);
   await new Promise((r) => setTimeout(r, 500));
   report(s.label, await measure(s));
+  await concurrent(s);
 }
 
 async function docker(proxy: boolean, n: number): Promise<void> {
@@ -166,7 +190,7 @@ async function docker(proxy: boolean, n: number): Promise<void> {
   const c = await t.api.json<{ Id: string }>('POST', `${API}/containers/create?name=srv`, {
     Image: 'bbox:local',
     Cmd: ['sleep', '3600'],
-    ExposedPorts: { '5201/tcp': {}, '5202/tcp': {} },
+    ExposedPorts: { '5201/tcp': {}, '5202/tcp': {}, '5203/tcp': {} },
     HostConfig: { PortBindings: ports(PUB) },
   });
   await t.api.ok('POST', `${API}/containers/${c.Id}/start`);
@@ -185,6 +209,7 @@ async function docker(proxy: boolean, n: number): Promise<void> {
   servers(s);
   await new Promise((r) => setTimeout(r, 500));
   report(s.label, await measure(s));
+  await concurrent(s);
   await run(peerScript('docker-down.sh'), [peer, '--purge']);
 }
 
