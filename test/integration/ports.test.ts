@@ -170,6 +170,8 @@ test('ranges: 8100-8102:100-102 maps port to port', needsRoot, async () => {
 test('conflicts are refused with Docker wording and leave no rule, sandbox or namespace', needsRoot, async () => {
   const before = table();
   const sandboxes = host.mustCnm('sandbox', 'ls');
+  const veths = () => (host.inHost('ip', '-o', 'link').stdout.match(/: vcnm[0-9a-f]+@/g) ?? []).sort();
+  const vethsBefore = veths();
   const refused = (args: string[], message: RegExp) => {
     const r = host.cnm('sandbox', 'create', 'bad', '--net', 'frontend', ...args);
     assert.equal(r.code, 1, r.stdout);
@@ -192,8 +194,7 @@ test('conflicts are refused with Docker wording and leave no rule, sandbox or na
   refused(['-p', '8201:53/udp'], /listen udp4 0\.0\.0\.0:8201: bind: address already in use/);
   const syntax = host.cnm('sandbox', 'create', 'bad', '-p', '80:abc');
   assert.match(syntax.stderr, /invalid argument "80:abc" for "-p, --publish" flag: Invalid containerPort: abc/);
-  const net = host.inHost('ip', '-o', 'link').stdout;
-  assert.doesNotMatch(net, /vcnm.*bad/);
+  assert.deepEqual(veths(), vethsBefore, 'no veth left behind');
 });
 
 test('host_binding_ipv4 is the default host address', needsRoot, async () => {
