@@ -13,6 +13,7 @@ import { DaemonState } from './core/state.js';
 import { hostsTree, networksTree, sandboxesTree, type Grouping, type TreeNode } from './core/tree.js';
 import { runToCompletion, socketFacts, startCommand } from './vscode/connectionHelp.js';
 import { InspectPanels } from './vscode/inspectPanels.js';
+import { PortsPanel } from './vscode/portsPanel.js';
 import { startLanguageClient } from './vscode/languageClient.js';
 import { StatusBar } from './vscode/statusBar.js';
 import { NodeTreeProvider } from './vscode/treeProvider.js';
@@ -61,6 +62,7 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
     hosts: new NodeTreeProvider(() => hostsTree(state.current), media),
   };
   const panels = new InspectPanels(() => state);
+  const portsPanel = new PortsPanel(() => state);
   let connectionSub: { dispose(): void } | undefined;
 
   const problem = () => {
@@ -94,13 +96,25 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
     state = new DaemonState(
       clientFor(target, { home: os.homedir(), agentSocket: process.env.SSH_AUTH_SOCK, localUser: os.userInfo().username }),
     );
-    commands = new Commands({ state, ui, target, cli, install, showInspect: (id) => panels.show(id), run: runToCompletion });
+    commands = new Commands({
+      state,
+      ui,
+      target,
+      cli,
+      install,
+      showInspect: (id) => panels.show(id),
+      showPorts: () => portsPanel.show(),
+      // asExternalUri: on a remote (ssh) host VS Code forwards the port and returns the local URL.
+      openExternal: async (url) => void (await vscode.env.openExternal(await vscode.env.asExternalUri(vscode.Uri.parse(url)))),
+      run: runToCompletion,
+    });
     let warned = false;
     let offeredUpgrade = false;
     const healSub = state.onHeal((e) => status.heal(e));
     const changeSub = state.onChange((s) => {
       Object.values(trees).forEach((t) => t.refresh());
       panels.update(s);
+      void portsPanel.update();
       const mismatch = versionMismatch(install.extensionVersion, s.reachability, s.info);
       status.update(hostLabel(target), s.reachability, mismatch ? { helper: mismatch, extension: install.extensionVersion } : undefined);
       status.updateCluster(s.reachability.state === 'connected' ? s.cluster : undefined);
@@ -173,6 +187,8 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
     'cnm.removeSandbox': (n) => commands.removeSandbox(n),
     'cnm.openTerminal': (n) => commands.openTerminal(n),
     'cnm.ping': (n) => commands.ping(n),
+    'cnm.openInBrowser': (n) => commands.openInBrowser(n),
+    'cnm.showPorts': () => commands.showPorts(),
     'cnm.refresh': () => state.refresh().catch(() => undefined),
     'cnm.switchConnection': switchConnection,
     'cnm.showConnectionHelp': showConnectionHelp,
@@ -181,6 +197,7 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
     ui,
     status,
     panels,
+    portsPanel,
     ...Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, fn)),
     vscode.window.createTreeView('cnm.networks', { treeDataProvider: trees.networks, showCollapseAll: true }),
     vscode.window.createTreeView('cnm.sandboxes', { treeDataProvider: trees.sandboxes }),

@@ -63,6 +63,12 @@ const CASES: Array<{ code: string; text: string; range: string; file?: string }>
   { code: 'macvlan-parent-missing', text: 'networks:\n  lan:\n    driver: macvlan\n', range: '1:2-1:5' },
   { code: 'unknown-driver', text: 'networks:\n  a:\n    driver: weave\n', range: '2:12-2:17' },
   { code: 'unknown-driver-option', text: 'networks:\n  a:\n    driver_opts:\n      parent: eth0\n', range: '3:6-3:12' },
+  { code: 'invalid-port', text: 'services:\n  web:\n    ports: ["8080:abc"]\n', range: '2:12-2:22' },
+  {
+    code: 'duplicate-host-port',
+    text: 'services:\n  a:\n    ports: ["8080:80"]\n  b:\n    ports: ["127.0.0.1:8080:81", "9000:90/udp"]\n',
+    range: '4:12-4:31',
+  },
   { code: 'network-mode-with-networks', text: 'services:\n  web:\n    network_mode: host\n    networks: [default]\n', range: '2:18-2:22' },
 ];
 

@@ -4,13 +4,28 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CompletionItem, Diagnostic, Hover } from 'vscode-languageserver';
-import type { HostInfo } from '../model/cnm.js';
+import type { HostInfo, SandboxView } from '../model/cnm.js';
 import type { DockerInfo } from '../model/docker.js';
 import { startHarness, type Harness } from '../helper/api/testing/harness.js';
 import { FakeController } from '../helper/api/testing/fake-controller.js';
 import { startTestClient, type TestClient } from './testing/lsp-client.js';
 
 class HostController extends FakeController {
+  /** One sandbox publishing 8080/tcp on every address, as cnmd reports it. */
+  listSandboxes(): SandboxView[] {
+    const web = {
+      id: 'f'.repeat(64),
+      name: 'published-web',
+      hostname: 'w',
+      labels: {},
+      netnsPath: '/run/netns/x',
+      created: '',
+      dns: [],
+      endpoints: [],
+    };
+    return [...super.listSandboxes(), { ...web, NetworkSettings: { Ports: { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }] } } }];
+  }
+
   async hostInfo(): Promise<HostInfo> {
     return {
       interfaces: [{ name: 'eth0', kind: 'device', addresses: ['192.168.1.10/24'], up: true }],
@@ -152,6 +167,14 @@ test('the Apply to host command asks, applies with progress and reports; a refus
   assert.ok(h.controller.networks.some((n) => n.Name === 'c1'));
   assert.ok(c.messages.some((m) => m.startsWith('Apply to host?\n+ create network c1 (bridge)')));
   assert.ok(c.messages.includes('Applied 1 step(s).'));
+});
+
+test('a host port the live host already publishes', async () => {
+  const uri = 'file:///tmp/live/docker-compose.yml';
+  await c.open(uri, 'services:\n  api:\n    ports: ["127.0.0.1:8080:80", "8081:80"]\n');
+  const ds = await c.diagnosticsWhere(uri, has('host-port-published'));
+  assert.deepEqual(codes(ds), ['host-port-published']);
+  assert.equal(ds[0]!.message, 'Host port 8080/tcp is already published on the host by sandbox "published-web" (80/tcp).');
 });
 
 test('without cnmd the live checks switch off', async () => {

@@ -1,5 +1,6 @@
 // The CNM objects as cnmd stores them and as its own API (sandboxes, DNS records) returns them.
 // One definition, imported by the helper, the CLI, the extension and the language server.
+import type { PortMap, PortMapping } from './ports.js';
 
 import type { IPAMPoolConfig } from './docker.js';
 
@@ -82,6 +83,17 @@ export interface Sandbox {
   created: string;
   /** Upstream DNS servers given with --dns; empty = the host's. */
   dns: string[];
+  /** Published ports, with the host port chosen at create (helper/ports). */
+  ports?: PortMapping[];
+  /** Exposed container ports ('80/tcp'), published or not. */
+  exposed?: string[];
+  /** Legacy links (default bridge): the target sandbox's id and the names it gets in /etc/hosts. */
+  links?: SandboxLink[];
+}
+
+export interface SandboxLink {
+  sandboxId: string;
+  alias: string;
 }
 
 /** Sandbox.netnsPath of a sandbox sharing cnmd's own namespace (its network's driver shares the host netns). */
@@ -94,6 +106,8 @@ export interface SandboxView extends Sandbox {
   netnsFile?: string;
   /** What is wrong with it that cnmd does not repair by itself (its namespace was deleted from outside). */
   warnings?: string[];
+  /** Docker's NetworkSettings.Ports: each exposed port with its host bindings (null: not published). */
+  NetworkSettings?: { Ports: PortMap };
 }
 
 /** POST /cnm/sandboxes/create body. */
@@ -106,6 +120,12 @@ export interface SandboxCreateRequest {
   Labels?: Record<string, string>;
   Aliases?: string[];
   Dns?: string[];
+  /** Docker's shapes (container create): ports to expose, their bindings, -P. */
+  ExposedPorts?: Record<string, object>;
+  PortBindings?: PortMap | null;
+  PublishAllPorts?: boolean;
+  /** Docker's HostConfig.Links: 'name:alias' (or 'name'), default bridge only. */
+  Links?: string[] | null;
 }
 
 /** One name the embedded DNS serves (GET /cnm/dns). */

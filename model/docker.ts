@@ -1,6 +1,7 @@
 // Docker Engine API (v1.41) shapes for the network endpoints, exactly as dockerd 20.10 sends them
 // (see test/fixtures/docker). cnmd serves these, the CLI prints them, the extension shows them.
 import type { CnmInfo } from './cnm.js';
+import type { PortMap } from './ports.js';
 
 export interface IPAMPoolConfig {
   Subnet?: string;
@@ -22,6 +23,8 @@ export interface NetworkContainer {
   MacAddress: string;
   IPv4Address: string;
   IPv6Address: string;
+  /** cnm only: the ports published through this endpoint (absent when none). */
+  Ports?: PortMap;
 }
 
 /** GET /networks/{id}: Docker's NetworkResource. Field order matters for byte-equal golden tests. */

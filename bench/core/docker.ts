@@ -14,6 +14,8 @@ const BBOX_TAR = '/var/tmp/cnm-bbox.tar';
 export interface DockerOptions {
   /** Peer name: netns, /var/lib/<name>, /run/<name>.sock. Unique per concurrent benchmark. */
   peer: string;
+  /** More dockerd flags (e.g. --userland-proxy=false). */
+  dockerdArgs?: string[];
 }
 
 export async function startDocker(opts: DockerOptions): Promise<Target> {
@@ -22,7 +24,7 @@ export async function startDocker(opts: DockerOptions): Promise<Target> {
   onTeardown(`docker-down ${opts.peer}`, async () => {
     await run(peerScript('docker-down.sh'), [opts.peer, '--purge']);
   });
-  await run(peerScript('docker-up.sh'), [opts.peer]);
+  await run(peerScript('docker-up.sh'), [opts.peer, ...(opts.dockerdArgs ?? [])]);
   const api = new UnixHttp(`/run/${opts.peer}.sock`);
   onTeardown('close docker client', async () => api.close());
   await waitReady(api, `${API}/_ping`, 30_000);

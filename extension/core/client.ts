@@ -1,6 +1,7 @@
 // What the extension needs from a daemon: Docker's network endpoints plus cnm's /cnm/ paths.
 // Everything above this interface (state, tree, commands) is tested against a fake of it.
 import type { ClusterView, HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
+import type { PublishedPort } from '../../model/ports.js';
 import type {
   DockerEvent,
   DockerInfo,
@@ -44,6 +45,8 @@ export interface CnmClient {
   dns(network?: string): Promise<DnsRecord[] | undefined>;
   /** GET /cnm/cluster: the cluster's hosts and the store's health; undefined from a daemon without it. */
   cluster(): Promise<ClusterView | undefined>;
+  /** GET /cnm/ports: every published port and where it is reachable. */
+  publishedPorts(): Promise<PublishedPort[] | undefined>;
   dispose(): void;
 }
 

@@ -18,6 +18,7 @@ async function setup(
   await state.start();
   const ui = new ScriptedUi(answers);
   const inspected: string[] = [];
+  const opened: string[] = [];
   const cmds = new Commands({
     state,
     ui,
@@ -26,9 +27,11 @@ async function setup(
     install: { platform: 'linux', isRoot: false, extensionVersion: '0.1.0' },
     installWait: { timeoutMs: 2000, everyMs: 20 },
     showInspect: (id) => inspected.push(id),
+    showPorts: () => inspected.push('ports'),
+    openExternal: async (url) => void opened.push(url),
     run,
   });
-  return { fake, state, ui, cmds, inspected };
+  return { fake, state, ui, cmds, inspected, opened };
 }
 const settings = { grouping: 'none' as const, hideBuiltins: false };
 
@@ -323,3 +326,22 @@ async function until(fn: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !fn(); i++) await new Promise((r) => setTimeout(r, 10));
   assert.ok(fn());
 }
+
+test('Open in Browser: the HTTP port of a sandbox, a choice when there are several, through openExternal', async () => {
+  const t = await setup([label('8443/tcp → 0.0.0.0:9443')], undefined, (f) => {
+    void f.createSandbox({ Name: 'web', PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } });
+    void f.createSandbox({
+      Name: 'two',
+      PortBindings: { '80/tcp': [{ HostIp: '192.0.2.1', HostPort: '81' }], '8443/tcp': [{ HostIp: '', HostPort: '9443' }] },
+    });
+    void f.createSandbox({ Name: 'dns', PortBindings: { '53/udp': [{ HostIp: '', HostPort: '53' }] } });
+  });
+  const node = (name: string) => sandboxesTree(t.state.current).find((n) => n.label === name);
+  assert.equal(await t.cmds.openInBrowser(node('web')), 'http://localhost:8080/');
+  assert.equal(await t.cmds.openInBrowser(node('two')), 'https://localhost:9443/');
+  assert.equal(await t.cmds.openInBrowser(node('dns')), undefined);
+  assert.deepEqual(t.opened, ['http://localhost:8080/', 'https://localhost:9443/']);
+  assert.match(t.ui.infos.join('\n'), /dns publishes no HTTP port/);
+  t.cmds.showPorts();
+  assert.deepEqual(t.inspected, ['ports']);
+});

@@ -19,6 +19,7 @@ import { cannotInstall, installCommandLine, type InstallHost } from './install.j
 import type { DaemonState } from './state.js';
 import { allEndpoints, bareAddress, isBuiltin, type TreeNode } from './tree.js';
 import type { Ui } from './ui.js';
+import { browserUrl, httpMappings, mappingText } from './ports.js';
 
 type Ref = NonNullable<TreeNode['ref']>;
 type EndpointRef = Extract<Ref, { kind: 'endpoint' }>;
@@ -30,6 +31,10 @@ export interface CommandEnv {
   cli: LocalCli;
   /** Opens (or reveals) the inspect panel of a network. */
   showInspect(networkId: string): void;
+  /** Opens (or reveals) the published-ports table. */
+  showPorts(): void;
+  /** Opens a URL of the daemon's host in the browser (the adapter goes through asExternalUri: port forwarding on a remote). */
+  openExternal(url: string): Promise<void>;
   /** Runs a command to completion; output is stdout and stderr together. */
   run(spec: ExecSpec): Promise<{ code: number; output: string }>;
   install: InstallHost;
@@ -412,8 +417,36 @@ export class Commands {
     );
   }
 
-  private pickSandbox(title: string) {
-    const items = (this.snapshot.sandboxes ?? []).map((s) => ({
+  /** "Open in Browser": a sandbox's HTTP port (one asked for when it publishes several). */
+  async openInBrowser(node?: TreeNode): Promise<string | undefined> {
+    const withHttp = (this.snapshot.sandboxes ?? []).filter((s) => httpMappings(s).length);
+    const ref = node?.ref?.kind === 'sandbox' ? node.ref : await this.pickSandbox('Open in Browser', withHttp);
+    const sb = ref && this.snapshot.sandboxes?.find((s) => s.id === ref.id);
+    const ports = sb ? httpMappings(sb) : [];
+    if (!sb || !ports.length) {
+      if (ref) this.env.ui.info(`${ref.name} publishes no HTTP port.`);
+      return undefined;
+    }
+    const m =
+      ports.length === 1
+        ? ports[0]
+        : await this.env.ui.pick({
+            title: 'Open in Browser',
+            placeholder: `Port of ${sb.name}`,
+            items: ports.map((p) => ({ label: mappingText(p), detail: browserUrl(p), value: p })),
+          });
+    if (!m) return undefined;
+    const url = browserUrl(m);
+    await this.env.openExternal(url);
+    return url;
+  }
+
+  showPorts(): void {
+    this.env.showPorts();
+  }
+
+  private pickSandbox(title: string, among = this.snapshot.sandboxes ?? []) {
+    const items = among.map((s) => ({
       label: s.name,
       description: s.id.slice(0, 12),
       value: { id: s.id, name: s.name },

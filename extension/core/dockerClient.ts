@@ -4,6 +4,7 @@ import Docker from 'dockerode';
 import type { ClusterView, HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
 import type { DockerEvent, DockerInfo, NetworkCreateResponse, NetworkPruneResponse, NetworkResource } from '../../model/docker.js';
 import { cnmWording, errorDetailOf } from '../../model/errors.js';
+import type { PublishedPort } from '../../model/ports.js';
 import { ApiError, type CnmClient, type EventHandlers, type EventSubscription } from './client.js';
 
 interface DialOptions {
@@ -159,6 +160,9 @@ export class DockerodeClient implements CnmClient {
   }
   cluster(): Promise<ClusterView | undefined> {
     return this.optional<ClusterView>('/cnm/cluster');
+  }
+  publishedPorts(): Promise<PublishedPort[] | undefined> {
+    return this.optional<PublishedPort[]>('/cnm/ports');
   }
   dispose(): void {
     this.onDispose();

@@ -1,7 +1,8 @@
 // An in-memory daemon behind the CnmClient interface, for unit tests and the tree benchmark.
 // It keeps Docker's shapes and emits /events the way cnmd does.
 import { randomBytes } from 'node:crypto';
-import type { ClusterEndpoint, ClusterHost, ClusterView, HostInfo, SandboxView } from '../../model/cnm.js';
+import type { ClusterEndpoint, ClusterHost, ClusterView, HostInfo, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
+import { hostPortText, mappingsOf, portMap, type PublishedPort } from '../../model/ports.js';
 import type { DockerEvent, DockerInfo, NetworkCreateRequest, NetworkResource } from '../../model/docker.js';
 import { ApiError, type CnmClient, type EventHandlers } from './client.js';
 
@@ -247,7 +248,7 @@ export class FakeClient implements CnmClient {
     this.check();
     return this.sandboxes && structuredClone(this.sandboxes);
   }
-  async createSandbox(req: { Name: string }) {
+  async createSandbox(req: Pick<SandboxCreateRequest, 'Name' | 'PortBindings'>) {
     this.check();
     const sb: SandboxView = {
       id: hex(),
@@ -258,6 +259,10 @@ export class FakeClient implements CnmClient {
       created: '',
       dns: [],
       endpoints: [],
+      // Bindings as given, host address 0.0.0.0 where the request left it out.
+      NetworkSettings: {
+        Ports: portMap(mappingsOf(req.PortBindings).map((m) => ({ ...m, hostIp: m.hostIp || '0.0.0.0' }))),
+      },
     };
     this.sandboxes?.push(sb);
     return structuredClone(sb);
@@ -277,6 +282,18 @@ export class FakeClient implements CnmClient {
     this.check();
     this.calls.push('cluster');
     return this.clusterView && structuredClone(this.clusterView);
+  }
+  async publishedPorts(): Promise<PublishedPort[] | undefined> {
+    return this.sandboxes?.flatMap((sb) =>
+      mappingsOf(sb.NetworkSettings?.Ports).map((m) => ({
+        ...m,
+        sandbox: sb.name,
+        sandboxId: sb.id,
+        network: sb.endpoints[0]?.networkName ?? '',
+        containerIp: '',
+        reachableAt: [hostPortText(m.hostIp, m.hostPort)],
+      })),
+    );
   }
   dispose() {}
 }

@@ -15,7 +15,7 @@ export interface InspectPage {
   nonce: string;
 }
 
-function table(head: string[], rows: string[][], empty: string): string {
+export function table(head: string[], rows: string[][], empty: string): string {
   if (!rows.length) return `<p class="muted">${esc(empty)}</p>`;
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
@@ -65,8 +65,17 @@ export function renderInspectHtml(p: InspectPage): string {
     'No address pools',
   );
   const endpoints = table(
-    ['Name', 'IPv4', 'IPv6', 'MAC', 'Endpoint'],
-    Object.values(n.Containers ?? {}).map((c) => [c.Name, c.IPv4Address, c.IPv6Address, c.MacAddress, c.EndpointID.slice(0, 12)]),
+    ['Name', 'IPv4', 'IPv6', 'MAC', 'Endpoint', 'Published ports'],
+    Object.values(n.Containers ?? {}).map((c) => [
+      c.Name,
+      c.IPv4Address,
+      c.IPv6Address,
+      c.MacAddress,
+      c.EndpointID.slice(0, 12),
+      Object.entries(c.Ports ?? {})
+        .flatMap(([k, list]) => (list ?? []).map((b) => `${k} → ${b.HostIp}:${b.HostPort}`))
+        .join(', '),
+    ]),
     'No endpoints',
   );
   const options = table(['Option', 'Value'], Object.entries(n.Options ?? {}), 'No driver options');

@@ -45,6 +45,7 @@ async function richSnapshot(): Promise<Snapshot> {
   const fake = new FakeClient();
   await fake.createSandbox({ Name: 'a' });
   await fake.createSandbox({ Name: 'lonely' });
+  await fake.createSandbox({ Name: 'web', PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } });
   await fake.createNetwork({ Name: 'empty', IPAM: { Config: [{ Subnet: '10.9.0.0/24' }] } });
   await fake.createNetwork({ Name: 'used', IPAM: { Config: [{ Subnet: '10.8.0.0/24' }] } });
   await fake.createNetwork({
@@ -55,6 +56,7 @@ async function richSnapshot(): Promise<Snapshot> {
   });
   await fake.connect('used', { Container: 'a' });
   await fake.connect('bridge', { Container: 'a' });
+  await fake.connect('used', { Container: 'web' });
   const state = new DaemonState(fake);
   await state.start();
   const s = state.current;
@@ -92,8 +94,11 @@ function classifier(s: Snapshot) {
       return `network ${who} ${Object.keys(net.Containers).length ? 'inUse' : 'empty'}`;
     }
     if (ref?.kind === 'endpoint') return n.id.startsWith('sbep:') ? 'sandbox endpoint' : 'network endpoint';
-    if (ref?.kind === 'sandbox')
-      return s.sandboxes!.find((x) => x.id === ref.id)!.endpoints.length ? 'sandbox with endpoints' : 'sandbox without endpoints';
+    if (ref?.kind === 'sandbox') {
+      const sb = s.sandboxes!.find((x) => x.id === ref.id)!;
+      if (Object.keys(sb.NetworkSettings?.Ports ?? {}).includes('80/tcp')) return 'sandbox with an HTTP port';
+      return sb.endpoints.length ? 'sandbox with endpoints' : 'sandbox without endpoints';
+    }
     if (n.id === 'store') return 'cluster store';
     if (n.id.startsWith('host:')) return 'host';
     if (n.id.startsWith('hostep:')) return 'host endpoint';
@@ -136,6 +141,7 @@ const EXPECTED: Record<string, { menu: string[]; inline: string[] }> = {
   'network user inUse': { menu: ['inspectNetwork', 'connectSandbox', 'disconnectAllAndRemove', 'copyIp', 'copyId'], inline: [] },
   'network endpoint': { menu: ['ping', 'disconnect', 'copyIp', 'copyId'], inline: [] },
   'sandbox with endpoints': { menu: ['openTerminal', 'removeSandbox', 'copyIp', 'copyId'], inline: ['openTerminal'] },
+  'sandbox with an HTTP port': { menu: ['openTerminal', 'openInBrowser', 'removeSandbox', 'copyIp', 'copyId'], inline: ['openTerminal'] },
   'sandbox without endpoints': { menu: ['openTerminal', 'removeSandbox', 'copyId'], inline: ['openTerminal'] },
   'sandbox endpoint': { menu: ['inspectNetwork', 'ping', 'disconnect', 'copyIp', 'copyId'], inline: [] },
   'cluster store': { menu: [], inline: [] },
@@ -173,7 +179,7 @@ test('view/title and the command palette follow the connection', () => {
       .sort();
   assert.deepEqual(title('cnm.networks', true), ['createNetwork', 'pruneNetworks', 'refresh', 'switchConnection']);
   assert.deepEqual(title('cnm.networks', false), ['refresh', 'switchConnection']);
-  assert.deepEqual(title('cnm.sandboxes', true), ['createSandbox', 'refresh']);
+  assert.deepEqual(title('cnm.sandboxes', true), ['createSandbox', 'refresh', 'showPorts']);
   assert.deepEqual(title('cnm.sandboxes', false), ['refresh']);
   assert.deepEqual(title('cnm.hosts', true), ['refresh']);
 
@@ -193,12 +199,14 @@ test('view/title and the command palette follow the connection', () => {
     'disconnectAllAndRemove',
     'inspectNetwork',
     'installHelper',
+    'openInBrowser',
     'openTerminal',
     'ping',
     'pruneNetworks',
     'refresh',
     'removeNetwork',
     'removeSandbox',
+    'showPorts',
     'switchConnection',
   ]);
 });

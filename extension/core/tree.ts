@@ -4,6 +4,7 @@ import type { ClusterEndpoint, ClusterHost, ClusterView, SandboxView } from '../
 import type { IPAMPoolConfig, NetworkContainer, NetworkResource } from '../../model/docker.js';
 import { defaultGateway, formatAddr, parseCidr } from '../../model/ip.js';
 import { JOIN_HINT, advertised, endpointHosts, networkHosts, spansHosts } from './cluster.js';
+import { httpMappings, mappingText, sandboxMappings } from './ports.js';
 import type { Snapshot } from './state.js';
 
 export type Grouping = 'none' | 'driver' | 'scope';
@@ -285,11 +286,14 @@ function sandboxNode(sb: SandboxView): TreeNode {
       '',
       `- Hostname: ${sb.hostname}`,
       ...sb.endpoints.map((e) => `- ${e.networkName}: ${[e.ifname, e.ipv4, e.ipv6].filter(Boolean).join(' ')}`),
+      ...sandboxMappings(sb).map((m) => `- Port ${mappingText(m)}`),
       `- Namespace: \`${sb.netnsPath}\``,
       `- ID: \`${sb.id.slice(0, 12)}\``,
     ].join('\n'),
     icon: { codicon: 'package' },
-    contextValue: ['sandbox', sb.endpoints.some((e) => e.ipv4 || e.ipv6) ? 'hasIp' : ''].filter(Boolean).join(' '),
+    contextValue: ['sandbox', sb.endpoints.some((e) => e.ipv4 || e.ipv6) ? 'hasIp' : '', httpMappings(sb).length ? 'httpPort' : '']
+      .filter(Boolean)
+      .join(' '),
     expanded: true,
     children,
     ref: { kind: 'sandbox', id: sb.id, name: sb.name },

@@ -15,6 +15,7 @@ import type {
 } from '../../model/docker.js';
 import type { ClusterView, DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
 import { cnmWording, errorDetailOf, type CnmErrorDetail } from '../../model/errors.js';
+import type { PublishedPort } from '../../model/ports.js';
 
 export const DEFAULT_HOST = 'unix:///run/cnmd/cnmd.sock';
 
@@ -136,6 +137,9 @@ export class ApiClient {
   }
   hostInfo(): Promise<HostInfo> {
     return this.call('GET', '/cnm/host');
+  }
+  publishedPorts(): Promise<PublishedPort[]> {
+    return this.call('GET', '/cnm/ports');
   }
   cluster(): Promise<ClusterView> {
     return this.call('GET', '/cnm/cluster');

@@ -1,6 +1,7 @@
 // GET /cnm/host: the host's interfaces and routes (for overlap checks in the editor tools);
 // GET /cnm/networks/{id}/notes: what a user should know about a network (cnm-only, never in Docker's JSON);
-// GET /cnm/cluster: the cluster's hosts and the cluster store's health.
+// GET /cnm/cluster: the cluster's hosts and the cluster store's health;
+// GET /cnm/ports: every published port and the host addresses that reach it.
 import type { Controller } from '../core/controller.js';
 import { sendJson } from './http.js';
 import type { Route } from './router.js';
@@ -13,6 +14,7 @@ export function hostRoutes(controller: Controller): Route[] {
       path: '/cnm/networks/{id}/notes',
       handle: ({ params, res }) => sendJson(res, 200, controller.networkNotes(params.id!)),
     },
+    { method: 'GET', path: '/cnm/ports', handle: async ({ res }) => sendJson(res, 200, await controller.publishedPorts()) },
     { method: 'GET', path: '/cnm/cluster', handle: async ({ res }) => sendJson(res, 200, await controller.cluster()) },
   ];
 }

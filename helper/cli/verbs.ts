@@ -28,6 +28,13 @@ export const VERBS: VerbEntry[] = [
     summary: 'Re-make what a sandbox lost (namespace, links, addresses)',
     load: () => import('./sandbox-repair.js'),
   },
+  {
+    name: 'port ls',
+    aliases: ['port list'],
+    summary: 'List every published port and where it is reachable',
+    load: () => import('./port-ls.js'),
+  },
+  { name: 'port', summary: "List a sandbox's port mappings", load: () => import('./port.js') },
   { name: 'exec', summary: 'Run a command inside a sandbox', load: () => import('./exec.js') },
   { name: 'dns ls', aliases: ['dns list'], summary: 'List the names the embedded DNS serves', load: () => import('./dns-ls.js') },
   { name: 'node ls', aliases: ['node list'], summary: 'List the hosts of the cluster', load: () => import('./node-ls.js') },

@@ -12,6 +12,8 @@ import type { NameService } from './names.js';
 import type { ClusterMembership } from './controller.js';
 import type { Bound, DriverRegistry, NetworkDriver, SandboxHandle, ValidateContext } from '../drivers/driver.js';
 import type { NetworkRules } from '../kernel/nftables/ruleset.js';
+import type { PortRule } from '../kernel/nftables/ports.js';
+import { portRules } from '../ports/state.js';
 import { Mutex } from './mutex.js';
 import { State } from './state.js';
 
@@ -96,8 +98,11 @@ export class CoreContext {
     this.sockets.delete(sandboxId);
   }
 
-  /** Rewrites cnm's whole firewall from the networks that remain (one atomic batch). */
-  async applyFirewall(except?: string, extra?: NetworkOf): Promise<void> {
+  /**
+   * Rewrites cnm's whole firewall from the networks that remain and every published port on
+   * record, plus `extraPorts` of a sandbox not yet on record (one atomic batch).
+   */
+  async applyFirewall(except?: string, extra?: NetworkOf, extraPorts: PortRule[] = []): Promise<void> {
     const rules: NetworkRules[] = [];
     const nets = [...this.bound.values()].filter((b) => b.net.id !== except && b.net.id !== extra?.net.id);
     if (extra) nets.push(extra);
@@ -105,7 +110,7 @@ export class CoreContext {
       const r = b.driver.rules?.(b);
       if (r) rules.push(r);
     }
-    await this.deps.firewall.apply(rules);
+    await this.deps.firewall.apply(rules, [...portRules(this), ...extraPorts]);
   }
 
   emit(action: string, net: Network, extra: Record<string, string> = {}): void {

@@ -10,6 +10,7 @@ import type {
   NetworkResource,
 } from '../../model/docker.js';
 import type { ClusterHealth, ClusterView, DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
+import type { PublishedPort } from '../../model/ports.js';
 
 export interface Controller {
   /** Every network, in Docker's shape (Containers filled in). Filtering is the API layer's job. */
@@ -43,6 +44,9 @@ export interface Controller {
 
   /** Names of the network drivers this cnmd implements (GET /info: Plugins.Network, Cnm.drivers). */
   driverNames(): string[];
+
+  /** Every published port with the host addresses it is reachable on (`cnm port ls`). */
+  publishedPorts(): Promise<PublishedPort[]>;
 
   /** The names the embedded DNS serves, optionally for one network. */
   dnsRecords(network?: string): DnsRecord[];

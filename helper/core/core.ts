@@ -18,6 +18,8 @@ import { restore } from './restore.js';
 import { Healer, repairSandbox } from './heal/healer.js';
 import { createSandbox, removeSandbox, renameSandbox } from './sandboxes.js';
 import { networkResource } from './shapes.js';
+import { portMap, type PublishedPort } from '../../model/ports.js';
+import { publishedPorts, publisher } from '../ports/state.js';
 
 export class Core implements Controller {
   private readonly ctx: CoreContext;
@@ -55,7 +57,13 @@ export class Core implements Controller {
 
   private resource(id: string): NetworkResource {
     const { state } = this.ctx;
-    return networkResource(state.networks.get(id)!, state.endpointsOfNetwork(id), (s) => state.sandboxes.get(s));
+    const res = networkResource(state.networks.get(id)!, state.endpointsOfNetwork(id), (s) => state.sandboxes.get(s));
+    // cnm's addition to Docker's endpoint data: the ports published through this endpoint.
+    for (const [sbId, c] of Object.entries(res.Containers)) {
+      const sb = state.sandboxes.get(sbId);
+      if (sb?.ports?.length && publisher(this.ctx, sb)?.ep.id === c.EndpointID) c.Ports = portMap(sb.ports);
+    }
+    return res;
   }
 
   listNetworks(): NetworkResource[] {
@@ -146,6 +154,7 @@ export class Core implements Controller {
       endpoints: state.endpointsOfSandbox(sb.id).map((e) => ({ ...e, networkName: state.networks.get(e.networkId)!.name })),
       netnsFile: this.ctx.onHostNetns(sb) ? `/proc/${process.pid}/ns/net` : sb.netnsPath,
       ...(this.ctx.lost.has(sb.id) ? { warnings: [this.ctx.lost.get(sb.id)!] } : {}),
+      NetworkSettings: { Ports: portMap(sb.ports ?? [], sb.exposed) },
     };
   }
 
@@ -161,6 +170,14 @@ export class Core implements Controller {
       })),
       routes,
     };
+  }
+
+  async publishedPorts(): Promise<PublishedPort[]> {
+    const addrs = await this.ctx.deps.host.listAddresses();
+    return publishedPorts(
+      this.ctx,
+      addrs.map((a) => a.cidr.split('/')[0]!),
+    );
   }
 
   dnsRecords(network?: string): DnsRecord[] {

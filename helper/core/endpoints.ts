@@ -13,6 +13,8 @@ import { newId } from './ids.js';
 import { renderHosts } from '../sandbox/files.js';
 import { log } from '../log.js';
 import { failpoint } from '../failpoints.js';
+import { linkHostLines } from '../ports/links.js';
+import { followSandbox } from '../ports/follow.js';
 
 export const endpointKey = (id: string) => `endpoints/${id}`;
 
@@ -199,7 +201,7 @@ export async function refreshSandboxFiles(ctx: CoreContext, sb: Sandbox, eps = c
   const names = sb.hostname === sb.name ? [sb.name] : [sb.hostname, sb.name];
   const addrs = eps.flatMap((e) => [e.ipv4, e.ipv6].filter((a): a is string => !!a));
   const nets = eps.map((e) => ctx.state.networks.get(e.networkId)!).filter(Boolean);
-  await ctx.deps.files.write(nsName(sb), renderHosts(names, addrs), ctx.deps.names.resolvConf(sb, nets));
+  await ctx.deps.files.write(nsName(sb), renderHosts(names, addrs, linkHostLines(ctx, sb)), ctx.deps.names.resolvConf(sb, nets));
 }
 
 export function nsName(sb: Sandbox): string {
@@ -240,6 +242,7 @@ export async function connect(ctx: CoreContext, net: Network, sb: Sandbox, req: 
     throw [setup, commit, files].find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
   }
   endpointCommitted(ctx, net, sb, ep);
+  await followSandbox(ctx, sb);
   ctx.emit('connect', net, { container: sb.id });
 }
 
@@ -283,6 +286,7 @@ export async function disconnect(ctx: CoreContext, net: Network, sb: Sandbox, fo
   await unplumbEndpoint(ctx, net, sb, ep, td);
   if (hadGateway) await moveDefaultRoute(ctx, sb, td);
   await td.run({ sandbox: sb.name, call: 'write sandbox files' }, () => refreshSandboxFiles(ctx, sb));
+  await td.run({ sandbox: sb.name, call: 'ports and links' }, () => followSandbox(ctx, sb));
   ctx.emit('disconnect', net, { container: sb.id });
   td.throwIfAny(`disconnect of ${sb.name} from ${net.name} left kernel state behind`, { network: net.name, sandbox: sb.name });
 }

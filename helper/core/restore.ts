@@ -16,6 +16,7 @@ import { removeStrayLinks, repairEndpoints, type Repaired } from './heal/repair.
 import fs from 'node:fs';
 import { REMOVING, removeSandbox } from './sandboxes.js';
 import { Txn } from '../store/txn.js';
+import { hairpin } from '../ports/follow.js';
 
 async function txnDelete(ctx: CoreContext, key: string): Promise<void> {
   const txn = new Txn();
@@ -77,6 +78,7 @@ export async function readoptSandbox(ctx: CoreContext, sb: Sandbox, present: boo
     await ctx.deps.names.sandboxUp(sb);
   }
   for (const ep of ctx.state.endpointsOfSandbox(sb.id)) ctx.deps.names.endpointUp(sb, ctx.state.networks.get(ep.networkId)!, ep);
+  await hairpin(ctx, sb);
   return repaired;
 }
 

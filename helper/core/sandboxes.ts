@@ -12,6 +12,10 @@ import { endpointCommitted, nsName, plumbEndpoint, refreshSandboxFiles, teardown
 import { newId, nowRfc3339Nano } from './ids.js';
 import { pidsInNetns } from '../sandbox/pids.js';
 import { failpoint } from '../failpoints.js';
+import { resolveLinks } from '../ports/links.js';
+import { checkPortRequest, publishPorts } from '../ports/publish.js';
+import { followSandbox, hairpin } from '../ports/follow.js';
+import { sandboxPortRules } from '../ports/state.js';
 
 export const sandboxKey = (id: string) => `sandboxes/${id}`;
 /** A removal under way: recorded before the first step, so a crash's restart finishes it (restore.ts). */
@@ -53,8 +57,13 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
     created: nowRfc3339Nano(),
     dns: req.Dns ?? [],
   };
+  const exposed = checkPortRequest(req);
+  if (exposed.length) sb.exposed = exposed;
+  const links = resolveLinks(ctx, req.Links, net);
+  if (links.length) sb.links = links;
   const txn = new Txn();
   let made = false;
+  let firewalled = false;
   let dnsUp = false;
   let ep: Endpoint | undefined;
   try {
@@ -74,6 +83,12 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
       aliases: req.Aliases ?? [],
     });
     failpoint('sandbox-create:endpoint');
+    await publishPorts(ctx, sb, req, ep);
+    if (sb.ports?.length) {
+      await hairpin(ctx, sb, [ep]);
+      firewalled = true;
+      await ctx.applyFirewall(undefined, undefined, sandboxPortRules(ctx, sb, [ep]));
+    }
     await refreshSandboxFiles(ctx, sb, [ep]);
     txn.put(sandboxKey(id), JSON.stringify(sb));
     await txn.commit(ctx.deps.store);
@@ -83,6 +98,8 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
   } catch (err) {
     txn.abort();
     const td = new TeardownErrors();
+    // The table is re-rendered from what is on record, which does not hold this sandbox.
+    if (firewalled) await td.run({ sandbox: sb.name, call: 'firewall' }, () => ctx.applyFirewall());
     const plumbed = ep;
     if (plumbed)
       await td.run({ sandbox: sb.name, endpoint: plumbed.id, call: 'teardownEndpoint' }, () => teardownEndpoint(ctx, net, sb, plumbed));
@@ -137,6 +154,7 @@ export async function removeSandbox(ctx: CoreContext, sb: Sandbox, force: boolea
   failpoint('sandbox-rm:committed');
   ctx.state.deleteSandbox(sb.id);
   ctx.lost.delete(sb.id);
+  await td.run({ sandbox: sb.name, call: 'ports and links' }, () => followSandbox(ctx, sb, true));
   td.throwIfAny(`sandbox ${sb.name} removed, but kernel state was left behind`, { sandbox: sb.name });
 }
 

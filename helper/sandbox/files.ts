@@ -8,7 +8,7 @@ import { withContext } from '../errors.js';
 export const ETC_NETNS = '/etc/netns';
 
 /** Docker's default /etc/hosts head, then one line per own address with the sandbox's names. */
-export function renderHosts(names: string[], addresses: string[]): string {
+export function renderHosts(names: string[], addresses: string[], extra: string[] = []): string {
   const head = [
     '127.0.0.1\tlocalhost',
     '::1\tlocalhost ip6-localhost ip6-loopback',
@@ -18,7 +18,7 @@ export function renderHosts(names: string[], addresses: string[]): string {
     'ff02::2\tip6-allrouters',
   ];
   const own = addresses.map((a) => `${a.split('/')[0]}\t${names.join(' ')}`);
-  return [...head, ...own].join('\n') + '\n';
+  return [...head, ...extra, ...own].join('\n') + '\n';
 }
 
 export class SandboxFiles {

@@ -21,6 +21,9 @@ export const CODES = {
   'driver-not-on-host': 'driver the connected cnmd does not implement',
   'external-network-missing': 'external network not on the host',
   'network-mode-with-networks': 'network_mode together with networks',
+  'invalid-port': 'ports entry that docker run -p would refuse',
+  'duplicate-host-port': 'host port published twice in the file',
+  'host-port-published': 'host port already published on the live host',
 } as const;
 
 export type Code = keyof typeof CODES;

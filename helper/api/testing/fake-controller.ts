@@ -197,6 +197,10 @@ export class FakeController implements Controller {
     return [];
   }
 
+  async publishedPorts() {
+    return [];
+  }
+
   async hostInfo(): Promise<HostInfo> {
     return {
       interfaces: [{ name: 'lo', kind: 'loopback', addresses: ['127.0.0.1/8'], up: true }],

@@ -82,6 +82,11 @@ export interface MacvlanSpec {
 }
 
 const NEW = FlagsNew.CREATE | FlagsNew.EXCL;
+const AF_BRIDGE = 7;
+const IFLA_PROTINFO = 12;
+const IFLA_BRPORT_MODE = 4;
+const NLA_F_NESTED = 0x8000;
+const RTM_SETLINK = 19;
 const TABLE_MAIN = 254;
 const UP = { flags: { up: true as const }, change: { up: true as const } };
 
@@ -428,6 +433,26 @@ export class Netlink {
   /** Enslave `name` to the link with ifindex `master`; 0 releases it. */
   setMaster(name: string, master: number): Promise<void> {
     return this.setLink(name, 'RTM_SETLINK master', {}, { master });
+  }
+
+  /**
+   * Hairpin mode of a bridge port: a frame may leave by the port it came in on (a sandbox reaching
+   * its own published port). RTM_SETLINK in AF_BRIDGE with IFLA_PROTINFO nested: without the
+   * nested flag the kernel would read the byte as an STP port state.
+   */
+  async setHairpin(name: string, on: boolean): Promise<void> {
+    const call = 'RTM_SETLINK hairpin';
+    const index = await this.indexOf(name, call);
+    // Built by hand: the package's attribute encoder masks the type to 14 bits (no NLA_F_NESTED).
+    const msg = Buffer.alloc(16 + 12);
+    msg.writeUInt8(AF_BRIDGE, 0); // ifinfomsg: family, pad, type, index, flags, change
+    msg.writeInt32LE(index, 4);
+    msg.writeUInt16LE(12, 16); // IFLA_PROTINFO (nested) { IFLA_BRPORT_MODE: u8 }
+    msg.writeUInt16LE(IFLA_PROTINFO | NLA_F_NESTED, 18);
+    msg.writeUInt16LE(5, 20);
+    msg.writeUInt16LE(IFLA_BRPORT_MODE, 22);
+    msg.writeUInt8(on ? 1 : 0, 24);
+    await this.call({ call, link: name }, () => this.sock.request(RTM_SETLINK, [msg]));
   }
 
   setAlias(name: string, alias: string): Promise<void> {

@@ -15,6 +15,7 @@ import { log } from '../../log.js';
 import { inNetns } from '../netns/setns.js';
 import { readSysctl, writeSysctl } from '../sysctl.js';
 import { needsBridgeNetfilter, type NetworkRules, renderRuleset, TABLE } from './ruleset.js';
+import { localnetBridges, type PortRule } from './ports.js';
 
 /** CNMD_LIBNFTABLES names another library file (a non-standard install; tests point it at a missing one). */
 const LIB = process.env.CNMD_LIBNFTABLES || 'libnftables.so.1';
@@ -79,10 +80,21 @@ export class Firewall {
     return new Firewall(nsPath);
   }
 
-  /** Replace cnm's table with the rules for these networks, atomically. */
-  async apply(rules: NetworkRules[]): Promise<void> {
-    if (needsBridgeNetfilter(rules)) this.ensureBridgeNetfilter();
-    this.run(DROP_TABLE + renderRuleset(rules), `apply ${rules.length} network(s)`);
+  /** Replace cnm's table with the rules for these networks and published ports, atomically. */
+  async apply(rules: NetworkRules[], ports: PortRule[] = []): Promise<void> {
+    if (needsBridgeNetfilter(rules, ports)) this.ensureBridgeNetfilter();
+    this.inNs(() => {
+      // Loopback sources may leave by a bridge only with route_localnet (see ports.ts).
+      for (const br of localnetBridges(ports)) setOnce(`net.ipv4.conf.${br}.route_localnet`, '1');
+      // IPv6 forwarding only once an IPv6 network routes to the outside (it stops RA acceptance).
+      if (rules.some((r) => !r.internal && r.subnets.some((s) => s.includes(':')))) setOnce('net.ipv6.conf.all.forwarding', '1');
+    });
+    this.run(DROP_TABLE + renderRuleset(rules, ports), `apply ${rules.length} network(s), ${ports.length} port(s)`);
+  }
+
+  private inNs(fn: () => void): void {
+    if (this.nsPath) inNetns(this.nsPath, fn);
+    else fn();
   }
 
   /** Remove cnm's table (cnmd shutdown with clean-up). */
@@ -112,7 +124,7 @@ export class Firewall {
     const turnOn = () => {
       for (const key of ['net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables']) {
         try {
-          if (readSysctl(key) !== '1') writeSysctl(key, '1');
+          setOnce(key, '1');
         } catch (err) {
           throw new CnmError(
             'unsupported',
@@ -123,8 +135,7 @@ export class Firewall {
         }
       }
     };
-    if (this.nsPath) inNetns(this.nsPath, turnOn);
-    else turnOn();
+    this.inNs(turnOn);
   }
 
   private run(text: string, what: string): void {
@@ -147,6 +158,10 @@ export class Firewall {
     }
     log('debug', 'firewall applied', { what, netns: this.nsPath });
   }
+}
+
+function setOnce(key: string, value: string): void {
+  if (readSysctl(key) !== value) writeSysctl(key, value);
 }
 
 /** `nft -f -` with the same batch: the slower path, kept for comparison in the timing script. */

@@ -9,6 +9,7 @@
 // br_netfilter is built in; nft.ts makes sure its sysctls are on when a network has ICC off.
 import { parseCidr } from '../../../model/ip.js';
 import { invalid } from '../../errors.js';
+import { portChains, portNatRules, type PortRule } from './ports.js';
 
 export interface NetworkRules {
   networkId: string;
@@ -76,8 +77,8 @@ function chain(name: string, hook: string, rules: string[]): string[] {
   return [`\tchain ${name} {`, `\t\t${hook}`, ...rules.map((r) => `\t\t${r}`), '\t}'];
 }
 
-/** The full text of cnm's table for these networks (no flush/delete commands: see nft.ts). */
-export function renderRuleset(rules: NetworkRules[]): string {
+/** The full text of cnm's table for these networks and published ports (no flush/delete commands: see nft.ts). */
+export function renderRuleset(rules: NetworkRules[], ports: PortRule[] = []): string {
   const sorted = [...rules].sort((a, b) => a.bridge.localeCompare(b.bridge));
   const bridges = sorted.map((r) => quoted(r.bridge));
   return (
@@ -88,11 +89,13 @@ export function renderRuleset(rules: NetworkRules[]): string {
       ...(bridges.length ? [`\t\telements = { ${bridges.join(', ')} }`] : []),
       '\t}',
       ...chain('forward', 'type filter hook forward priority filter; policy accept;', forwardRules(sorted)),
-      ...chain('postrouting', 'type nat hook postrouting priority srcnat; policy accept;', natRules(sorted)),
+      ...chain('postrouting', 'type nat hook postrouting priority srcnat; policy accept;', [...portNatRules(ports), ...natRules(sorted)]),
+      ...portChains(ports),
       '}',
     ].join('\n') + '\n'
   );
 }
 
-/** true when some network needs bridged traffic to pass the inet hooks (br_netfilter). */
-export const needsBridgeNetfilter = (rules: NetworkRules[]): boolean => rules.some((r) => !r.icc);
+/** true when bridged traffic must pass the inet hooks (br_netfilter): ICC off, or hairpin to published ports. */
+export const needsBridgeNetfilter = (rules: NetworkRules[], ports: PortRule[] = []): boolean =>
+  ports.length > 0 || rules.some((r) => !r.icc);

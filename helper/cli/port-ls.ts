@@ -1,0 +1,28 @@
+// cnm port ls: every published port on the host and the host addresses it is reachable on
+// (the firewall-exposure view: what the outside can reach, sandbox by sandbox).
+import { hostPortText } from '../../model/ports.js';
+import { formatList } from './format.js';
+import type { Verb } from './verb.js';
+
+const DEFAULT_FORMAT = 'table {{.Sandbox}}\t{{.Network}}\t{{.Port}}\t{{.Target}}\t{{.Binding}}\t{{.Reachable}}';
+const HEADERS = { Sandbox: 'SANDBOX', Network: 'NETWORK', Port: 'PORT', Target: 'TARGET', Binding: 'BINDING', Reachable: 'REACHABLE AT' };
+
+export const verb: Verb = {
+  usage: '',
+  summary: 'List every published port and the host addresses it is reachable on',
+  args: [0, 0],
+  flags: [{ name: 'format', type: 'string', help: 'Pretty-print ports using a Go template' }],
+  async run(args, { io, client }) {
+    const ports = await client.publishedPorts();
+    const rows = ports.map((p) => ({
+      Sandbox: p.sandbox,
+      Network: p.network,
+      Port: `${p.containerPort}/${p.proto}`,
+      Target: p.containerIp ? `${p.containerIp}:${p.containerPort}` : '-',
+      Binding: hostPortText(p.hostIp, p.hostPort),
+      Reachable: p.reachableAt.join(', ') || 'nowhere (no address of that family)',
+    }));
+    io.stdout(formatList(rows, HEADERS, args.string('format') || DEFAULT_FORMAT));
+    return 0;
+  },
+};
