@@ -7,11 +7,11 @@ import type { LanguageClient } from 'vscode-languageclient/node.js';
 import { Commands } from './core/commands.js';
 import { clientFor } from './core/connect.js';
 import { describeConnectionError } from './core/connectionErrors.js';
-import { DEFAULT_HOST, hostLabel, hostShortLabel, parseHostUrl, resolveHostUrl, type HostTarget } from './core/hostUrl.js';
+import { DEFAULT_HOST, hostLabel, hostShortLabel, parseHostUrl, resolveHostUrl, type HostTarget } from '../transport/hostUrl.js';
 import { versionMismatch, type InstallHost } from './core/install.js';
 import { DaemonState } from './core/state.js';
 import { hostsTree, networksTree, sandboxesTree, type Grouping, type TreeNode } from './core/tree.js';
-import { runToCompletion, socketFacts, startCommand } from './vscode/connectionHelp.js';
+import { socketFacts, startCommand } from './vscode/connectionHelp.js';
 import { InspectPanels } from './vscode/inspectPanels.js';
 import { startLanguageClient } from './vscode/languageClient.js';
 import { StatusBar } from './vscode/statusBar.js';
@@ -94,7 +94,7 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
     state = new DaemonState(
       clientFor(target, { home: os.homedir(), agentSocket: process.env.SSH_AUTH_SOCK, localUser: os.userInfo().username }),
     );
-    commands = new Commands({ state, ui, target, cli, install, showInspect: (id) => panels.show(id), run: runToCompletion });
+    commands = new Commands({ state, ui, target, cli, install, showInspect: (id) => panels.show(id) });
     let warned = false;
     let offeredUpgrade = false;
     connectionSub = state.onChange((s) => {
@@ -170,6 +170,7 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
     'cnm.createSandbox': () => commands.createSandbox(),
     'cnm.removeSandbox': (n) => commands.removeSandbox(n),
     'cnm.openTerminal': (n) => commands.openTerminal(n),
+    'cnm.attachContainer': () => commands.attachContainer(),
     'cnm.ping': (n) => commands.ping(n),
     'cnm.refresh': () => state.refresh().catch(() => undefined),
     'cnm.switchConnection': switchConnection,

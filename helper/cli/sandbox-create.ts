@@ -1,4 +1,5 @@
 // cnm sandbox create NAME [--net N] [--ip IP] [--ip6 IP] [--hostname H] [--label k=v] [--alias A] [--dns IP]
+//                         [--netns PATH | --container NAME] (adopt a namespace cnm did not make)
 import { keyValues } from './filter-flag.js';
 import type { Verb } from './verb.js';
 
@@ -14,6 +15,8 @@ export const verb: Verb = {
     { name: 'ip6', type: 'string', help: 'IPv6 address on --net' },
     { name: 'label', type: 'list', help: 'Set metadata on the sandbox' },
     { name: 'net', type: 'string', value: 'network', help: 'Connect to this network' },
+    { name: 'netns', type: 'string', value: 'path', help: 'Adopt this existing namespace (/proc/PID/ns/net, /run/netns/NAME)' },
+    { name: 'container', type: 'string', value: 'name', help: "Adopt a running Docker or Podman container's namespace" },
   ],
   async run(args, { io, client }) {
     const view = await client.createSandbox({
@@ -25,6 +28,8 @@ export const verb: Verb = {
       Labels: keyValues(args.list('label'), '--label'),
       Aliases: args.list('alias'),
       Dns: args.list('dns'),
+      Netns: args.string('netns'),
+      Container: args.string('container'),
     });
     io.stdout(`${view.id}\n`);
     return 0;

@@ -2,6 +2,7 @@
 // cnmd made (recreating what is missing), and remove what belongs to nothing any more. Kernel
 // objects are recognised as ours by their alias `cnm:<id>` (links) or name prefix (netns, files).
 import type { Endpoint, Network, Sandbox } from '../../model/cnm.js';
+import { HANDOFF_LABEL } from '../../model/plugin.js';
 import { TeardownErrors } from '../errors.js';
 import { ownerOf } from '../drivers/owner.js';
 import { createNetns, deleteNetns, listNetns } from '../kernel/netns/netns.js';
@@ -9,6 +10,7 @@ import { quietIPv6In } from '../kernel/sysctl.js';
 import { log } from '../log.js';
 import type { CoreContext } from './context.js';
 import { gatewayEndpoint, nsName, refreshSandboxFiles } from './endpoints.js';
+import { removeSandbox } from './sandboxes.js';
 import fs from 'node:fs';
 
 async function loadAll<T>(ctx: CoreContext, prefix: string): Promise<T[]> {
@@ -41,6 +43,8 @@ export async function restore(ctx: CoreContext): Promise<void> {
 }
 
 async function readoptSandbox(ctx: CoreContext, sb: Sandbox, present: boolean): Promise<void> {
+  // An adopted namespace cnm lost hold of (a reboot) cannot be made again: forget the sandbox.
+  if (sb.adopted && !present) return removeSandbox(ctx, sb, true);
   if (!ctx.onHostNetns(sb) && !present) {
     // The namespace is gone (a reboot): make it again and re-plumb every endpoint with its old addresses.
     await createNetns(nsName(sb));
@@ -56,7 +60,8 @@ async function readoptSandbox(ctx: CoreContext, sb: Sandbox, present: boolean): 
     if (owner && !ctx.state.endpoints.has(owner)) await handle.nl!.deleteLink(l.name);
   }
   const inside = new Set(links.filter((l) => !ownerOf(l.alias) || ctx.state.endpoints.has(ownerOf(l.alias)!)).map((l) => l.name));
-  for (const ep of eps) {
+  // A handed-off sandbox's interfaces live in another runtime's namespace (Docker's container): never re-made here.
+  for (const ep of sb.labels[HANDOFF_LABEL] ? [] : eps) {
     if (!ep.ifname || inside.has(ep.ifname)) continue;
     const b = ctx.of(ctx.state.networks.get(ep.networkId)!);
     await b.driver.setupEndpoint(b, ep, handle, ep.id === gw?.id);
