@@ -58,10 +58,11 @@ export async function startExec(socketPath: string, sandbox: string, opts: ExecO
   const socket = await upgrade(socketPath, `/exec/${id}/start`, { Detach: false, Tty: opts.tty });
   const demux = opts.tty ? undefined : new Demuxer((stream, data) => (stream === 2 ? sinks.stderr(data) : sinks.stdout(data)));
   socket.on('data', (chunk: Buffer) => (demux ? demux.push(chunk) : sinks.stdout(chunk)));
+  // Every error is listened to (a second one must not go unhandled): the first ends the wait.
   const ended = new Promise<void>((resolve, reject) => {
     socket.once('end', resolve);
     socket.once('close', resolve);
-    socket.once('error', reject);
+    socket.on('error', reject);
   });
   const exit = ended.then(() => jsonCall<ExecInspect>(socketPath, 'GET', `/exec/${id}/json`)).then((i) => i.ExitCode ?? 126);
   return {
@@ -81,6 +82,7 @@ function upgrade(socketPath: string, path: string, body: unknown): Promise<Duple
       socketPath,
       method: 'POST',
       path,
+      agent: false, // a connection of its own: it becomes the stream
       headers: {
         Connection: 'Upgrade',
         Upgrade: 'tcp',
@@ -93,7 +95,7 @@ function upgrade(socketPath: string, path: string, body: unknown): Promise<Duple
       resolve(socket);
     });
     req.once('response', (res) => void readError(res).then(reject, reject));
-    req.once('error', reject);
+    req.on('error', reject);
     req.end(payload);
   });
 }
@@ -106,6 +108,8 @@ function jsonCall<T>(socketPath: string, method: string, path: string, body?: un
         socketPath,
         method,
         path,
+        // No keep-alive pool: a pooled socket the daemon just closed fails the next call (EPIPE).
+        agent: false,
         headers: payload === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
       },
       (res) => {
@@ -117,7 +121,7 @@ function jsonCall<T>(socketPath: string, method: string, path: string, body?: un
         res.on('error', reject);
       },
     );
-    req.once('error', reject);
+    req.on('error', reject);
     req.end(payload);
   });
 }
