@@ -103,14 +103,23 @@ export default tseslint.config(
       KERNEL_ONLY,
     ),
   },
-  // The extension imports model/ and its own code only.
+  // transport/ (client connections: host URLs, ssh tunnels, the exec stream) is shared by the CLI
+  // and the extension; it imports model/ only.
+  {
+    files: ['transport/**/*.ts'],
+    rules: restrict(
+      [{ group: ['../helper/**', '../extension/**', '../language-server/**'], message: 'transport/ imports only model/.' }],
+      KERNEL_ONLY,
+    ),
+  },
+  // The extension imports model/, transport/ and its own code only.
   {
     files: ['extension/**/*.ts'],
     rules: restrict(
       [
         {
           group: ['../../helper/**', '../helper/**', '../../language-server/**', '../language-server/**'],
-          message: 'extension/ imports only model/ and its own code.',
+          message: 'extension/ imports only model/, transport/ and its own code.',
         },
       ],
       KERNEL_ONLY,

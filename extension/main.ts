@@ -7,11 +7,11 @@ import type { LanguageClient } from 'vscode-languageclient/node.js';
 import { Commands } from './core/commands.js';
 import { clientFor } from './core/connect.js';
 import { describeConnectionError } from './core/connectionErrors.js';
-import { DEFAULT_HOST, hostLabel, hostShortLabel, parseHostUrl, resolveHostUrl, type HostTarget } from './core/hostUrl.js';
+import { DEFAULT_HOST, hostLabel, hostShortLabel, parseHostUrl, resolveHostUrl, type HostTarget } from '../transport/hostUrl.js';
 import { versionMismatch, type InstallHost } from './core/install.js';
 import { DaemonState } from './core/state.js';
 import { hostsTree, networksTree, sandboxesTree, type Grouping, type TreeNode } from './core/tree.js';
-import { runToCompletion, socketFacts, startCommand } from './vscode/connectionHelp.js';
+import { socketFacts, startCommand } from './vscode/connectionHelp.js';
 import { InspectPanels } from './vscode/inspectPanels.js';
 import { PortsPanel } from './vscode/portsPanel.js';
 import { startLanguageClient } from './vscode/languageClient.js';
@@ -106,7 +106,6 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
       showPorts: () => portsPanel.show(),
       // asExternalUri: on a remote (ssh) host VS Code forwards the port and returns the local URL.
       openExternal: async (url) => void (await vscode.env.openExternal(await vscode.env.asExternalUri(vscode.Uri.parse(url)))),
-      run: runToCompletion,
     });
     let warned = false;
     let offeredUpgrade = false;
@@ -186,6 +185,7 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
     'cnm.createSandbox': () => commands.createSandbox(),
     'cnm.removeSandbox': (n) => commands.removeSandbox(n),
     'cnm.openTerminal': (n) => commands.openTerminal(n),
+    'cnm.attachContainer': () => commands.attachContainer(),
     'cnm.ping': (n) => commands.ping(n),
     'cnm.openInBrowser': (n) => commands.openInBrowser(n),
     'cnm.showPorts': () => commands.showPorts(),

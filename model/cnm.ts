@@ -89,11 +89,34 @@ export interface Sandbox {
   exposed?: string[];
   /** Legacy links (default bridge): the target sandbox's id and the names it gets in /etc/hosts. */
   links?: SandboxLink[];
+  /** Set for a namespace cnm adopted (did not make): it is never deleted, only let go of. */
+  adopted?: AdoptedNetns;
 }
 
 export interface SandboxLink {
   sandboxId: string;
   alias: string;
+}
+
+/** A running container of a Docker or Podman engine cnmd can reach (GET /cnm/containers). */
+export interface EngineContainer {
+  engine: 'docker' | 'podman';
+  id: string;
+  name: string;
+  image: string;
+}
+
+/** Where an adopted namespace came from and how cnm tells it is still alive. */
+export interface AdoptedNetns {
+  /** What was given: /proc/PID/ns/net, /run/netns/X, or the container's. */
+  source: string;
+  /** `processes`: alive while a process is in it (a PID's or a container's); `file`: while `source` still names it. */
+  liveness: 'processes' | 'file';
+  /** The namespace's inode (its identity). */
+  ino: number;
+  /** `--container NAME` and the engine that answered for it. */
+  container?: string;
+  engine?: 'docker' | 'podman';
 }
 
 /** Sandbox.netnsPath of a sandbox sharing cnmd's own namespace (its network's driver shares the host netns). */
@@ -126,6 +149,10 @@ export interface SandboxCreateRequest {
   PublishAllPorts?: boolean;
   /** Docker's HostConfig.Links: 'name:alias' (or 'name'), default bridge only. */
   Links?: string[] | null;
+  /** Adopt this existing namespace file (/proc/PID/ns/net, /run/netns/X) instead of making one. */
+  Netns?: string;
+  /** Adopt the namespace of this running Docker or Podman container (asked of the engine's socket). */
+  Container?: string;
 }
 
 /** One name the embedded DNS serves (GET /cnm/dns). */

@@ -1,4 +1,4 @@
-// Bundles every entry point with esbuild. Native modules (netlink, koffi), etcd3 and the vscode API stay
+// Bundles every entry point with esbuild. Native modules (netlink, koffi, node-pty), etcd3 and the vscode API stay
 // external: they are loaded at run time from node_modules / the extension host.
 import { build } from 'esbuild';
 
@@ -10,7 +10,7 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   // etcd3 reads its .proto files from its own folder at run time.
-  external: ['vscode', 'netlink', 'koffi', 'etcd3', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+  external: ['vscode', 'netlink', 'koffi', 'etcd3', 'node-pty', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
 };
 
 const entries = [

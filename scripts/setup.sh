@@ -8,8 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN_DIR="${CNM_BIN_DIR-/usr/local/bin}"
-# python3-docker/-pytest/-paramiko: docker-py's network tests; docker.io: Docker 20.10's CLI (test/conformance); iperf3: bench/ports.ts.
-PKGS=(iproute2 nftables libnftables1 iputils-ping bind9-dnsutils util-linux curl etcd-server python3-docker python3-pytest python3-paramiko docker.io iperf3)
+# python3-docker/-pytest/-paramiko: docker-py's network tests; docker.io: Docker 20.10's CLI (test/conformance);
+# iperf3: bench/ports.ts; openssh-server: exec over ssh:// (test/integration/exec.test.ts).
+PKGS=(iproute2 nftables libnftables1 iputils-ping bind9-dnsutils util-linux curl etcd-server python3-docker python3-pytest python3-paramiko docker.io iperf3 openssh-server)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

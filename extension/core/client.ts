@@ -1,6 +1,6 @@
 // What the extension needs from a daemon: Docker's network endpoints plus cnm's /cnm/ paths.
 // Everything above this interface (state, tree, commands) is tested against a fake of it.
-import type { ClusterView, HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
+import type { ClusterView, EngineContainer, HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
 import type { PublishedPort } from '../../model/ports.js';
 import type {
   DockerEvent,
@@ -12,6 +12,7 @@ import type {
   NetworkPruneResponse,
   NetworkResource,
 } from '../../model/docker.js';
+import type { ExecHandle, ExecOptions, ExecSinks } from '../../transport/exec.js';
 
 export interface EventSubscription {
   close(): void;
@@ -42,6 +43,10 @@ export interface CnmClient {
   createSandbox(req: SandboxCreateRequest): Promise<{ id: string }>;
   removeSandbox(id: string, force: boolean): Promise<void>;
   hostInfo(): Promise<HostInfo | undefined>;
+  /** Running containers of the engines cnmd reaches; undefined from a daemon without the path. */
+  listContainers(): Promise<EngineContainer[] | undefined>;
+  /** Runs a command in a sandbox through cnmd's exec API (a TTY stream for terminals). */
+  exec(sandbox: string, opts: ExecOptions, sinks: ExecSinks): Promise<ExecHandle>;
   dns(network?: string): Promise<DnsRecord[] | undefined>;
   /** GET /cnm/cluster: the cluster's hosts and the store's health; undefined from a daemon without it. */
   cluster(): Promise<ClusterView | undefined>;

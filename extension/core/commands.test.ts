@@ -2,16 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Commands, type CommandEnv } from './commands.js';
 import { FakeClient, fakeInfo } from './fakeClient.js';
-import { parseHostUrl } from './hostUrl.js';
+import { parseHostUrl } from '../../transport/hostUrl.js';
 import { label, ScriptedUi, type Answer } from './scriptedUi.js';
 import { DaemonState } from './state.js';
 import { networksTree, sandboxesTree, type TreeNode } from './tree.js';
 
-async function setup(
-  answers: Answer[],
-  run: CommandEnv['run'] = async () => ({ code: 0, output: '' }),
-  prep: (f: FakeClient) => void = () => {},
-) {
+async function setup(answers: Answer[], prep: (f: FakeClient) => void = () => {}) {
   const fake = new FakeClient();
   prep(fake);
   const state = new DaemonState(fake);
@@ -29,7 +25,6 @@ async function setup(
     showInspect: (id) => inspected.push(id),
     showPorts: () => inspected.push('ports'),
     openExternal: async (url) => void opened.push(url),
-    run,
   });
   return { fake, state, ui, cmds, inspected, opened };
 }
@@ -123,13 +118,10 @@ test('connect a sandbox, copy its IP, disconnect; errors from the daemon are sho
   state.dispose();
 });
 
-test('terminal and ping run `cnm exec` in the sandbox; ping reports a summary', async () => {
-  const runs: string[][] = [];
+test('terminal and ping run through the exec API in the sandbox; ping reports a summary', async () => {
   const out = '3 packets transmitted, 3 received, 0% packet loss, time 2003ms\nrtt min/avg/max/mdev = 0.041/0.052/0.060/0.008 ms\n';
-  const { fake, state, ui, cmds } = await setup([label('b')], async (spec) => {
-    runs.push([spec.file, ...spec.args]);
-    return { code: 0, output: out };
-  });
+  const { fake, state, ui, cmds } = await setup([label('b')]);
+  fake.execResult = (_sb, cmd) => (cmd[0] === 'ping' ? { output: out, code: 0 } : { output: '# ', code: 3 });
   await fake.createSandbox({ Name: 'a' });
   await fake.createSandbox({ Name: 'b' });
   await fake.createNetwork({ Name: 'web' });
@@ -139,14 +131,27 @@ test('terminal and ping run `cnm exec` in the sandbox; ping reports a summary', 
   const epA = netNode(state, 'web').children.find((c) => c.label === 'a')!;
   const summary = await cmds.ping(epA);
   assert.equal(summary, 'ping a → b (172.30.0.3): 3/3 replies, avg 0.052 ms');
-  assert.deepEqual(runs[0], ['/node', '/ext/dist/cnm.js', 'exec', 'a', '--', 'ping', '-c', '3', '-W', '1', '172.30.0.3']);
+  assert.deepEqual(fake.execs[0]!.opts, { cmd: ['ping', '-c', '3', '-W', '1', '172.30.0.3'], tty: false, stdin: false });
   await cmds.openTerminal(sandboxesTree(state.current)[0]);
-  assert.deepEqual(ui.terminals[0], {
-    name: 'cnm: a',
-    shellPath: '/node',
-    shellArgs: ['/ext/dist/cnm.js', 'exec', 'a', '--', 'sh'],
-    env: { CNM_HOST: 'unix:///run/cnmd/cnmd.sock' },
-  });
+  const term = ui.ptys[0]!;
+  assert.equal(term.name, 'cnm: a');
+  term.session.input('exit 3\r');
+  term.session.resize({ rows: 50, columns: 132 });
+  term.session.close();
+  await term.opened;
+  const exec = fake.execs[1]!;
+  assert.deepEqual([exec.sandbox, exec.opts.cmd, exec.opts.tty, exec.input], ['a', ['sh'], true, 'exit 3\r']);
+  assert.deepEqual(exec.sizes, ['24x80', '50x132'], 'opened at the editor size, then resized');
+  assert.equal(term.text, '# ');
+  state.dispose();
+});
+
+test('a terminal in a sandbox that is gone says so and closes', async () => {
+  const { state, ui, cmds } = await setup([]);
+  await cmds.openTerminal({ label: 'x', ref: { kind: 'sandbox', id: 'x', name: 'ghost' } } as never);
+  await ui.ptys[0]!.opened;
+  assert.match(ui.ptys[0]!.text, /cannot open a terminal in ghost: No such sandbox: ghost/);
+  assert.equal(ui.ptys[0]!.exitCode, 1);
   state.dispose();
 });
 
@@ -314,7 +319,7 @@ test("Install Helper: runs `cnm install` with the extension host's Node in a ter
 });
 
 test('Install Helper as an upgrade waits for the new version', async () => {
-  const t = await setup([], undefined, (f) => (f.daemonVersion = '0.0.9'));
+  const t = await setup([], (f) => (f.daemonVersion = '0.0.9'));
   const done = t.cmds.installHelper();
   setTimeout(() => (t.fake.daemonVersion = '0.1.0'), 100);
   assert.equal(await done, true);
@@ -328,7 +333,7 @@ async function until(fn: () => boolean): Promise<void> {
 }
 
 test('Open in Browser: the HTTP port of a sandbox, a choice when there are several, through openExternal', async () => {
-  const t = await setup([label('8443/tcp → 0.0.0.0:9443')], undefined, (f) => {
+  const t = await setup([label('8443/tcp → 0.0.0.0:9443')], (f) => {
     void f.createSandbox({ Name: 'web', PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }] } });
     void f.createSandbox({
       Name: 'two',
@@ -344,4 +349,23 @@ test('Open in Browser: the HTTP port of a sandbox, a choice when there are sever
   assert.match(t.ui.infos.join('\n'), /dns publishes no HTTP port/);
   t.cmds.showPorts();
   assert.deepEqual(t.inspected, ['ports']);
+});
+
+test('Attach Container…: picks a running container of the engines cnmd sees and a network, and adopts it', async () => {
+  const { fake, state, ui, cmds } = await setup([label('web-1'), label('web')]);
+  fake.containers = [
+    { engine: 'docker', id: 'a'.repeat(64), name: 'web-1', image: 'nginx' },
+    { engine: 'podman', id: 'b'.repeat(64), name: 'db', image: 'postgres' },
+  ];
+  await fake.createNetwork({ Name: 'web' });
+  await state.refresh();
+  assert.ok(await cmds.attachContainer());
+  const sb = (await fake.listSandboxes())!.find((s) => s.name === 'web-1');
+  assert.equal(sb?.adopted?.container, 'web-1', "the container's namespace is adopted under its name");
+  state.dispose();
+  const none = await setup([]);
+  assert.equal(await none.cmds.attachContainer(), undefined);
+  assert.deepEqual(none.ui.infos, ['No running Docker or Podman container on this host.']);
+  none.state.dispose();
+  assert.deepEqual(ui.errors, []);
 });

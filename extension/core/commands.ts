@@ -13,11 +13,12 @@ import {
   validateName,
   validateSubnet,
 } from './createNetwork.js';
-import { execSpec, summarizePing, type ExecSpec, type LocalCli } from './exec.js';
-import type { HostTarget } from './hostUrl.js';
+import { summarizePing, type LocalCli } from './exec.js';
+import type { HostTarget } from '../../transport/hostUrl.js';
 import { cannotInstall, installCommandLine, type InstallHost } from './install.js';
 import type { DaemonState } from './state.js';
 import { allEndpoints, bareAddress, isBuiltin, type TreeNode } from './tree.js';
+import { execToCompletion, SandboxTerminal } from './terminal.js';
 import type { Ui } from './ui.js';
 import { browserUrl, httpMappings, mappingText } from './ports.js';
 
@@ -35,8 +36,6 @@ export interface CommandEnv {
   showPorts(): void;
   /** Opens a URL of the daemon's host in the browser (the adapter goes through asExternalUri: port forwarding on a remote). */
   openExternal(url: string): Promise<void>;
-  /** Runs a command to completion; output is stdout and stderr together. */
-  run(spec: ExecSpec): Promise<{ code: number; output: string }>;
   install: InstallHost;
   /** How long Install Helper waits for the socket to answer, and how often it asks. */
   installWait?: { timeoutMs: number; everyMs: number };
@@ -409,6 +408,39 @@ export class Commands {
     return res?.id;
   }
 
+  /** Adopts a running Docker/Podman container's namespace as a sandbox (cnmd asks the engine). */
+  async attachContainer(): Promise<string | undefined> {
+    const { ui, state } = this.env;
+    const containers = await state.client.listContainers().catch((err: unknown) => {
+      void ui.error(`Attach Container: ${errorText(err)}`);
+      return null;
+    });
+    if (containers === null) return undefined;
+    if (!containers?.length) {
+      ui.info('No running Docker or Podman container on this host.');
+      return undefined;
+    }
+    const taken = new Set((this.snapshot.sandboxes ?? []).map((s) => s.adopted?.container).filter(Boolean));
+    const items = containers
+      .filter((c) => !taken.has(c.name))
+      .map((c) => ({ label: c.name, description: `${c.engine} · ${c.image}`, detail: c.id.slice(0, 12), value: c }));
+    const c = await ui.pick({ title: 'Attach Container', placeholder: 'Running container', items, step: 1, totalSteps: 2 });
+    if (!c) return undefined;
+    const nets = this.snapshot.networks.filter((n) => !['host', 'null'].includes(n.Driver));
+    const network = await ui.pick({
+      title: 'Attach Container',
+      placeholder: 'Network to connect it to',
+      items: nets.map((n) => ({ label: n.Name, description: n.Driver, value: n.Name })),
+      step: 2,
+      totalSteps: 2,
+    });
+    if (!network) return undefined;
+    const res = await this.write(`Attach ${c.name}`, () =>
+      state.client.createSandbox({ Name: c.name, Container: c.name, Network: network }),
+    );
+    return res?.id;
+  }
+
   async removeSandbox(node?: TreeNode): Promise<boolean> {
     const sb = node?.ref?.kind === 'sandbox' ? node.ref : await this.pickSandbox('Sandbox to remove');
     if (!sb) return false;
@@ -458,8 +490,7 @@ export class Commands {
     const ref = node?.ref;
     const name = ref?.kind === 'sandbox' || ref?.kind === 'endpoint' ? ref.name : (await this.pickSandbox('Sandbox'))?.name;
     if (!name) return;
-    const spec = execSpec(this.env.target, this.env.cli, name, ['sh'], true);
-    this.env.ui.terminal({ name: `cnm: ${name}`, shellPath: spec.file, shellArgs: spec.args, env: spec.env });
+    this.env.ui.pseudoTerminal(`cnm: ${name}`, (out) => new SandboxTerminal(this.env.state.client, name, out));
   }
 
   /** Ping from one endpoint's sandbox to another endpoint's address; the summary is the result. */
@@ -469,8 +500,7 @@ export class Commands {
     const to = await this.pickEndpoint(`Ping from ${from.name} to`, from);
     const addr = to?.ipv4 ?? to?.ipv6;
     if (!to || !addr) return undefined;
-    const spec = execSpec(this.env.target, this.env.cli, from.name, ['ping', '-c', '3', '-W', '1', addr], false);
-    const { code, output } = await this.env.run(spec);
+    const { code, output } = await execToCompletion(this.env.state.client, from.name, ['ping', '-c', '3', '-W', '1', addr]);
     const summary = `ping ${from.name} → ${to.name} (${addr}): ${summarizePing(output) ?? `failed (exit ${code})`}`;
     if (code === 0) this.env.ui.info(summary);
     else void this.env.ui.error(summary);

@@ -2,8 +2,8 @@
 // state's reconnect loop covers an unreachable remote the same way as a stopped local daemon.
 import type { CnmClient } from './client.js';
 import { DockerodeClient } from './dockerClient.js';
-import type { HostTarget } from './hostUrl.js';
-import { openTunnel, type SshEnv, type Tunnel } from './sshTunnel.js';
+import type { HostTarget } from '../../transport/hostUrl.js';
+import { openTunnel, type SshEnv, type Tunnel } from '../../transport/sshTunnel.js';
 
 export function clientFor(target: HostTarget, sshEnv: SshEnv): CnmClient {
   if (target.kind === 'unix') return new DockerodeClient(target.socketPath);

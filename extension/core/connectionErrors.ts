@@ -1,6 +1,6 @@
 // Turns "cannot reach the daemon" into something a user can act on: a missing socket offers to
 // start cnmd; permission denied names the group that owns the socket.
-import type { HostTarget } from './hostUrl.js';
+import type { HostTarget } from '../../transport/hostUrl.js';
 
 export interface ConnectionProblem {
   message: string;

@@ -1,10 +1,11 @@
 // CnmClient over dockerode. Docker's endpoints go through dockerode's own methods (so the same code
 // works against a real Docker engine); cnm's /cnm/ paths go through its modem's dial.
 import Docker from 'dockerode';
-import type { ClusterView, HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
+import type { ClusterView, EngineContainer, HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
 import type { DockerEvent, DockerInfo, NetworkCreateResponse, NetworkPruneResponse, NetworkResource } from '../../model/docker.js';
 import { cnmWording, errorDetailOf } from '../../model/errors.js';
 import type { PublishedPort } from '../../model/ports.js';
+import { ExecError, startExec, type ExecHandle, type ExecOptions, type ExecSinks } from '../../transport/exec.js';
 import { ApiError, type CnmClient, type EventHandlers, type EventSubscription } from './client.js';
 
 interface DialOptions {
@@ -44,7 +45,7 @@ export class DockerodeClient implements CnmClient {
   private readonly modem: Modem;
 
   constructor(
-    socketPath: string,
+    private readonly socketPath: string,
     private readonly onDispose: () => void = () => {},
   ) {
     this.docker = new Docker({ socketPath });
@@ -154,6 +155,16 @@ export class DockerodeClient implements CnmClient {
   }
   hostInfo(): Promise<HostInfo | undefined> {
     return this.optional<HostInfo>('/cnm/host');
+  }
+  listContainers(): Promise<EngineContainer[] | undefined> {
+    return this.optional<EngineContainer[]>('/cnm/containers');
+  }
+  async exec(sandbox: string, opts: ExecOptions, sinks: ExecSinks): Promise<ExecHandle> {
+    try {
+      return await startExec(this.socketPath, sandbox, opts, sinks);
+    } catch (err) {
+      throw err instanceof ExecError ? new ApiError(err.message, err.status) : err;
+    }
   }
   dns(network?: string): Promise<DnsRecord[] | undefined> {
     return this.optional<DnsRecord[]>('/cnm/dns', network ? { network } : undefined);

@@ -1,9 +1,18 @@
 // An in-memory daemon behind the CnmClient interface, for unit tests and the tree benchmark.
 // It keeps Docker's shapes and emits /events the way cnmd does.
 import { randomBytes } from 'node:crypto';
-import type { ClusterEndpoint, ClusterHost, ClusterView, HostInfo, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
+import type {
+  ClusterEndpoint,
+  ClusterHost,
+  ClusterView,
+  EngineContainer,
+  HostInfo,
+  SandboxCreateRequest,
+  SandboxView,
+} from '../../model/cnm.js';
 import { hostPortText, mappingsOf, portMap, type PublishedPort } from '../../model/ports.js';
 import type { DockerEvent, DockerInfo, NetworkCreateRequest, NetworkResource } from '../../model/docker.js';
+import type { ExecHandle, ExecOptions, ExecSinks } from '../../transport/exec.js';
 import { ApiError, type CnmClient, type EventHandlers } from './client.js';
 
 const hex = () => randomBytes(32).toString('hex');
@@ -248,9 +257,13 @@ export class FakeClient implements CnmClient {
     this.check();
     return this.sandboxes && structuredClone(this.sandboxes);
   }
-  async createSandbox(req: Pick<SandboxCreateRequest, 'Name' | 'PortBindings'>) {
+  async createSandbox(req: Pick<SandboxCreateRequest, 'Name' | 'PortBindings' | 'Container'>) {
     this.check();
+    const adopted = req.Container
+      ? { source: '/proc/1/ns/net', liveness: 'processes' as const, ino: 1, container: req.Container }
+      : undefined;
     const sb: SandboxView = {
+      ...(adopted ? { adopted } : {}),
       id: hex(),
       name: req.Name,
       hostname: req.Name,
@@ -294,6 +307,32 @@ export class FakeClient implements CnmClient {
         reachableAt: [hostPortText(m.hostIp, m.hostPort)],
       })),
     );
+  }
+  containers: EngineContainer[] = [];
+  async listContainers() {
+    this.check();
+    return this.containers;
+  }
+  /** What exec answers: output and exit code per command (default: no output, 0). */
+  execResult: (sandbox: string, cmd: string[]) => { output: string; code: number } = () => ({ output: '', code: 0 });
+  readonly execs: { sandbox: string; opts: ExecOptions; input: string; sizes: string[] }[] = [];
+  async exec(sandbox: string, opts: ExecOptions, sinks: ExecSinks): Promise<ExecHandle> {
+    this.check();
+    if (!this.sandboxes?.some((s) => s.name === sandbox || s.id === sandbox)) throw new ApiError(`No such sandbox: ${sandbox}`, 404);
+    const rec = { sandbox, opts, input: '', sizes: opts.size ? [`${opts.size.rows}x${opts.size.cols}`] : [] };
+    this.execs.push(rec);
+    const { output, code } = this.execResult(sandbox, opts.cmd);
+    let end!: (code: number) => void;
+    const exit = new Promise<number>((r) => (end = r));
+    queueMicrotask(() => sinks.stdout(Buffer.from(output)));
+    if (!opts.stdin) queueMicrotask(() => end(code));
+    return {
+      id: hex(),
+      write: (d) => void (rec.input += String(d)),
+      endInput: () => end(code),
+      resize: async (rows, cols) => void rec.sizes.push(`${rows}x${cols}`),
+      exit,
+    };
   }
   dispose() {}
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakeInfo } from './fakeClient.js';
-import { hostShortLabel, parseHostUrl } from './hostUrl.js';
+import { hostShortLabel, parseHostUrl } from '../../transport/hostUrl.js';
 import { cannotInstall, helperVersion, installCommandLine, versionMismatch } from './install.js';
 
 test('install command line: sudo unless root, paths quoted, Electron run as Node, a non-default socket passed on', () => {

@@ -2,7 +2,7 @@
 // host's own Node through `cnm install` (systemd unit, group cnm, cnmd started), in a terminal so
 // sudo can ask for a password. Also the version check behind the status bar's upgrade offer.
 import type { DockerInfo } from '../../model/docker.js';
-import { DEFAULT_HOST } from './hostUrl.js';
+import { DEFAULT_HOST } from '../../transport/hostUrl.js';
 import type { Reachability } from './state.js';
 
 export interface InstallHost {

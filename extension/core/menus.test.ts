@@ -179,7 +179,7 @@ test('view/title and the command palette follow the connection', () => {
       .sort();
   assert.deepEqual(title('cnm.networks', true), ['createNetwork', 'pruneNetworks', 'refresh', 'switchConnection']);
   assert.deepEqual(title('cnm.networks', false), ['refresh', 'switchConnection']);
-  assert.deepEqual(title('cnm.sandboxes', true), ['createSandbox', 'refresh', 'showPorts']);
+  assert.deepEqual(title('cnm.sandboxes', true), ['attachContainer', 'createSandbox', 'refresh', 'showPorts']);
   assert.deepEqual(title('cnm.sandboxes', false), ['refresh']);
   assert.deepEqual(title('cnm.hosts', true), ['refresh']);
 
@@ -192,6 +192,7 @@ test('view/title and the command palette follow the connection', () => {
   };
   assert.deepEqual(palette(false), ['installHelper', 'refresh', 'switchConnection']);
   assert.deepEqual(palette(true), [
+    'attachContainer',
     'connectSandbox',
     'createNetwork',
     'createSandbox',

@@ -1,5 +1,6 @@
 // A Ui for tests: answers prompts from a script, in order, and records what it was shown.
-import type { InputOptions, PickOptions, TerminalSpec, Ui } from './ui.js';
+import type { TerminalOutput } from './terminal.js';
+import type { InputOptions, PickOptions, PtySession, TerminalSpec, Ui } from './ui.js';
 
 /** A string answers an input (and is checked by its validator); a function picks from a list. */
 export type Answer = string | undefined | ((labels: string[]) => number);
@@ -57,6 +58,14 @@ export class ScriptedUi implements Ui {
   }
   terminal(s: TerminalSpec) {
     this.terminals.push(s);
+  }
+  /** Pseudoterminals opened (at 24x80), with what they showed and their exit code once closed. */
+  readonly ptys: { name: string; session: PtySession; text: string; exitCode?: number; opened: Promise<void> }[] = [];
+  pseudoTerminal(name: string, make: (out: TerminalOutput) => PtySession) {
+    const rec = { name, text: '', exitCode: undefined as number | undefined } as ScriptedUi['ptys'][number];
+    rec.session = make({ write: (t) => (rec.text += t), close: (c) => (rec.exitCode = c) });
+    rec.opened = rec.session.open({ rows: 24, columns: 80 });
+    this.ptys.push(rec);
   }
   showOutput(_title: string, text: string) {
     this.outputs.push(text);

@@ -8,8 +8,8 @@ import { Server, utils } from 'ssh2';
 import { DockerodeClient } from './dockerClient.js';
 import { FakeClient } from './fakeClient.js';
 import { serveFake } from './fakeDaemon.js';
-import { parseHostUrl } from './hostUrl.js';
-import { openTunnel } from './sshTunnel.js';
+import { parseHostUrl } from '../../transport/hostUrl.js';
+import { openTunnel } from '../../transport/sshTunnel.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-ssh-test-'));
 const cleanup: Array<() => void> = [() => fs.rmSync(dir, { recursive: true, force: true })];

@@ -1,5 +1,6 @@
 // What command logic asks of the editor. The vscode adapter implements it with quick picks,
 // notifications and terminals; unit tests script it.
+import type { Dimensions, TerminalOutput } from './terminal.js';
 
 export interface PickItem<T> {
   label: string;
@@ -34,6 +35,14 @@ export interface TerminalSpec {
   env?: Record<string, string>;
 }
 
+/** A terminal's session as the editor drives it (a VS Code Pseudoterminal's calls). */
+export interface PtySession {
+  open(size?: Dimensions): Promise<void>;
+  input(data: string): void;
+  resize(size: Dimensions): void;
+  close(): void;
+}
+
 export interface Ui {
   input(o: InputOptions): Promise<string | undefined>;
   pick<T>(o: PickOptions<T>): Promise<T | undefined>;
@@ -44,6 +53,8 @@ export interface Ui {
   error(message: string, ...actions: string[]): Promise<string | undefined>;
   copy(text: string): Promise<void>;
   terminal(spec: TerminalSpec): void;
+  /** A terminal whose process is `make`'s session (no local shell): output and exit come through `out`. */
+  pseudoTerminal(name: string, make: (out: TerminalOutput) => PtySession): void;
   /** Long text (a command's output) where the user can read it. */
   showOutput(title: string, text: string): void;
 }

@@ -1,7 +1,8 @@
 // The Ui interface on VS Code: input boxes with live validation and step counters, quick picks,
 // modal confirmations, terminals and an output channel.
 import * as vscode from 'vscode';
-import type { InputOptions, PickOptions, TerminalSpec, Ui } from '../core/ui.js';
+import type { TerminalOutput } from '../core/terminal.js';
+import type { InputOptions, PickOptions, PtySession, TerminalSpec, Ui } from '../core/ui.js';
 
 /** Shows a quick input and resolves once: with what `accept` yields, or undefined when hidden. */
 function settle<T>(
@@ -72,6 +73,24 @@ export class VscodeUi implements Ui {
   }
   terminal(s: TerminalSpec): void {
     vscode.window.createTerminal({ name: s.name, shellPath: s.shellPath, shellArgs: s.shellArgs, env: s.env }).show();
+  }
+  pseudoTerminal(name: string, make: (out: TerminalOutput) => PtySession): void {
+    const write = new vscode.EventEmitter<string>();
+    const close = new vscode.EventEmitter<number>();
+    const session = make({ write: (t) => write.fire(t), close: (code) => close.fire(code) });
+    const pty: vscode.Pseudoterminal = {
+      onDidWrite: write.event,
+      onDidClose: close.event,
+      open: (d) => void session.open(d && { rows: d.rows, columns: d.columns }),
+      close: () => {
+        session.close();
+        write.dispose();
+        close.dispose();
+      },
+      handleInput: (data) => session.input(data),
+      setDimensions: (d) => session.resize({ rows: d.rows, columns: d.columns }),
+    };
+    vscode.window.createTerminal({ name, pty }).show();
   }
   showOutput(title: string, text: string): void {
     this.output ??= vscode.window.createOutputChannel('Container Networks');

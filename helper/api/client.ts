@@ -74,7 +74,8 @@ const seg = encodeURIComponent;
 
 export class ApiClient {
   readonly host: string;
-  private readonly socketPath: string;
+  /** The unix socket the requests go to (a local tunnel's for an ssh:// host). */
+  readonly socketPath: string;
 
   constructor(host: string = DEFAULT_HOST) {
     this.host = host.includes('://') ? host : `unix://${host}`;

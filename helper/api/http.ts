@@ -30,20 +30,27 @@ export function readJsonBody<T extends object>(req: IncomingMessage): Promise<T>
     req.on('error', reject);
     req.on('end', () => {
       if (size > BODY_LIMIT) return;
-      const text = Buffer.concat(chunks).toString('utf8').trim();
-      if (!text) return resolve({} as T);
-      let parsed: unknown;
       try {
-        parsed = JSON.parse(text);
+        resolve(parseJsonBody<T>(Buffer.concat(chunks).toString('utf8')));
       } catch (err) {
-        return reject(invalid(`malformed JSON body: ${(err as Error).message}`));
+        reject(err);
       }
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        return reject(invalid('malformed JSON body: expected a JSON object'));
-      }
-      resolve(parsed as T);
     });
   });
+}
+
+/** A body's text as a JSON object ({} when empty); 400 for anything else. */
+export function parseJsonBody<T extends object>(body: string): T {
+  const text = body.trim();
+  if (!text) return {} as T;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw invalid(`malformed JSON body: ${(err as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid('malformed JSON body: expected a JSON object');
+  return parsed as T;
 }
 
 const tooLarge = () => new CnmError('too-large', `request body larger than ${BODY_LIMIT} bytes`);

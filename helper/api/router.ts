@@ -1,6 +1,8 @@
 // Path routing: Docker's paths with or without a /v1.NN prefix, {param} segments, 404 for unknown
 // paths and 405 for a known path with the wrong method. Routes compile once at start-up.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Caller } from '../../model/exec.js';
 import { CnmError, invalid } from '../errors.js';
 import { MethodNotAllowed } from './http.js';
 
@@ -14,6 +16,10 @@ export interface ApiRequest {
   query: URLSearchParams;
   raw: IncomingMessage;
   res: ServerResponse;
+  /** The peer of the socket the request came on (SO_PEERCRED), for calls that log who asked. */
+  caller: Caller;
+  /** A request with `Connection: Upgrade`: its body, and the socket the handler may take over. */
+  upgrade?: { socket: Duplex; body: Buffer };
 }
 
 export interface Route {

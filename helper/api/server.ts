@@ -3,17 +3,21 @@
 // cnm's own /cnm/… paths).
 import fs from 'node:fs';
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import path from 'node:path';
-import type { KernelFeatures } from '../../model/cnm.js';
+import type { EngineContainer, KernelFeatures } from '../../model/cnm.js';
+import type { Caller } from '../../model/exec.js';
 import type { Controller } from '../core/controller.js';
 import { CnmError } from '../errors.js';
 import { log } from '../log.js';
 import { dnsRoutes } from './dns.js';
 import { eventRoutes } from './events.js';
 import { hostRoutes } from './host.js';
-import { sendError, statusOf } from './http.js';
+import { containersRoute } from './containers.js';
+import { execRoutes, type ExecService } from './exec.js';
+import { BODY_LIMIT, sendError, statusOf } from './http.js';
 import { networkRoutes } from './networks.js';
-import { API_VERSION, Router } from './router.js';
+import { API_VERSION, Router, type ApiRequest } from './router.js';
 import { sandboxRoutes } from './sandboxes.js';
 import { systemRoutes } from './system.js';
 
@@ -25,6 +29,12 @@ export interface ApiServerOptions {
   version: string;
   /** The host's features as cnmd's start-up probe found them (GET /info → Cnm.kernel). */
   kernel: KernelFeatures;
+  /** Exec on sandboxes (helper/exec); without it the exec paths answer 404. */
+  exec?: ExecService;
+  /** Running containers of the Docker/Podman engines cnmd reaches (GET /cnm/containers). */
+  containers?: () => Promise<EngineContainer[]>;
+  /** The peer credentials of a connection (helper/kernel/peercred via cnmd). */
+  peerOf?: (socket: Socket) => Caller;
 }
 
 export interface ApiServer {
@@ -39,10 +49,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     ...sandboxRoutes(opts.controller),
     ...dnsRoutes(opts.controller),
     ...hostRoutes(opts.controller),
+    ...(opts.exec ? execRoutes(opts.exec) : []),
+    ...(opts.containers ? [containersRoute(opts.containers)] : []),
   ]);
   const serverHeader = `cnmd/${opts.version}`;
 
-  const server = http.createServer(async (req, res) => {
+  const serve = async (req: http.IncomingMessage, res: http.ServerResponse, upgrade?: ApiRequest['upgrade']) => {
     const started = process.hrtime.bigint();
     res.setHeader('Api-Version', API_VERSION);
     res.setHeader('Docker-Experimental', 'false');
@@ -53,7 +65,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     try {
       const { route, params } = router.match(req.method ?? 'GET', url.pathname);
       cnmPath = route.path.startsWith('/cnm/');
-      await route.handle({ params, query: url.searchParams, raw: req, res });
+      const caller = opts.peerOf?.(req.socket) ?? {};
+      await route.handle({ params, query: url.searchParams, raw: req, res, caller, upgrade });
     } catch (err) {
       if (statusOf(err) >= 500)
         log('error', 'api request failed', {
@@ -70,6 +83,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         status: res.statusCode,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
       }),
+    );
+  };
+  const server = http.createServer(serve);
+  // Docker's hijack (exec start): the body comes first on the raw socket, then the stream.
+  server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
+    void readUpgradeBody(socket, head, Number(req.headers['content-length'] ?? 0)).then(
+      (body) => {
+        const res = new http.ServerResponse(req);
+        res.shouldKeepAlive = false;
+        res.assignSocket(socket);
+        return serve(req, res, { socket, body });
+      },
+      () => socket.destroy(),
     );
   });
 
@@ -99,6 +125,27 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         server.closeAllConnections(); // ends open /events streams too
       }),
   };
+}
+
+/** The first `length` bytes after the headers; what follows is pushed back for the stream. */
+function readUpgradeBody(socket: Socket, head: Buffer, length: number): Promise<Buffer> {
+  if (!(length >= 0 && length <= BODY_LIMIT)) return Promise.reject(new Error('bad Content-Length'));
+  return new Promise((resolve, reject) => {
+    let got = head;
+    const take = (chunk?: Buffer) => {
+      if (chunk) got = Buffer.concat([got, chunk]);
+      if (got.length < length) return;
+      socket.off('data', take);
+      socket.off('end', fail);
+      socket.pause();
+      if (got.length > length) socket.unshift(got.subarray(length));
+      resolve(got.subarray(0, length));
+    };
+    const fail = () => reject(new Error('connection ended inside the request body'));
+    socket.on('data', take);
+    socket.once('end', fail);
+    take();
+  });
 }
 
 /** Creates the parent directory and removes a socket file left behind by a previous run. */

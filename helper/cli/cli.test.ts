@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeController, fixtureNetworks, readFixture } from '../api/testing/fake-controller.js';
 import { startHarness, type Harness } from '../api/testing/harness.js';
-import { execArgv } from './exec.js';
 import { PRUNE_WARNING } from './network-prune.js';
 import { runCli } from './testing.js';
 import { VERBS } from './verbs.js';
@@ -278,27 +277,15 @@ describe('cnm CLI', () => {
     });
   });
 
-  it('exec runs through ip netns exec, directly on the host network, and passes the exit code', async () => {
-    assert.deepEqual(execArgv({ netnsPath: '/run/netns/cnm-a-0123456789ab' }, ['ip', 'addr']), [
-      'ip',
-      'netns',
-      'exec',
-      'cnm-a-0123456789ab',
-      'ip',
-      'addr',
-    ]);
-    assert.deepEqual(execArgv({ netnsPath: 'host' }, ['true']), ['true']);
-    assert.deepEqual(execArgv({ netnsPath: 'host', netnsFile: '/proc/42/ns/net' }, ['true']), [
-      'nsenter',
-      '--net=/proc/42/ns/net',
-      '--',
-      'true',
-    ]);
+  it('exec runs through the API and passes the exit code', async () => {
     await h.controller.createSandbox({ Name: 'onhost' });
     h.controller.sandboxes.find((s) => s.name === 'onhost')!.netnsPath = 'host';
     assert.equal((await cnm('exec', 'onhost', '--', 'sh', '-c', 'exit 7')).code, 7);
     assert.equal((await cnm('exec', 'onhost', 'true')).code, 0);
     assert.equal((await cnm('exec', 'onhost')).code, 1);
+    const missing = await cnm('exec', 'nosuch', 'true');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^Error response from daemon: .*nosuch/);
   });
 
   it('version shows client and server', async () => {

@@ -3,6 +3,7 @@
 import readline from 'node:readline';
 import { ApiClient, resolveHost } from '../api/client.js';
 import { errorLine, reportError, UsageError } from './errors.js';
+import { tunnelFor } from './ssh-host.js';
 import { flagHelp, parseFlags, type FlagSpec } from './flags.js';
 import { didYouMean } from './suggest.js';
 import type { CliIo, Verb } from './verb.js';
@@ -10,7 +11,12 @@ import { VERBS, type VerbEntry } from './verbs.js';
 import { CLI_VERSION } from './version.js';
 
 const GLOBAL_FLAGS: FlagSpec[] = [
-  { name: 'host', short: 'H', type: 'string', help: 'Daemon socket to connect to (default unix:///run/cnmd/cnmd.sock, or $CNM_HOST)' },
+  {
+    name: 'host',
+    short: 'H',
+    type: 'string',
+    help: 'Daemon socket to connect to: unix:///path or ssh://user@host[:port][/path] (default unix:///run/cnmd/cnmd.sock, or $CNM_HOST)',
+  },
   { name: 'help', type: 'bool', help: 'Print usage' },
   { name: 'version', short: 'v', type: 'bool', help: 'Print version information and quit' },
 ];
@@ -53,8 +59,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     checkArgCount(command, verb, args.positionals.length);
-    const client = new ApiClient(resolveHost(globals.string('host'), io.env));
-    return await verb.run(args, { io, client, command });
+    const host = resolveHost(globals.string('host'), io.env);
+    const tunnel = await tunnelFor(host, io.env);
+    try {
+      const client = new ApiClient(tunnel ? tunnel.socketPath : host);
+      return await verb.run(args, { io, client, command });
+    } finally {
+      tunnel?.close();
+    }
   } catch (err) {
     return reportError(err, command, io);
   }

@@ -1,6 +1,7 @@
 // cnm sandbox create NAME [--net N] [--ip IP] [--ip6 IP] [--hostname H] [--label k=v] [--alias A] [--dns IP]
 //   [-p [IP:][HOST:]PORT[/PROTO]] [-P] [--expose PORT[/PROTO]] [--link NAME[:ALIAS]]
 import { parseExpose, parsePortSpecs, PortSpecError } from '../../model/ports.js';
+//                         [--netns PATH | --container NAME] (adopt a namespace cnm did not make)
 import { keyValues } from './filter-flag.js';
 import { FlagError } from './flags.js';
 import type { Verb } from './verb.js';
@@ -31,6 +32,8 @@ export const verb: Verb = {
     { name: 'net', type: 'string', value: 'network', help: 'Connect to this network' },
     { name: 'publish', short: 'p', type: 'list', value: 'list', help: "Publish a sandbox's port(s) to the host" },
     { name: 'publish-all', short: 'P', type: 'bool', help: 'Publish all exposed ports to random ports' },
+    { name: 'netns', type: 'string', value: 'path', help: 'Adopt this existing namespace (/proc/PID/ns/net, /run/netns/NAME)' },
+    { name: 'container', type: 'string', value: 'name', help: "Adopt a running Docker or Podman container's namespace" },
   ],
   async run(args, { io, client }) {
     const bindings = portFlag('-p, --publish', args.list('publish'), parsePortSpecs);
@@ -48,6 +51,8 @@ export const verb: Verb = {
       PortBindings: bindings,
       PublishAllPorts: args.bool('publish-all'),
       Links: args.list('link'),
+      Netns: args.string('netns'),
+      Container: args.string('container'),
     });
     io.stdout(`${view.id}\n`);
     return 0;

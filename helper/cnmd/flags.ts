@@ -24,9 +24,14 @@ export interface DaemonFlags {
   clusterAdvertise?: Advertise;
   /** --cluster-name: this host's name in the cluster (default: the hostname). */
   clusterName?: string;
+  /** --docker-plugin[=SOCKET]: serve libnetwork's remote driver + IPAM protocol on this socket. */
+  dockerPlugin?: string;
+  /** --docker-host: dockerd's API socket (containers' names for plugin endpoints). */
+  dockerHost: string;
 }
 
 // The documented paths (README, the unit `cnm install` writes).
+export const DEFAULT_PLUGIN_SOCKET = '/run/docker/plugins/cnm.sock';
 export const DEFAULT_SOCKET = '/run/cnmd/cnmd.sock';
 export const DEFAULT_STATE_DIR = '/var/lib/cnmd';
 export const DEFAULT_RUN_DIR = '/run/cnmd';
@@ -55,6 +60,10 @@ Options:
                          the address other hosts reach this one at (needed with --cluster-store)
       --cluster-name NAME
                          this host's name in the cluster (default: the hostname)
+      --docker-plugin[=SOCKET]
+                         also be Docker's network and IPAM plugin "cnm" on SOCKET
+                         (default /run/docker/plugins/cnm.sock; the file name is the driver name)
+      --docker-host PATH dockerd's socket, for plugin containers' names (default /run/docker.sock)
       --dry-run          cleanup: list what would be removed, change nothing
       --stop             cleanup: stop the cnmd running on this state dir first
   -h, --help             print this help
@@ -71,6 +80,7 @@ export function parseFlags(argv: string[]): DaemonFlags | 'help' | 'version' {
     group: 'cnm',
     dryRun: false,
     stop: false,
+    dockerHost: '/run/docker.sock',
   };
   if (argv[0] === 'cleanup') {
     flags.command = 'cleanup';
@@ -109,6 +119,14 @@ export function parseFlags(argv: string[]): DaemonFlags | 'help' | 'version' {
       case '--stop':
         if (flags.command !== 'cleanup') throw new Error(`${arg} is a flag of 'cnmd cleanup'`);
         flags[arg === '--stop' ? 'stop' : 'dryRun'] = true;
+        break;
+      case '--docker-plugin':
+        flags.dockerPlugin = inline ?? DEFAULT_PLUGIN_SOCKET;
+        if (!flags.dockerPlugin.endsWith('.sock'))
+          throw new Error(`flag --docker-plugin: ${flags.dockerPlugin} must be a socket path ending in .sock`);
+        break;
+      case '--docker-host':
+        flags.dockerHost = value().replace(/^unix:\/\//, '');
         break;
       case '--cluster-store':
         flags.clusterStore = parseClusterStore(value());

@@ -8,6 +8,11 @@ import type { ClusterHostRecord } from '../../model/cnm.js';
 import { Core } from '../core/core.js';
 import { createRegistry } from '../drivers/index.js';
 import { startApiServer } from '../api/server.js';
+import { ExecManager } from '../exec/manager.js';
+import { peerOf } from './peer.js';
+import { startDockerPlugin } from '../plugin/index.js';
+import { containerLister, containerResolver, DEFAULT_ENGINES } from '../adopt/engines.js';
+import { watchAdopted } from '../adopt/watch.js';
 import { JournalStore } from '../store/journal.js';
 import { DefaultIpam } from '../ipam/ipam.js';
 import { Netlink } from '../kernel/netlink/netlink.js';
@@ -77,16 +82,24 @@ async function main(): Promise<void> {
     netnsPrefix: netnsPrefixFor(flags.stateDir),
     openNetns: (p) => Netlink.inNetns(p),
     cluster,
+    containers: containerResolver(DEFAULT_ENGINES(flags.dockerHost)),
   });
   // After re-adoption: from here on, damage done from outside is repaired as the kernel reports it.
   core.startHealing();
+  const adopted = watchAdopted(core);
   const api = await startApiServer({
     socketPath: flags.socket,
     socketGroup: flags.group,
     controller: core,
     version: VERSION,
     kernel: features,
+    exec: new ExecManager((idOrName) => core.inspectSandbox(idOrName)),
+    containers: containerLister(DEFAULT_ENGINES(flags.dockerHost)),
+    peerOf,
   });
+  const plugin = flags.dockerPlugin
+    ? await startDockerPlugin({ socketPath: flags.dockerPlugin, dockerSocket: flags.dockerHost, controller: core })
+    : undefined;
   log('info', 'cnmd ready', { socket: flags.socket, stateDir: flags.stateDir });
 
   let stopping = false;
@@ -94,6 +107,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log('info', 'cnmd stopping', { signal });
+    adopted.stop();
+    await plugin?.close();
     await api.close();
     // Revoking the lease tells the other hosts at once that this one left.
     await cluster?.close();

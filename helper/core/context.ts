@@ -1,4 +1,5 @@
 // Everything an operation of the core needs, in one object passed to the per-operation modules.
+import type { ContainerResolver } from './adopt.js';
 import { EventEmitter } from 'node:events';
 import type { DockerEvent } from '../../model/docker.js';
 import { HEAL_EVENT_TYPE, type HealAction, type HealAttributes } from '../../model/heal.js';
@@ -32,6 +33,8 @@ export interface CoreDeps {
   openNetns: (nsPath: string) => Netlink;
   /** The cluster this cnmd joined (--cluster-store); absent on a stand-alone host. */
   cluster?: ClusterMembership;
+  /** Finds a running Docker/Podman container's pid for `--container` adoption; absent: refused. */
+  containers?: ContainerResolver;
 }
 
 /** A network with its driver and the configuration the driver parsed once. */

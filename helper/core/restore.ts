@@ -67,6 +67,11 @@ export async function restore(ctx: CoreContext): Promise<void> {
  * sandbox whose namespace was deleted from outside (heal/).
  */
 export async function readoptSandbox(ctx: CoreContext, sb: Sandbox, present: boolean): Promise<Repaired[]> {
+  // An adopted namespace cnm lost hold of (a reboot) cannot be made again: forget the sandbox.
+  if (sb.adopted && !present) {
+    await removeSandbox(ctx, sb, true);
+    return [];
+  }
   if (!ctx.onHostNetns(sb) && !present) {
     await createNetns(nsName(sb));
     quietIPv6In(sb.netnsPath);

@@ -4,7 +4,8 @@
 // namespace of its own (netnsPath HOST_NETNS).
 import { HOST_NETNS, type Endpoint, type Network, type Sandbox, type SandboxCreateRequest } from '../../model/cnm.js';
 import { CnmError, TeardownErrors, conflict, invalid, withContext } from '../errors.js';
-import { createNetns, deleteNetns } from '../kernel/netns/netns.js';
+import { attachNetns, createNetns, deleteNetns } from '../kernel/netns/netns.js';
+import { adoption } from './adopt.js';
 import { quietIPv6In } from '../kernel/sysctl.js';
 import { Txn } from '../store/txn.js';
 import type { CoreContext } from './context.js';
@@ -46,7 +47,9 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
   checkName(ctx, req?.Name);
   const net: Network = ctx.state.network(req.Network || 'bridge');
   const id = newId();
+  const adopt = await adoption(ctx, req);
   const onHost = ctx.of(net).driver.caps.hostNetns;
+  if (adopt && onHost) throw invalid(`an adopted namespace cannot join ${net.name}: its driver shares cnmd's namespace`);
   const name = `${ctx.deps.netnsPrefix}${id.slice(0, 12)}`;
   const sb: Sandbox = {
     id,
@@ -56,6 +59,7 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
     netnsPath: onHost ? HOST_NETNS : `/run/netns/${name}`,
     created: nowRfc3339Nano(),
     dns: req.Dns ?? [],
+    ...(adopt ? { adopted: adopt.adopted } : {}),
   };
   const exposed = checkPortRequest(req);
   if (exposed.length) sb.exposed = exposed;
@@ -68,10 +72,10 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
   let ep: Endpoint | undefined;
   try {
     if (!onHost) {
-      await createNetns(name);
+      await (adopt ? attachNetns(name, adopt.path) : createNetns(name));
       made = true;
       failpoint('sandbox-create:netns');
-      quietIPv6In(sb.netnsPath);
+      if (!adopt) quietIPv6In(sb.netnsPath);
       await refreshSandboxFiles(ctx, sb, []);
       await ctx.deps.names.sandboxUp(sb);
       dnsUp = true;
@@ -119,7 +123,8 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
 }
 
 export async function removeSandbox(ctx: CoreContext, sb: Sandbox, force: boolean): Promise<void> {
-  const pids = ctx.onHostNetns(sb) ? [] : pidsInNetns(sb.netnsPath);
+  // An adopted namespace's processes are someone else's: never refused for them, never killed.
+  const pids = ctx.onHostNetns(sb) || sb.adopted ? [] : pidsInNetns(sb.netnsPath);
   if (pids.length > 0 && !force) {
     throw new CnmError(
       'conflict',

@@ -4,6 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { KernelFeatures } from '../../../model/cnm.js';
+import { ExecManager } from '../../exec/manager.js';
 import { startApiServer } from '../server.js';
 import { FakeController } from './fake-controller.js';
 
@@ -36,7 +37,9 @@ export interface RawResponse {
 export async function startHarness(controller = new FakeController()): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-api-'));
   const socketPath = path.join(dir, 'run', 'cnmd.sock');
-  const server = await startApiServer({ socketPath, controller, version: '0.1.0-test', kernel: TEST_KERNEL });
+  // Exec runs for real: a sandbox the fake marks as on the host network runs commands here.
+  const exec = new ExecManager((idOrName) => controller.inspectSandbox(idOrName));
+  const server = await startApiServer({ socketPath, controller, version: '0.1.0-test', kernel: TEST_KERNEL, exec });
   return {
     socketPath,
     controller,

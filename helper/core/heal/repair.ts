@@ -4,6 +4,8 @@
 // both ends deleted, then the driver's setupEndpoint with the endpoint's recorded name, MAC and
 // addresses, so whatever state a crash or an operator left, the result is the same.
 import type { Endpoint, Sandbox } from '../../../model/cnm.js';
+import { HANDOFF_LABEL } from '../../../model/plugin.js';
+import { ownerOf } from '../../drivers/owner.js';
 import type { KernelView } from '../../drivers/driver.js';
 import { log } from '../../log.js';
 import type { CoreContext } from '../context.js';
@@ -29,14 +31,15 @@ async function viewOf(ctx: CoreContext, sb: Sandbox): Promise<KernelView> {
 /**
  * Inside a sandbox's namespace every link but loopback is cnm's: a link no endpoint on record
  * names is left from a crash (a veth or macvlan made before its commit, a spare) and is deleted;
- * deleting a veth's peer deletes its host end too.
+ * deleting a veth's peer deletes its host end too. An adopted namespace (a container's) has links
+ * of its own: there only links aliased `cnm:` are cnm's.
  */
 export async function removeStrayLinks(ctx: CoreContext, sb: Sandbox): Promise<void> {
   const nl = ctx.handle(sb).nl;
   if (!nl) return;
   const wanted = new Set(ctx.state.endpointsOfSandbox(sb.id).map((e) => e.ifname));
   for (const l of await nl.listLinks()) {
-    if (l.name === 'lo' || wanted.has(l.name)) continue;
+    if (l.name === 'lo' || wanted.has(l.name) || (sb.adopted && !ownerOf(l.alias))) continue;
     log('info', 'removing stray link in sandbox', { sandbox: sb.id, link: l.name, alias: l.alias });
     await nl.deleteLink(l.name);
   }
@@ -44,6 +47,8 @@ export async function removeStrayLinks(ctx: CoreContext, sb: Sandbox): Promise<v
 
 /** Checks the sandbox's endpoints (those `only` accepts) and re-makes each that is not whole. */
 export async function repairEndpoints(ctx: CoreContext, sb: Sandbox, only: (ep: Endpoint) => boolean = () => true): Promise<Repaired[]> {
+  // A handed-off sandbox's interfaces live in another runtime's namespace (Docker's container): never re-made here.
+  if (sb.labels[HANDOFF_LABEL]) return [];
   const all = ctx.state.endpointsOfSandbox(sb.id);
   const eps = all.filter((e) => e.ifname && only(e));
   if (!eps.length) return [];

@@ -28,6 +28,42 @@ async function ip(args: string[], name: string): Promise<void> {
 export async function createNetns(name: string): Promise<string> {
   await ip(['netns', 'add', name], name);
   const file = netnsPath(name);
+  try {
+    const nl = Netlink.inNetns(file);
+    try {
+      await nl.setUp('lo');
+    } finally {
+      nl.close();
+    }
+  } catch (err) {
+    await deleteNetns(name).catch(() => undefined); // drops only cnm's bind mount
+    throw err;
+  }
+  return file;
+}
+
+/**
+ * Names an existing namespace (any netns file: /proc/PID/ns/net, another bind mount) as
+ * /run/netns/<name> with a bind mount, what `ip netns attach` does for a PID. cnm's reference then
+ * keeps it reachable; deleteNetns drops that reference only (the namespace lives on while used).
+ */
+export async function attachNetns(name: string, source: string): Promise<string> {
+  const file = netnsPath(name);
+  fs.mkdirSync(NETNS_DIR, { recursive: true });
+  fs.writeFileSync(file, '', { flag: 'wx' });
+  try {
+    await run('mount', ['--bind', source, file]);
+  } catch (err) {
+    fs.rmSync(file, { force: true });
+    const stderr = (err as { stderr?: string }).stderr?.trim() ?? String(err);
+    throw new CnmError(
+      'internal',
+      `cannot attach network namespace ${source} as ${name}: ${stderr}`,
+      { netns: source, call: 'mount --bind' },
+      err,
+    );
+  }
+  // Loopback up, as in every sandbox (the embedded DNS listens on it); a container's already is.
   const nl = Netlink.inNetns(file);
   try {
     await nl.setUp('lo');
@@ -35,6 +71,16 @@ export async function createNetns(name: string): Promise<string> {
     nl.close();
   }
   return file;
+}
+
+/** The inode of a namespace file (on nsfs, as /proc/self/ns/net is), or undefined when it is not one. */
+export function netnsInode(file: string): number | undefined {
+  try {
+    const st = fs.statSync(file);
+    return st.dev === fs.statSync('/proc/self/ns/net').dev ? st.ino : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Idempotent: a namespace that is already gone is not an error. */
