@@ -1,6 +1,8 @@
 // cnm sandbox create NAME [--net N] [--ip IP] [--ip6 IP] [--hostname H] [--label k=v] [--alias A] [--dns IP]
 //   [-p [IP:][HOST:]PORT[/PROTO]] [-P] [--expose PORT[/PROTO]] [--link NAME[:ALIAS]]
 import { parseExpose, parsePortSpecs, PortSpecError } from '../../model/ports.js';
+import { sandboxCreateSchema } from '../../model/requests.js';
+import { checkBody } from './check-body.js';
 import { keyValues } from './filter-flag.js';
 import { FlagError } from './flags.js';
 import type { Verb } from './verb.js';
@@ -35,7 +37,7 @@ export const verb: Verb = {
   async run(args, { io, client }) {
     const bindings = portFlag('-p, --publish', args.list('publish'), parsePortSpecs);
     const exposed = portFlag('--expose', args.list('expose'), (v) => v.flatMap(parseExpose));
-    const view = await client.createSandbox({
+    const req = {
       Name: args.positionals[0]!,
       Network: args.string('net'),
       IPv4Address: args.string('ip'),
@@ -48,7 +50,18 @@ export const verb: Verb = {
       PortBindings: bindings,
       PublishAllPorts: args.bool('publish-all'),
       Links: args.list('link'),
-    });
+    };
+    const flags = {
+      Name: 'NAME',
+      Network: '--net',
+      IPv4Address: '--ip',
+      IPv6Address: '--ip6',
+      Hostname: '--hostname',
+      Labels: '--label',
+      Aliases: '--alias',
+      Dns: '--dns',
+    };
+    const view = await client.createSandbox(checkBody(sandboxCreateSchema, req, flags));
     io.stdout(`${view.id}\n`);
     return 0;
   },

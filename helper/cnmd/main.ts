@@ -7,10 +7,11 @@ import { resolveAdvertise, type ClusterStoreUrl } from '../cluster/options.js';
 import type { ClusterHostRecord } from '../../model/cnm.js';
 import { Core } from '../core/core.js';
 import { createRegistry } from '../drivers/index.js';
-import { startApiServer } from '../api/server.js';
+import { startApiServer, type TlsListener } from '../api/server.js';
 import { JournalStore } from '../store/journal.js';
 import { DefaultIpam } from '../ipam/ipam.js';
 import { Netlink } from '../kernel/netlink/netlink.js';
+import { peerCredentials } from '../kernel/peercred/peercred.js';
 import { Firewall } from '../kernel/nftables/nft.js';
 import { enableForwarding } from '../kernel/sysctl.js';
 import { SandboxFiles } from '../sandbox/files.js';
@@ -41,6 +42,14 @@ async function main(): Promise<void> {
   let self: ClusterHostRecord | undefined;
   try {
     self = flags.clusterStore ? clusterSelf(flags) : undefined;
+  } catch (err) {
+    process.stderr.write(`cnmd: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+
+  let tls: TlsListener | undefined;
+  try {
+    tls = flags.tcp && tlsFiles(flags.tcp);
   } catch (err) {
     process.stderr.write(`cnmd: ${(err as Error).message}\n`);
     process.exit(1);
@@ -86,8 +95,15 @@ async function main(): Promise<void> {
     controller: core,
     version: VERSION,
     kernel: features,
+    peerCredentials,
+    tls,
   });
-  log('info', 'cnmd ready', { socket: flags.socket, stateDir: flags.stateDir });
+  // The last line of defence once serving: a request, a packet or a timer whose error escaped its
+  // own handling is logged and cnmd keeps going (the systemd unit restarts it only if it exits).
+  // Before this point a failure still stops cnmd with its message.
+  process.on('uncaughtException', (err) => log('error', 'uncaught exception', { error: String(err?.stack ?? err) }));
+  process.on('unhandledRejection', (err) => log('error', 'unhandled rejection', { error: String((err as Error)?.stack ?? err) }));
+  log('info', 'cnmd ready', { socket: flags.socket, stateDir: flags.stateDir, tcp: tls && `${tls.host}:${api.tlsPort}` });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -105,6 +121,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** The TLS listener with its files read (a missing or unreadable file stops cnmd before it opens anything). */
+function tlsFiles(t: NonNullable<DaemonFlags['tcp']>): TlsListener {
+  const read = (flag: string, file: string) => {
+    try {
+      return fs.readFileSync(file);
+    } catch (err) {
+      throw new Error(`flag ${flag}: cannot read ${file}: ${(err as Error).message}`);
+    }
+  };
+  return {
+    host: t.host,
+    port: t.port,
+    ca: read('--tlscacert', t.tlsCaCert),
+    cert: read('--tlscert', t.tlsCert),
+    key: read('--tlskey', t.tlsKey),
+  };
 }
 
 /** What this host registers: its name, the advertise address (an interface resolved now), its version. */

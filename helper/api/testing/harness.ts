@@ -4,6 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { KernelFeatures } from '../../../model/cnm.js';
+import { setLogLevel } from '../../log.js';
 import { startApiServer } from '../server.js';
 import { FakeController } from './fake-controller.js';
 
@@ -34,6 +35,8 @@ export interface RawResponse {
 }
 
 export async function startHarness(controller = new FakeController()): Promise<Harness> {
+  // Every change would print its audit line into the test output.
+  if (!process.env.CNM_LOG) setLogLevel('error');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-api-'));
   const socketPath = path.join(dir, 'run', 'cnmd.sock');
   const server = await startApiServer({ socketPath, controller, version: '0.1.0-test', kernel: TEST_KERNEL });
