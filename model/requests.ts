@@ -117,9 +117,10 @@ const address = (family: 4 | 6) =>
 
 const endpointSettings: Schema<EndpointSettings> = object<EndpointSettings>('EndpointSettings', {
   IPAMConfig: optional(
+    // Addresses as plain strings: Docker words a bad one itself (core/endpoints.ts, its 500 included).
     object('EndpointIPAMConfig', {
-      IPv4Address: address(4),
-      IPv6Address: address(6),
+      IPv4Address: optional(short),
+      IPv6Address: optional(short),
       LinkLocalIPs: optional(array(short, '[]string', LIMITS.aliases)),
     }),
   ),

@@ -73,7 +73,12 @@ describe('cnmd under attack', needsRoot, () => {
       `api fuzz: ${JSON.stringify({ requests: res.requests, byStatus: res.byStatus, ms: res.ms, closed: res.closed.slice(0, 5) })}\n`,
     );
     assert.deepEqual(res.unanswered, []);
-    assert.deepEqual(res.serverErrors, []);
+    // Docker answers a malformed EndpointConfig address with 500 before changing anything, and so does cnmd
+    // (its wording, test/conformance); every other 5xx is a defect. Either way a 5xx changed nothing (below).
+    assert.deepEqual(
+      res.serverErrors.filter((e) => !/→ 500 \{"message":"Invalid IPv[46] address: /.test(e)),
+      [],
+    );
     assert.deepEqual(res.changedByRefused, []);
     assert.ok(res.requests >= 10_000 || process.env.CNM_FUZZ_REQUESTS !== undefined);
     assert.equal(daemonPid(h), pid, 'the same cnmd runs');
