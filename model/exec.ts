@@ -46,4 +46,7 @@ export const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
 export interface Caller {
   uid?: number;
   pid?: number;
+  /** Over TCP (mutual TLS): the client certificate's common name and the client's address. */
+  tlsClient?: string;
+  remote?: string;
 }

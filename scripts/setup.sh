@@ -9,8 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN_DIR="${CNM_BIN_DIR-/usr/local/bin}"
 # python3-docker/-pytest/-paramiko: docker-py's network tests; docker.io: Docker 20.10's CLI (test/conformance);
-# iperf3: bench/ports.ts; openssh-server: exec over ssh:// (test/integration/exec.test.ts).
-PKGS=(iproute2 nftables libnftables1 iputils-ping bind9-dnsutils util-linux curl etcd-server python3-docker python3-pytest python3-paramiko docker.io iperf3 openssh-server)
+# iperf3: bench/ports.ts; openssh-server: exec over ssh:// (test/integration/exec.test.ts); openssl: the TLS listener's test.
+PKGS=(iproute2 nftables libnftables1 iputils-ping bind9-dnsutils util-linux curl etcd-server python3-docker python3-pytest python3-paramiko docker.io iperf3 openssh-server openssl)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

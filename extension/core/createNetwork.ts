@@ -4,11 +4,13 @@ import type { HostInfo } from '../../model/cnm.js';
 import type { DockerInfo, NetworkCreateRequest, NetworkResource } from '../../model/docker.js';
 import { DRIVER_INFO, driverInfo } from '../../model/drivers.js';
 import { contains, formatCidr, last, overlaps, parseAddr, parseCidr, within, type Cidr } from '../../model/ip.js';
+import { LIMITS, subnetProblem } from '../../model/requests.js';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 export function validateName(name: string, networks: NetworkResource[]): string | undefined {
   if (!name) return 'A network needs a name';
+  if (name.length > LIMITS.name) return `At most ${LIMITS.name} characters`;
   if (!NAME_RE.test(name)) return 'Use letters, digits, and . _ - (not first)';
   if (networks.some((n) => n.Name === name)) return `A network named "${name}" already exists`;
   return undefined;
@@ -25,6 +27,8 @@ export function validateSubnet(text: string, networks: NetworkResource[], host: 
   if (!text) return undefined; // empty: IPAM picks a free pool
   const c = parseCidr(text);
   if (!c) return `"${text}" is not a CIDR (e.g. 172.30.0.0/24)`;
+  const noRoom = subnetProblem(text); // the daemon's own rule (model/requests.ts)
+  if (noRoom) return noRoom;
   if (c.addr !== c.base) return `Host bits set: did you mean ${formatCidr(c)}?`;
   for (const n of networks) {
     for (const pool of n.IPAM?.Config ?? []) {

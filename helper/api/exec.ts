@@ -3,7 +3,8 @@
 // Docker's hijack), /exec/{id}/resize and /exec/{id}/json. Exec is as privileged as the socket: whoever
 // may connect may exec; each exec is logged with the caller's uid and pid (ExecService does it).
 import type { Duplex } from 'node:stream';
-import type { Caller, ExecCreateRequest, ExecInspect, ExecStartRequest } from '../../model/exec.js';
+import type { Caller, ExecCreateRequest, ExecInspect } from '../../model/exec.js';
+import { execCreateSchema, execStartSchema } from '../../model/requests.js';
 import { MULTIPLEXED_STREAM, RAW_STREAM } from '../../model/exec.js';
 import { invalid } from '../errors.js';
 import { parseJsonBody, readJsonBody, sendEmpty, sendJson } from './http.js';
@@ -23,14 +24,14 @@ export function execRoutes(exec: ExecService): Route[] {
       method: 'POST',
       path: '/cnm/sandboxes/{id}/exec',
       async handle({ params, raw, res, caller }) {
-        sendJson(res, 201, exec.create(params.id!, await readJsonBody<ExecCreateRequest>(raw), caller));
+        sendJson(res, 201, exec.create(params.id!, await readJsonBody(raw, execCreateSchema), caller));
       },
     },
     {
       method: 'POST',
       path: '/exec/{id}/start',
       async handle({ params, raw, res, upgrade }) {
-        const body = upgrade ? parseJsonBody<ExecStartRequest>(upgrade.body.toString('utf8')) : await readJsonBody<ExecStartRequest>(raw);
+        const body = upgrade ? parseJsonBody(upgrade.body.toString('utf8'), execStartSchema) : await readJsonBody(raw, execStartSchema);
         if (body.Detach) {
           await exec.start(params.id!);
           return sendEmpty(res, 200);

@@ -2,13 +2,19 @@
 // body {"message": ...} with the status a CnmError's kind maps to.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cnmWording, type CnmErrorBody } from '../../model/errors.js';
+import { LIMITS } from '../../model/requests.js';
+import { SchemaError, validate, type Schema } from '../../model/schema.js';
 import { CnmError, invalid } from '../errors.js';
 import { goJson } from './json.js';
 
-export const BODY_LIMIT = 1024 * 1024;
+export const BODY_LIMIT = LIMITS.body;
 
-/** The request body as a JSON object ({} when empty). Stops buffering at BODY_LIMIT: 413. */
-export function readJsonBody<T extends object>(req: IncomingMessage): Promise<T> {
+/**
+ * The request body checked against its path's schema (model/requests.ts): a typed copy holding
+ * only known fields, or a 400 before anything is allocated. Empty is {}. Stops buffering at
+ * BODY_LIMIT: 413.
+ */
+export function readJsonBody<T extends object>(req: IncomingMessage, schema: Schema<T>): Promise<T> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > BODY_LIMIT) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
@@ -31,7 +37,7 @@ export function readJsonBody<T extends object>(req: IncomingMessage): Promise<T>
     req.on('end', () => {
       if (size > BODY_LIMIT) return;
       try {
-        resolve(parseJsonBody<T>(Buffer.concat(chunks).toString('utf8')));
+        resolve(parseJsonBody(Buffer.concat(chunks).toString('utf8'), schema));
       } catch (err) {
         reject(err);
       }
@@ -39,18 +45,25 @@ export function readJsonBody<T extends object>(req: IncomingMessage): Promise<T>
   });
 }
 
-/** A body's text as a JSON object ({} when empty); 400 for anything else. */
-export function parseJsonBody<T extends object>(body: string): T {
+/** A body's text checked against its schema ({} when empty); 400 for anything else. */
+export function parseJsonBody<T>(body: string, schema: Schema<T>): T {
   const text = body.trim();
-  if (!text) return {} as T;
-  let parsed: unknown;
+  let parsed: unknown = {};
   try {
-    parsed = JSON.parse(text);
+    if (text) parsed = JSON.parse(text);
   } catch (err) {
     throw invalid(`malformed JSON body: ${(err as Error).message}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid('malformed JSON body: expected a JSON object');
-  return parsed as T;
+  return checked(schema, parsed);
+}
+
+/** `value` as `schema` accepts it, or a 400 naming the field (`name` for a value outside a body). */
+export function checked<T>(schema: Schema<T>, value: unknown, name = ''): T {
+  try {
+    return name ? schema(value, { path: name, struct: '' }) : validate(schema, value);
+  } catch (err) {
+    throw err instanceof SchemaError ? invalid(err.message, { field: err.path }) : err;
+  }
 }
 
 const tooLarge = () => new CnmError('too-large', `request body larger than ${BODY_LIMIT} bytes`);

@@ -1,5 +1,5 @@
 // Docker's /networks endpoints: list (with filters), inspect, create, remove, connect, disconnect, prune.
-import type { NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest } from '../../model/docker.js';
+import { networkConnectSchema, networkCreateSchema, networkDisconnectSchema } from '../../model/requests.js';
 import type { Controller } from '../core/controller.js';
 import { networkListFilter, parseFilters, pruneFilter } from './filters.js';
 import { readJsonBody, sendEmpty, sendJson } from './http.js';
@@ -35,7 +35,7 @@ export function networkRoutes(controller: Controller): Route[] {
       path: '/networks/create',
       // dockerode repeats the options in the query string; the body is what counts.
       async handle({ raw, res }) {
-        const body = await readJsonBody<NetworkCreateRequest>(raw);
+        const body = await readJsonBody(raw, networkCreateSchema);
         sendJson(res, 201, await controller.createNetwork(body));
       },
     },
@@ -51,7 +51,7 @@ export function networkRoutes(controller: Controller): Route[] {
       method: 'POST',
       path: '/networks/{id}/connect',
       async handle({ params, raw, res }) {
-        await controller.connect(params.id!, await readJsonBody<NetworkConnectRequest>(raw));
+        await controller.connect(params.id!, await readJsonBody(raw, networkConnectSchema));
         sendEmpty(res, 200);
       },
     },
@@ -59,7 +59,7 @@ export function networkRoutes(controller: Controller): Route[] {
       method: 'POST',
       path: '/networks/{id}/disconnect',
       async handle({ params, raw, res }) {
-        await controller.disconnect(params.id!, await readJsonBody<NetworkDisconnectRequest>(raw));
+        await controller.disconnect(params.id!, await readJsonBody(raw, networkDisconnectSchema));
         sendEmpty(res, 200);
       },
     },

@@ -66,10 +66,58 @@ function matchSegments(pattern: string[], parts: string[]): Record<string, strin
     const p = pattern[i]!;
     if (p.startsWith('{')) {
       if (!parts[i]) return undefined;
-      params[p.slice(1, -1)] = decodeURIComponent(parts[i]!);
+      params[p.slice(1, -1)] = decodeSegment(parts[i]!);
     } else if (p !== parts[i]) return undefined;
   }
   return params;
+}
+
+/**
+ * A path segment's percent-escapes decoded as Go's url.PathUnescape does: a malformed escape
+ * (`%`, `%zz`) is a 400; escaped bytes that are not UTF-8 (`%ff`) decode anyway (to U+FFFD), so
+ * the lookup answers 404 as Docker's does, never a URIError.
+ */
+export function decodeSegment(segment: string): string {
+  const bad = /%(?![0-9a-fA-F]{2})/.exec(segment);
+  if (bad) throw invalid(`invalid URL escape "${segment.slice(bad.index, bad.index + 3)}"`);
+  if (!segment.includes('%')) return segment;
+  const bytes: number[] = [];
+  for (let i = 0; i < segment.length;) {
+    if (segment[i] === '%') {
+      bytes.push(parseInt(segment.slice(i + 1, i + 3), 16));
+      i += 3;
+    } else {
+      const ch = String.fromCodePoint(segment.codePointAt(i)!);
+      bytes.push(...Buffer.from(ch, 'utf8'));
+      i += ch.length;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** A request target split into path and query, without the WHATWG URL parser (it throws on `http://[`). */
+export interface Target {
+  pathname: string;
+  query: URLSearchParams;
+}
+
+// absolute-form (`http://host:port/path`) and a network-path (`//host/path`), as Go's
+// url.ParseRequestURI reads them: the authority is skipped, an IPv6 literal must be closed.
+const ABSOLUTE = /^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?\/\/([^/?#]*)(.*)$/s;
+const AUTHORITY = /^(?:[^@[\]]*@)?(?:[^:[\]]*|\[[0-9a-fA-F:.]+\])(?::\d*)?$/;
+
+/** The path and query of a request target; a malformed one is a 400 (Go's "malformed request"). */
+export function parseTarget(raw: string): Target {
+  let rest = raw;
+  if (!raw.startsWith('/') || raw.startsWith('//')) {
+    const m = ABSOLUTE.exec(raw);
+    if (!m || !AUTHORITY.test(m[1]!)) throw invalid(`malformed request target ${JSON.stringify(raw.slice(0, 100))}`);
+    rest = m[2]!.startsWith('/') ? m[2]! : `/${m[2]!}`;
+  }
+  const cut = rest.search(/[?#]/);
+  const pathname = cut < 0 ? rest : rest.slice(0, cut);
+  const query = cut < 0 || rest[cut] === '#' ? '' : rest.slice(cut + 1).replace(/#.*$/s, '');
+  return { pathname, query: new URLSearchParams(query) };
 }
 
 const VERSION_PREFIX = /^\/v(\d+)\.(\d+)(?=\/)/;

@@ -1,7 +1,7 @@
 // cnm's own /cnm/sandboxes endpoints: a sandbox is what Docker would call a container's network side.
-import type { SandboxCreateRequest } from '../../model/cnm.js';
+import { nameSchema, sandboxCreateSchema } from '../../model/requests.js';
 import type { Controller } from '../core/controller.js';
-import { readJsonBody, sendEmpty, sendJson } from './http.js';
+import { checked, readJsonBody, sendEmpty, sendJson } from './http.js';
 import type { Route } from './router.js';
 
 const truthy = (v: string | null) => v === '1' || v === 'true';
@@ -12,7 +12,7 @@ export function sandboxRoutes(controller: Controller): Route[] {
       method: 'POST',
       path: '/cnm/sandboxes/create',
       async handle({ raw, res }) {
-        sendJson(res, 201, await controller.createSandbox(await readJsonBody<SandboxCreateRequest>(raw)));
+        sendJson(res, 201, await controller.createSandbox(await readJsonBody(raw, sandboxCreateSchema)));
       },
     },
     { method: 'GET', path: '/cnm/sandboxes', handle: ({ res }) => sendJson(res, 200, controller.listSandboxes()) },
@@ -25,7 +25,7 @@ export function sandboxRoutes(controller: Controller): Route[] {
       method: 'POST',
       path: '/cnm/sandboxes/{id}/rename',
       async handle({ params, query, res }) {
-        await controller.renameSandbox(params.id!, query.get('name') ?? '');
+        await controller.renameSandbox(params.id!, checked(nameSchema, query.get('name') ?? '', 'name'));
         sendEmpty(res, 204);
       },
     },

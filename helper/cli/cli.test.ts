@@ -168,6 +168,23 @@ describe('cnm CLI', () => {
     assert.equal((await cnm('bogus')).stderr, "cnm: 'bogus' is not a cnm command.\nSee 'cnm --help'\n");
   });
 
+  it("bodies are checked with the API's schema before they are sent, the error naming the flag", async () => {
+    const sent = h.controller.calls.length;
+    assert.equal(
+      (await cnm('sandbox', 'create', '--dns', 'not-an-ip', 's1')).stderr,
+      `invalid argument for "--dns" flag: not-an-ip is not an ip address\nSee 'cnm sandbox create --help'.\n`,
+    );
+    assert.match(
+      (await cnm('sandbox', 'create', '--hostname', 'a b', 's1')).stderr,
+      /^invalid argument for "--hostname" flag: "a b" is not a valid host name/,
+    );
+    assert.match(
+      (await cnm('network', 'create', '--subnet', '10.0.0.1/32', 'n')).stderr,
+      /^invalid argument for "--subnet" flag: subnet 10.0.0.1\/32 has no room/,
+    );
+    assert.equal(h.controller.calls.length, sent, 'nothing reached the daemon');
+  });
+
   it('a mistyped command or verb gets "Did you mean this?", as cobra words it', async () => {
     assert.deepEqual(await cnm('netwrok', 'ls'), {
       code: 1,

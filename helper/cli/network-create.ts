@@ -1,5 +1,7 @@
 // cnm network create: the docker CLI's flags and request body; prints the new network's id.
 import type { NetworkCreateRequest } from '../../model/docker.js';
+import { networkCreateSchema } from '../../model/requests.js';
+import { checkBody } from './check-body.js';
 import { keyValues } from './filter-flag.js';
 import { consolidateIpam } from './ipam-flags.js';
 import type { Verb } from './verb.js';
@@ -47,7 +49,8 @@ export const verb: Verb = {
       Labels: keyValues(args.list('label'), '--label'),
       ConfigOnly: false,
     };
-    const res = await client.createNetwork(req);
+    const flags = { Name: 'NETWORK', Driver: '--driver', Scope: '--scope', IPAM: '--subnet', Options: '--opt', Labels: '--label' };
+    const res = await client.createNetwork(checkBody(networkCreateSchema, req, flags));
     if (res.Warning) io.stderr(`WARNING: ${res.Warning}\n`);
     io.stdout(`${res.Id}\n`);
     return 0;

@@ -1,7 +1,9 @@
 // cnm sandbox create NAME [--net N] [--ip IP] [--ip6 IP] [--hostname H] [--label k=v] [--alias A] [--dns IP]
 //   [-p [IP:][HOST:]PORT[/PROTO]] [-P] [--expose PORT[/PROTO]] [--link NAME[:ALIAS]]
+//   [--netns PATH | --container NAME] (adopt a namespace cnm did not make)
 import { parseExpose, parsePortSpecs, PortSpecError } from '../../model/ports.js';
-//                         [--netns PATH | --container NAME] (adopt a namespace cnm did not make)
+import { sandboxCreateSchema } from '../../model/requests.js';
+import { checkBody } from './check-body.js';
 import { keyValues } from './filter-flag.js';
 import { FlagError } from './flags.js';
 import type { Verb } from './verb.js';
@@ -38,7 +40,7 @@ export const verb: Verb = {
   async run(args, { io, client }) {
     const bindings = portFlag('-p, --publish', args.list('publish'), parsePortSpecs);
     const exposed = portFlag('--expose', args.list('expose'), (v) => v.flatMap(parseExpose));
-    const view = await client.createSandbox({
+    const req = {
       Name: args.positionals[0]!,
       Network: args.string('net'),
       IPv4Address: args.string('ip'),
@@ -53,7 +55,20 @@ export const verb: Verb = {
       Links: args.list('link'),
       Netns: args.string('netns'),
       Container: args.string('container'),
-    });
+    };
+    const flags = {
+      Name: 'NAME',
+      Network: '--net',
+      IPv4Address: '--ip',
+      IPv6Address: '--ip6',
+      Hostname: '--hostname',
+      Labels: '--label',
+      Aliases: '--alias',
+      Dns: '--dns',
+      Netns: '--netns',
+      Container: '--container',
+    };
+    const view = await client.createSandbox(checkBody(sandboxCreateSchema, req, flags));
     io.stdout(`${view.id}\n`);
     return 0;
   },

@@ -36,3 +36,19 @@ test('cluster flags: --cluster-store needs --cluster-advertise and the other way
   assert.throws(() => parseFlags(['--cluster-store-opt', 'kv.cacertfile=/x']), /flag --cluster-store-opt is not supported yet/);
   assert.throws(() => parseFlags(['--cluster-store']), /flag needs an argument: --cluster-store/);
 });
+
+test('-H tcp:// only with mutual TLS: every missing piece is named; unix:// is --socket', () => {
+  const tls = ['--tlsverify', '--tlscacert', 'ca.pem', '--tlscert', 'c.pem', '--tlskey', 'k.pem'];
+  const f = parseFlags(['-H', 'tcp://127.0.0.1:2376', ...tls]) as DaemonFlags;
+  assert.deepEqual(f.tcp, { host: '127.0.0.1', port: 2376, tlsCaCert: 'ca.pem', tlsCert: 'c.pem', tlsKey: 'k.pem' });
+  assert.equal((parseFlags(['--host=tcp://[::1]:2376', ...tls]) as DaemonFlags).tcp?.host, '::1');
+  assert.equal((parseFlags(['-H', 'unix:///tmp/x.sock']) as DaemonFlags).socket, '/tmp/x.sock');
+  assert.throws(
+    () => parseFlags(['-H', 'tcp://0.0.0.0:2375']),
+    /flag -H tcp:\/\/0.0.0.0:2375: cnmd listens on TCP only with mutual TLS: .*missing: --tlsverify, --tlscacert, --tlscert, --tlskey/,
+  );
+  assert.throws(() => parseFlags(['-H', 'tcp://h:2376', '--tlscacert', 'ca', '--tlscert', 'c', '--tlskey', 'k']), /missing: --tlsverify\)/);
+  assert.throws(() => parseFlags(['-H', 'tcp://h:99999', ...tls]), /port 1-65535/);
+  assert.throws(() => parseFlags(['-H', 'http://h:1']), /use tcp:\/\/HOST:PORT or unix:\/\/PATH/);
+  assert.throws(() => parseFlags(['--tlsverify']), /need -H tcp:\/\/HOST:PORT/);
+});

@@ -28,6 +28,8 @@ export interface DaemonFlags {
   dockerPlugin?: string;
   /** --docker-host: dockerd's API socket (containers' names for plugin endpoints). */
   dockerHost: string;
+  /** -H tcp://HOST:PORT with --tlsverify: also serve the API on TCP, mutual TLS only. */
+  tcp?: { host: string; port: number; tlsCaCert: string; tlsCert: string; tlsKey: string };
 }
 
 // The documented paths (README, the unit `cnm install` writes).
@@ -64,6 +66,13 @@ Options:
                          also be Docker's network and IPAM plugin "cnm" on SOCKET
                          (default /run/docker/plugins/cnm.sock; the file name is the driver name)
       --docker-host PATH dockerd's socket, for plugin containers' names (default /run/docker.sock)
+  -H, --host tcp://HOST:PORT
+                         also serve the API on TCP; needs --tlsverify and the three files below
+                         (unix://PATH is the same as --socket PATH)
+      --tlsverify        TCP clients must present a certificate signed by --tlscacert
+      --tlscacert PATH   CA that signs the client certificates
+      --tlscert PATH     cnmd's certificate
+      --tlskey PATH      cnmd's private key
       --dry-run          cleanup: list what would be removed, change nothing
       --stop             cleanup: stop the cnmd running on this state dir first
   -h, --help             print this help
@@ -86,6 +95,9 @@ export function parseFlags(argv: string[]): DaemonFlags | 'help' | 'version' {
     flags.command = 'cleanup';
     argv = argv.slice(1);
   }
+  let tcp: string | undefined;
+  let tlsVerify = false;
+  const tls: { ca?: string; cert?: string; key?: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const [arg, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
     const value = () => {
@@ -144,6 +156,26 @@ export function parseFlags(argv: string[]): DaemonFlags | 'help' | 'version' {
       case '--cluster-store-opt':
         value();
         throw new Error('flag --cluster-store-opt is not supported yet (TLS to etcd is planned); use a plain etcd:// store');
+      case '-H':
+      case '--host': {
+        const v = value();
+        if (v.startsWith('unix://')) flags.socket = v.slice('unix://'.length);
+        else if (v.startsWith('tcp://')) tcp = v;
+        else throw new Error(`invalid value "${v}" for flag ${arg}: use tcp://HOST:PORT or unix://PATH`);
+        break;
+      }
+      case '--tlsverify':
+        tlsVerify = true;
+        break;
+      case '--tlscacert':
+        tls.ca = value();
+        break;
+      case '--tlscert':
+        tls.cert = value();
+        break;
+      case '--tlskey':
+        tls.key = value();
+        break;
       case '--log-level': {
         const v = value();
         if (!['debug', 'info', 'warn', 'error'].includes(v))
@@ -155,9 +187,35 @@ export function parseFlags(argv: string[]): DaemonFlags | 'help' | 'version' {
         throw new Error(`unknown flag: ${arg}`);
     }
   }
+  if (tcp) flags.tcp = tcpListener(tcp, tlsVerify, tls);
+  else if (tlsVerify || tls.ca || tls.cert || tls.key)
+    throw new Error('flags --tlsverify, --tlscacert, --tlscert and --tlskey need -H tcp://HOST:PORT');
   if (flags.clusterStore && !flags.clusterAdvertise)
     throw new Error('flag --cluster-store needs --cluster-advertise IP|IFACE[:PORT]: the address other hosts reach this one at');
   if (!flags.clusterStore && (flags.clusterAdvertise || flags.clusterName))
     throw new Error(`flag ${flags.clusterAdvertise ? '--cluster-advertise' : '--cluster-name'} needs --cluster-store etcd://HOST:2379`);
   return flags;
+}
+
+/**
+ * A TCP listener is mutual TLS or nothing: anyone reaching the port could otherwise change this
+ * host's networks as root (dockerd's plain -H tcp:// is the mistake not to copy).
+ */
+function tcpListener(url: string, verify: boolean, tls: { ca?: string; cert?: string; key?: string }): DaemonFlags['tcp'] {
+  const m = /^tcp:\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]+):(\d{1,5})\/?$/.exec(url);
+  const port = Number(m?.[2]);
+  if (!m || port < 1 || port > 65535) throw new Error(`invalid value "${url}" for flag -H: use tcp://HOST:PORT (port 1-65535)`);
+  if (!verify || !tls.ca || !tls.cert || !tls.key) {
+    throw new Error(
+      `flag -H ${url}: cnmd listens on TCP only with mutual TLS: add --tlsverify --tlscacert CA.pem --tlscert CERT.pem --tlskey KEY.pem (missing: ${[
+        !verify && '--tlsverify',
+        !tls.ca && '--tlscacert',
+        !tls.cert && '--tlscert',
+        !tls.key && '--tlskey',
+      ]
+        .filter(Boolean)
+        .join(', ')})`,
+    );
+  }
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port, tlsCaCert: tls.ca, tlsCert: tls.cert, tlsKey: tls.key };
 }

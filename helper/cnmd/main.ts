@@ -7,15 +7,15 @@ import { resolveAdvertise, type ClusterStoreUrl } from '../cluster/options.js';
 import type { ClusterHostRecord } from '../../model/cnm.js';
 import { Core } from '../core/core.js';
 import { createRegistry } from '../drivers/index.js';
-import { startApiServer } from '../api/server.js';
+import { startApiServer, type TlsListener } from '../api/server.js';
 import { ExecManager } from '../exec/manager.js';
-import { peerOf } from './peer.js';
 import { startDockerPlugin } from '../plugin/index.js';
 import { containerLister, containerResolver, DEFAULT_ENGINES } from '../adopt/engines.js';
 import { watchAdopted } from '../adopt/watch.js';
 import { JournalStore } from '../store/journal.js';
 import { DefaultIpam } from '../ipam/ipam.js';
 import { Netlink } from '../kernel/netlink/netlink.js';
+import { peerCredentials } from '../kernel/peercred/peercred.js';
 import { Firewall } from '../kernel/nftables/nft.js';
 import { enableForwarding } from '../kernel/sysctl.js';
 import { SandboxFiles } from '../sandbox/files.js';
@@ -46,6 +46,14 @@ async function main(): Promise<void> {
   let self: ClusterHostRecord | undefined;
   try {
     self = flags.clusterStore ? clusterSelf(flags) : undefined;
+  } catch (err) {
+    process.stderr.write(`cnmd: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+
+  let tls: TlsListener | undefined;
+  try {
+    tls = flags.tcp && tlsFiles(flags.tcp);
   } catch (err) {
     process.stderr.write(`cnmd: ${(err as Error).message}\n`);
     process.exit(1);
@@ -95,12 +103,18 @@ async function main(): Promise<void> {
     kernel: features,
     exec: new ExecManager((idOrName) => core.inspectSandbox(idOrName)),
     containers: containerLister(DEFAULT_ENGINES(flags.dockerHost)),
-    peerOf,
+    peerCredentials,
+    tls,
   });
   const plugin = flags.dockerPlugin
     ? await startDockerPlugin({ socketPath: flags.dockerPlugin, dockerSocket: flags.dockerHost, controller: core })
     : undefined;
-  log('info', 'cnmd ready', { socket: flags.socket, stateDir: flags.stateDir });
+  // The last line of defence once serving: a request, a packet or a timer whose error escaped its
+  // own handling is logged and cnmd keeps going (the systemd unit restarts it only if it exits).
+  // Before this point a failure still stops cnmd with its message.
+  process.on('uncaughtException', (err) => log('error', 'uncaught exception', { error: String(err?.stack ?? err) }));
+  process.on('unhandledRejection', (err) => log('error', 'unhandled rejection', { error: String((err as Error)?.stack ?? err) }));
+  log('info', 'cnmd ready', { socket: flags.socket, stateDir: flags.stateDir, tcp: tls && `${tls.host}:${api.tlsPort}` });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -120,6 +134,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** The TLS listener with its files read (a missing or unreadable file stops cnmd before it opens anything). */
+function tlsFiles(t: NonNullable<DaemonFlags['tcp']>): TlsListener {
+  const read = (flag: string, file: string) => {
+    try {
+      return fs.readFileSync(file);
+    } catch (err) {
+      throw new Error(`flag ${flag}: cannot read ${file}: ${(err as Error).message}`);
+    }
+  };
+  return {
+    host: t.host,
+    port: t.port,
+    ca: read('--tlscacert', t.tlsCaCert),
+    cert: read('--tlscert', t.tlsCert),
+    key: read('--tlskey', t.tlsKey),
+  };
 }
 
 /** What this host registers: its name, the advertise address (an interface resolved now), its version. */

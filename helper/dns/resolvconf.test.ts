@@ -50,3 +50,15 @@ describe('resolvconf', () => {
     );
   });
 });
+
+describe('resolv.conf injection', () => {
+  it('writes only IP nameservers, valid search domains and one-token options: no value adds a line', () => {
+    const out = renderResolvConf(parseResolvConf(''), {
+      embedded: false,
+      dns: ['1.1.1.1\nsearch evil.example', '8.8.8.8', 'not-an-ip'],
+      dnsSearch: ['ok.example', 'bad\noptions ndots:15', 'a b'],
+      dnsOptions: ['rotate', 'x\nnameserver 6.6.6.6'],
+    });
+    assert.equal(out, 'search ok.example\nnameserver 8.8.8.8\noptions rotate\n');
+  });
+});

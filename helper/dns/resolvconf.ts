@@ -6,6 +6,7 @@
 //   inside the sandbox), and Google's public resolvers when none is left.
 // Pure functions: the caller reads and writes the files.
 import { isIP } from 'node:net';
+import { hostnameProblem } from '../../model/requests.js';
 
 export interface ResolvConf {
   nameservers: string[];
@@ -48,16 +49,23 @@ export interface SandboxDnsConfig {
   dnsOptions?: string[];
 }
 
-/** The resolv.conf of a sandbox, in libnetwork's layout: search, nameserver lines, options. */
+// eslint-disable-next-line no-control-regex
+const OPTION = /^[^\s#;\x00-\x1f\x7f]+$/;
+
+/**
+ * The resolv.conf of a sandbox, in libnetwork's layout: search, nameserver lines, options. Only
+ * values that fit their line go in (servers: IP addresses; search: host names; options: one token
+ * each), so no value can add a line of its own.
+ */
 export function renderResolvConf(host: ResolvConf, cfg: SandboxDnsConfig): string {
-  const search = cfg.dnsSearch?.length ? cfg.dnsSearch : host.search;
-  const options = cfg.dnsOptions?.length ? [...cfg.dnsOptions] : [...host.options];
+  const search = (cfg.dnsSearch?.length ? cfg.dnsSearch : host.search).filter((d) => d === '.' || !hostnameProblem(d));
+  const options = (cfg.dnsOptions?.length ? [...cfg.dnsOptions] : [...host.options]).filter((o) => OPTION.test(o));
   let nameservers: string[];
   if (cfg.embedded) {
     nameservers = [EMBEDDED_DNS];
     if (!options.some(ndotsAboveZero)) options.push('ndots:0');
   } else {
-    nameservers = upstreamsFor(host, cfg.dns);
+    nameservers = upstreamsFor(host, cfg.dns).filter((n) => isIP(n));
     if (nameservers.length === 0) nameservers = [...DEFAULT_UPSTREAMS];
   }
   const lines: string[] = [];

@@ -12,6 +12,7 @@ import { forward } from './forwarder.js';
 import type { DnsRegistry } from './registry.js';
 import { udpOnFd } from './udp.js';
 import {
+  RCODE_FORMERR,
   RCODE_NOERROR,
   RCODE_SERVFAIL,
   TYPE_A,
@@ -21,6 +22,7 @@ import {
   answerOddQuery,
   buildAnswer,
   buildPtrAnswer,
+  errorReply,
   parseQuery,
   ptrToAddress,
   sizeLimit,
@@ -127,10 +129,14 @@ export class DnsServer {
   private serveUdp(l: Listener): void {
     l.udp.on('message', (msg, rinfo) => {
       const send = (out: Buffer | undefined) => {
-        if (out && !l.closed) l.udp.send(out, rinfo.port, rinfo.address);
+        try {
+          if (out && !l.closed) l.udp.send(out, rinfo.port, rinfo.address);
+        } catch (err) {
+          this.failed(l, err);
+        }
       };
-      const reply = this.answer(l, msg, false);
-      if (reply instanceof Promise) reply.then(send, (err) => this.failed(l, err));
+      const reply = this.guarded(l, msg, false);
+      if (reply instanceof Promise) void reply.then(send);
       else send(reply);
     });
     l.udp.on('error', (err) => this.failed(l, err));
@@ -141,13 +147,17 @@ export class DnsServer {
       l.connections.add(conn);
       const framer = new TcpFramer();
       const send = (out: Buffer | undefined) => {
-        if (out && !conn.destroyed) conn.write(tcpFrame(out));
+        try {
+          if (out && !conn.destroyed) conn.write(tcpFrame(out));
+        } catch (err) {
+          this.failed(l, err);
+        }
       };
       conn.setTimeout(this.tcpIdleMs, () => conn.destroy());
       conn.on('data', (chunk) => {
         for (const msg of framer.push(chunk)) {
-          const reply = this.answer(l, msg, true);
-          if (reply instanceof Promise) reply.then(send, (err) => this.failed(l, err));
+          const reply = this.guarded(l, msg, true);
+          if (reply instanceof Promise) void reply.then(send);
           else send(reply);
         }
       });
@@ -157,8 +167,31 @@ export class DnsServer {
     l.tcp.on('error', (err) => this.failed(l, err));
   }
 
+  private lastWarning = 0;
+
+  /** Logged at most once a second: every packet comes from a sandbox, and a flood must not flood the log. */
   private failed(l: Listener, err: unknown): void {
+    const now = Date.now();
+    if (now - this.lastWarning < 1000) return;
+    this.lastWarning = now;
     log('warn', 'dns server error', { sandbox: l.sandboxId, netns: l.netnsPath, error: err instanceof Error ? err.message : String(err) });
+  }
+
+  /**
+   * One packet's answer, never a throw nor a rejection: a packet whose handling fails (decode,
+   * answer or encode) gets a header-only FORMERR, or nothing when it has no header to answer.
+   */
+  private guarded(l: Listener, msg: Buffer, tcp: boolean): Reply {
+    const refuse = (err: unknown) => {
+      this.failed(l, err);
+      return msg.length >= 12 ? errorReply(msg, RCODE_FORMERR) : undefined;
+    };
+    try {
+      const reply = this.answer(l, msg, tcp);
+      return reply instanceof Promise ? reply.catch(refuse) : reply;
+    } catch (err) {
+      return refuse(err);
+    }
   }
 
   /** Our names straight from the registry (synchronous); everything else forwarded. */
@@ -172,7 +205,8 @@ export class DnsServer {
     } else if (q.qtype === TYPE_PTR) {
       const address = ptrToAddress(q.name);
       const target = address && this.registry.reverse(l.sandboxId, address);
-      if (target) return buildPtrAnswer(msg, q, target);
+      const out = target && buildPtrAnswer(msg, q, target);
+      if (out) return out;
     }
     return this.forward(l, msg, q, tcp);
   }

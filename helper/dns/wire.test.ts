@@ -88,7 +88,7 @@ describe('wire', () => {
     assert.equal(ptrToAddress('300.0.25.172.in-addr.arpa'), undefined);
     assert.equal(ptrToAddress('example.com'), undefined);
     const msg = query('3.0.25.172.in-addr.arpa', 'PTR');
-    const out = dnsPacket.decode(buildPtrAnswer(msg, parseQuery(msg)!, 'container3.isolated_nw'));
+    const out = dnsPacket.decode(buildPtrAnswer(msg, parseQuery(msg)!, 'container3.isolated_nw')!);
     assert.deepEqual(rows(out.answers), [['3.0.25.172.in-addr.arpa', 'PTR', 600, 'container3.isolated_nw']]);
   });
 
@@ -99,5 +99,31 @@ describe('wire', () => {
     const framer = new TcpFramer();
     assert.deepEqual(framer.push(all.subarray(0, 3)), []);
     assert.deepEqual(framer.push(all.subarray(3)).map(String), ['hello', 'dns']);
+  });
+});
+
+describe('wire: hostile packets', () => {
+  it('a PTR query whose OPT RDLENGTH runs past the end is refused by the parser and answered FORMERR', () => {
+    const msg = query('2.0.18.172.in-addr.arpa', 'PTR', 1232);
+    msg.writeUInt16BE(0xffff, msg.length - 2); // RDLENGTH of the OPT record (its last field: no options)
+    assert.equal(parseQuery(msg), undefined);
+    const out = dnsPacket.decode(answerOddQuery(msg)!);
+    assert.equal(out.id, 4242);
+    assert.equal((out as { rcode?: string }).rcode, 'FORMERR');
+  });
+
+  it('a PTR target that is no DNS name (a label over 63 bytes) gives no answer instead of a throw', () => {
+    const msg = query('2.0.18.172.in-addr.arpa', 'PTR');
+    assert.equal(buildPtrAnswer(msg, parseQuery(msg)!, 'x'.repeat(64)), undefined);
+    assert.equal(buildPtrAnswer(msg, parseQuery(msg)!, 'a..b'), undefined);
+  });
+
+  it('another opcode gets NOTIMP, a response or a short message nothing', () => {
+    const msg = query('web', 'A');
+    msg.writeUInt16BE(0x2800 | 0x0100, 2); // opcode 5 (UPDATE), RD
+    assert.equal((dnsPacket.decode(answerOddQuery(msg)!) as { rcode?: string }).rcode, 'NOTIMP');
+    msg.writeUInt16BE(0x8000, 2);
+    assert.equal(answerOddQuery(msg), undefined);
+    assert.equal(answerOddQuery(Buffer.alloc(11)), undefined);
   });
 });

@@ -3,11 +3,20 @@
 // and a plain `ip netns exec` both see them.
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseAddr } from '../../model/ip.js';
 import { withContext } from '../errors.js';
 
 export const ETC_NETNS = '/etc/netns';
 
-/** Docker's default /etc/hosts head, then one line per own address with the sandbox's names. */
+/** A token /etc/hosts can carry: no whitespace, control character or comment sign (no line can be injected). */
+// eslint-disable-next-line no-control-regex
+const HOSTS_TOKEN = /^[^\s#\x00-\x1f\x7f]{1,253}$/;
+
+/**
+ * Docker's default /etc/hosts head, then one line per own address with the sandbox's names. The
+ * API validated them (RFC 1123 host name, sandbox name rules); a value that still does not fit a
+ * hosts line (a record from an older cnmd) is left out rather than written.
+ */
 export function renderHosts(names: string[], addresses: string[], extra: string[] = []): string {
   const head = [
     '127.0.0.1\tlocalhost',
@@ -17,7 +26,11 @@ export function renderHosts(names: string[], addresses: string[], extra: string[
     'ff02::1\tip6-allnodes',
     'ff02::2\tip6-allrouters',
   ];
-  const own = addresses.map((a) => `${a.split('/')[0]}\t${names.join(' ')}`);
+  const safe = names.filter((n) => HOSTS_TOKEN.test(n));
+  const own = addresses
+    .map((a) => a.split('/')[0]!)
+    .filter((a) => parseAddr(a) && safe.length > 0)
+    .map((a) => `${a}\t${safe.join(' ')}`);
   return [...head, ...extra, ...own].join('\n') + '\n';
 }
 

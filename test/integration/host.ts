@@ -136,6 +136,11 @@ export class TestHost {
     return p.signalCode ?? (p.exitCode === null ? undefined : `exit ${p.exitCode}`);
   }
 
+  /** cnmd's pid while it runs (nsenter execs it, so the child's pid is cnmd's). */
+  get daemonPid(): number | undefined {
+    return this.proc?.exitCode === null ? this.proc.pid : undefined;
+  }
+
   daemonLog(): string {
     return this.log;
   }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { KernelFeatures } from '../../../model/cnm.js';
 import { ExecManager } from '../../exec/manager.js';
+import { setLogLevel } from '../../log.js';
 import { startApiServer } from '../server.js';
 import { FakeController } from './fake-controller.js';
 
@@ -35,6 +36,8 @@ export interface RawResponse {
 }
 
 export async function startHarness(controller = new FakeController()): Promise<Harness> {
+  // Every change would print its audit line into the test output.
+  if (!process.env.CNM_LOG) setLogLevel('error');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-api-'));
   const socketPath = path.join(dir, 'run', 'cnmd.sock');
   // Exec runs for real: a sandbox the fake marks as on the host network runs commands here.

@@ -17,7 +17,7 @@ import {
   type NetworkDriver,
   type SandboxHandle,
 } from '../driver.js';
-import { ownerAlias } from '../owner.js';
+import { adoptedAlias, ownerAlias } from '../owner.js';
 import { addAddressIfMissing, gatewayCidrs, interfaceProblems, plumbInterface } from '../plumbing.js';
 import { parseBridgeOptions, type BridgeConfig } from './options.js';
 import { Spares, type Spare } from './spares.js';
@@ -51,6 +51,7 @@ export class BridgeDriver implements NetworkDriver<BridgeConfig> {
     const { host } = this;
     const ctx = { network: net.id, link: cfg.bridgeName };
     this.bridgeIndexes.delete(cfg.bridgeName);
+    let created = false;
     try {
       const existing = await host.getLink(cfg.bridgeName);
       if (!existing) {
@@ -59,23 +60,27 @@ export class BridgeDriver implements NetworkDriver<BridgeConfig> {
           cfg.bridgeName,
           await host.createBridge(cfg.bridgeName, { mtu: cfg.mtu, alias: ownerAlias(net.id), up: true }),
         );
+        created = true;
         // No IPv6 on the network, none on the bridge: otherwise its first port's carrier starts the
         // bridge's IPv6 autoconfiguration (link-local, DAD, MLD) in the kernel, in the middle of the
         // first connect (measured: ~1 ms of a 4 ms connect in the create-connect cycle).
         if (!net.enableIPv6) setIPv6(cfg.bridgeName, false, host.netnsPath);
-      } else if (existing.kind !== 'bridge' || (existing.alias !== '' && existing.alias !== ownerAlias(net.id))) {
+      } else if (existing.kind !== 'bridge' || ![ownerAlias(net.id), adoptedAlias(net.id), ''].includes(existing.alias)) {
         throw conflict(
           `cannot use ${cfg.bridgeName} for network ${net.name}: it is ${existing.kind || 'a link'} owned by ${existing.alias || 'someone else'}`,
           ctx,
         );
       } else {
-        // Re-adoption after a restart, or a bridge the user made for us (com.docker.network.bridge.name).
-        if (existing.alias === '') await host.setAlias(cfg.bridgeName, ownerAlias(net.id));
+        // Re-adoption after a restart, or a bridge the admin made for us (com.docker.network.bridge.name):
+        // that one is marked adopted, never deleted by cnm.
+        if (existing.alias === '') await host.setAlias(cfg.bridgeName, adoptedAlias(net.id));
         if (!existing.up) await host.setUp(cfg.bridgeName);
         this.bridgeIndexes.set(cfg.bridgeName, existing.index);
       }
       for (const cidr of gatewayCidrs(net)) await addAddressIfMissing(host, cfg.bridgeName, cidr);
     } catch (err) {
+      // Undo our own partial work: a bridge made here must not outlive a failed setup.
+      if (created) await host.deleteLink(cfg.bridgeName).catch((e) => log('warn', 'bridge rollback failed', { ...ctx, error: String(e) }));
       throw withContext(err, ctx);
     }
   }
@@ -84,6 +89,13 @@ export class BridgeDriver implements NetworkDriver<BridgeConfig> {
     const { bridgeName } = cfg;
     this.bridgeIndexes.delete(bridgeName);
     const link = await this.host.getLink(bridgeName);
+    if (link?.alias === adoptedAlias(net.id)) {
+      // The admin's bridge: given back as it was found (no alias), with its addresses, like Docker.
+      await this.host.setAlias(bridgeName, '').catch((err) => {
+        throw withContext(err, { network: net.id, link: bridgeName });
+      });
+      return;
+    }
     if (link && link.alias !== ownerAlias(net.id)) {
       log('warn', 'bridge not owned by this network, left in place', { network: net.id, link: bridgeName, alias: link.alias });
       return;
