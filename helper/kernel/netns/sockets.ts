@@ -48,8 +48,8 @@ function fail(call: string, nsPath: string, address?: string): never {
   throw new CnmError(kind, `cannot ${call}${where} in ${nsPath}: ${lib().strerror(errno)}`, { netns: nsPath, call });
 }
 
-/** struct sockaddr_in / sockaddr_in6 for bind(2), port in network byte order. */
-function sockaddr(address: string, port: number): Buffer {
+/** struct sockaddr_in / sockaddr_in6 for bind(2) and connect(2), port in network byte order. */
+export function sockaddr(address: string, port: number): Buffer {
   const family = isIP(address);
   if (family === 4) {
     const b = Buffer.alloc(16);
