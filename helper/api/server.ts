@@ -6,8 +6,10 @@ import http from 'node:http';
 import path from 'node:path';
 import type { KernelFeatures } from '../../model/cnm.js';
 import type { Controller } from '../core/controller.js';
+import type { Diagnostics } from '../diagnose/diagnostics.js';
 import { CnmError } from '../errors.js';
 import { log } from '../log.js';
+import { diagnoseRoutes } from './diagnose.js';
 import { dnsRoutes } from './dns.js';
 import { eventRoutes } from './events.js';
 import { hostRoutes } from './host.js';
@@ -25,6 +27,8 @@ export interface ApiServerOptions {
   version: string;
   /** The host's features as cnmd's start-up probe found them (GET /info → Cnm.kernel). */
   kernel: KernelFeatures;
+  /** `cnm why`, the matrix and the subnet-conflict watch; without it those paths are 404. */
+  diagnostics?: Diagnostics;
 }
 
 export interface ApiServer {
@@ -34,11 +38,12 @@ export interface ApiServer {
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const router = new Router([
     ...systemRoutes(opts.version, opts.controller, opts.kernel),
-    ...networkRoutes(opts.controller),
+    ...networkRoutes(opts.controller, opts.diagnostics),
     ...eventRoutes(opts.controller),
     ...sandboxRoutes(opts.controller),
     ...dnsRoutes(opts.controller),
-    ...hostRoutes(opts.controller),
+    ...hostRoutes(opts.controller, opts.diagnostics),
+    ...(opts.diagnostics ? diagnoseRoutes(opts.diagnostics) : []),
   ]);
   const serverHeader = `cnmd/${opts.version}`;
 

@@ -17,6 +17,7 @@ import { SandboxFiles } from '../sandbox/files.js';
 import { log, setLogLevel } from '../log.js';
 import { CnmError } from '../errors.js';
 import { cleanup } from './cleanup.js';
+import { startDiagnose } from './diagnose.js';
 import { PREFLIGHT_EXIT, USAGE, parseFlags, type DaemonFlags } from './flags.js';
 import { hostPrefixes } from './host-prefixes.js';
 import { DnsNameService } from './name-service.js';
@@ -80,12 +81,14 @@ async function main(): Promise<void> {
   });
   // After re-adoption: from here on, damage done from outside is repaired as the kernel reports it.
   core.startHealing();
+  const diagnose = await startDiagnose(core, host);
   const api = await startApiServer({
     socketPath: flags.socket,
     socketGroup: flags.group,
     controller: core,
     version: VERSION,
     kernel: features,
+    diagnostics: diagnose.diagnostics,
   });
   log('info', 'cnmd ready', { socket: flags.socket, stateDir: flags.stateDir });
 
@@ -95,6 +98,7 @@ async function main(): Promise<void> {
     stopping = true;
     log('info', 'cnmd stopping', { signal });
     await api.close();
+    diagnose.close();
     // Revoking the lease tells the other hosts at once that this one left.
     await cluster?.close();
     await names.close();
