@@ -244,7 +244,7 @@ export function explain(facts: Facts, a: SandboxFacts, bText: string, port?: Por
 
   if (b && b.id === a.id) {
     chain.push({ code: 'same-sandbox', level: 'pass', text: `${a.name} and ${bText} are the same sandbox: loopback`, object: sbObj(a) });
-    return done();
+    return { to, verdict: 'reachable', reason: 'same-sandbox', chain };
   }
   if (to.name) {
     const step = nameStep(facts, a, to.name);

@@ -138,23 +138,37 @@ export function parseRule(line: string): NftRule {
   return rule;
 }
 
+function setElements(text: string): string[] {
+  const inner = text.slice(text.indexOf('{') + 1, text.lastIndexOf('}'));
+  return inner
+    .split(',')
+    .map((e) => unquote(e.trim()))
+    .filter(Boolean);
+}
+
 /** Reads `list table inet cnm` output: its sets' elements and the forward chain's rules. */
 export function parseTable(text: string): NftTable {
   const sets = new Map<string, string[]>();
   const forward: NftRule[] = [];
   let inSet: string | undefined;
+  /** Elements of a set as they come: nft wraps long `elements = { … }` over several lines. */
+  let elements: string | undefined;
   let chainIsForward = false;
   let inChain = false;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     let m: RegExpExecArray | null;
-    if ((m = /^set (\S+) \{$/.exec(line))) inSet = m[1];
-    else if (inSet && (m = /^elements = \{(.*)\}$/.exec(line))) {
-      sets.set(
-        inSet,
-        m[1]!.split(',').map((e) => unquote(e.trim())),
-      );
-    } else if ((m = /^chain (\S+) \{$/.exec(line))) {
+    if (elements !== undefined) {
+      elements += ' ' + line;
+      if (line.endsWith('}')) {
+        sets.set(inSet!, setElements(elements));
+        elements = undefined;
+      }
+    } else if ((m = /^set (\S+) \{$/.exec(line))) inSet = m[1];
+    else if (inSet && line.startsWith('elements = {')) {
+      if (line.endsWith('}')) sets.set(inSet, setElements(line));
+      else elements = line;
+    } else if (/^chain (\S+) \{$/.test(line)) {
       inChain = true;
       chainIsForward = false;
     } else if (line === '}') {
