@@ -58,7 +58,10 @@ async function main(): Promise<void> {
   const nets: string[] = [];
   const sandboxes: string[] = [];
   for (let n = 0; n < NETS; n++) {
-    const r = await t.api.json<{ Id: string }>('POST', `${API}/networks/create`, { Name: `dn${n}`, IPAM: { Config: [{ Subnet: `10.120.${n}.0/24` }] } });
+    const r = await t.api.json<{ Id: string }>('POST', `${API}/networks/create`, {
+      Name: `dn${n}`,
+      IPAM: { Config: [{ Subnet: `10.120.${n}.0/24` }] },
+    });
     nets.push(r.Id);
     for (let i = 0; i < PER_NET; i++) sandboxes.push(await t.addWorkload(`dn${n}s${i}`, `dn${n}`));
   }

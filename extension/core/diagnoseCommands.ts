@@ -27,7 +27,11 @@ export class DiagnoseCommands {
     const from =
       ref?.kind === 'sandbox' || ref?.kind === 'endpoint'
         ? ref.name
-        : await ui.pick({ title: "Why can't … reach …? From", placeholder: 'The sandbox the packet starts in', items: sandboxes.map((s) => ({ label: s.name, value: s.name })) });
+        : await ui.pick({
+            title: "Why can't … reach …? From",
+            placeholder: 'The sandbox the packet starts in',
+            items: sandboxes.map((s) => ({ label: s.name, value: s.name })),
+          });
     if (!from) return undefined;
     const picked = await ui.pick<string | typeof OTHER>({
       title: `Why can't ${from} reach …?`,
@@ -35,13 +39,21 @@ export class DiagnoseCommands {
       items: [
         ...sandboxes
           .filter((s) => s.name !== from)
-          .map((s) => ({ label: s.name, description: s.endpoints.map((e) => e.networkName).join(', '), value: s.name as string | typeof OTHER })),
+          .map((s) => ({
+            label: s.name,
+            description: s.endpoints.map((e) => e.networkName).join(', '),
+            value: s.name as string | typeof OTHER,
+          })),
         { label: 'An IP address or hostname…', value: OTHER },
       ],
     });
     const to =
       picked === OTHER
-        ? await ui.input({ title: `Why can't ${from} reach …?`, prompt: 'IP address or hostname', validate: (v) => (v.trim() ? undefined : 'Type an address or a name') })
+        ? await ui.input({
+            title: `Why can't ${from} reach …?`,
+            prompt: 'IP address or hostname',
+            validate: (v) => (v.trim() ? undefined : 'Type an address or a name'),
+          })
         : picked;
     if (!to) return undefined;
     const how = await ui.pick({
@@ -55,7 +67,11 @@ export class DiagnoseCommands {
     if (!how) return undefined;
     const port =
       how === 'port'
-        ? await ui.input({ title: `${from} → ${to}`, prompt: 'Port, e.g. 80/tcp or 53/udp', validate: (v) => (PORT_RE.test(v.trim()) ? undefined : 'PORT, PORT/tcp or PORT/udp') })
+        ? await ui.input({
+            title: `${from} → ${to}`,
+            prompt: 'Port, e.g. 80/tcp or 53/udp',
+            validate: (v) => (PORT_RE.test(v.trim()) ? undefined : 'PORT, PORT/tcp or PORT/udp'),
+          })
         : undefined;
     if (how === 'port' && !port) return undefined;
     const ask = () => state.client.why(from, to.trim(), port?.trim());

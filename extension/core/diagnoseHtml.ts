@@ -13,7 +13,7 @@ export const REASON_TEXT: Record<ReasonCode, string> = {
   internal: 'only --internal networks: no way out',
   'no-route': 'no route',
   'no-such-address': 'no sandbox has that address',
-  'name-not-visible': "reachable, but the name does not resolve from here",
+  'name-not-visible': 'reachable, but the name does not resolve from here',
   'macvlan-host': 'macvlan host rule',
   'mtu-mismatch': 'reachable, but the MTUs differ',
   'subnet-conflict': 'a host route overlaps the subnet',
@@ -67,7 +67,9 @@ export function renderWhyHtml(r: WhyReport, cspSource: string, nonce: string): s
     )
     .join('');
   const kernel = [
-    r.probe ? `<li>${esc(r.probe.kind.toUpperCase())} ${esc(r.probe.target)}: <b>${r.probe.ok ? 'delivered' : 'failed'}</b> (${esc(r.probe.detail)})</li>` : '',
+    r.probe
+      ? `<li>${esc(r.probe.kind.toUpperCase())} ${esc(r.probe.target)}: <b>${r.probe.ok ? 'delivered' : 'failed'}</b> (${esc(r.probe.detail)})</li>`
+      : '',
     r.dns ? `<li>DNS ${esc(r.dns.name)} via 127.0.0.11: ${esc(r.dns.detail)}</li>` : '',
   ].join('');
   const agrees =
@@ -81,7 +83,13 @@ export function renderWhyHtml(r: WhyReport, cspSource: string, nonce: string): s
 <h2>Why</h2><ol id="chain" class="chain">${chain}</ol>
 <h2>Kernel check <button id="rerun">Run again</button></h2><ul id="kernel">${kernel}</ul>${agrees}
 <p class="muted">model ${r.ms.model.toFixed(0)} ms${r.ms.probe !== undefined ? ` · probe ${r.ms.probe.toFixed(0)} ms` : ''}</p>`;
-  return page(`Why: ${r.from.sandbox} → ${r.to.text}`, cspSource, nonce, body, `document.getElementById('rerun').addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));`);
+  return page(
+    `Why: ${r.from.sandbox} → ${r.to.text}`,
+    cspSource,
+    nonce,
+    body,
+    `document.getElementById('rerun').addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));`,
+  );
 }
 
 function cellClass(c: MatrixCell, self: boolean): string {

@@ -22,21 +22,25 @@ export class DiagnosePanels {
 
   showWhy(r: WhyReport, rerun: Rerun<WhyReport>): void {
     const key = `${r.from.sandbox}→${r.to.text}${r.port ? `:${r.port.port}/${r.port.proto}` : ''}`;
-    const open = this.whys.get(key) ?? this.panel(this.whys, key, `Why: ${r.from.sandbox} → ${r.to.text}`, rerun, (o, m) => {
-      if (m.type === 'rerun') void this.refresh(o, (x) => renderWhyHtml(x, o.panel.webview.cspSource, nonce()));
-    });
+    const open =
+      this.whys.get(key) ??
+      this.panel(this.whys, key, `Why: ${r.from.sandbox} → ${r.to.text}`, rerun, (o, m) => {
+        if (m.type === 'rerun') void this.refresh(o, (x) => renderWhyHtml(x, o.panel.webview.cspSource, nonce()));
+      });
     open.rerun = rerun;
     this.set(open, renderWhyHtml(r, open.panel.webview.cspSource, nonce()));
   }
 
   showMatrix(m: ReachabilityMatrix, scope: string, rerun: Rerun<ReachabilityMatrix>): void {
-    const open = this.matrices.get(scope) ?? this.panel(this.matrices, scope, `Reachability: ${scope}`, rerun, (o, msg) => {
-      if (msg.type === 'rerun') void this.refresh(o, (x) => renderMatrixHtml(x, scope, o.panel.webview.cspSource, nonce()));
-      if (msg.type === 'why' && msg.from && msg.to) {
-        const ask = () => this.whyOf(msg.from!, msg.to!);
-        void ask().then((r) => r && this.showWhy(r, ask));
-      }
-    });
+    const open =
+      this.matrices.get(scope) ??
+      this.panel(this.matrices, scope, `Reachability: ${scope}`, rerun, (o, msg) => {
+        if (msg.type === 'rerun') void this.refresh(o, (x) => renderMatrixHtml(x, scope, o.panel.webview.cspSource, nonce()));
+        if (msg.type === 'why' && msg.from && msg.to) {
+          const ask = () => this.whyOf(msg.from!, msg.to!);
+          void ask().then((r) => r && this.showWhy(r, ask));
+        }
+      });
     open.rerun = rerun;
     this.set(open, renderMatrixHtml(m, scope, open.panel.webview.cspSource, nonce()));
   }
@@ -53,7 +57,10 @@ export class DiagnosePanels {
     rerun: Rerun<T>,
     onMessage: (o: Open<T>, m: { type?: string; from?: string; to?: string }) => void,
   ): Open<T> {
-    const panel = vscode.window.createWebviewPanel('cnm.diagnose', title, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+    const panel = vscode.window.createWebviewPanel('cnm.diagnose', title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [],
+    });
     const open: Open<T> = { panel, html: '', rerun };
     panel.webview.onDidReceiveMessage((m) => onMessage(open, m as { type?: string }));
     panel.onDidDispose(() => into.delete(key));

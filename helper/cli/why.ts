@@ -19,7 +19,8 @@ export function formatWhy(r: WhyReport): string {
   }
   if (r.probe) lines.push(`kernel: ${r.probe.kind} ${r.probe.target}: ${r.probe.ok ? 'delivered' : 'failed'} (${r.probe.detail})`);
   if (r.dns) lines.push(`kernel: DNS ${r.dns.name} via 127.0.0.11: ${r.dns.detail}`);
-  if (r.kernelAgrees !== undefined) lines.push(r.kernelAgrees ? 'the kernel agrees' : 'THE KERNEL DISAGREES: the model above is missing something');
+  if (r.kernelAgrees !== undefined)
+    lines.push(r.kernelAgrees ? 'the kernel agrees' : 'THE KERNEL DISAGREES: the model above is missing something');
   return lines.join('\n') + '\n';
 }
 
@@ -27,7 +28,10 @@ export function formatWhy(r: WhyReport): string {
 export function formatMatrix(m: ReachabilityMatrix): string {
   const cell = (c: ReachabilityMatrix['cells'][number][number], same: boolean) =>
     same ? '-' : `${c.verdict === 'reachable' ? 'ok' : c.reason}${c.probed && c.probed !== c.verdict ? ` (kernel: ${c.probed})` : ''}`;
-  const rows = [['FROM \\ TO', ...m.sandboxes].join('\t'), ...m.sandboxes.map((s, i) => [s, ...m.cells[i]!.map((c, j) => cell(c, i === j))].join('\t'))];
+  const rows = [
+    ['FROM \\ TO', ...m.sandboxes].join('\t'),
+    ...m.sandboxes.map((s, i) => [s, ...m.cells[i]!.map((c, j) => cell(c, i === j))].join('\t')),
+  ];
   const probe = m.ms.probe !== undefined ? `, probes ${m.ms.probe.toFixed(0)} ms, ${m.disagreements} disagreement(s) with the kernel` : '';
   return `${tabwrite(rows)}${m.sandboxes.length} sandbox(es); model ${m.ms.model.toFixed(0)} ms${probe}\n`;
 }

@@ -147,7 +147,13 @@ export class ConflictWatch {
       Action: action,
       Actor: {
         ID: c.networkId,
-        Attributes: { name: c.network, subnet: c.subnet, [c.kind]: c.prefix, ...(c.ifname ? { interface: c.ifname } : {}), message: conflictText(c) },
+        Attributes: {
+          name: c.network,
+          subnet: c.subnet,
+          [c.kind]: c.prefix,
+          ...(c.ifname ? { interface: c.ifname } : {}),
+          message: conflictText(c),
+        },
       },
       scope: 'local',
       time: Number(now / 1_000_000_000n),

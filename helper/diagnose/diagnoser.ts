@@ -2,7 +2,15 @@
 // the model's verdict, then checks it on the kernel with real probes from inside A.
 import dnsPacket from 'dns-packet';
 import type { SandboxView } from '../../model/cnm.js';
-import type { DnsProbeResult, MatrixCell, PortSpec, ProbeResult, ReachabilityMatrix, SubnetConflict, WhyReport } from '../../model/diagnose.js';
+import type {
+  DnsProbeResult,
+  MatrixCell,
+  PortSpec,
+  ProbeResult,
+  ReachabilityMatrix,
+  SubnetConflict,
+  WhyReport,
+} from '../../model/diagnose.js';
 import type { Controller } from '../core/controller.js';
 import { invalid, notFound } from '../errors.js';
 import type { Netlink } from '../kernel/netlink/netlink.js';
@@ -57,7 +65,12 @@ export class Diagnoser implements Diagnostics {
     const aView = this.sandboxView(views, base, q.from);
     const bView = views.find((v) => v.id === findSandbox(this.shallow(base, views), q.to)?.id);
     const mtus = await Promise.all([aView, bView].map((v) => (v ? this.mtus(v) : undefined)));
-    const facts: Facts = { ...base, sandboxes: views.map((v) => sandboxFacts(v, this.netIndex(base), v.id === aView.id ? mtus[0] : v.id === bView?.id ? mtus[1] : undefined)) };
+    const facts: Facts = {
+      ...base,
+      sandboxes: views.map((v) =>
+        sandboxFacts(v, this.netIndex(base), v.id === aView.id ? mtus[0] : v.id === bView?.id ? mtus[1] : undefined),
+      ),
+    };
     const a = facts.sandboxes.find((s) => s.id === aView.id)!;
     // The target sandbox is known only after resolving names/IPs; its ports are read for --port.
     const first = explain(facts, a, q.to, port);
@@ -192,7 +205,8 @@ export class Diagnoser implements Diagnostics {
   }
 
   private async probe(a: SandboxFacts, address: string, port?: PortSpec): Promise<ProbeResult> {
-    if (port?.proto === 'tcp') return { kind: 'tcp', target: `${address}:${port.port}`, ...(await tcpConnect(a.netnsFile, address, port.port, WHY_PROBE_MS)) };
+    if (port?.proto === 'tcp')
+      return { kind: 'tcp', target: `${address}:${port.port}`, ...(await tcpConnect(a.netnsFile, address, port.port, WHY_PROBE_MS)) };
     if (port?.proto === 'udp') {
       const { ok, detail, ms } = await udpExchange(a.netnsFile, address, port.port, Buffer.from('cnm why\n'), WHY_PROBE_MS);
       return { kind: 'udp', target: `${address}:${port.port}`, ok, detail, ms };
@@ -217,7 +231,8 @@ export async function dnsLookup(nsPath: string, name: string): Promise<DnsProbeR
   const id = Math.floor(Math.random() * 0xffff);
   const query = dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name }] });
   const out = await udpExchange(nsPath, DNS_SERVER, 53, query, WHY_PROBE_MS);
-  if (!out.reply) return { name, answers: [], detail: `${DNS_SERVER}: ${out.refused ? 'nothing listens (connection refused)' : out.detail}`, ms: out.ms };
+  if (!out.reply)
+    return { name, answers: [], detail: `${DNS_SERVER}: ${out.refused ? 'nothing listens (connection refused)' : out.detail}`, ms: out.ms };
   const msg = dnsPacket.decode(out.reply);
   const answers = (msg.answers ?? []).flatMap((r) => (r.type === 'A' ? [r.data] : []));
   const rcode = (msg as { rcode?: string }).rcode ?? 'NOERROR';

@@ -69,7 +69,9 @@ function routeOf(a: SandboxFacts, ip: string): { onLink?: EndpointFacts; via?: E
   const onLink = a.endpoints.find((e) => addrOf(e, fam) && e.network.subnets.some((s) => inCidr(s, ip)));
   if (onLink) return { onLink };
   // cnm gives the default route to the first network (connect order) that is not internal.
-  const via = a.endpoints.find((e) => !e.network.internal && addrOf(e, fam) && (e.network.driver === 'bridge' || e.network.gateways.length));
+  const via = a.endpoints.find(
+    (e) => !e.network.internal && addrOf(e, fam) && (e.network.driver === 'bridge' || e.network.gateways.length),
+  );
   return { via };
 }
 
@@ -169,12 +171,24 @@ function conclude(chain: WhyReason[]): { verdict: Verdict; reason: ReasonCode } 
 /** Attaches the forward chain's verdict to the path: the rule behind a block, or a rule that drops. */
 function firewallStep(facts: Facts, chain: WhyReason[], p: Packet, semantic?: WhyReason): void {
   if (!facts.firewall) {
-    if (facts.firewallError) chain.push({ code: 'firewall', level: 'warn', text: `cnm's firewall could not be read: ${facts.firewallError}`, object: { kind: 'rule', name: 'inet cnm' } });
+    if (facts.firewallError)
+      chain.push({
+        code: 'firewall',
+        level: 'warn',
+        text: `cnm's firewall could not be read: ${facts.firewallError}`,
+        object: { kind: 'rule', name: 'inet cnm' },
+      });
     return;
   }
   const d = evaluate(facts.firewall, p);
   for (const r of d.skipped) {
-    chain.push({ code: 'firewall', level: 'warn', text: `a rule in cnm's table was not understood (at "${r.unknown}") and may change the verdict`, object: { kind: 'rule', name: r.text }, rule: r.text });
+    chain.push({
+      code: 'firewall',
+      level: 'warn',
+      text: `a rule in cnm's table was not understood (at "${r.unknown}") and may change the verdict`,
+      object: { kind: 'rule', name: r.text },
+      rule: r.text,
+    });
   }
   if (d.verdict === 'accept') {
     if (semantic) {
@@ -252,15 +266,27 @@ export function explain(facts: Facts, a: SandboxFacts, bText: string, port?: Por
     chain.push(step);
   }
   if (to.kind === 'hostname' && !to.address) {
-    if (!b && !facts.sandboxes.some((s) => s.name === to.name)) {
-      chain.push({ code: 'no-such-address', level: 'block', text: `${bText} is not a cnm sandbox; only a resolver outside cnm could answer for it`, object: { kind: 'host', name: bText } });
+    const known = (n: string) => n.toLowerCase() === bText.toLowerCase();
+    if (!b && !facts.sandboxes.some((s) => known(s.name)) && !facts.dns.some((r) => known(r.name))) {
+      chain.push({
+        code: 'no-such-address',
+        level: 'block',
+        text: `${bText} is not a cnm sandbox; only a resolver outside cnm could answer for it`,
+        object: { kind: 'host', name: bText },
+      });
     } else {
       chain.find((r) => r.code === 'name-not-visible')!.level = 'block';
     }
     return done();
   }
   if (!a.endpoints.length && !a.hostNetns) {
-    chain.push({ code: 'no-network', level: 'block', text: `${a.name} is not connected to any network (only loopback)`, object: sbObj(a), fix: `cnm network connect <network> ${a.name}` });
+    chain.push({
+      code: 'no-network',
+      level: 'block',
+      text: `${a.name} is not connected to any network (only loopback)`,
+      object: sbObj(a),
+      fix: `cnm network connect <network> ${a.name}`,
+    });
     return done();
   }
 
@@ -273,7 +299,12 @@ export function explain(facts: Facts, a: SandboxFacts, bText: string, port?: Por
   }
   const ip = to.address;
   if (!ip) {
-    chain.push({ code: 'no-network', level: 'block', text: `${b?.name ?? bText} has no address on any network`, object: b ? sbObj(b) : { kind: 'host', name: bText } });
+    chain.push({
+      code: 'no-network',
+      level: 'block',
+      text: `${b?.name ?? bText} has no address on any network`,
+      object: b ? sbObj(b) : { kind: 'host', name: bText },
+    });
     return done();
   }
   const proto = port?.proto ?? 'icmp';
@@ -305,12 +336,26 @@ function noWayOut(chain: WhyReason[], a: SandboxFacts, ip: string): void {
   }
 }
 
-function onLinkPath(facts: Facts, chain: WhyReason[], a: SandboxFacts, b: SandboxFacts | undefined, ip: string, ep: EndpointFacts, port: PortSpec | undefined, proto: Packet['proto']) {
+function onLinkPath(
+  facts: Facts,
+  chain: WhyReason[],
+  a: SandboxFacts,
+  b: SandboxFacts | undefined,
+  ip: string,
+  ep: EndpointFacts,
+  port: PortSpec | undefined,
+  proto: Packet['proto'],
+) {
   const n = ep.network;
   const bEp = b?.endpoints.find((e) => e.network.id === n.id && (e.ipv4 === ip || e.ipv6 === ip));
   conflictSteps(facts, [n], bEp ? undefined : ip, chain);
   if (bEp && b) {
-    chain.push({ code: 'ok', level: 'pass', text: `${a.name} (${ep.ifname}) and ${b.name} (${bEp.ifname}, ${ip}) are both on ${n.driver} network ${n.name}`, object: netObj(n) });
+    chain.push({
+      code: 'ok',
+      level: 'pass',
+      text: `${a.name} (${ep.ifname}) and ${b.name} (${bEp.ifname}, ${ip}) are both on ${n.driver} network ${n.name}`,
+      object: netObj(n),
+    });
     const drv = SAME_NETWORK[n.driver]?.({ from: a, to: b, network: n, facts });
     if (drv) chain.push(drv);
     const mtu = mtuStep(ep, bEp, n, a.name, b.name);
@@ -320,7 +365,10 @@ function onLinkPath(facts: Facts, chain: WhyReason[], a: SandboxFacts, b: Sandbo
     return;
   }
   if (gateways(n, facts).includes(ip)) {
-    const where = n.driver === 'macvlan' ? `the gateway of ${n.name} (outside this host, through parent ${n.parent})` : `the host's address on ${n.bridge ?? n.name}`;
+    const where =
+      n.driver === 'macvlan'
+        ? `the gateway of ${n.name} (outside this host, through parent ${n.parent})`
+        : `the host's address on ${n.bridge ?? n.name}`;
     chain.push({ code: 'ok', level: 'pass', text: `${ip} is ${where}; ${a.name} reaches it directly on ${n.name}`, object: netObj(n) });
     return;
   }
@@ -347,10 +395,20 @@ function macvlanHost(chain: WhyReason[], a: SandboxFacts, n: NetFacts, ip: strin
   });
 }
 
-function routedPath(facts: Facts, chain: WhyReason[], a: SandboxFacts, b: SandboxFacts | undefined, ip: string, via: EndpointFacts, port: PortSpec | undefined, proto: Packet['proto']) {
+function routedPath(
+  facts: Facts,
+  chain: WhyReason[],
+  a: SandboxFacts,
+  b: SandboxFacts | undefined,
+  ip: string,
+  via: EndpointFacts,
+  port: PortSpec | undefined,
+  proto: Packet['proto'],
+) {
   const g = via.network;
   if (g.driver === 'macvlan') {
-    if (g.parent && facts.host.addresses.some((x) => x.ifname === g.parent && x.cidr.split('/')[0] === ip)) return macvlanHost(chain, a, g, ip);
+    if (g.parent && facts.host.addresses.some((x) => x.ifname === g.parent && x.cidr.split('/')[0] === ip))
+      return macvlanHost(chain, a, g, ip);
     if (b) {
       chain.push({
         code: 'macvlan-host',
@@ -361,7 +419,12 @@ function routedPath(facts: Facts, chain: WhyReason[], a: SandboxFacts, b: Sandbo
       });
       return;
     }
-    chain.push({ code: 'ok', level: 'warn', text: `${a.name} leaves through macvlan network ${g.name} to its gateway (outside this host): cnm cannot see further`, object: netObj(g) });
+    chain.push({
+      code: 'ok',
+      level: 'warn',
+      text: `${a.name} leaves through macvlan network ${g.name} to its gateway (outside this host): cnm cannot see further`,
+      object: netObj(g),
+    });
     return;
   }
   conflictSteps(facts, [g], undefined, chain);
@@ -377,7 +440,12 @@ function routedPath(facts: Facts, chain: WhyReason[], a: SandboxFacts, b: Sandbo
       fix: `cnm network connect ${m.name} ${a.name}`,
     };
     if (m.driver === 'macvlan') {
-      chain.push(block, { code: 'macvlan-host', level: 'block', text: `${b.name} is on macvlan network ${m.name}: the host cannot reach macvlan endpoints on its parent ${m.parent}`, object: netObj(m) });
+      chain.push(block, {
+        code: 'macvlan-host',
+        level: 'block',
+        text: `${b.name} is on macvlan network ${m.name}: the host cannot reach macvlan endpoints on its parent ${m.parent}`,
+        object: netObj(m),
+      });
       return;
     }
     chain.push(block);
@@ -387,17 +455,32 @@ function routedPath(facts: Facts, chain: WhyReason[], a: SandboxFacts, b: Sandbo
   // The host itself: packets to its addresses go to its input, which cnm does not filter.
   const own = facts.host.addresses.find((x) => x.cidr.split('/')[0] === ip);
   if (own) {
-    chain.push({ code: 'ok', level: 'pass', text: `${ip} is the host's address on ${own.ifname}; ${a.name} reaches the host through ${g.name}'s gateway`, object: { kind: 'interface', name: own.ifname } });
+    chain.push({
+      code: 'ok',
+      level: 'pass',
+      text: `${ip} is the host's address on ${own.ifname}; ${a.name} reaches the host through ${g.name}'s gateway`,
+      object: { kind: 'interface', name: own.ifname },
+    });
     return;
   }
   const cnmNet = facts.networks.find((n) => n.subnets.some((s) => inCidr(s, ip)));
   if (cnmNet) {
-    chain.push({ code: 'no-such-address', level: 'block', text: `${ip} is in ${cnmNet.name}'s subnet, but no sandbox there has it`, object: netObj(cnmNet) });
+    chain.push({
+      code: 'no-such-address',
+      level: 'block',
+      text: `${ip} is in ${cnmNet.name}'s subnet, but no sandbox there has it`,
+      object: netObj(cnmNet),
+    });
     return;
   }
   const r = hostRoute(facts, ip);
   if (!r) {
-    chain.push({ code: 'no-route', level: 'block', text: `${a.name} leaves through ${g.name}, but the host has no route to ${ip}`, object: { kind: 'host', name: 'main table' } });
+    chain.push({
+      code: 'no-route',
+      level: 'block',
+      text: `${a.name} leaves through ${g.name}, but the host has no route to ${ip}`,
+      object: { kind: 'host', name: 'main table' },
+    });
     return;
   }
   chain.push({
@@ -413,15 +496,31 @@ function routedPath(facts: Facts, chain: WhyReason[], a: SandboxFacts, b: Sandbo
 function hostToSandbox(facts: Facts, chain: WhyReason[], a: SandboxFacts, b: SandboxFacts | undefined, ip: string) {
   const n = b?.endpoints.find((e) => e.ipv4 === ip || e.ipv6 === ip)?.network;
   if (n?.driver === 'macvlan') {
-    chain.push({ code: 'macvlan-host', level: 'block', text: `${a.name} shares the host's network, and ${b!.name} is on macvlan network ${n.name}: the host cannot reach macvlans on its parent ${n.parent}`, object: netObj(n), fix: `create ${n.name} with -o cnm.macvlan.host_shim=true` });
+    chain.push({
+      code: 'macvlan-host',
+      level: 'block',
+      text: `${a.name} shares the host's network, and ${b!.name} is on macvlan network ${n.name}: the host cannot reach macvlans on its parent ${n.parent}`,
+      object: netObj(n),
+      fix: `create ${n.name} with -o cnm.macvlan.host_shim=true`,
+    });
     return;
   }
   const r = hostRoute(facts, ip);
   if (!r) {
-    chain.push({ code: 'no-route', level: 'block', text: `the host (where ${a.name} lives) has no route to ${ip}`, object: { kind: 'host', name: 'main table' } });
+    chain.push({
+      code: 'no-route',
+      level: 'block',
+      text: `the host (where ${a.name} lives) has no route to ${ip}`,
+      object: { kind: 'host', name: 'main table' },
+    });
     return;
   }
-  chain.push({ code: 'ok', level: 'pass', text: `${a.name} shares the host's network, which routes ${ip} via ${r.ifname ?? r.dst}`, object: { kind: 'route', name: `${r.dst}${r.ifname ? ` dev ${r.ifname}` : ''}` } });
+  chain.push({
+    code: 'ok',
+    level: 'pass',
+    text: `${a.name} shares the host's network, which routes ${ip} via ${r.ifname ?? r.dst}`,
+    object: { kind: 'route', name: `${r.dst}${r.ifname ? ` dev ${r.ifname}` : ''}` },
+  });
 }
 
 function portStep(facts: Facts, chain: WhyReason[], b: SandboxFacts, port: PortSpec) {
@@ -443,8 +542,11 @@ function packet(iif: string, oif: string, from: EndpointFacts, daddr: string, pr
 /** Whether a subnet of `n` overlaps this prefix (same family). */
 export function overlapsNetwork(n: NetFacts, prefix: string): boolean {
   const p = parseCidr(prefix);
-  return !!p && n.subnets.some((s) => {
-    const c = parseCidr(s);
-    return !!c && overlaps(c, p);
-  });
+  return (
+    !!p &&
+    n.subnets.some((s) => {
+      const c = parseCidr(s);
+      return !!c && overlaps(c, p);
+    })
+  );
 }

@@ -49,7 +49,12 @@ function valueTest(word: string): (v: string, sets: Map<string, string[]>) => bo
     const name = word.slice(1);
     return (v, sets) => (sets.get(name) ?? []).some((e) => same(e, v));
   }
-  const items = word.startsWith('{') ? word.slice(1, -1).split(',').map((s) => unquote(s.trim())) : [unquote(word)];
+  const items = word.startsWith('{')
+    ? word
+        .slice(1, -1)
+        .split(',')
+        .map((s) => unquote(s.trim()))
+    : [unquote(word)];
   return (v) => items.some((e) => same(e, v));
 }
 
@@ -71,7 +76,10 @@ const PROTOS = new Set(['icmp', 'tcp', 'udp', 'ipv6-icmp', 'icmpv6']);
 
 /** Parses one rule line; `unknown` names the first word not understood. */
 export function parseRule(line: string): NftRule {
-  const text = line.replace(/\s+counter packets \d+ bytes \d+/, ' counter').replace(/\s+# handle \d+$/, '').trim();
+  const text = line
+    .replace(/\s+counter packets \d+ bytes \d+/, ' counter')
+    .replace(/\s+# handle \d+$/, '')
+    .trim();
   const w = words(text);
   const rule: NftRule = { text, verdict: 'other', matches: [] };
   const take = (i: number): [neg: boolean, value: string, next: number] =>
@@ -113,7 +121,10 @@ export function parseRule(line: string): NftRule {
     } else if (word === 'ct' && w[i + 1] === 'state') {
       // A probe opens a new flow.
       const [neg, v, next] = take(i + 2);
-      const states = v.replace(/[{}]/g, '').split(',').map((x) => x.trim());
+      const states = v
+        .replace(/[{}]/g, '')
+        .split(',')
+        .map((x) => x.trim());
       add(neg, () => states.includes('new'));
       i = next;
     } else if (word === 'ct' && w[i + 1] === 'status') {
@@ -129,7 +140,8 @@ export function parseRule(line: string): NftRule {
     } else if (word === 'accept' || word === 'drop' || word === 'reject') {
       rule.verdict = word;
       i += 1;
-      if (word === 'reject' && w[i] === 'with') i += 3; // reject with icmp type X
+      // reject with tcp reset | with icmp[x|v6] [type] CODE
+      if (word === 'reject' && w[i] === 'with') i += w[i + 1] === 'tcp' ? 3 : w[i + 2] === 'type' ? 4 : 3;
     } else {
       rule.unknown ??= word;
       i += 1;

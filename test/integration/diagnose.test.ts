@@ -65,9 +65,13 @@ before(async () => {
     netns.set(sb.name, sb.netnsFile ?? sb.netnsPath);
   }
   // A service on 8080/tcp in a2.
-  const server = spawn('nsenter', [`--net=${netns.get('a2')}`, process.execPath, '-e', "require('net').createServer((s) => s.end()).listen(8080)"], {
-    stdio: 'ignore',
-  });
+  const server = spawn(
+    'nsenter',
+    [`--net=${netns.get('a2')}`, process.execPath, '-e', "require('net').createServer((s) => s.end()).listen(8080)"],
+    {
+      stdio: 'ignore',
+    },
+  );
   listeners.push(server);
   mustSh('ip', ['netns', 'exec', host.ns, 'true']);
   await waitFor(async () => (await api.why('a1', 'a2', { port: '8080/tcp' })).probe?.ok === true, 'the listener in a2');
@@ -116,7 +120,7 @@ test('no shared network: names both networks and the fix; the isolation rule is 
   assert.match(step.text, /a1 is on front, b1 on back/);
   assert.equal(step.fix, 'cnm network connect back a1');
   // The first of the two networks' isolation rules in the chain decides (nft order).
-  assert.match(step.rule ?? "", /(oifname @bridges|iifname != "br-\w+") drop comment "cnm:\w{12}"/);
+  assert.match(step.rule ?? '', /(oifname @bridges|iifname != "br-\w+") drop comment "cnm:\w{12}"/);
   // b1's name lives on back only.
   assert.equal(r.nameVisible, false);
   assert.match(r.chain.find((s) => s.code === 'name-not-visible')!.text, /served only on back/);
@@ -164,11 +168,31 @@ test('--port: open, closed (nothing listens), and dropped by a rule in cnm table
   expectWhy(await api.why('a1', 'a2', { port: '8080/tcp' }), 'reachable', 'ok');
   expectWhy(await api.why('a1', 'a2', { port: '8081/tcp' }), 'unreachable', 'port-closed', 'a2');
   // A hand-added rule in cnm's table (bridged frames meet it: noicc turned br_netfilter on).
-  mustSh('ip', ['netns', 'exec', host.ns, 'nft', 'insert', 'rule', 'inet', 'cnm', 'forward', 'ip', 'daddr', ips.get('a2')!, 'tcp', 'dport', '8080', 'drop']);
+  mustSh('ip', [
+    'netns',
+    'exec',
+    host.ns,
+    'nft',
+    'insert',
+    'rule',
+    'inet',
+    'cnm',
+    'forward',
+    'ip',
+    'daddr',
+    ips.get('a2')!,
+    'tcp',
+    'dport',
+    '8080',
+    'drop',
+  ]);
   try {
     const r = await api.why('a1', 'a2', { port: '8080/tcp' });
     expectWhy(r, 'unreachable', 'firewall');
-    assert.match(r.chain.find((s) => s.code === 'firewall')!.rule ?? '', new RegExp(`ip daddr ${ips.get('a2')!.replace(/\./g, '\\.')} tcp dport 8080 drop`));
+    assert.match(
+      r.chain.find((s) => s.code === 'firewall')!.rule ?? '',
+      new RegExp(`ip daddr ${ips.get('a2')!.replace(/\./g, '\\.')} tcp dport 8080 drop`),
+    );
     // ICMP still passes the same rule.
     expectWhy(await api.why('a1', 'a2'), 'reachable', 'ok');
   } finally {
@@ -197,53 +221,59 @@ test('cnm why prints the chain and the kernel verdict; exit code 1 when unreacha
   assert.match(r.stdout, /the kernel agrees/);
 });
 
-test('subnet conflict: a route overlapping front is marked within 1 s (event, inspect, network ls, why) and cleared', needsRoot, async () => {
-  const abort = new AbortController();
-  const events: Array<DockerEvent & { at: number }> = [];
-  const stream = (async () => {
-    for await (const ev of api.events({ signal: abort.signal })) events.push({ ...ev, at: Date.now() });
-  })().catch(() => undefined);
-  await new Promise((r) => setTimeout(r, 200));
-  const waitEvent = async (action: string, since: number) => {
-    await waitFor(async () => events.some((e) => e.Action === action && e.at >= since), `${action} event`, 5000);
-    return events.find((e) => e.Action === action && e.at >= since)!;
-  };
-  try {
-    const t0 = Date.now();
-    mustSh('ip', ['-n', host.ns, 'route', 'add', `${P}.1.128/25`, 'dev', 'vpn0']);
-    const ev = await waitEvent('subnet-conflict', t0);
-    assert.ok(ev.at - t0 < 1000, `event after ${ev.at - t0} ms`);
-    assert.equal(ev.Actor.Attributes.name, 'front');
-    assert.equal(ev.Actor.Attributes.route, `${P}.1.128/25`);
-    assert.equal(ev.Actor.Attributes.interface, 'vpn0');
+test(
+  'subnet conflict: a route overlapping front is marked within 1 s (event, inspect, network ls, why) and cleared',
+  needsRoot,
+  async () => {
+    const abort = new AbortController();
+    const events: Array<DockerEvent & { at: number }> = [];
+    const stream = (async () => {
+      for await (const ev of api.events({ signal: abort.signal })) events.push({ ...ev, at: Date.now() });
+    })().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    const waitEvent = async (action: string, since: number) => {
+      await waitFor(async () => events.some((e) => e.Action === action && e.at >= since), `${action} event`, 5000);
+      return events.find((e) => e.Action === action && e.at >= since)!;
+    };
+    try {
+      const t0 = Date.now();
+      mustSh('ip', ['-n', host.ns, 'route', 'add', `${P}.1.128/25`, 'dev', 'vpn0']);
+      const ev = await waitEvent('subnet-conflict', t0);
+      assert.ok(ev.at - t0 < 1000, `event after ${ev.at - t0} ms`);
+      assert.equal(ev.Actor.Attributes.name, 'front');
+      assert.equal(ev.Actor.Attributes.route, `${P}.1.128/25`);
+      assert.equal(ev.Actor.Attributes.interface, 'vpn0');
 
-    const inspected = JSON.parse(host.mustCnm('network', 'inspect', 'front'))[0] as NetworkResource & { Warnings?: string[] };
-    assert.deepEqual(inspected.Warnings, [`host route ${P}.1.128/25 on vpn0 overlaps subnet ${P}.1.0/24 of network front: traffic to the overlap may go the wrong way`]);
-    assert.match(host.mustCnm('network', 'ls'), /front\s+bridge\s+local\s+! route 10\.71\.1\.128\/25 on vpn0/);
-    const host1 = await api.hostInfo();
-    assert.equal(host1.conflicts?.length, 1);
+      const inspected = JSON.parse(host.mustCnm('network', 'inspect', 'front'))[0] as NetworkResource & { Warnings?: string[] };
+      assert.deepEqual(inspected.Warnings, [
+        `host route ${P}.1.128/25 on vpn0 overlaps subnet ${P}.1.0/24 of network front: traffic to the overlap may go the wrong way`,
+      ]);
+      assert.match(host.mustCnm('network', 'ls'), /front\s+bridge\s+local\s+! route 10\.71\.1\.128\/25 on vpn0/);
+      const host1 = await api.hostInfo();
+      assert.equal(host1.conflicts?.length, 1);
 
-    // An address in the overlap that no sandbox has: it stays on front, the route is never used.
-    const r = await api.why('a1', `${P}.1.200`);
-    expectWhy(r, 'unreachable', 'subnet-conflict', `${P}.1.128/25 dev vpn0`);
-    // Between two sandboxes of front the conflict is only a warning.
-    const ok = await api.why('a1', 'a2');
-    assert.equal(ok.verdict, 'reachable');
-    assert.equal(ok.chain.find((s) => s.code === 'subnet-conflict')?.level, 'warn');
+      // An address in the overlap that no sandbox has: it stays on front, the route is never used.
+      const r = await api.why('a1', `${P}.1.200`);
+      expectWhy(r, 'unreachable', 'subnet-conflict', `${P}.1.128/25 dev vpn0`);
+      // Between two sandboxes of front the conflict is only a warning.
+      const ok = await api.why('a1', 'a2');
+      assert.equal(ok.verdict, 'reachable');
+      assert.equal(ok.chain.find((s) => s.code === 'subnet-conflict')?.level, 'warn');
 
-    const t1 = Date.now();
-    mustSh('ip', ['-n', host.ns, 'route', 'del', `${P}.1.128/25`, 'dev', 'vpn0']);
-    const cleared = await waitEvent('subnet-conflict-cleared', t1);
-    assert.ok(cleared.at - t1 < 1000, `cleared after ${cleared.at - t1} ms`);
-    assert.equal((JSON.parse(host.mustCnm('network', 'inspect', 'front'))[0] as { Warnings?: string[] }).Warnings, undefined);
-    assert.doesNotMatch(host.mustCnm('network', 'ls'), /!/);
-    assert.deepEqual(await api.conflicts(), []);
-  } finally {
-    sh_quiet(['-n', host.ns, 'route', 'del', `${P}.1.128/25`, 'dev', 'vpn0']);
-    abort.abort();
-    await stream;
-  }
-});
+      const t1 = Date.now();
+      mustSh('ip', ['-n', host.ns, 'route', 'del', `${P}.1.128/25`, 'dev', 'vpn0']);
+      const cleared = await waitEvent('subnet-conflict-cleared', t1);
+      assert.ok(cleared.at - t1 < 1000, `cleared after ${cleared.at - t1} ms`);
+      assert.equal((JSON.parse(host.mustCnm('network', 'inspect', 'front'))[0] as { Warnings?: string[] }).Warnings, undefined);
+      assert.doesNotMatch(host.mustCnm('network', 'ls'), /!/);
+      assert.deepEqual(await api.conflicts(), []);
+    } finally {
+      sh_quiet(['-n', host.ns, 'route', 'del', `${P}.1.128/25`, 'dev', 'vpn0']);
+      abort.abort();
+      await stream;
+    }
+  },
+);
 
 function sh_quiet(args: string[]) {
   try {

@@ -288,7 +288,9 @@ export async function tcpConnect(nsPath: string, address: string, port: number, 
       if (!(await waitFor([fd], POLLOUT, timeoutMs))[0]) return { ok: false, detail: `no answer within ${timeoutMs} ms`, ms: since(t0) };
     }
     const err = soError(fd);
-    return err ? { ok: false, detail: errnoText(err), ms: since(t0) } : { ok: true, detail: `connected in ${since(t0).toFixed(1)} ms`, ms: since(t0) };
+    return err
+      ? { ok: false, detail: errnoText(err), ms: since(t0) }
+      : { ok: true, detail: `connected in ${since(t0).toFixed(1)} ms`, ms: since(t0) };
   } finally {
     c.close(fd);
   }
@@ -325,9 +327,11 @@ export async function udpExchange(
     const buf = Buffer.alloc(4096);
     for (;;) {
       const left = timeoutMs - since(t0);
-      if (left <= 0 || !(await waitFor([fd], POLLIN, left))[0]) return { ok: true, detail: `no answer within ${timeoutMs} ms (open or filtered)`, ms: since(t0) };
+      if (left <= 0 || !(await waitFor([fd], POLLIN, left))[0])
+        return { ok: true, detail: `no answer within ${timeoutMs} ms (open or filtered)`, ms: since(t0) };
       const n = c.recv(fd, buf, buf.length, 0);
-      if (n >= 0) return { ok: true, detail: `answered in ${since(t0).toFixed(1)} ms`, ms: since(t0), reply: Buffer.from(buf.subarray(0, n)) };
+      if (n >= 0)
+        return { ok: true, detail: `answered in ${since(t0).toFixed(1)} ms`, ms: since(t0), reply: Buffer.from(buf.subarray(0, n)) };
       const errno = koffi.errno();
       if (errno === EAGAIN) continue;
       return { ok: false, detail: errnoText(errno), ms: since(t0), refused: errno === 111 };
