@@ -203,6 +203,8 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
     'cnm.showPorts': () => commands.showPorts(),
     'cnm.why': (n) => diagnose.why(n),
     'cnm.reachabilityMatrix': (n) => diagnose.matrix(n),
+    // The title bar's button: the whole host, whatever row is selected.
+    'cnm.reachabilityMatrixAll': () => diagnose.matrix(),
     'cnm.refresh': () => state.refresh().catch(() => undefined),
     'cnm.switchConnection': switchConnection,
     'cnm.showConnectionHelp': showConnectionHelp,

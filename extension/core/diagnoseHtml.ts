@@ -28,7 +28,7 @@ body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);backgr
 h1{font-size:1.3em;margin:12px 0 4px} h2{font-size:1.05em;margin:18px 0 6px;border-bottom:1px solid var(--vscode-panel-border)}
 .muted{color:var(--vscode-descriptionForeground)} code{font-family:var(--vscode-editor-font-family);background:var(--vscode-textCodeBlock-background);padding:0 3px}
 .verdict{display:inline-block;border-radius:8px;padding:1px 8px;font-weight:bold;color:var(--vscode-editor-background)}
-.pass,.reachable{background:var(--vscode-charts-green)} .block,.unreachable{background:var(--vscode-charts-red)} .warn{background:var(--vscode-charts-yellow)}
+.pass,.reachable{background:var(--vscode-charts-green)} .block,.unreachable{background:var(--vscode-charts-red)} .warn,.warned{background:var(--vscode-charts-yellow)}
 ol.chain{list-style:none;padding:0} ol.chain li{margin:6px 0;padding-left:8px;border-left:4px solid var(--vscode-panel-border)}
 ol.chain li.pass{border-left-color:var(--vscode-charts-green);background:none} ol.chain li.warn{border-left-color:var(--vscode-charts-yellow);background:none}
 ol.chain li.block{border-left-color:var(--vscode-charts-red);background:none}

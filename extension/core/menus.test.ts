@@ -183,7 +183,7 @@ test('view/title and the command palette follow the connection', () => {
       .filter((e) => evaluateWhen(e.when, { view, 'cnm.connected': connected }))
       .map((e) => e.command.replace(/^cnm\./, ''))
       .sort();
-  assert.deepEqual(title('cnm.networks', true), ['createNetwork', 'pruneNetworks', 'reachabilityMatrix', 'refresh', 'switchConnection']);
+  assert.deepEqual(title('cnm.networks', true), ['createNetwork', 'pruneNetworks', 'reachabilityMatrixAll', 'refresh', 'switchConnection']);
   assert.deepEqual(title('cnm.networks', false), ['refresh', 'switchConnection']);
   assert.deepEqual(title('cnm.sandboxes', true), ['createSandbox', 'refresh', 'showPorts']);
   assert.deepEqual(title('cnm.sandboxes', false), ['refresh']);
@@ -209,7 +209,7 @@ test('view/title and the command palette follow the connection', () => {
     'openTerminal',
     'ping',
     'pruneNetworks',
-    'reachabilityMatrix',
+    'reachabilityMatrixAll',
     'refresh',
     'removeNetwork',
     'removeSandbox',

@@ -427,9 +427,9 @@ function routedPath(
     });
     return;
   }
-  conflictSteps(facts, [g], undefined, chain);
-  if (b) {
-    const theirs = b.endpoints.find((e) => e.ipv4 === ip || e.ipv6 === ip)!;
+  const theirs = b?.endpoints.find((e) => e.ipv4 === ip || e.ipv6 === ip);
+  conflictSteps(facts, theirs ? [g, theirs.network] : [g], undefined, chain);
+  if (b && theirs) {
     const m = theirs.network;
     const mine = a.endpoints.map((e) => e.network.name).join(', ');
     const block: WhyReason = {
