@@ -91,6 +91,13 @@ function hostRoute(facts: Facts, ip: string) {
   return best;
 }
 
+/** The host's route to `ip`; without one, the no-route block (worded by the caller) goes on the chain. */
+function hostRouteStep(facts: Facts, chain: WhyReason[], ip: string, noRoute: string) {
+  const r = hostRoute(facts, ip);
+  if (!r) chain.push({ code: 'no-route', level: 'block', text: noRoute, object: { kind: 'host', name: 'main table' } });
+  return r;
+}
+
 /** Resolves B: a sandbox (name, id or id prefix), an IP, or a hostname as A's DNS would see it. */
 export function resolveTarget(facts: Facts, a: SandboxFacts, text: string): { to: WhyTarget; sandbox?: SandboxFacts } {
   const sb = findSandbox(facts, text);
@@ -473,16 +480,8 @@ function routedPath(
     });
     return;
   }
-  const r = hostRoute(facts, ip);
-  if (!r) {
-    chain.push({
-      code: 'no-route',
-      level: 'block',
-      text: `${a.name} leaves through ${g.name}, but the host has no route to ${ip}`,
-      object: { kind: 'host', name: 'main table' },
-    });
-    return;
-  }
+  const r = hostRouteStep(facts, chain, ip, `${a.name} leaves through ${g.name}, but the host has no route to ${ip}`);
+  if (!r) return;
   chain.push({
     code: 'ok',
     level: 'pass',
@@ -505,16 +504,8 @@ function hostToSandbox(facts: Facts, chain: WhyReason[], a: SandboxFacts, b: San
     });
     return;
   }
-  const r = hostRoute(facts, ip);
-  if (!r) {
-    chain.push({
-      code: 'no-route',
-      level: 'block',
-      text: `the host (where ${a.name} lives) has no route to ${ip}`,
-      object: { kind: 'host', name: 'main table' },
-    });
-    return;
-  }
+  const r = hostRouteStep(facts, chain, ip, `the host (where ${a.name} lives) has no route to ${ip}`);
+  if (!r) return;
   chain.push({
     code: 'ok',
     level: 'pass',

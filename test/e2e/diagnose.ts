@@ -5,14 +5,12 @@
 // chain. Screenshots: test-results/e2e-diagnose/ (artefacts of the run, not committed).
 //   node --import tsx test/e2e/diagnose.ts   (after `npm run package`; PORT from UI_PORT, default 8934)
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { CS_BIN, launchBrowser, log, NODE24, request, ROOT, startCnmd, startCodeServer, type Cnmd, type CodeServer } from './lib.js';
+import { request, ROOT } from './lib.js';
+import { uiScenario } from './workbench.js';
 
 const PORT = Number(process.env.UI_PORT ?? 8934);
 const OUT = path.join(ROOT, 'test-results/e2e-diagnose');
-const VSIX = process.env.VSIX ?? path.join(ROOT, 'dist/cnm.vsix');
 
 async function api(sock: string, method: string, p: string, body?: unknown): Promise<any> {
   const r = await request(sock, method, p, body);
@@ -20,21 +18,11 @@ async function api(sock: string, method: string, p: string, body?: unknown): Pro
   return r.body;
 }
 
-async function main(): Promise<number> {
-  fs.mkdirSync(OUT, { recursive: true });
-  const extDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-dg-ext-'));
-  const cfgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-dg-cfg-'));
-  execFileSync(CS_BIN, ['--config', path.join(cfgDir, 'config.yaml'), '--extensions-dir', extDir, '--install-extension', VSIX], {
-    env: { ...process.env, PATH: `${NODE24}:${process.env.PATH}` },
-    stdio: 'pipe',
-  });
-  let cnmd: Cnmd | undefined;
-  let cs: CodeServer | undefined;
-  let browser: any;
-  let passed = 0;
-  let failed = 0;
-  try {
-    cnmd = await startCnmd('diag');
+void uiScenario({
+  tag: 'diag',
+  port: PORT,
+  outDir: OUT,
+  async setup(cnmd) {
     const sock = cnmd.socket;
     await api(sock, 'POST', '/networks/create', { Name: 'dg-front', IPAM: { Config: [{ Subnet: '10.73.1.0/24' }] } });
     await api(sock, 'POST', '/networks/create', { Name: 'dg-back', IPAM: { Config: [{ Subnet: '10.73.2.0/24' }] } });
@@ -51,52 +39,13 @@ async function main(): Promise<number> {
       ['route', 'add', '10.73.2.128/25', 'dev', 'dgvpn0'],
     ])
       execFileSync('ip', ['-n', cnmd.ns, ...args]);
-
-    cs = await startCodeServer({
-      port: PORT,
-      smokeTestDriver: false,
-      extensionsDir: extDir,
-      env: { CNM_HOST: `unix://${sock}` },
-      logPath: path.join(OUT, 'code-server.log'),
-    });
-    browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    const shot = (name: string) => page.screenshot({ path: path.join(OUT, `${name}.png`) });
-    const step = async (name: string, fn: () => Promise<void>) => {
-      try {
-        await fn();
-        passed++;
-        log(`ok - ${name}`);
-      } catch (e) {
-        failed++;
-        log(`FAIL - ${name}: ${(e as Error).message.split('\n')[0]}`);
-        await shot(`FAIL-${name.replace(/\W+/g, '_')}`).catch(() => undefined);
-        throw e;
-      }
-    };
+  },
+  async body({ page, workspace, wb }) {
+    const { shot, step, answer, contextMenu } = wb;
     const pane = (title: RegExp) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
     const networks = pane(/^\s*Networks/);
     const sandboxes = pane(/^\s*Sandboxes/);
     const row = (view: any, text: string) => view.locator('.monaco-list-row', { hasText: text }).first();
-    const quick = page.locator('.quick-input-widget');
-    const answer = async (text: string, title?: string) => {
-      if (title) await quick.locator('.quick-input-title', { hasText: title }).waitFor({ timeout: 10000 });
-      const input = quick.locator('input').first();
-      await input.waitFor({ state: 'visible' });
-      await input.fill(text);
-      await input.press('Enter');
-    };
-    const contextMenu = async (target: any, action: string) => {
-      await target.click({ button: 'right' });
-      const item = page.locator('.context-view .action-label', { hasText: action }).first();
-      await item.waitFor();
-      const menu = page.locator('.context-view .monaco-menu');
-      for (let i = 0; i < 3; i++) {
-        if (!(await menu.isVisible())) break;
-        await item.click({ timeout: 2000 }).catch(() => undefined);
-        await menu.waitFor({ state: 'hidden', timeout: 1500 }).catch(() => undefined);
-      }
-    };
     /** The one open webview's document (editors are closed between steps, so there is one). */
     const webview = () => page.frameLocator('iframe.webview').frameLocator('#active-frame');
     /** Closes every editor tab by its close button (a webview holding the focus swallows F1). */
@@ -113,7 +62,7 @@ async function main(): Promise<number> {
     // Chromium does not raise the workbench's delayed tree hovers reliably.
     await step('workbench opens; dg-back (a host route overlaps it) carries the warning icon, dg-front not', async () => {
       // The machine is shared: the first load can take long.
-      await page.goto(`http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(cs!.workspace)}`, { timeout: 180000 });
+      await page.goto(`http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(workspace)}`, { timeout: 180000 });
       await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 90000 });
       await page.locator('.activitybar .action-item a.action-label[aria-label^="Container Networks"]').click({ timeout: 60000 });
       await row(networks, 'dg-back').locator('.codicon-warning').waitFor({ timeout: 30000 });
@@ -162,18 +111,5 @@ async function main(): Promise<number> {
       if (await grid.locator('td.disagree').count()) throw new Error('the kernel disagreed on a cell');
       await shot('04-matrix-host');
     });
-  } catch (e) {
-    if (!failed) failed++;
-    console.error(e);
-  } finally {
-    await browser?.close().catch(() => undefined);
-    cs?.stop();
-    await cnmd?.stop();
-    fs.rmSync(extDir, { recursive: true, force: true });
-    fs.rmSync(cfgDir, { recursive: true, force: true });
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed ? 1 : 0;
-}
-
-void main().then((code) => setTimeout(() => process.exit(code), 500));
+  },
+}).then((code) => setTimeout(() => process.exit(code), 500));

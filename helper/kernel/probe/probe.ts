@@ -6,7 +6,7 @@ import koffi from 'koffi';
 import { isIP } from 'node:net';
 import { CnmError } from '../../errors.js';
 import { inNetns } from '../netns/setns.js';
-import { sockaddr } from '../netns/sockets.js';
+import { lib, sockaddr } from '../netns/sockets.js';
 
 const AF_INET = 2;
 const AF_INET6 = 10;
@@ -23,37 +23,6 @@ const POLLIN = 1;
 const POLLOUT = 4;
 const EINPROGRESS = 115;
 const EAGAIN = 11;
-
-interface Libc {
-  socket: (domain: number, type: number, protocol: number) => number;
-  connect: (fd: number, addr: Buffer, len: number) => number;
-  sendto: (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer | null, alen: number) => number;
-  recv: (fd: number, buf: Buffer, len: number, flags: number) => number;
-  recvfrom: (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, alen: Buffer) => number;
-  getsockopt: (fd: number, level: number, name: number, value: Buffer, len: Buffer) => number;
-  close: (fd: number) => number;
-  strerror: (errnum: number) => string;
-  poll: koffi.KoffiFunction;
-}
-
-let libc: Libc | undefined;
-function lib(): Libc {
-  if (!libc) {
-    const l = koffi.load('libc.so.6');
-    libc = {
-      socket: l.func('int socket(int domain, int type, int protocol)'),
-      connect: l.func('int connect(int fd, const uint8_t *addr, uint32_t len)'),
-      sendto: l.func('long sendto(int fd, const uint8_t *buf, size_t len, int flags, const uint8_t *addr, uint32_t alen)'),
-      recv: l.func('long recv(int fd, _Out_ uint8_t *buf, size_t len, int flags)'),
-      recvfrom: l.func('long recvfrom(int fd, _Out_ uint8_t *buf, size_t len, int flags, _Out_ uint8_t *addr, _Inout_ uint8_t *alen)'),
-      getsockopt: l.func('int getsockopt(int fd, int level, int name, _Out_ uint8_t *value, _Inout_ uint8_t *len)'),
-      close: l.func('int close(int fd)'),
-      strerror: l.func('const char *strerror(int errnum)'),
-      poll: l.func('int poll(_Inout_ uint8_t *fds, unsigned long nfds, int timeout)'),
-    };
-  }
-  return libc;
-}
 
 /** What the kernel did with one probe. */
 export interface ProbeOutcome {
@@ -274,14 +243,18 @@ function normal(address: string): string {
 
 // ---- TCP and UDP ----------------------------------------------------------------------------
 
+/** A socket of `type` in the netns, of the address's family, and the address as connect(2) takes it. */
+function socketTo(nsPath: string, address: string, port: number, type: number): { fd: number; sa: Buffer } {
+  const fd = openIn(nsPath, familyOf(address) === 4 ? AF_INET : AF_INET6, type, 0);
+  return { fd, sa: sockaddr(address, port) };
+}
+
 /** A TCP connect from inside the netns: ok when the handshake completes. */
 export async function tcpConnect(nsPath: string, address: string, port: number, timeoutMs: number): Promise<ProbeOutcome> {
   const c = lib();
-  const family = familyOf(address);
-  const fd = openIn(nsPath, family === 4 ? AF_INET : AF_INET6, SOCK_STREAM, 0);
+  const { fd, sa } = socketTo(nsPath, address, port, SOCK_STREAM);
   const t0 = process.hrtime.bigint();
   try {
-    const sa = sockaddr(address, port);
     if (c.connect(fd, sa, sa.length) !== 0) {
       const errno = koffi.errno();
       if (errno !== EINPROGRESS) return { ok: false, detail: errnoText(errno), ms: since(t0) };
@@ -316,11 +289,9 @@ export async function udpExchange(
   timeoutMs: number,
 ): Promise<ProbeOutcome & { reply?: Buffer; refused?: boolean }> {
   const c = lib();
-  const family = familyOf(address);
-  const fd = openIn(nsPath, family === 4 ? AF_INET : AF_INET6, SOCK_DGRAM, 0);
+  const { fd, sa } = socketTo(nsPath, address, port, SOCK_DGRAM);
   const t0 = process.hrtime.bigint();
   try {
-    const sa = sockaddr(address, port);
     if (c.connect(fd, sa, sa.length) !== 0 || c.sendto(fd, payload, payload.length, 0, null, 0) < 0) {
       return { ok: false, detail: errnoText(koffi.errno()), ms: since(t0) };
     }
