@@ -149,7 +149,10 @@ const EXPECTED: Record<string, { menu: string[]; inline: string[] }> = {
   'sandbox with endpoints': { menu: ['openTerminal', 'why', 'removeSandbox', 'copyIp', 'copyId'], inline: ['openTerminal'] },
   'sandbox without endpoints': { menu: ['openTerminal', 'why', 'removeSandbox', 'copyId'], inline: ['openTerminal'] },
   'sandbox endpoint': { menu: ['inspectNetwork', 'ping', 'why', 'disconnect', 'copyIp', 'copyId'], inline: [] },
-  'sandbox with an HTTP port': { menu: ['openTerminal', 'openInBrowser', 'why', 'removeSandbox', 'copyIp', 'copyId'], inline: ['openTerminal'] },
+  'sandbox with an HTTP port': {
+    menu: ['openTerminal', 'openInBrowser', 'why', 'removeSandbox', 'copyIp', 'copyId'],
+    inline: ['openTerminal'],
+  },
   'cluster store': { menu: [], inline: [] },
   host: { menu: [], inline: [] },
   'host endpoint': { menu: [], inline: [] },
