@@ -164,43 +164,14 @@ test('MTU mismatch: reachable for small packets, warned with both MTUs', needsRo
   assert.match(r.chain.find((s) => s.code === 'mtu-mismatch')!.text, /t1 eth0 1400.*t2 eth0 1500/);
 });
 
-test('--port: open, closed (nothing listens), and dropped by a rule in cnm table', needsRoot, async () => {
+// A rule added by hand to cnm's table is not tested here: cnmd's self-healing re-applies the table
+// within milliseconds of any outside change, so such a rule does not stay. Reading the live table
+// back and evaluating it is proven by the ICC and isolation tests above (they quote the live rule);
+// a hand-added rule's evaluation is unit-tested (helper/diagnose/explain.test.ts, nft-rules.test.ts).
+test('--port: open, and closed (nothing listens in B), the kernel agreeing', needsRoot, async () => {
   expectWhy(await api.why('a1', 'a2', { port: '8080/tcp' }), 'reachable', 'ok');
   expectWhy(await api.why('a1', 'a2', { port: '8081/tcp' }), 'unreachable', 'port-closed', 'a2');
-  // A hand-added rule in cnm's table (bridged frames meet it: noicc turned br_netfilter on).
-  mustSh('ip', [
-    'netns',
-    'exec',
-    host.ns,
-    'nft',
-    'insert',
-    'rule',
-    'inet',
-    'cnm',
-    'forward',
-    'ip',
-    'daddr',
-    ips.get('a2')!,
-    'tcp',
-    'dport',
-    '8080',
-    'drop',
-  ]);
-  try {
-    const r = await api.why('a1', 'a2', { port: '8080/tcp' });
-    expectWhy(r, 'unreachable', 'firewall');
-    assert.match(
-      r.chain.find((s) => s.code === 'firewall')!.rule ?? '',
-      new RegExp(`ip daddr ${ips.get('a2')!.replace(/\./g, '\\.')} tcp dport 8080 drop`),
-    );
-    // ICMP still passes the same rule.
-    expectWhy(await api.why('a1', 'a2'), 'reachable', 'ok');
-  } finally {
-    // Any network change rewrites cnm's table; this one puts it back as cnm wants it.
-    host.mustCnm('network', 'create', 'rewrite');
-    host.mustCnm('network', 'rm', 'rewrite');
-  }
-  expectWhy(await api.why('a1', 'a2', { port: '8080/tcp' }), 'reachable', 'ok');
+  expectWhy(await api.why('a1', 'a2', { port: '8081/udp' }), 'unreachable', 'port-closed', 'a2');
 });
 
 test('bad input: a clear 400/404', needsRoot, async () => {
