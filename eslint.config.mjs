@@ -96,6 +96,10 @@ export default tseslint.config(
       [
         { group: ['../core/*', '!../core/controller.js'], message: 'helper/api imports only the core interface (core/controller.ts).' },
         {
+          group: ['../diagnose/*', '!../diagnose/diagnostics.js'],
+          message: 'helper/api sees helper/diagnose only through diagnostics.ts.',
+        },
+        {
           group: ['../drivers/**', '../kernel/**', '../store/**', '../ipam/**', '../dns/**', '../sandbox/**'],
           message: 'helper/api imports only the core interface (core/controller.ts).',
         },

@@ -14,6 +14,8 @@ import { hostsTree, networksTree, sandboxesTree, type Grouping, type TreeNode } 
 import { socketFacts, startCommand } from './vscode/connectionHelp.js';
 import { InspectPanels } from './vscode/inspectPanels.js';
 import { PortsPanel } from './vscode/portsPanel.js';
+import { DiagnoseCommands } from './core/diagnoseCommands.js';
+import { DiagnosePanels } from './vscode/diagnosePanels.js';
 import { startLanguageClient } from './vscode/languageClient.js';
 import { StatusBar } from './vscode/statusBar.js';
 import { NodeTreeProvider } from './vscode/treeProvider.js';
@@ -29,6 +31,7 @@ export interface CnmExtensionApi {
   readonly trees: Record<'networks' | 'sandboxes' | 'hosts', NodeTreeProvider>;
   readonly panels: InspectPanels;
   readonly status: StatusBar;
+  readonly diagnose: { commands: DiagnoseCommands; panels: DiagnosePanels };
   readonly activationMs: number;
 }
 
@@ -63,6 +66,15 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
   };
   const panels = new InspectPanels(() => state);
   const portsPanel = new PortsPanel(() => state);
+  const diagnosePanels = new DiagnosePanels((from, to) => state.client.why(from, to));
+  const diagnose = new DiagnoseCommands({
+    get state() {
+      return state;
+    },
+    ui,
+    showWhy: (r, rerun) => diagnosePanels.showWhy(r, rerun),
+    showMatrix: (m, scope, rerun) => diagnosePanels.showMatrix(m, scope, rerun),
+  });
   let connectionSub: { dispose(): void } | undefined;
 
   const problem = () => {
@@ -189,6 +201,10 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
     'cnm.ping': (n) => commands.ping(n),
     'cnm.openInBrowser': (n) => commands.openInBrowser(n),
     'cnm.showPorts': () => commands.showPorts(),
+    'cnm.why': (n) => diagnose.why(n),
+    'cnm.reachabilityMatrix': (n) => diagnose.matrix(n),
+    // The title bar's button: the whole host, whatever row is selected.
+    'cnm.reachabilityMatrixAll': () => diagnose.matrix(),
     'cnm.refresh': () => state.refresh().catch(() => undefined),
     'cnm.switchConnection': switchConnection,
     'cnm.showConnectionHelp': showConnectionHelp,
@@ -198,6 +214,7 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
     status,
     panels,
     portsPanel,
+    diagnosePanels,
     ...Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, fn)),
     vscode.window.createTreeView('cnm.networks', { treeDataProvider: trees.networks, showCollapseAll: true }),
     vscode.window.createTreeView('cnm.sandboxes', { treeDataProvider: trees.sandboxes }),
@@ -232,6 +249,7 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
     trees,
     panels,
     status,
+    diagnose: { commands: diagnose, panels: diagnosePanels },
     activationMs,
   };
 }

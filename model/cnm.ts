@@ -1,6 +1,7 @@
 // The CNM objects as cnmd stores them and as its own API (sandboxes, DNS records) returns them.
 // One definition, imported by the helper, the CLI, the extension and the language server.
 import type { PortMap, PortMapping } from './ports.js';
+import type { SubnetConflict } from './diagnose.js';
 
 import type { IPAMPoolConfig } from './docker.js';
 
@@ -168,6 +169,8 @@ export interface DnsRecord {
 export interface HostInfo {
   interfaces: Array<{ name: string; kind: string; addresses: string[]; up: boolean }>;
   routes: Array<{ dst: string; gateway?: string; ifname?: string }>;
+  /** The routes/addresses above that overlap a network's subnet now (cnmd's conflict watch). */
+  conflicts?: SubnetConflict[];
 }
 
 /** Kernel and userland features cnmd checks at start and reports (GET /info → Cnm, `cnm info`). */

@@ -44,6 +44,8 @@ export interface NetworkResource {
   Containers: Record<string, NetworkContainer>;
   Options: Record<string, string>;
   Labels: Record<string, string>;
+  /** cnm only, and only while there is something to say (a host route overlapping the subnet). */
+  Warnings?: string[];
 }
 
 /** POST /networks/create body. */

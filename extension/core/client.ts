@@ -2,6 +2,7 @@
 // Everything above this interface (state, tree, commands) is tested against a fake of it.
 import type { ClusterView, EngineContainer, HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
 import type { PublishedPort } from '../../model/ports.js';
+import type { ReachabilityMatrix, WhyReport } from '../../model/diagnose.js';
 import type {
   DockerEvent,
   DockerInfo,
@@ -52,6 +53,10 @@ export interface CnmClient {
   cluster(): Promise<ClusterView | undefined>;
   /** GET /cnm/ports: every published port and where it is reachable. */
   publishedPorts(): Promise<PublishedPort[] | undefined>;
+  /** GET /cnm/why: why `from` can or cannot reach `to` (checked by a probe); undefined without the path. */
+  why(from: string, to: string, port?: string): Promise<WhyReport | undefined>;
+  /** GET /cnm/why/matrix for these networks (none: the whole host); undefined without the path. */
+  matrix(networks: string[]): Promise<ReachabilityMatrix | undefined>;
   dispose(): void;
 }
 

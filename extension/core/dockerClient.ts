@@ -2,6 +2,7 @@
 // works against a real Docker engine); cnm's /cnm/ paths go through its modem's dial.
 import Docker from 'dockerode';
 import type { ClusterView, EngineContainer, HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
+import type { ReachabilityMatrix, WhyReport } from '../../model/diagnose.js';
 import type { DockerEvent, DockerInfo, NetworkCreateResponse, NetworkPruneResponse, NetworkResource } from '../../model/docker.js';
 import { cnmWording, errorDetailOf } from '../../model/errors.js';
 import type { PublishedPort } from '../../model/ports.js';
@@ -174,6 +175,13 @@ export class DockerodeClient implements CnmClient {
   }
   publishedPorts(): Promise<PublishedPort[] | undefined> {
     return this.optional<PublishedPort[]>('/cnm/ports');
+  }
+  why(from: string, to: string, port?: string): Promise<WhyReport | undefined> {
+    return this.optional<WhyReport>('/cnm/why', { from, to, ...(port ? { port } : {}) });
+  }
+  matrix(networks: string[]): Promise<ReachabilityMatrix | undefined> {
+    // docker-modem writes an array as repeated keys (network=a&network=b), as the API reads them.
+    return this.optional<ReachabilityMatrix>('/cnm/why/matrix', networks.length ? { network: networks } : undefined);
   }
   dispose(): void {
     this.onDispose();

@@ -13,6 +13,7 @@ import type {
 import { hostPortText, mappingsOf, portMap, type PublishedPort } from '../../model/ports.js';
 import type { DockerEvent, DockerInfo, NetworkCreateRequest, NetworkResource } from '../../model/docker.js';
 import type { ExecHandle, ExecOptions, ExecSinks } from '../../transport/exec.js';
+import type { ReachabilityMatrix, WhyReport } from '../../model/diagnose.js';
 import { ApiError, type CnmClient, type EventHandlers } from './client.js';
 
 const hex = () => randomBytes(32).toString('hex');
@@ -333,6 +334,17 @@ export class FakeClient implements CnmClient {
       resize: async (rows, cols) => void rec.sizes.push(`${rows}x${cols}`),
       exit,
     };
+  }
+  /** What /cnm/why and /cnm/why/matrix answer (tests set them); unset: the daemon lacks the paths. */
+  whyAnswer?: (from: string, to: string, port?: string) => WhyReport;
+  matrixAnswer?: (networks: string[]) => ReachabilityMatrix;
+  async why(from: string, to: string, port?: string) {
+    this.check();
+    return this.whyAnswer?.(from, to, port);
+  }
+  async matrix(networks: string[]) {
+    this.check();
+    return this.matrixAnswer?.(networks);
   }
   dispose() {}
 }

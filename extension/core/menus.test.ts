@@ -135,15 +135,24 @@ const EXPECTED: Record<string, { menu: string[]; inline: string[] }> = {
   'connection unreachable': { menu: ['installHelper'], inline: ['switchConnection', 'installHelper'] },
   message: { menu: [], inline: [] },
   group: { menu: [], inline: [] },
-  'network builtin': { menu: ['inspectNetwork', 'connectSandbox', 'copyIp', 'copyId'], inline: [] },
+  'network builtin': { menu: ['inspectNetwork', 'reachabilityMatrix', 'connectSandbox', 'copyIp', 'copyId'], inline: [] },
   'network builtin unconnectable': { menu: ['inspectNetwork', 'copyId'], inline: [] },
-  'network user empty': { menu: ['inspectNetwork', 'connectSandbox', 'removeNetwork', 'copyIp', 'copyId'], inline: ['removeNetwork'] },
-  'network user inUse': { menu: ['inspectNetwork', 'connectSandbox', 'disconnectAllAndRemove', 'copyIp', 'copyId'], inline: [] },
-  'network endpoint': { menu: ['ping', 'disconnect', 'copyIp', 'copyId'], inline: [] },
-  'sandbox with endpoints': { menu: ['openTerminal', 'removeSandbox', 'copyIp', 'copyId'], inline: ['openTerminal'] },
-  'sandbox with an HTTP port': { menu: ['openTerminal', 'openInBrowser', 'removeSandbox', 'copyIp', 'copyId'], inline: ['openTerminal'] },
-  'sandbox without endpoints': { menu: ['openTerminal', 'removeSandbox', 'copyId'], inline: ['openTerminal'] },
-  'sandbox endpoint': { menu: ['inspectNetwork', 'ping', 'disconnect', 'copyIp', 'copyId'], inline: [] },
+  'network user empty': {
+    menu: ['inspectNetwork', 'reachabilityMatrix', 'connectSandbox', 'removeNetwork', 'copyIp', 'copyId'],
+    inline: ['removeNetwork'],
+  },
+  'network user inUse': {
+    menu: ['inspectNetwork', 'reachabilityMatrix', 'connectSandbox', 'disconnectAllAndRemove', 'copyIp', 'copyId'],
+    inline: [],
+  },
+  'network endpoint': { menu: ['ping', 'why', 'disconnect', 'copyIp', 'copyId'], inline: [] },
+  'sandbox with endpoints': { menu: ['openTerminal', 'why', 'removeSandbox', 'copyIp', 'copyId'], inline: ['openTerminal'] },
+  'sandbox without endpoints': { menu: ['openTerminal', 'why', 'removeSandbox', 'copyId'], inline: ['openTerminal'] },
+  'sandbox endpoint': { menu: ['inspectNetwork', 'ping', 'why', 'disconnect', 'copyIp', 'copyId'], inline: [] },
+  'sandbox with an HTTP port': {
+    menu: ['openTerminal', 'openInBrowser', 'why', 'removeSandbox', 'copyIp', 'copyId'],
+    inline: ['openTerminal'],
+  },
   'cluster store': { menu: [], inline: [] },
   host: { menu: [], inline: [] },
   'host endpoint': { menu: [], inline: [] },
@@ -177,7 +186,7 @@ test('view/title and the command palette follow the connection', () => {
       .filter((e) => evaluateWhen(e.when, { view, 'cnm.connected': connected }))
       .map((e) => e.command.replace(/^cnm\./, ''))
       .sort();
-  assert.deepEqual(title('cnm.networks', true), ['createNetwork', 'pruneNetworks', 'refresh', 'switchConnection']);
+  assert.deepEqual(title('cnm.networks', true), ['createNetwork', 'pruneNetworks', 'reachabilityMatrixAll', 'refresh', 'switchConnection']);
   assert.deepEqual(title('cnm.networks', false), ['refresh', 'switchConnection']);
   assert.deepEqual(title('cnm.sandboxes', true), ['attachContainer', 'createSandbox', 'refresh', 'showPorts']);
   assert.deepEqual(title('cnm.sandboxes', false), ['refresh']);
@@ -204,11 +213,13 @@ test('view/title and the command palette follow the connection', () => {
     'openTerminal',
     'ping',
     'pruneNetworks',
+    'reachabilityMatrixAll',
     'refresh',
     'removeNetwork',
     'removeSandbox',
     'showPorts',
     'switchConnection',
+    'why',
   ]);
 });
 

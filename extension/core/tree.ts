@@ -92,6 +92,9 @@ export function networkTooltip(n: NetworkResource, cluster?: ClusterView | null)
   return [
     `**${n.Name}**${isBuiltin(n) ? ' (built-in)' : ''}`,
     '',
+    // cnmd's subnet-conflict watch: each names the host route or address and its interface
+    ...(n.Warnings ?? []).map((w) => `⚠ ${w}`),
+    ...(n.Warnings?.length ? [''] : []),
     `- Driver: ${n.Driver}`,
     `- Scope: ${n.Scope}`,
     `- Subnet: ${subnets(n).join(', ') || '—'}`,
@@ -174,7 +177,7 @@ export function networkNode(n: NetworkResource, cluster?: ClusterView | null): T
         .filter(Boolean)
         .join(' · ') || n.Driver,
     tooltip: networkTooltip(n, cluster),
-    icon: { driver: n.Driver },
+    icon: n.Warnings?.length ? { codicon: 'warning', color: 'list.warningForeground' } : { driver: n.Driver },
     contextValue: networkContext(n),
     children,
     command: { id: 'cnm.inspectNetwork', args: [] },

@@ -14,6 +14,7 @@ import type {
   NetworkResource,
 } from '../../model/docker.js';
 import type { ClusterView, DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
+import type { ReachabilityMatrix, SubnetConflict, WhyReport } from '../../model/diagnose.js';
 import { cnmWording, errorDetailOf, type CnmErrorDetail } from '../../model/errors.js';
 import type { PublishedPort } from '../../model/ports.js';
 
@@ -147,6 +148,21 @@ export class ApiClient {
   }
   networkNotes(idOrName: string): Promise<string[]> {
     return this.call('GET', `/cnm/networks/${seg(idOrName)}/notes`);
+  }
+  /** Why A can or cannot reach B (a sandbox, IP or hostname); probe=false skips the kernel check. */
+  why(from: string, to: string, opts: { port?: string; probe?: boolean } = {}): Promise<WhyReport> {
+    return this.call('GET', `/cnm/why${query({ from, to, port: opts.port, probe: opts.probe === false ? '0' : undefined })}`);
+  }
+  /** Every sandbox × every sandbox (of these networks, or the whole host). */
+  matrix(networks: string[] = [], opts: { probe?: boolean } = {}): Promise<ReachabilityMatrix> {
+    const q = new URLSearchParams(networks.map((n) => ['network', n]));
+    if (opts.probe === false) q.set('probe', '0');
+    const s = q.toString();
+    return this.call('GET', `/cnm/why/matrix${s ? `?${s}` : ''}`);
+  }
+  /** Host routes/addresses overlapping a network's subnet now. */
+  conflicts(): Promise<SubnetConflict[]> {
+    return this.call('GET', '/cnm/conflicts');
   }
 
   /** Streams events until `until` passes, the daemon ends the stream, or the signal aborts. */

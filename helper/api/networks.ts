@@ -1,12 +1,14 @@
 // Docker's /networks endpoints: list (with filters), inspect, create, remove, connect, disconnect, prune.
 import { networkConnectSchema, networkCreateSchema, networkDisconnectSchema } from '../../model/requests.js';
 import type { Controller } from '../core/controller.js';
+import type { Diagnostics } from '../diagnose/diagnostics.js';
+import { conflictText } from '../../model/diagnose.js';
 import { networkListFilter, parseFilters, pruneFilter } from './filters.js';
 import { readJsonBody, sendEmpty, sendJson } from './http.js';
 import type { Route } from './router.js';
 import { invalid, notFound } from '../errors.js';
 
-export function networkRoutes(controller: Controller): Route[] {
+export function networkRoutes(controller: Controller, diagnostics?: Diagnostics): Route[] {
   return [
     {
       method: 'GET',
@@ -20,14 +22,16 @@ export function networkRoutes(controller: Controller): Route[] {
       method: 'GET',
       path: '/networks/{id}',
       // verbose is accepted (nothing more to show: no swarm services); a scope the network is not
-      // in is 404, as Docker's lookup filtered by scope finds nothing.
+      // in is 404, as Docker's lookup filtered by scope finds nothing. A subnet conflict adds
+      // Warnings (absent otherwise, so the JSON stays Docker's).
       handle({ params, query, res }) {
         const verbose = query.get('verbose');
         if (verbose && parseGoBool(verbose) === undefined) throw invalid(`invalid value for verbose: ${verbose}`);
         const net = controller.inspectNetwork(params.id!);
         const scope = query.get('scope');
         if (scope && scope !== net.Scope) throw notFound(`network ${params.id!} not found`, { network: params.id! });
-        sendJson(res, 200, net);
+        const warnings = (diagnostics?.conflicts() ?? []).filter((c) => c.networkId === net.Id).map(conflictText);
+        sendJson(res, 200, warnings.length ? { ...net, Warnings: warnings } : net);
       },
     },
     {

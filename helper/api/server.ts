@@ -10,8 +10,10 @@ import type { TLSSocket } from 'node:tls';
 import type { EngineContainer, KernelFeatures } from '../../model/cnm.js';
 import type { Caller } from '../../model/exec.js';
 import type { Controller } from '../core/controller.js';
+import type { Diagnostics } from '../diagnose/diagnostics.js';
 import { CnmError } from '../errors.js';
 import { log, logs } from '../log.js';
+import { diagnoseRoutes } from './diagnose.js';
 import { dnsRoutes } from './dns.js';
 import { eventRoutes } from './events.js';
 import { hostRoutes } from './host.js';
@@ -57,6 +59,8 @@ export interface ApiServerOptions {
   exec?: ExecService;
   /** Running containers of the Docker/Podman engines cnmd reaches (GET /cnm/containers). */
   containers?: () => Promise<EngineContainer[]>;
+  /** `cnm why`, the matrix and the subnet-conflict watch; without it those paths are 404. */
+  diagnostics?: Diagnostics;
 }
 
 export interface ApiServer {
@@ -70,11 +74,12 @@ const MUTATING = new Set(['POST', 'DELETE', 'PUT', 'PATCH']);
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const router = new Router([
     ...systemRoutes(opts.version, opts.controller, opts.kernel),
-    ...networkRoutes(opts.controller),
+    ...networkRoutes(opts.controller, opts.diagnostics),
     ...eventRoutes(opts.controller),
     ...sandboxRoutes(opts.controller),
     ...dnsRoutes(opts.controller),
-    ...hostRoutes(opts.controller),
+    ...hostRoutes(opts.controller, opts.diagnostics),
+    ...(opts.diagnostics ? diagnoseRoutes(opts.diagnostics) : []),
     ...(opts.exec ? execRoutes(opts.exec) : []),
     ...(opts.containers ? [containersRoute(opts.containers)] : []),
   ]);

@@ -1,11 +1,14 @@
 // cnm network ls: Docker's table (sorted by name, 12-char ids), -q, --filter, --format, --no-trunc.
 import type { NetworkResource } from '../../model/docker.js';
+import type { SubnetConflict } from '../../model/diagnose.js';
 import { filtersFromFlags } from './filter-flag.js';
 import { formatList } from './format.js';
 import { naturalCompare, shortId } from './table.js';
 import type { Verb } from './verb.js';
 
 const DEFAULT_FORMAT = 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}';
+/** Docker's columns plus a marker column, used only while some network has a subnet conflict. */
+const CONFLICT_FORMAT = `${DEFAULT_FORMAT}\t{{.Conflict}}`;
 const HEADERS = {
   ID: 'NETWORK ID',
   Name: 'NAME',
@@ -15,7 +18,16 @@ const HEADERS = {
   Internal: 'INTERNAL',
   Labels: 'LABELS',
   CreatedAt: 'CREATED AT',
+  Conflict: 'CONFLICT',
 };
+
+/** `! route 10.0.0.0/8 on tun0` for a network a host route or address overlaps; '' otherwise. */
+function conflictMarker(id: string, conflicts: SubnetConflict[]): string {
+  return conflicts
+    .filter((c) => c.networkId === id)
+    .map((c) => `! ${c.kind} ${c.prefix}${c.ifname ? ` on ${c.ifname}` : ''}`)
+    .join(', ');
+}
 
 /** Go's time.Time String(): 2026-11-22 10:19:34.826341741 +0000 UTC. */
 export function goTime(rfc3339: string): string {
@@ -23,8 +35,9 @@ export function goTime(rfc3339: string): string {
   return m ? `${m[1]} ${m[2]}${(m[3] ?? '').replace(/0+$/, '').replace(/\.$/, '')} +0000 UTC` : rfc3339;
 }
 
-export function networkRow(n: NetworkResource, noTrunc: boolean): Record<string, string> {
+export function networkRow(n: NetworkResource, noTrunc: boolean, conflicts: SubnetConflict[] = []): Record<string, string> {
   return {
+    Conflict: conflictMarker(n.Id, conflicts),
     ID: noTrunc ? n.Id : shortId(n.Id),
     Name: n.Name,
     Driver: n.Driver,
@@ -50,12 +63,17 @@ export const verb: Verb = {
     { name: 'quiet', short: 'q', type: 'bool', help: 'Only display network IDs' },
   ],
   async run(args, { io, client }) {
-    const networks = await client.listNetworks(filtersFromFlags(args.list('filter')));
+    const [networks, conflicts] = await Promise.all([
+      client.listNetworks(filtersFromFlags(args.list('filter'))),
+      // A Docker engine has no conflict watch: its answer is Docker's table.
+      client.conflicts().catch(() => [] as SubnetConflict[]),
+    ]);
     networks.sort((a, b) => naturalCompare(a.Name, b.Name));
-    const format = args.bool('quiet') ? '{{.ID}}' : args.string('format') || DEFAULT_FORMAT;
+    const marked = conflicts.some((c) => networks.some((n) => n.Id === c.networkId));
+    const format = args.bool('quiet') ? '{{.ID}}' : args.string('format') || (marked ? CONFLICT_FORMAT : DEFAULT_FORMAT);
     io.stdout(
       formatList(
-        networks.map((n) => networkRow(n, args.bool('no-trunc'))),
+        networks.map((n) => networkRow(n, args.bool('no-trunc'), conflicts)),
         HEADERS,
         format,
       ),

@@ -37,6 +37,7 @@ export const VERBS: VerbEntry[] = [
   { name: 'port', summary: "List a sandbox's port mappings", load: () => import('./port.js') },
   { name: 'exec', summary: 'Run a command inside a sandbox', load: () => import('./exec.js') },
   { name: 'dns ls', aliases: ['dns list'], summary: 'List the names the embedded DNS serves', load: () => import('./dns-ls.js') },
+  { name: 'why', summary: 'Explain why a sandbox can or cannot reach another (--matrix: all pairs)', load: () => import('./why.js') },
   { name: 'node ls', aliases: ['node list'], summary: 'List the hosts of the cluster', load: () => import('./node-ls.js') },
   { name: 'apply', summary: 'Make the host match a topology or compose file', load: () => import('./apply.js') },
   { name: 'diff', summary: 'Show what apply would change on the host', load: () => import('./diff.js') },

@@ -22,6 +22,7 @@ import { SandboxFiles } from '../sandbox/files.js';
 import { log, setLogLevel } from '../log.js';
 import { CnmError } from '../errors.js';
 import { cleanup } from './cleanup.js';
+import { startDiagnose } from './diagnose.js';
 import { PREFLIGHT_EXIT, USAGE, parseFlags, type DaemonFlags } from './flags.js';
 import { hostPrefixes } from './host-prefixes.js';
 import { DnsNameService } from './name-service.js';
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
   // After re-adoption: from here on, damage done from outside is repaired as the kernel reports it.
   core.startHealing();
   const adopted = watchAdopted(core);
+  const diagnose = await startDiagnose(core, host);
   const api = await startApiServer({
     socketPath: flags.socket,
     socketGroup: flags.group,
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
     containers: containerLister(DEFAULT_ENGINES(flags.dockerHost)),
     peerCredentials,
     tls,
+    diagnostics: diagnose.diagnostics,
   });
   const plugin = flags.dockerPlugin
     ? await startDockerPlugin({ socketPath: flags.dockerPlugin, dockerSocket: flags.dockerHost, controller: core })
@@ -124,6 +127,7 @@ async function main(): Promise<void> {
     adopted.stop();
     await plugin?.close();
     await api.close();
+    diagnose.close();
     // Revoking the lease tells the other hosts at once that this one left.
     await cluster?.close();
     await names.close();

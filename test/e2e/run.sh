@@ -33,7 +33,7 @@ eval "$(bash test/e2e/install-host.sh | tail -1)" || { echo "0 passed, 1 failed"
 export CS_BIN NODE24 PW
 npm run --silent package >/dev/null 2>&1 || { echo "npm run package failed"; echo "0 passed, 1 failed"; exit 1; }
 pass=0; fail=0; skip=0
-for t in ext-tests cluster ui; do
+for t in ext-tests cluster ui diagnose; do
   out=$(mktemp)
   port=$(free_port)
   PORT=$port UI_PORT=$port node --import tsx "test/e2e/$t.ts" 2>&1 | tee "$out"

@@ -1,70 +1,21 @@
 // The UI scenario in a real VS Code: the packaged .vsix installed into code-server, a real cnmd in
 // a test namespace, headless Chromium clicking through the Container Networks view. Screenshots go
 // to test-results/e2e/. Prints `N passed, N failed`.
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { CS_BIN, launchBrowser, log, NODE24, request, ROOT, startCnmd, startCodeServer, type Cnmd, type CodeServer } from './lib.js';
+import { request, ROOT } from './lib.js';
+import { uiScenario } from './workbench.js';
 
 const PORT = Number(process.env.UI_PORT ?? 8932);
 const OUT = path.join(ROOT, 'test-results/e2e');
-const VSIX = process.env.VSIX ?? path.join(ROOT, 'dist/cnm.vsix');
 
-async function main(): Promise<number> {
-  fs.mkdirSync(OUT, { recursive: true });
-  const extDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-ui-ext-'));
-  const cfgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-ui-cfg-'));
-  execFileSync(CS_BIN, ['--config', path.join(cfgDir, 'config.yaml'), '--extensions-dir', extDir, '--install-extension', VSIX], {
-    env: { ...process.env, PATH: `${NODE24}:${process.env.PATH}` },
-    stdio: 'pipe',
-  });
-  log(`installed ${path.basename(VSIX)} (${(fs.statSync(VSIX).size / 1024 / 1024).toFixed(2)} MB)`);
-  let cnmd: Cnmd | undefined;
-  let cs: CodeServer | undefined;
-  let browser: any;
-  let passed = 0;
-  let failed = 0;
-  try {
-    cnmd = await startCnmd('ui');
-    const sock = cnmd.socket;
-    cs = await startCodeServer({
-      port: PORT,
-      smokeTestDriver: false,
-      extensionsDir: extDir,
-      env: { CNM_HOST: `unix://${sock}` },
-      logPath: path.join(OUT, 'code-server.log'),
-    });
-    browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    const shot = (name: string) => page.screenshot({ path: path.join(OUT, `${name}.png`) });
-    const step = async (name: string, fn: () => Promise<void>) => {
-      try {
-        await fn();
-        passed++;
-        log(`ok - ${name}`);
-      } catch (e) {
-        failed++;
-        log(`FAIL - ${name}: ${(e as Error).message.split('\n')[0]}`);
-        await shot(`FAIL-${name.replace(/\W+/g, '_')}`).catch(() => undefined);
-        throw e;
-      }
-    };
+void uiScenario({
+  tag: 'ui',
+  port: PORT,
+  outDir: OUT,
+  async body({ page, sock, workspace, wb }) {
+    const { shot, step, quick, answer, palette, contextMenu } = wb;
     const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Networks/ }) });
     const row = (text: string) => view.locator('.monaco-list-row', { hasText: text }).first();
-    const quick = page.locator('.quick-input-widget');
-    /** Answers the quick input whose title shows `title` (waiting for it, as steps replace each other). */
-    const answer = async (text: string, title?: string) => {
-      if (title) await quick.locator('.quick-input-title', { hasText: title }).waitFor({ timeout: 10000 });
-      const input = quick.locator('input').first();
-      await input.waitFor({ state: 'visible' });
-      await input.fill(text);
-      await input.press('Enter');
-    };
-    const palette = async (title: string) => {
-      await page.keyboard.press('F1');
-      await answer(`>${title}`);
-    };
     /** The labels of a row's context menu (closed again with Escape). */
     const menuOf = async (target: any, shotName?: string): Promise<string[]> => {
       await target.click({ button: 'right' });
@@ -84,21 +35,9 @@ async function main(): Promise<number> {
       for (const h of hasNot) if (labels.includes(h)) throw new Error(`menu shows "${h}": ${labels.join(' | ')}`);
     };
     const inlineRemove = (name: string) => row(name).locator('.action-label[aria-label^="Remove Network"]');
-    const contextMenu = async (target: any, action: string) => {
-      await target.click({ button: 'right' });
-      const item = page.locator('.context-view .action-label', { hasText: action }).first();
-      await item.waitFor();
-      // a click right after the menu opens is sometimes swallowed: click again while it stays open
-      const menu = page.locator('.context-view .monaco-menu');
-      for (let i = 0; i < 3; i++) {
-        if (!(await menu.isVisible())) break;
-        await item.click({ timeout: 2000 }).catch(() => undefined);
-        await menu.waitFor({ state: 'hidden', timeout: 1500 }).catch(() => undefined);
-      }
-    };
 
     await step('workbench opens and shows the Container Networks activity-bar icon', async () => {
-      await page.goto(`http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(cs!.workspace)}`);
+      await page.goto(`http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(workspace)}`);
       await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 90000 });
       await page.locator('.activitybar .action-item a.action-label[aria-label^="Container Networks"]').click({ timeout: 60000 });
     });
@@ -216,18 +155,5 @@ async function main(): Promise<number> {
       if ((nets.body as Array<{ Name: string }>).some((n) => n.Name === 'ui-back')) throw new Error('ui-back still in cnmd');
       await shot('07-networks-removed');
     });
-  } catch (e) {
-    if (!failed) failed++;
-    console.error(e);
-  } finally {
-    await browser?.close().catch(() => undefined);
-    cs?.stop();
-    await cnmd?.stop();
-    fs.rmSync(extDir, { recursive: true, force: true });
-    fs.rmSync(cfgDir, { recursive: true, force: true });
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed ? 1 : 0;
-}
-
-void main().then((code) => setTimeout(() => process.exit(code), 500));
+  },
+}).then((code) => setTimeout(() => process.exit(code), 500));

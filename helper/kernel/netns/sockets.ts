@@ -19,21 +19,35 @@ const SO_REUSEADDR = 2;
 interface Libc {
   socket: (domain: number, type: number, protocol: number) => number;
   bind: (fd: number, addr: Buffer, len: number) => number;
+  connect: (fd: number, addr: Buffer, len: number) => number;
+  sendto: (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer | null, alen: number) => number;
+  recv: (fd: number, buf: Buffer, len: number, flags: number) => number;
+  recvfrom: (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, alen: Buffer) => number;
   setsockopt: (fd: number, level: number, name: number, value: Buffer, len: number) => number;
+  getsockopt: (fd: number, level: number, name: number, value: Buffer, len: Buffer) => number;
   close: (fd: number) => number;
   strerror: (errnum: number) => string;
+  /** Called with `.async` by kernel/probe (it blocks). */
+  poll: koffi.KoffiFunction;
 }
 
 let libc: Libc | undefined;
-function lib(): Libc {
+/** libc's socket calls, loaded once (also used by kernel/probe). */
+export function lib(): Libc {
   if (!libc) {
     const l = koffi.load('libc.so.6');
     libc = {
       socket: l.func('int socket(int domain, int type, int protocol)'),
       bind: l.func('int bind(int fd, const uint8_t *addr, uint32_t len)'),
+      connect: l.func('int connect(int fd, const uint8_t *addr, uint32_t len)'),
+      sendto: l.func('long sendto(int fd, const uint8_t *buf, size_t len, int flags, const uint8_t *addr, uint32_t alen)'),
+      recv: l.func('long recv(int fd, _Out_ uint8_t *buf, size_t len, int flags)'),
+      recvfrom: l.func('long recvfrom(int fd, _Out_ uint8_t *buf, size_t len, int flags, _Out_ uint8_t *addr, _Inout_ uint8_t *alen)'),
       setsockopt: l.func('int setsockopt(int fd, int level, int name, const uint8_t *value, uint32_t len)'),
+      getsockopt: l.func('int getsockopt(int fd, int level, int name, _Out_ uint8_t *value, _Inout_ uint8_t *len)'),
       close: l.func('int close(int fd)'),
       strerror: l.func('const char *strerror(int errnum)'),
+      poll: l.func('int poll(_Inout_ uint8_t *fds, unsigned long nfds, int timeout)'),
     };
   }
   return libc;
@@ -48,8 +62,8 @@ function fail(call: string, nsPath: string, address?: string): never {
   throw new CnmError(kind, `cannot ${call}${where} in ${nsPath}: ${lib().strerror(errno)}`, { netns: nsPath, call });
 }
 
-/** struct sockaddr_in / sockaddr_in6 for bind(2), port in network byte order. */
-function sockaddr(address: string, port: number): Buffer {
+/** struct sockaddr_in / sockaddr_in6 for bind(2) and connect(2), port in network byte order. */
+export function sockaddr(address: string, port: number): Buffer {
   const family = isIP(address);
   if (family === 4) {
     const b = Buffer.alloc(16);

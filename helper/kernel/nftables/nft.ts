@@ -27,6 +27,7 @@ interface Lib {
   bufferError(ctx: unknown): number;
   run(ctx: unknown, text: string): number;
   errorBuffer(ctx: unknown): string;
+  outputBuffer(ctx: unknown): string;
 }
 
 let lib: Lib | undefined;
@@ -52,6 +53,7 @@ function load(): Lib {
       bufferError: l.func('nft_ctx_buffer_error', 'int', [ctx]),
       run: l.func('nft_run_cmd_from_buffer', 'int', [ctx, 'str']),
       errorBuffer: l.func('nft_ctx_get_error_buffer', 'str', [ctx]),
+      outputBuffer: l.func('nft_ctx_get_output_buffer', 'str', [ctx]),
     };
   }
   return lib;
@@ -119,6 +121,16 @@ export class Firewall {
     }
   }
 
+  /** cnm's table as nft prints it (rules included, as `cnm why` quotes them); '' when it does not exist. */
+  listTable(): string {
+    try {
+      return this.run(`list table inet ${TABLE}\n`, 'list');
+    } catch (err) {
+      if (err instanceof CnmError && /No such file or directory/.test(err.message)) return '';
+      throw err;
+    }
+  }
+
   /** ICC off relies on bridged IP traffic passing the inet forward hook (see ruleset.ts). */
   private ensureBridgeNetfilter(): void {
     const turnOn = () => {
@@ -138,7 +150,8 @@ export class Firewall {
     this.inNs(turnOn);
   }
 
-  private run(text: string, what: string): void {
+  /** Runs nft commands; returns what they printed. */
+  private run(text: string, what: string): string {
     const l = load();
     const exec = () => {
       if (!this.ctx) {
@@ -147,9 +160,9 @@ export class Firewall {
         l.bufferError(this.ctx);
       }
       const rc = l.run(this.ctx, text);
-      return { rc, error: rc === 0 ? '' : l.errorBuffer(this.ctx) };
+      return { rc, error: rc === 0 ? '' : l.errorBuffer(this.ctx), output: l.outputBuffer(this.ctx) ?? '' };
     };
-    const { rc, error } = this.nsPath ? inNetns(this.nsPath, exec) : exec();
+    const { rc, error, output } = this.nsPath ? inNetns(this.nsPath, exec) : exec();
     if (rc !== 0) {
       throw new CnmError('internal', `nftables rejected cnm's ruleset (${what}): ${error.trim()}`, {
         call: 'nft_run_cmd_from_buffer',
@@ -157,6 +170,7 @@ export class Firewall {
       });
     }
     log('debug', 'firewall applied', { what, netns: this.nsPath });
+    return output;
   }
 }
 
