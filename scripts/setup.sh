@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN_DIR="${CNM_BIN_DIR-/usr/local/bin}"
 # python3-docker/-pytest/-paramiko: docker-py's network tests; docker.io: Docker 20.10's CLI (test/conformance).
-PKGS=(iproute2 nftables libnftables1 iputils-ping bind9-dnsutils util-linux curl etcd-server python3-docker python3-pytest python3-paramiko docker.io)
+PKGS=(iproute2 nftables libnftables1 iputils-ping bind9-dnsutils util-linux curl etcd-server python3-docker python3-pytest python3-paramiko docker.io iperf3)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -84,8 +84,12 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
     txn.abort();
     const td = new TeardownErrors();
     const plumbed = ep;
-    if (plumbed)
+    if (plumbed) {
       await td.run({ sandbox: sb.name, endpoint: plumbed.id, call: 'teardownEndpoint' }, () => teardownEndpoint(ctx, net, sb, plumbed));
+      await td.run({ sandbox: sb.name, endpoint: plumbed.id, call: 'cluster withdraw' }, () =>
+        ctx.global.withdrawEndpoint(net, sb, plumbed),
+      );
+    }
     if (dnsUp) await td.run({ sandbox: sb.name, call: 'dns detach' }, () => ctx.deps.names.sandboxDown(sb));
     ctx.closeHandle(id);
     for (const d of ctx.deps.drivers.all()) d.sandboxGone?.(id);
