@@ -90,11 +90,10 @@ export class Core implements Controller {
   }
 
   createNetwork(req: NetworkCreateRequest): Promise<NetworkCreateResponse> {
-    return this.ctx.mutex.run(() =>
-      this.ctx.deps.drivers.get(req?.Driver || 'bridge').caps.scope === 'global'
-        ? this.ctx.global.createNetwork(req)
-        : createNetwork(this.ctx, req),
-    );
+    // A global-scope driver's networks are claimed cluster-wide first; createNetwork gives Docker's
+    // errors for everything else (unknown driver, no cluster store).
+    const global = this.ctx.deps.drivers.all().find((d) => d.name === (req?.Driver || 'bridge'))?.caps.scope === 'global';
+    return this.ctx.mutex.run(() => (global && this.ctx.deps.global ? this.ctx.global.createNetwork(req) : createNetwork(this.ctx, req)));
   }
 
   removeNetwork(idOrName: string): Promise<void> {
