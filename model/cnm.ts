@@ -27,6 +27,10 @@ export interface Network {
   configOnly?: true;
   /** `--config-from`: the config-only network whose IPAM, options and labels this network took. */
   configFrom?: string;
+  /** overlay: the VXLAN id, allocated cluster-wide (not among Docker's Options). */
+  vxlanId?: number;
+  /** The host's egress bridge for overlay sandboxes (Docker's docker_gwbridge): no names served on it. */
+  gwbridge?: boolean;
 }
 
 export interface NetworkIpam {
@@ -256,4 +260,34 @@ export interface ClusterView {
   health?: ClusterHealth;
   /** Every host that ever joined, this one first; from the last successful read while degraded. */
   hosts: ClusterHost[];
+}
+
+// The seam between the core's global networks (helper/core/global.ts) and the cluster store.
+
+/** What the core asks for a new global network. */
+export interface NetworkClaim {
+  id: string;
+  name: string;
+  /** The user's --subnet, else one from 10.0.0.0/8 in /24s. */
+  subnet?: string;
+  /** The user's vxlanid_list, else the lowest free from 4096. */
+  vni?: number;
+  /** Subnets this host already uses (its local pools): not handed out. */
+  avoid: string[];
+}
+
+/** Of an endpoint's claim: won, or which unique thing another endpoint holds. */
+export type EndpointClaim = { won: true } | { won: false; address?: string; name?: string; holder: string };
+
+/** What the core (helper/core/global.ts) hears from the cluster store (diffs against what it delivered before). */
+export interface GlobalListener {
+  networkPut(net: Network): void;
+  networkGone(net: Network): void;
+  endpointPut(ep: ClusterEndpoint): void;
+  endpointGone(ep: ClusterEndpoint): void;
+  /** This host's endpoints on global networks: published again under each new lease. */
+  localEndpoints(): ClusterEndpoint[];
+  /** The global networks this host has on record (from before a restart): a full read drops those gone. */
+  knownNetworks(): Network[];
+  healthChanged(h: ClusterHealth): void;
 }

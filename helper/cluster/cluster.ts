@@ -2,6 +2,7 @@
 // (`GET /cnm/cluster`, `cnm node ls`). The core reaches it only through its `ClusterMembership` seam.
 import type { ClusterHealth, ClusterHost, ClusterHostRecord, ClusterView } from '../../model/cnm.js';
 import { HOSTS, MEMBERS } from './keys.js';
+import { ClusterGlobals } from './globals.js';
 import { HostRegistration } from './registration.js';
 import { ClusterStore } from './store.js';
 import type { ClusterStoreUrl } from './options.js';
@@ -16,12 +17,15 @@ export interface ClusterOptions {
 export class Cluster {
   private readonly store: ClusterStore;
   private readonly registration: HostRegistration;
+  /** Global-scope networks and endpoints (the core's GlobalStore). */
+  readonly globals: ClusterGlobals;
   /** The last host list read, served while the store is degraded. */
   private known: ClusterHost[] = [];
 
   private constructor(private readonly opts: ClusterOptions) {
     this.store = new ClusterStore(opts.url);
     this.registration = new HostRegistration(this.store, opts.self, opts.ttlS);
+    this.globals = new ClusterGlobals(this.store, this.registration, opts.self);
   }
 
   /** Connects lazily and registers in the background: an unreachable etcd never stops cnmd starting. */
@@ -55,10 +59,18 @@ export class Cluster {
     } catch {
       // Degraded: the health says so; the list is the last one read.
     }
-    return { configured: true, name: self.name, health: this.health(), hosts: [{ ...self, state: 'this host' }, ...this.known] };
+    const eps = this.globals.allEndpoints();
+    const withEndpoints = (h: ClusterHost): ClusterHost => ({ ...h, endpoints: eps.filter((e) => e.host === h.name) });
+    return {
+      configured: true,
+      name: self.name,
+      health: this.health(),
+      hosts: [{ ...self, state: 'this host' as const }, ...this.known].map(withEndpoints),
+    };
   }
 
   async close(): Promise<void> {
+    await this.globals.close();
     await this.registration.close();
     this.store.close();
   }

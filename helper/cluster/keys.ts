@@ -16,3 +16,23 @@ export function checkHostName(name: string): string {
     throw new Error(`invalid cluster host name "${name}": use letters, digits, '.', '_' or '-' (at most 63), e.g. --cluster-name host1`);
   return name;
 }
+
+// Global-scope (overlay) networks: see README.md for each key's owner and lifetime.
+export const NETWORKS = 'networks/';
+export const NAMES = 'names/';
+export const VNIS = 'vnis/';
+export const SUBNETS = 'subnets/';
+/** `ips/<network id>/<address>` → endpoint id, under the holder's lease. */
+export const IPS = 'ips/';
+/** `epnames/<network id>/<sandbox name>` → endpoint id, under the holder's lease. */
+export const EPNAMES = 'epnames/';
+/** `endpoints/<network id>/<endpoint id>` → ClusterEndpoint, under the holder's lease. */
+export const ENDPOINTS = 'endpoints/';
+
+export const networkKey = (id: string) => `${NETWORKS}${id}`;
+export const nameKey = (name: string) => `${NAMES}${name}`;
+export const vniKey = (vni: number) => `${VNIS}${vni}`;
+export const subnetKey = (cidr: string) => `${SUBNETS}${cidr}`;
+export const ipKey = (networkId: string, cidr: string) => `${IPS}${networkId}/${cidr.split('/')[0]}`;
+export const epNameKey = (networkId: string, name: string) => `${EPNAMES}${networkId}/${name}`;
+export const endpointKey = (networkId: string, endpointId: string) => `${ENDPOINTS}${networkId}/${endpointId}`;

@@ -20,6 +20,10 @@ export class HostRegistration {
   private loop: Promise<void> | undefined;
   /** Why this host is not registered right now (etcd unreachable, name held by another host). */
   problem: string | undefined;
+  /** The lease this host's keys live under, while registered. */
+  leaseId: string | undefined;
+  /** Called after each (re-)registration under a new lease: the host's endpoints are put under it. */
+  onRegistered: ((leaseId: string) => Promise<void>) | undefined;
 
   constructor(
     private readonly store: ClusterStore,
@@ -79,13 +83,16 @@ export class HostRegistration {
       throw err;
     }
     this.lease = lease;
+    this.leaseId = id;
     this.confirmed = Date.now();
+    await this.onRegistered?.(id).catch((err) => log('warn', 'cluster re-publish failed', { error: String(err) }));
     log('info', 'cluster host registered', { name: this.self.name, address: this.self.address, lease: id, ttl: this.ttlS });
   }
 
   private dropLease(): void {
     this.lease?.release();
     this.lease = undefined;
+    this.leaseId = undefined;
   }
 
   /** Stops the loop and revokes the lease (bounded: a dead etcd does not hold up shutdown). */
@@ -95,6 +102,7 @@ export class HostRegistration {
     await this.loop;
     const lease = this.lease;
     this.lease = undefined;
+    this.leaseId = undefined;
     if (lease)
       await lease
         .revoke({ deadline: Date.now() + CALL_TIMEOUT_MS })

@@ -1,7 +1,7 @@
 // The cluster store client: etcd's v3 API through the `etcd3` package, every key under /cnm/v1/.
 // It tracks the store's health (up / degraded with the last error) from the outcome of every call,
 // and offers the compare-and-swap every cluster-wide allocation goes through (`createOnce`).
-import { Etcd3, type Namespace } from 'etcd3';
+import { Etcd3, type IOptions, type Namespace } from 'etcd3';
 import type { ClusterHealth } from '../../model/cnm.js';
 import { log } from '../log.js';
 import { PREFIX } from './keys.js';
@@ -9,6 +9,20 @@ import type { ClusterStoreUrl } from './options.js';
 
 /** A unary call to etcd that takes longer fails (an unreachable etcd must not hang an API request). */
 export const CALL_TIMEOUT_MS = 3000;
+
+type Policy = NonNullable<NonNullable<IOptions['faultHandling']>['global']>;
+
+/**
+ * The client's own fault handling, switched off: its per-host circuit breaker stays open for 5 s
+ * after etcd returns (every call then fails at once, "circuit breaker is open"), and its retries
+ * multiply the 3 s deadline while etcd is away. cnm retries itself, with backoff (registration,
+ * resync), and reports each call's outcome in the health.
+ */
+const PASS_THROUGH = {
+  execute: (fn: (ctx: { signal: AbortSignal }) => unknown) => Promise.resolve().then(() => fn({ signal: new AbortController().signal })),
+  onSuccess: () => ({ dispose: () => undefined }),
+  onFailure: () => ({ dispose: () => undefined }),
+} as unknown as Policy;
 
 export interface KeyValue {
   key: string;
@@ -25,6 +39,8 @@ export class ClusterStore {
   /** The client with every key relative to /cnm/v1/. */
   readonly kv: Namespace;
   private healthState: ClusterHealth;
+  /** Told of every change of state (up ↔ degraded). */
+  onHealth: ((h: ClusterHealth) => void) | undefined;
 
   constructor(readonly url: ClusterStoreUrl) {
     this.client = new Etcd3({
@@ -34,6 +50,7 @@ export class ClusterStore {
       grpcOptions: { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 2000 },
       // Streams (lease keepalive) carry their own deadline; unary calls get this one.
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + CALL_TIMEOUT_MS }),
+      faultHandling: { host: () => PASS_THROUGH, global: PASS_THROUGH },
     });
     this.kv = this.client.namespace(PREFIX);
     this.healthState = { store: url.text, state: 'up', since: new Date().toISOString() };
@@ -55,13 +72,15 @@ export class ClusterStore {
     }
   }
 
-  private mark(state: ClusterHealth['state'], error?: string): void {
+  /** Records an outcome seen outside `call` (the watch stream's disconnects and reconnects). */
+  mark(state: ClusterHealth['state'], error?: string): void {
     const h = this.healthState;
     if (error) h.lastError = error;
     if (h.state === state) return;
     h.state = state;
     h.since = new Date().toISOString();
     log(state === 'up' ? 'info' : 'warn', `cluster store ${state}`, { store: h.store, error });
+    this.onHealth?.(this.health());
   }
 
   /** Every key (relative to /cnm/v1/) and value under a prefix. */
@@ -84,6 +103,13 @@ export class ClusterStore {
         .commit();
       if (r.succeeded) return { won: true };
       return { won: false, current: this.first(r.responses[0]?.response_range?.kvs) };
+    });
+  }
+
+  /** Deletes `key` only while it holds `value` (an owner removing its own claim). */
+  deleteIf(key: string, value: string): Promise<void> {
+    return this.call(`delete ${key}`, async () => {
+      await this.kv.if(key, 'Value', '==', value).then(this.kv.delete().key(key)).commit();
     });
   }
 

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
   enableForwarding(false);
   const names = new DnsNameService(flags.resolvConf);
   const cluster = self ? await joinCluster(flags.clusterStore!, self) : undefined;
+  const netnsPrefix = netnsPrefixFor(flags.stateDir);
   const core = await Core.start({
     store,
     ipam: new DefaultIpam(() => hostPrefixes(host)),
@@ -86,12 +87,13 @@ async function main(): Promise<void> {
     firewall: Firewall.forCurrent(),
     files: new SandboxFiles(),
     names,
-    drivers: createRegistry({ host }),
+    drivers: createRegistry({ host, netnsPrefix, vtep: self?.address }),
     // The instance tag keeps the namespaces of several cnmd on one machine apart.
-    netnsPrefix: netnsPrefixFor(flags.stateDir),
+    netnsPrefix,
     openNetns: (p) => Netlink.inNetns(p),
     cluster,
     containers: containerResolver(DEFAULT_ENGINES(flags.dockerHost)),
+    global: cluster?.globals,
   });
   // After re-adoption: from here on, damage done from outside is repaired as the kernel reports it.
   core.startHealing();

@@ -11,6 +11,7 @@ import type { Firewall } from '../kernel/nftables/nft.js';
 import type { SandboxFiles } from '../sandbox/files.js';
 import type { NameService } from './names.js';
 import type { ClusterMembership } from './controller.js';
+import type { GlobalNetworks, GlobalStore } from './global.js';
 import type { Bound, DriverRegistry, NetworkDriver, SandboxHandle, ValidateContext } from '../drivers/driver.js';
 import type { NetworkRules } from '../kernel/nftables/ruleset.js';
 import type { PortRule } from '../kernel/nftables/ports.js';
@@ -35,6 +36,8 @@ export interface CoreDeps {
   cluster?: ClusterMembership;
   /** Finds a running Docker/Podman container's pid for `--container` adoption; absent: refused. */
   containers?: ContainerResolver;
+  /** The cluster store's global-scope state (overlay networks); absent on a stand-alone host. */
+  global?: GlobalStore;
 }
 
 /** A network with its driver and the configuration the driver parsed once. */
@@ -52,6 +55,8 @@ export class CoreContext {
   readonly lost = new Map<string, string>();
   /** Each network's driver and parsed configuration, by network id. */
   private readonly bound = new Map<string, NetworkOf>();
+  /** Global-scope networks (set by the Core right after construction). */
+  global!: GlobalNetworks;
 
   constructor(readonly deps: CoreDeps) {}
 
@@ -60,6 +65,11 @@ export class CoreContext {
     const b = this.bound.get(net.id);
     if (!b) throw new Error(`network ${net.id} has no parsed configuration`);
     return b;
+  }
+
+  /** Like `of`, but undefined for a network whose configuration could not be parsed. */
+  tracked(net: Network): NetworkOf | undefined {
+    return this.bound.get(net.id);
   }
 
   /** Runs the driver's validate: the typed configuration later calls get (kept by `track`). */

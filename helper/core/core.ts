@@ -1,7 +1,16 @@
 // The controller: the one implementation of helper/core/controller.ts. It owns the in-memory
 // state and serialises every change; the per-operation logic lives in networks.ts,
 // endpoints.ts, sandboxes.ts and restore.ts.
-import type { ClusterHealth, ClusterView, DnsRecord, HostInfo, Sandbox, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
+import type {
+  ClusterHealth,
+  ClusterView,
+  DnsRecord,
+  HostInfo,
+  Network,
+  Sandbox,
+  SandboxCreateRequest,
+  SandboxView,
+} from '../../model/cnm.js';
 import type {
   NetworkConnectRequest,
   NetworkCreateRequest,
@@ -16,6 +25,7 @@ import { connect, disconnect, endpointRequest } from './endpoints.js';
 import { configInUse, createNetwork, ensureDefaultNetworks, removeNetwork } from './networks.js';
 import { restore } from './restore.js';
 import { Healer, repairSandbox } from './heal/healer.js';
+import { GlobalNetworks } from './global.js';
 import { createSandbox, removeSandbox, renameSandbox } from './sandboxes.js';
 import { networkResource } from './shapes.js';
 import { portMap, type PublishedPort } from '../../model/ports.js';
@@ -27,6 +37,7 @@ export class Core implements Controller {
 
   private constructor(deps: CoreDeps) {
     this.ctx = new CoreContext(deps);
+    this.ctx.global = new GlobalNetworks(this.ctx, deps.global);
   }
 
   /** Loads the store, re-adopts kernel objects, and makes the default networks on first start. */
@@ -34,6 +45,7 @@ export class Core implements Controller {
     const core = new Core(deps);
     await restore(core.ctx);
     await ensureDefaultNetworks(core.ctx);
+    core.ctx.global.start();
     return core;
   }
 
@@ -63,6 +75,7 @@ export class Core implements Controller {
       const sb = state.sandboxes.get(sbId);
       if (sb?.ports?.length && publisher(this.ctx, sb)?.ep.id === c.EndpointID) c.Ports = portMap(sb.ports);
     }
+    Object.assign(res.Containers, this.ctx.global.remoteContainers(id));
     return res;
   }
 
@@ -84,24 +97,37 @@ export class Core implements Controller {
   }
 
   createNetwork(req: NetworkCreateRequest): Promise<NetworkCreateResponse> {
-    return this.ctx.mutex.run(() => createNetwork(this.ctx, req));
+    // A global-scope driver's networks are claimed cluster-wide first; createNetwork gives Docker's
+    // errors for everything else (unknown driver, no cluster store).
+    const global = this.ctx.deps.drivers.all().find((d) => d.name === (req?.Driver || 'bridge'))?.caps.scope === 'global';
+    return this.ctx.mutex.run(() => (global && this.ctx.deps.global ? this.ctx.global.createNetwork(req) : createNetwork(this.ctx, req)));
   }
 
   removeNetwork(idOrName: string): Promise<void> {
-    return this.ctx.mutex.run(() => removeNetwork(this.ctx, this.network(idOrName)));
+    return this.ctx.mutex.run(() => this.remove(this.network(idOrName)));
+  }
+
+  private remove(net: Network): Promise<void> {
+    return net.scope === 'global' ? this.ctx.global.removeNetwork(net) : removeNetwork(this.ctx, net);
   }
 
   connect(idOrName: string, req: NetworkConnectRequest): Promise<void> {
-    return this.ctx.mutex.run(() => {
+    return this.ctx.mutex.run(async () => {
       if (!req || typeof req.Container !== 'string') throw invalid('Container is required');
-      return connect(this.ctx, this.network(idOrName), this.sandbox(req.Container), endpointRequest(req.EndpointConfig));
+      const net = this.network(idOrName);
+      const sb = this.sandbox(req.Container);
+      await connect(this.ctx, net, sb, endpointRequest(req.EndpointConfig));
+      await this.ctx.global.egress(sb);
     });
   }
 
   disconnect(idOrName: string, req: NetworkDisconnectRequest): Promise<void> {
-    return this.ctx.mutex.run(() => {
+    return this.ctx.mutex.run(async () => {
       if (!req || typeof req.Container !== 'string') throw invalid('Container is required');
-      return disconnect(this.ctx, this.network(idOrName), this.sandbox(req.Container), !!req.Force);
+      const net = this.network(idOrName);
+      const sb = this.sandbox(req.Container);
+      await disconnect(this.ctx, net, sb, !!req.Force);
+      await this.ctx.global.egress(sb);
     });
   }
 
@@ -112,7 +138,7 @@ export class Core implements Controller {
         // As Docker: what cannot be removed (in use, a configuration still used) is left, not an error.
         if (net.builtin || this.ctx.state.endpointsOfNetwork(net.id).length > 0 || configInUse(this.ctx, net)) continue;
         if (!keep(this.resource(net.id))) continue;
-        await removeNetwork(this.ctx, net);
+        await this.remove(net);
         removed.push(net.name);
       }
       return removed;
@@ -120,7 +146,11 @@ export class Core implements Controller {
   }
 
   createSandbox(req: SandboxCreateRequest): Promise<SandboxView> {
-    return this.ctx.mutex.run(async () => this.view(await createSandbox(this.ctx, req)));
+    return this.ctx.mutex.run(async () => {
+      const sb = await createSandbox(this.ctx, req);
+      await this.ctx.global.egress(sb);
+      return this.view(sb);
+    });
   }
 
   listSandboxes(): SandboxView[] {

@@ -179,7 +179,13 @@ export function teardownEndpoint(ctx: CoreContext, net: Network, sb: Sandbox, ep
  */
 export async function plumbEndpoint(ctx: CoreContext, txn: Txn, net: Network, sb: Sandbox, req: EndpointRequest): Promise<Endpoint> {
   const ep = allocateEndpoint(ctx, txn, net, sb, req);
-  await setupEndpoint(ctx, net, sb, ep);
+  await ctx.global.claimEndpoint(txn, net, sb, ep, !!(req.ipv4 || req.ipv6));
+  try {
+    await setupEndpoint(ctx, net, sb, ep);
+  } catch (err) {
+    await ctx.global.withdrawEndpoint(net, sb, ep).catch((e) => log('warn', 'cluster withdraw failed', { error: String(e) }));
+    throw err;
+  }
   txn.put(endpointKey(ep.id), JSON.stringify(ep)); // with whatever the driver filled in
   return ep;
 }
@@ -220,6 +226,8 @@ export async function connect(ctx: CoreContext, net: Network, sb: Sandbox, req: 
   let ep: Endpoint;
   try {
     ep = allocateEndpoint(ctx, txn, net, sb, req);
+    // Global networks: address and name taken cluster-wide (and published) before the kernel work.
+    await ctx.global.claimEndpoint(txn, net, sb, ep, !!(req.ipv4 || req.ipv6));
   } catch (err) {
     txn.abort();
     throw err;
@@ -238,6 +246,7 @@ export async function connect(ctx: CoreContext, net: Network, sb: Sandbox, req: 
     }
     if (commit.status === 'fulfilled') await td.run({ endpoint: ep.id, call: 'store rollback' }, () => forgetEndpoint(ctx, net, ep));
     await td.run({ sandbox: sb.name, call: 'write sandbox files' }, () => refreshSandboxFiles(ctx, sb, before));
+    await td.run({ endpoint: ep.id, call: 'cluster withdraw' }, () => ctx.global.withdrawEndpoint(net, sb, ep));
     for (const f of td.failed) log('warn', 'rollback failed', { error: f.detail() });
     throw [setup, commit, files].find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
   }
@@ -266,6 +275,7 @@ export async function unplumbEndpoint(ctx: CoreContext, net: Network, sb: Sandbo
   failpoint('disconnect:committed');
   ctx.state.deleteEndpoint(ep.id);
   ctx.deps.names.endpointDown(ep);
+  await td.run({ endpoint: ep.id, network: net.name, call: 'cluster withdraw' }, () => ctx.global.withdrawEndpoint(net, sb, ep));
 }
 
 export async function disconnect(ctx: CoreContext, net: Network, sb: Sandbox, force: boolean): Promise<void> {
@@ -281,6 +291,7 @@ export async function disconnect(ctx: CoreContext, net: Network, sb: Sandbox, fo
   if (ctx.of(net).driver.caps.hostNetns && ctx.onHostNetns(sb) && !force) {
     throw invalid(HOST_CONFLICT, { network: net.name, sandbox: sb.name });
   }
+  ctx.global.ensureAvailable(net, `disconnect ${sb.name} from network ${net.name}`);
   const hadGateway = gatewayEndpoint(ctx, ctx.state.endpointsOfSandbox(sb.id))?.id === ep.id;
   const td = new TeardownErrors();
   await unplumbEndpoint(ctx, net, sb, ep, td);

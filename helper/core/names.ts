@@ -15,9 +15,9 @@ export interface NameService {
   records(network?: Network): DnsRecord[];
 }
 
-/** Networks on which Docker gives containers name resolution: every one but the default bridge. */
+/** Networks on which Docker gives containers name resolution: every one but the default bridge (and the overlay egress bridge). */
 export function isUserDefined(net: Network): boolean {
-  return net.builtin === undefined;
+  return net.builtin === undefined && !net.gwbridge;
 }
 
 /** A link "container[:alias]" as Docker parses it (opts.ParseLink): [container, alias]. */

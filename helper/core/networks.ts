@@ -17,6 +17,10 @@ export interface CreateExtras {
   id?: string;
   builtin?: Network['builtin'];
   hideGateway?: boolean;
+  /** A global network's VXLAN id, claimed before (helper/core/global.ts). */
+  vxlanId?: number;
+  /** The egress bridge of overlay sandboxes (helper/core/global.ts). */
+  gwbridge?: boolean;
 }
 
 // Docker's messages (daemon/network.go, libnetwork controller.go and network.go, 20.10).
@@ -75,7 +79,7 @@ function withConfigFrom(ctx: CoreContext, req: NetworkCreateRequest): NetworkCre
 
 const isV6Config = (c: IPAMPoolConfig) => parseAddr((c.Subnet ?? '').split('/')[0])?.family === 6;
 
-function checkRequest(ctx: CoreContext, req: NetworkCreateRequest, extras: CreateExtras): NetworkDriver {
+export function checkRequest(ctx: CoreContext, req: NetworkCreateRequest, extras: CreateExtras): NetworkDriver {
   if (typeof req?.Name !== 'string' || req.Name === '') throw invalid('network name must not be empty');
   // Any other name is fine, as in Docker: names never reach file paths, link names or nft rules (ids do).
   if (!extras.builtin && isPredefinedNetwork(req.Name)) {
@@ -124,6 +128,8 @@ export async function createNetwork(
     options: { ...(req.Options ?? {}) },
     labels: { ...(req.Labels ?? {}) },
     builtin: extras.builtin,
+    ...(extras.vxlanId === undefined ? {} : { vxlanId: extras.vxlanId }),
+    ...(extras.gwbridge ? { gwbridge: true } : {}),
   };
   if (req.ConfigOnly) net.configOnly = true;
   // Kept as given, not allocated: a config-only network's pools, and IPv6 pools without IPv6.

@@ -101,6 +101,12 @@ async function removeOrphans(ctx: CoreContext, td: TeardownErrors): Promise<void
     await td.run({ link: link.name, call: 'delete orphan link' }, () => deps.host.deleteLink(link.name));
   }
   const known = new Set([...state.sandboxes.values()].map(nsName));
+  // Namespaces drivers keep per network (overlay) are theirs, not orphans.
+  for (const net of state.networks.values()) {
+    const b = ctx.tracked(net);
+    const owned = b && b.driver.ownedNetns?.(b);
+    if (owned) known.add(owned);
+  }
   for (const name of await listNetns(deps.netnsPrefix)) {
     if (known.has(name)) continue;
     log('info', 'removing orphan netns', { netns: name });

@@ -105,8 +105,12 @@ export async function createSandbox(ctx: CoreContext, req: SandboxCreateRequest)
     // The table is re-rendered from what is on record, which does not hold this sandbox.
     if (firewalled) await td.run({ sandbox: sb.name, call: 'firewall' }, () => ctx.applyFirewall());
     const plumbed = ep;
-    if (plumbed)
+    if (plumbed) {
       await td.run({ sandbox: sb.name, endpoint: plumbed.id, call: 'teardownEndpoint' }, () => teardownEndpoint(ctx, net, sb, plumbed));
+      await td.run({ sandbox: sb.name, endpoint: plumbed.id, call: 'cluster withdraw' }, () =>
+        ctx.global.withdrawEndpoint(net, sb, plumbed),
+      );
+    }
     if (dnsUp) await td.run({ sandbox: sb.name, call: 'dns detach' }, () => ctx.deps.names.sandboxDown(sb));
     ctx.closeHandle(id);
     for (const d of ctx.deps.drivers.all()) d.sandboxGone?.(id);

@@ -5,7 +5,7 @@
 // Who undoes what: a driver's setup step that fails undoes its own partial work before it throws;
 // the core undoes only steps that completed (it calls teardown for a setup that succeeded when a
 // later step — store commit, sandbox files — failed). Teardown keeps going and reports every failure.
-import type { DriverName, Endpoint, Network, Sandbox } from '../../model/cnm.js';
+import type { ClusterEndpoint, DriverName, Endpoint, Network, Sandbox } from '../../model/cnm.js';
 import type { AddressInfo, LinkInfo, Netlink, RouteInfo } from '../kernel/netlink/netlink.js';
 import type { NetworkRules } from '../kernel/nftables/ruleset.js';
 
@@ -66,6 +66,10 @@ export interface KernelView {
 /** What a driver instance is made with: cnmd's own ("host") namespace. */
 export interface DriverDeps {
   host: Netlink;
+  /** Prefix of every netns this cnmd makes (`cnm-<tag>-`): drivers that keep one per network use it. */
+  netnsPrefix?: string;
+  /** This host's VTEP address (--cluster-advertise); absent on a stand-alone host. */
+  vtep?: string;
 }
 
 /** What `validate` may look at besides the request. */
@@ -115,6 +119,11 @@ export interface NetworkDriver<C = unknown> {
   rules?(n: Bound<C>): NetworkRules | null;
   /** Things a user should know about this network (cnm-only; never in Docker's JSON). */
   notes?(n: Bound<C>): string[];
+  /** A namespace the driver keeps for this network (overlay): spared by the start-up orphan sweep. */
+  ownedNetns?(n: Bound<C>): string | undefined;
+  /** An endpoint of this global network on another host appeared / left (from the cluster store). */
+  peerUp?(n: Bound<C>, peer: ClusterEndpoint): Promise<void>;
+  peerDown?(n: Bound<C>, peer: ClusterEndpoint): Promise<void>;
 }
 
 /** Makes a driver instance for one core. */

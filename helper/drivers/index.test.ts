@@ -9,13 +9,14 @@ const host = {} as Netlink;
 
 test("the registry: the drivers this cnmd implements, Docker's 404 for others", () => {
   const r = createRegistry({ host });
-  assert.deepEqual(r.names(), ['bridge', 'macvlan', 'host', 'null']);
+  assert.deepEqual(r.names(), ['bridge', 'macvlan', 'overlay', 'host', 'null']);
+  assert.equal(r.get('overlay').caps.scope, 'global');
   assert.equal(r.get('macvlan').caps.parentLink, true);
   assert.equal(r.get('host').caps.hostNetns, true);
   assert.equal(r.get('null').caps.exclusive, true);
   assert.throws(
-    () => r.get('overlay'),
-    (e: CnmError) => e.status === 404 && e.message === 'plugin "overlay" not found',
+    () => r.get('ipvlan'),
+    (e: CnmError) => e.status === 404 && e.message === 'plugin "ipvlan" not found',
   );
 });
 

@@ -8,10 +8,12 @@ import type { DriverDeps, DriverFactory, DriverRegistry, NetworkDriver } from '.
 import { HostDriver } from './host/host.js';
 import { MacvlanDriver } from './macvlan/macvlan.js';
 import { NullDriver } from './null/null.js';
+import { OverlayDriver } from './overlay/overlay.js';
 
 export const DRIVER_FACTORIES: readonly DriverFactory[] = [
   (deps) => new BridgeDriver(deps),
   (deps) => new MacvlanDriver(deps),
+  (deps) => new OverlayDriver(deps),
   () => new HostDriver(),
   () => new NullDriver(),
 ];

@@ -13,6 +13,7 @@ import type { DockerInfo } from '../../model/docker.js';
 import { needsRoot } from '../root.js';
 import { TestEtcd, etcdMissing } from './etcd.js';
 import { CNMD, TestHost, mustSh, sh } from './host.js';
+import { waitFor } from './wait.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,21 +21,6 @@ import path from 'node:path';
 const UNDERLAY = `t-ul-${process.pid}`;
 const ETCD_IP = '10.231.0.1';
 const TTL_S = 10;
-
-async function waitFor<T>(what: string, ms: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 test('cnmd refuses a bad advertise interface before it opens anything, naming the flag', () => {
   const dir = path.join(os.tmpdir(), `cnm-cluster-never-${process.pid}`);

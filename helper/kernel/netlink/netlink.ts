@@ -65,9 +65,31 @@ export interface VxlanSpec {
   /** underlay link name the tunnel is bound to */
   dev?: string;
   learning?: boolean;
+  /** Answer ARP/ND from the device's neighbour table (no broadcast over the underlay). */
+  proxy?: boolean;
   mtu?: number;
   master?: number;
+  /** Born inside this netns; its UDP socket stays in the namespace of the socket that made it. */
+  netnsPath?: string;
   alias: string;
+}
+
+/** A static neighbour (`ip neigh replace IP lladdr MAC dev IFNAME nud permanent`). */
+export interface NeighbourSpec {
+  ifname: string;
+  ip: string;
+  mac: string;
+}
+
+/**
+ * A bridge FDB entry for `mac` on port `ifname`: `self` on a VXLAN device with `dst` (the remote
+ * VTEP), or `master` (static) in the bridge the port belongs to.
+ */
+export interface FdbSpec {
+  ifname: string;
+  mac: string;
+  dst?: string;
+  on: 'self' | 'master';
 }
 
 export interface MacvlanSpec {
@@ -82,6 +104,7 @@ export interface MacvlanSpec {
 }
 
 const NEW = FlagsNew.CREATE | FlagsNew.EXCL;
+const REPLACE = FlagsNew.CREATE | FlagsNew.REPLACE;
 const AF_BRIDGE = 7;
 const IFLA_PROTINFO = 12;
 const IFLA_BRPORT_MODE = 4;
@@ -308,7 +331,12 @@ export class Netlink {
     });
   }
 
-  async createVxlan(spec: VxlanSpec): Promise<number> {
+  /**
+   * The ifindex when made in this socket's netns. With `netnsPath` the device is born there and
+   * undefined is returned (alias, master and up then go through that netns's socket), while its
+   * UDP socket stays here: the overlay's layout (underlay in cnmd's netns, device in the network's).
+   */
+  async createVxlan(spec: VxlanSpec): Promise<number | undefined> {
     const port = Buffer.alloc(2);
     port.writeUInt16BE(spec.port ?? 4789);
     const local = spec.local ? addrOrThrow(spec.local) : undefined;
@@ -316,22 +344,61 @@ export class Netlink {
       id: spec.vni,
       port,
       learning: spec.learning ? 1 : 0,
+      proxy: spec.proxy ? 1 : 0,
       link: spec.dev ? await this.indexOf(spec.dev, 'RTM_NEWLINK vxlan') : undefined,
       ...(local ? (local.family === 4 ? { local: local.bytes } : { local6: local.bytes }) : {}),
     };
-    await this.newLink(
-      spec.name,
-      'vxlan',
-      UP,
-      {
-        ifname: spec.name,
-        mtu: spec.mtu,
-        master: spec.master,
-        linkinfo: linkInfo('vxlan', ifla.formatVxlan(vx)),
-      },
-      spec.alias,
-    );
+    const attrs = (netNsFd?: number): ifla.LinkAttrs => ({
+      ifname: spec.name,
+      mtu: spec.mtu,
+      master: spec.master,
+      netNsFd,
+      linkinfo: linkInfo('vxlan', ifla.formatVxlan(vx)),
+    });
+    if (spec.netnsPath) {
+      await withNetnsFd(spec.netnsPath, (fd) =>
+        this.call({ call: 'RTM_NEWLINK vxlan', link: spec.name }, () => this.sock.newLink({}, attrs(fd), { flags: NEW }), 'vxlan'),
+      );
+      return undefined;
+    }
+    await this.newLink(spec.name, 'vxlan', UP, attrs(), spec.alias);
     return this.indexOf(spec.name, 'RTM_NEWLINK vxlan');
+  }
+
+  /** Adds (or replaces) a permanent neighbour entry; `del` of one already gone is not an error. */
+  async neighbour(op: 'add' | 'del', n: NeighbourSpec): Promise<void> {
+    const call = op === 'add' ? 'RTM_NEWNEIGH' : 'RTM_DELNEIGH';
+    const ip = addrOrThrow(n.ip);
+    const data: rt.Neighbor = { family: afOf(ip.family), ifindex: await this.indexOf(n.ifname, call), state: { permanent: true } };
+    const attrs: rt.NeighborAttrs = { dst: ip.bytes, lladdr: macBytes(n.mac) };
+    await this.gentle(op, { call, link: n.ifname, address: n.ip }, () =>
+      op === 'add' ? this.sock.newNeighbor(data, attrs, { flags: REPLACE }) : this.sock.delNeighbor(data, attrs),
+    );
+  }
+
+  /** Adds (or replaces) a bridge FDB entry; `del` of one already gone is not an error. */
+  async fdb(op: 'add' | 'del', f: FdbSpec): Promise<void> {
+    const call = `${op === 'add' ? 'RTM_NEWNEIGH' : 'RTM_DELNEIGH'} fdb ${f.on}`;
+    const data: rt.Neighbor = {
+      family: AF_BRIDGE,
+      ifindex: await this.indexOf(f.ifname, call),
+      // `master` entries are static (noarp): a permanent one would mean "this bridge's own address".
+      state: f.on === 'self' ? { permanent: true } : { noarp: true },
+      flags: f.on === 'self' ? { self: true } : { master: true },
+    };
+    const attrs: rt.NeighborAttrs = { lladdr: macBytes(f.mac), dst: f.dst ? addrOrThrow(f.dst).bytes : undefined };
+    await this.gentle(op, { call, link: f.ifname, address: f.mac }, () =>
+      op === 'add' ? this.sock.newNeighbor(data, attrs, { flags: REPLACE }) : this.sock.delNeighbor(data, attrs),
+    );
+  }
+
+  /** Runs a request; for a delete, an entry (or link) already gone is success. */
+  private async gentle(op: 'add' | 'del', ctx: ErrorContext & { call: string }, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await this.call(ctx, fn);
+    } catch (err) {
+      if (op === 'add' || !isGone(err as CnmError)) throw err;
+    }
   }
 
   /**

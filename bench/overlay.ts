@@ -1,0 +1,251 @@
+// Overlay benchmark (issue 10), cnm against Docker 20.10's kv-store overlay in the same run. Not
+// part of the tests.
+//
+//   npm run bench:overlay [-- --reps 50 --docker-reps 10 --seconds 5 --no-docker]
+//
+// cnm: three cnmd hosts on a veth underlay with a real etcd (the test topology,
+// test/integration/overlay-cluster.ts). Docker: two dockerd with `--cluster-store etcd://` (etcd
+// 3.4, v2 API) on their own underlay, started by bench/peers/kv-overlay-up.sh.
+// - convergence: `POST /networks/NET/connect` of a sandbox/container on one host (API socket, no
+//   CLI start-up) → it answers a ping by name from a sandbox/container on the other: a shell loop
+//   inside the asker's netns (`dig @127.0.0.11 NAME` then `ping -c1 -W0.05`); median, p99. cnm
+//   cold (the connect makes that host's datapath) and warm (the host already has an endpoint on
+//   the network, as in Docker's run where containers stay).
+// - throughput: iperf3 TCP between sandboxes on two hosts vs raw VXLAN between the two cnm host
+//   namespaces (same underlay, MTU 1450), 3 runs each.
+// - failure: kill -9 of a host's daemon → until its sandbox's name stops resolving on another host
+//   (cnm: vs the lease TTL; Docker: capped at 30 s).
+import { execFileSync, spawn } from 'node:child_process';
+import http from 'node:http';
+import { peerScript } from './lib/peers.js';
+import { summarize } from './lib/stats.js';
+import { UnixHttp } from './lib/unix-http.js';
+import { OverlayCluster } from '../test/integration/overlay-cluster.js';
+import { waitFor } from '../test/integration/wait.js';
+import type { TestHost } from '../test/integration/host.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const REPS = Number(flag('reps', '50'));
+const DOCKER_REPS = Number(flag('docker-reps', '10'));
+const SECONDS = Number(flag('seconds', '5'));
+const DOCKER = !args.includes('--no-docker');
+const PEER = 'peer-kvov';
+const TTL_S = 10;
+const DOCKER_KILL_CAP_S = 30;
+
+/** How to run a command inside a sandbox's / container's netns. */
+type Enter = string[];
+const inNetns = (ns: string): Enter => ['ip', 'netns', 'exec', ns];
+const inPid = (pid: string): Enter => ['nsenter', '-t', pid, '-n'];
+const sh = (enter: Enter, script: string) => spawn(enter[0]!, [...enter.slice(1), 'sh', '-c', script]);
+const resolves = (enter: Enter, name: string) => {
+  try {
+    const out = execFileSync(enter[0]!, [...enter.slice(1), 'dig', '+short', '+time=1', '+tries=1', '@127.0.0.11', name], {
+      encoding: 'utf8',
+    });
+    return out.trim() !== '';
+  } catch {
+    return false;
+  }
+};
+
+/** Resolves with the time `name` first answered a ping by name (through 127.0.0.11) from inside `enter`. */
+function pingWhenReady(enter: Enter, name: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const loop = `i=0; until a=$(dig +short +time=1 +tries=1 @127.0.0.11 ${name} | head -1) && [ -n "$a" ] && ping -c1 -W0.05 "$a" >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 20000 ] && exit 1; done; exit 0`;
+    sh(enter, loop).on('exit', (code) => (code === 0 ? resolve(performance.now()) : reject(new Error(`${name} never answered`))));
+  });
+}
+
+function iperf(server: Enter, client: Enter, target: string, port: number): number {
+  execFileSync(server[0]!, [...server.slice(1), 'iperf3', '-s', '-D', '-1', '-p', String(port)]);
+  execFileSync('sleep', ['0.3']);
+  const out = execFileSync(client[0]!, [...client.slice(1), 'iperf3', '-c', target, '-p', String(port), '-t', String(SECONDS), '-J'], {
+    encoding: 'utf8',
+  });
+  return JSON.parse(out).end.sum_received.bits_per_second / 1e9;
+}
+
+const fmt = (x: number[]) => {
+  const s = summarize(x);
+  return `median ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms (n=${s.n})`;
+};
+const gbps = (x: number[]) => `${summarize(x).p50.toFixed(2)} Gbit/s (runs ${x.map((v) => v.toFixed(2)).join(' ')})`;
+
+/** Times at which host `h` reported a remote endpoint connecting (its /events stream). */
+function remoteConnects(h: TestHost): { times: number[]; close: () => void } {
+  const times: number[] = [];
+  let buf = '';
+  const req = http.get({ socketPath: h.socket, path: '/events' }, (res) => {
+    res.on('data', (d: Buffer) => {
+      buf += d.toString();
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+        const e = JSON.parse(buf.slice(0, i)) as { Action: string; Actor: { Attributes: Record<string, string> } };
+        buf = buf.slice(i + 1);
+        if (e.Action === 'connect' && e.Actor.Attributes.host) times.push(performance.now());
+      }
+    });
+  });
+  req.on('error', () => undefined);
+  return { times, close: () => req.destroy() };
+}
+
+interface Figures {
+  warm: number[];
+  gbps: number[];
+  killS: number | string;
+}
+
+async function benchCnm(cluster: OverlayCluster): Promise<Figures & { raw: number[] }> {
+  const [a, b, c] = cluster.hosts as [TestHost, TestHost, TestHost];
+  const netns = (h: TestHost, sb: string) =>
+    JSON.parse(h.mustCnm('sandbox', 'inspect', sb))[0]
+      .netnsPath.split('/')
+      .pop() as string;
+  a.mustCnm('network', 'create', '-d', 'overlay', 'multi');
+  await waitFor('multi on B and C', 10_000, () =>
+    b.cnm('network', 'inspect', 'multi').code === 0 && c.cnm('network', 'inspect', 'multi').code === 0 ? true : undefined,
+  );
+  b.mustCnm('sandbox', 'create', '--net', 'multi', 'probe');
+  const probe = inNetns(netns(b, 'probe'));
+  a.mustCnm('sandbox', 'create', 'mover');
+  const api = new UnixHttp(a.socket);
+  const events = remoteConnects(b);
+  const convergence = async (reps: number, label: string) => {
+    const [conv, apiMs, eventMs]: number[][] = [[], [], []];
+    for (let i = 0; i < reps; i++) {
+      const seen = events.times.length;
+      const t0 = performance.now();
+      const pinged = pingWhenReady(probe, 'mover');
+      await api.request('POST', '/networks/multi/connect', { Container: 'mover' });
+      apiMs.push(performance.now() - t0);
+      conv.push((await pinged) - t0);
+      eventMs.push((await waitFor('connect event on B', 10_000, () => events.times[seen], 1)) - t0);
+      await api.request('POST', '/networks/multi/disconnect', { Container: 'mover' });
+      await waitFor('mover gone on B', 10_000, () => (resolves(probe, 'mover') ? undefined : true), 5);
+    }
+    console.log(`cnm convergence, ${label}: pingable by name from B ${fmt(conv)}`);
+    console.log(`  connect API on A returned ${fmt(apiMs)}; B applied it (its /events) ${fmt(eventMs)}`);
+    return conv;
+  };
+  await convergence(Math.min(10, REPS), "cold (A's first endpoint on the network)");
+  a.mustCnm('sandbox', 'create', '--net', 'multi', 'anchor');
+  const warm = await convergence(REPS, 'warm');
+  events.close();
+
+  await api.request('POST', '/networks/multi/connect', { Container: 'mover' });
+  const probeIp = (JSON.parse(b.mustCnm('sandbox', 'inspect', 'probe'))[0].endpoints[0].ipv4 as string).split('/')[0]!;
+  const mover = inNetns(netns(a, 'mover'));
+  // Raw VXLAN between the two host namespaces, on the same underlay: the ceiling.
+  const [ipA, ipB] = [`${cluster.net}.2`, `${cluster.net}.3`];
+  for (const [h, self, local, peer] of [
+    [a, '192.168.251.1', ipA, ipB],
+    [b, '192.168.251.2', ipB, ipA],
+  ] as const) {
+    const ip = (...x: string[]) => execFileSync('ip', ['-n', h.ns, ...x]);
+    ip('link', 'add', 'vxraw', 'type', 'vxlan', 'id', '999', 'dstport', '4789', 'local', local, 'nolearning');
+    ip('link', 'set', 'vxraw', 'mtu', '1450', 'up');
+    ip('addr', 'add', `${self}/24`, 'dev', 'vxraw');
+    execFileSync('ip', ['netns', 'exec', h.ns, 'bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'vxraw', 'dst', peer]);
+  }
+  const [overlay, raw]: number[][] = [[], []];
+  for (let k = 0; k < 3; k++) {
+    overlay.push(iperf(probe, mover, probeIp, 5301 + k));
+    raw.push(iperf(inNetns(b.ns), inNetns(a.ns), '192.168.251.2', 5311 + k));
+  }
+  console.log(`cnm iperf3 TCP ${SECONDS} s: overlay sandbox→sandbox ${gbps(overlay)}; raw VXLAN host→host ${gbps(raw)}`);
+
+  c.mustCnm('sandbox', 'create', '--net', 'multi', 'victim');
+  await waitFor('victim on A', 10_000, () => (resolves(mover, 'victim') ? true : undefined));
+  await c.stopDaemon('SIGKILL');
+  const killed = performance.now();
+  await waitFor('victim gone on A', (TTL_S + 10) * 1000, () => (resolves(mover, 'victim') ? undefined : true), 50);
+  const killS = (performance.now() - killed) / 1000;
+  console.log(`cnm kill -9 of host C → its endpoint gone from A's DNS after ${killS.toFixed(2)} s (lease TTL ${TTL_S} s)`);
+  return { warm, gbps: overlay, raw, killS };
+}
+
+async function benchDocker(): Promise<Figures> {
+  execFileSync(peerScript('kv-overlay-up.sh'), [PEER], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const cli = (h: 'A' | 'B', ...x: string[]) =>
+    execFileSync('docker', ['-H', `unix:///run/${PEER}-${h}.sock`, ...x], { encoding: 'utf8' }).trim();
+  const pidOf = (h: 'A' | 'B', c: string) => cli(h, 'inspect', '-f', '{{.State.Pid}}', c);
+  cli('A', 'run', '-d', '--name', 'ca', '--network', 'kvov', 'bbox:local', 'sleep', '3600');
+  const ca = inPid(pidOf('A', 'ca'));
+  const api = new UnixHttp(`/run/${PEER}-B.sock`);
+  const conv: number[] = [];
+  for (let i = 0; i < DOCKER_REPS; i++) {
+    // A running container on B (default bridge), then connected to the overlay: Docker's connect.
+    cli('B', 'run', '-d', '--name', `cb${i}`, 'bbox:local', 'sleep', '3600');
+    const t0 = performance.now();
+    const pinged = pingWhenReady(ca, `cb${i}`);
+    await api.request('POST', '/networks/kvov/connect', { Container: `cb${i}` });
+    conv.push((await pinged) - t0);
+  }
+  console.log(`Docker 20.10 kv overlay convergence (connect on B → pingable by name from A): ${fmt(conv)}`);
+  const cb = inPid(pidOf('B', 'cb0'));
+  const cbIp = cli('B', 'inspect', '-f', '{{(index .NetworkSettings.Networks "kvov").IPAddress}}', 'cb0');
+  const overlay: number[] = [];
+  for (let k = 0; k < 3; k++) overlay.push(iperf(cb, ca, cbIp, 5321 + k));
+  console.log(`Docker iperf3 TCP ${SECONDS} s: overlay container→container ${gbps(overlay)}`);
+  execFileSync('kill', ['-9', execFileSync('cat', [`/run/${PEER}-B.pid`], { encoding: 'utf8' }).trim()]);
+  const killed = performance.now();
+  let killS: number | string;
+  try {
+    await waitFor('cb0 gone on A', DOCKER_KILL_CAP_S * 1000, () => (resolves(ca, 'cb0') ? undefined : true), 100);
+    killS = (performance.now() - killed) / 1000;
+  } catch {
+    killS = `still resolvable after ${DOCKER_KILL_CAP_S} s`;
+  }
+  console.log(
+    `Docker kill -9 of dockerd B → its container gone from A's DNS: ${typeof killS === 'number' ? `${killS.toFixed(2)} s` : killS}`,
+  );
+  // dockerd B back, so that kv-overlay-down.sh removes its containers.
+  execFileSync(peerScript('kv-overlay-up.sh'), [PEER, '--restart-b'], { stdio: 'ignore' });
+  return { warm: conv, gbps: overlay, killS };
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `# overlay bench ${new Date().toISOString()} loadavg ${execFileSync('cut', ['-d', ' ', '-f1-3', '/proc/loadavg'], { encoding: 'utf8' }).trim()}`,
+  );
+  const cluster = await OverlayCluster.start(['ba', 'bb', 'bc'], { underlay: `b-ovul-${process.pid}`, net: '10.235.0' });
+  const cleanup = async () => {
+    await cluster.destroy().catch((err) => console.error(String(err)));
+    if (DOCKER) execFileSync(peerScript('kv-overlay-down.sh'), [PEER], { stdio: 'ignore' });
+  };
+  const stop = () => void cleanup().finally(() => process.exit(130));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  // A closed stdout (`| head`) must not kill the run before it removed its namespaces.
+  process.stdout.on('error', () => undefined);
+  try {
+    const cnm = await benchCnm(cluster);
+    const raw = summarize(cnm.raw).p50;
+    console.log(`cnm overlay / raw VXLAN: ${((summarize(cnm.gbps).p50 / raw) * 100).toFixed(0)} % (target ≥ 95 %)`);
+    if (!DOCKER) return;
+    let docker: Figures | undefined;
+    try {
+      docker = await benchDocker();
+    } catch (err) {
+      console.log(`Docker 20.10 kv overlay could not be measured: ${(err as Error).message.split('\n')[0]}`);
+    }
+    if (!docker) return;
+    const [cw, dw] = [summarize(cnm.warm).p50, summarize(docker.warm).p50];
+    console.log(`convergence median: cnm ${cw.toFixed(1)} ms vs Docker ${dw.toFixed(1)} ms (${(dw / cw).toFixed(1)}× faster)`);
+    console.log(
+      `throughput vs raw VXLAN: cnm ${((summarize(cnm.gbps).p50 / raw) * 100).toFixed(0)} %, Docker ${((summarize(docker.gbps).p50 / raw) * 100).toFixed(0)} %`,
+    );
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,388 @@
+// Global-scope (overlay) networks. With a cluster store (`GlobalStore`, implemented by
+// helper/cluster) the network's name, VNI, subnet and every endpoint's address and name are taken
+// with compare-and-swap in etcd, endpoints are published under this host's lease, and what other
+// hosts publish is mirrored here: their networks become local records, their endpoints go into
+// the IPAM mirror, the DNS, the driver's peers (neighbour/FDB) and `network inspect`. Without a
+// store, an overlay network lives on this host only (VNI and subnet chosen locally).
+import type {
+  ClusterEndpoint,
+  ClusterHealth,
+  Endpoint,
+  EndpointClaim,
+  GlobalListener,
+  Network,
+  NetworkClaim,
+  Sandbox,
+} from '../../model/cnm.js';
+import type { NetworkContainer, NetworkCreateRequest, NetworkCreateResponse } from '../../model/docker.js';
+import { macFromIPv4, parseAddr } from '../../model/ip.js';
+import { VXLANID_OPTION, nextGlobalSubnet, nextVni, parseVxlanIdList } from '../../model/overlay.js';
+import { CnmError, conflict, forbidden, invalid } from '../errors.js';
+import { log } from '../log.js';
+import { Txn } from '../store/txn.js';
+import type { CoreContext } from './context.js';
+import { connect, disconnect, endpointKey, gatewayEndpoint } from './endpoints.js';
+import { newId } from './ids.js';
+import { checkRequest, createNetwork, removeNetwork } from './networks.js';
+
+/** The cluster store as the core sees it (helper/cluster's ClusterGlobals implements it). */
+export interface GlobalStore {
+  readonly hostName: string;
+  readonly vtep: string;
+  /** Throws a CnmError (naming the store and its last error) when cluster-wide changes cannot be made now. */
+  ensureAvailable(what: string): void;
+  claimNetwork(c: NetworkClaim): Promise<{ subnet: string; vni: number }>;
+  publishNetwork(net: Network): Promise<void>;
+  /** Frees the network's keys; refuses (forbidden, naming endpoints and hosts) while any host has endpoints on it. */
+  releaseNetwork(net: Network, claim?: { subnet: string; vni: number }): Promise<void>;
+  claimEndpoint(ep: ClusterEndpoint): Promise<EndpointClaim>;
+  withdrawEndpoint(ep: ClusterEndpoint): Promise<void>;
+  /** Starts delivering (a full sync first, again after every watch gap). */
+  follow(l: GlobalListener): void;
+}
+
+const isGlobal = (net: Network) => net.scope === 'global';
+
+/** Docker's docker_gwbridge: egress for overlay sandboxes, masqueraded, no traffic between sandboxes. */
+export const GWBRIDGE = 'cnm_gwbridge';
+const GWBRIDGE_REQUEST: NetworkCreateRequest = {
+  Name: GWBRIDGE,
+  Driver: 'bridge',
+  Options: {
+    'com.docker.network.bridge.name': GWBRIDGE,
+    'com.docker.network.bridge.enable_icc': 'false',
+    'com.docker.network.bridge.enable_ip_masquerade': 'true',
+  },
+};
+const MAX_CLAIMS = 32;
+
+export class GlobalNetworks implements GlobalListener {
+  /** Endpoints other hosts hold, by endpoint id. */
+  private readonly remote = new Map<string, ClusterEndpoint>();
+
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly store: GlobalStore | undefined,
+  ) {}
+
+  start(): void {
+    this.store?.follow(this);
+  }
+
+  /** Docker's `network create -d overlay`: claims in the store (or locally), then the local record. */
+  async createNetwork(req: NetworkCreateRequest): Promise<NetworkCreateResponse> {
+    const { ctx, store } = this;
+    checkRequest(ctx, req, {});
+    let ids: number[] | undefined;
+    try {
+      ids = parseVxlanIdList(req.Options?.[VXLANID_OPTION]);
+    } catch (err) {
+      throw invalid((err as Error).message, { network: req.Name });
+    }
+    const configs = req.IPAM?.Config ?? [];
+    const userSubnet = configs[0]?.Subnet || undefined;
+    const avoid = [...ctx.state.networks.values()].flatMap((n) => n.ipam.pools.map((p) => p.subnet));
+    const id = newId();
+    let claim: { subnet: string; vni: number };
+    if (store) {
+      store.ensureAvailable(`create network ${req.Name}`);
+      claim = await store.claimNetwork({ id, name: req.Name, subnet: userSubnet, vni: ids?.[0], avoid });
+    } else {
+      claim = this.claimLocally(req.Name, userSubnet, ids?.[0], avoid);
+    }
+    const Config = [{ ...(configs[0] ?? {}), Subnet: claim.subnet }, ...configs.slice(1)];
+    let created: NetworkCreateResponse;
+    try {
+      created = await createNetwork(ctx, { ...req, IPAM: { ...(req.IPAM ?? {}), Config } }, { id, vxlanId: claim.vni });
+    } catch (err) {
+      await store
+        ?.releaseNetwork({ id, name: req.Name } as Network, claim)
+        .catch((e) => log('warn', 'cluster release failed', { error: String(e) }));
+      throw err;
+    }
+    if (store) {
+      const net = ctx.state.networks.get(id)!;
+      try {
+        await store.publishNetwork(net);
+      } catch (err) {
+        await removeNetwork(ctx, net).catch(() => undefined);
+        await store.releaseNetwork(net, claim).catch(() => undefined);
+        throw err;
+      }
+    }
+    return created;
+  }
+
+  private claimLocally(
+    name: string,
+    subnet: string | undefined,
+    vni: number | undefined,
+    avoid: string[],
+  ): { subnet: string; vni: number } {
+    const used = new Set([...this.ctx.state.networks.values()].map((n) => n.vxlanId).filter((v): v is number => v !== undefined));
+    if (vni !== undefined && used.has(vni)) throw conflict(`VXLAN id ${vni} is already in use`, { network: name });
+    const v = vni ?? nextVni(used);
+    const s = subnet ?? nextGlobalSubnet(avoid);
+    if (v === undefined || s === undefined) throw forbidden('no available VXLAN id or subnet in 10.0.0.0/8', { network: name });
+    return { subnet: s, vni: v };
+  }
+
+  /** `network rm`: refused while any host has endpoints on it; the store's keys go first. */
+  async removeNetwork(net: Network): Promise<void> {
+    const { ctx, store } = this;
+    if (store) {
+      if (ctx.state.endpointsOfNetwork(net.id).length === 0) {
+        store.ensureAvailable(`remove network ${net.name}`);
+        await store.releaseNetwork(net);
+      }
+    }
+    await removeNetwork(ctx, net);
+  }
+
+  /** Before the kernel work of a connect: the endpoint's address(es) and name, taken in the store. */
+  async claimEndpoint(txn: Txn, net: Network, sb: Sandbox, ep: Endpoint, staticAddress: boolean): Promise<void> {
+    const { store } = this;
+    if (!store || !isGlobal(net)) return;
+    store.ensureAvailable(`connect ${sb.name} to network ${net.name}`);
+    for (let i = 0; i < MAX_CLAIMS; i++) {
+      const r = await store.claimEndpoint(this.record(net, sb, ep));
+      if (r.won) return;
+      if (r.name)
+        throw forbidden(`endpoint with name ${sb.name} already exists in network ${net.name} (on host ${r.holder})`, { network: net.name });
+      if (staticAddress || !r.address)
+        throw forbidden(`Address already in use (${r.address} is held on host ${r.holder})`, { network: net.name });
+      // Another host took that address first: keep it taken in the local mirror, try the next.
+      const pool = this.ctx.deps.ipam.findPool(net.id, r.address)!;
+      const addr = this.ctx.deps.ipam.requestAddress(txn, net.id, pool.subnet);
+      if (r.address.includes(':')) ep.ipv6 = addr;
+      else {
+        ep.ipv4 = addr;
+        ep.mac = macFromIPv4(parseAddr(addr.split('/')[0])!.value);
+      }
+      txn.put(endpointKey(ep.id), JSON.stringify(ep));
+    }
+    throw new CnmError('conflict', `could not claim an address on network ${net.name} after ${MAX_CLAIMS} tries`, { network: net.name });
+  }
+
+  /** The endpoint left (or its connect failed): its keys in the store go. */
+  async withdrawEndpoint(net: Network, sb: Sandbox, ep: Endpoint): Promise<void> {
+    if (!this.store || !isGlobal(net)) return;
+    await this.store.withdrawEndpoint(this.record(net, sb, ep));
+  }
+
+  /** Refuses a cluster-wide change (disconnect from a global network) while the store is out of reach. */
+  ensureAvailable(net: Network, what: string): void {
+    if (this.store && isGlobal(net)) this.store.ensureAvailable(what);
+  }
+
+  private record(net: Network, sb: Sandbox, ep: Endpoint): ClusterEndpoint {
+    const s = this.store!;
+    return {
+      networkId: net.id,
+      endpointId: ep.id,
+      sandboxId: sb.id,
+      name: sb.name,
+      hostname: sb.hostname,
+      aliases: ep.aliases,
+      ipv4: ep.ipv4,
+      ipv6: ep.ipv6,
+      mac: ep.mac,
+      host: s.hostName,
+      vtep: s.vtep,
+    };
+  }
+
+  /**
+   * After a change to a sandbox's endpoints: a sandbox on a non-internal global network and on no
+   * other network that can carry its default route gets an endpoint on cnm_gwbridge (made on first
+   * use); one that no longer needs it loses it.
+   */
+  async egress(sb: Sandbox): Promise<void> {
+    const { ctx } = this;
+    const eps = ctx.state.endpointsOfSandbox(sb.id);
+    const netOf = (e: Endpoint) => ctx.state.networks.get(e.networkId)!;
+    const onGw = eps.find((e) => netOf(e).gwbridge);
+    const others = eps.filter((e) => e !== onGw);
+    const needs = others.some((e) => isGlobal(netOf(e)) && !netOf(e).internal) && !gatewayEndpoint(ctx, others);
+    if (needs && !onGw) {
+      let gw = [...ctx.state.networks.values()].find((n) => n.gwbridge);
+      if (!gw) {
+        const { Id } = await createNetwork(ctx, GWBRIDGE_REQUEST, { gwbridge: true });
+        gw = ctx.state.networks.get(Id)!;
+      }
+      await connect(ctx, gw, sb, {});
+    } else if (!needs && onGw) {
+      await disconnect(ctx, netOf(onGw), sb, true);
+    }
+  }
+
+  /** Remote endpoints of a network in Docker's inspect shape (`ep-<endpoint id>` keys, as libnetwork). */
+  remoteContainers(networkId: string): Record<string, NetworkContainer> {
+    const out: Record<string, NetworkContainer> = {};
+    for (const ep of this.remote.values()) {
+      if (ep.networkId !== networkId) continue;
+      out[`ep-${ep.endpointId}`] = {
+        Name: ep.name,
+        EndpointID: ep.endpointId,
+        MacAddress: ep.mac,
+        IPv4Address: ep.ipv4 ?? '',
+        IPv6Address: ep.ipv6 ?? '',
+      };
+    }
+    return out;
+  }
+
+  remoteEndpoints(networkId: string): ClusterEndpoint[] {
+    return [...this.remote.values()].filter((e) => e.networkId === networkId);
+  }
+
+  // ---- the store's changes, applied through the core's queue ----
+
+  networkPut(net: Network): void {
+    void this.queued('adopt network', async () => {
+      const { ctx } = this;
+      if (ctx.state.networks.has(net.id)) return;
+      const clash = ctx.state.networkNames.get(net.name);
+      if (clash) return log('warn', 'global network not adopted: a local network has its name', { network: net.name, id: net.id });
+      const txn = new Txn();
+      try {
+        for (const p of net.ipam.pools) {
+          await ctx.deps.ipam.requestPool(txn, net.id, {
+            subnet: p.subnet,
+            ipRange: p.ipRange,
+            gateway: p.gateway,
+            auxAddresses: p.auxAddresses,
+            v6: p.subnet.includes(':'),
+            networkName: net.name,
+          });
+        }
+        const b = await ctx.validate(net, true);
+        txn.put(`networks/${net.id}`, JSON.stringify(net));
+        await txn.commit(ctx.deps.store);
+        ctx.track(b);
+      } catch (err) {
+        txn.abort();
+        throw err;
+      }
+      ctx.state.putNetwork(net);
+      ctx.emit('create', net);
+      for (const ep of this.remote.values()) if (ep.networkId === net.id) await this.applyRemote(ep, 'up');
+    });
+  }
+
+  networkGone(net: Network): void {
+    void this.queued('drop network', async () => {
+      const local = this.ctx.state.networks.get(net.id);
+      if (!local) return;
+      if (this.ctx.state.endpointsOfNetwork(net.id).length > 0) {
+        return log('warn', 'global network removed elsewhere while this host has endpoints on it; kept', { network: net.name });
+      }
+      for (const ep of this.remoteEndpoints(net.id)) this.remote.delete(ep.endpointId);
+      await removeNetwork(this.ctx, local);
+    });
+  }
+
+  endpointPut(ep: ClusterEndpoint): void {
+    void this.queued('remote endpoint', async () => {
+      if (ep.host === this.store!.hostName) {
+        // Ours in the store but not here (a crash between claim and commit): withdraw it.
+        if (!this.ctx.state.endpoints.has(ep.endpointId)) await this.store!.withdrawEndpoint(ep);
+        return;
+      }
+      const old = this.remote.get(ep.endpointId);
+      if (old) await this.applyRemote(old, 'down');
+      this.remote.set(ep.endpointId, ep);
+      await this.applyRemote(ep, 'up');
+    });
+  }
+
+  endpointGone(ep: ClusterEndpoint): void {
+    void this.queued('remote endpoint gone', async () => {
+      const old = this.remote.get(ep.endpointId);
+      if (!old) return;
+      this.remote.delete(ep.endpointId);
+      await this.applyRemote(old, 'down');
+    });
+  }
+
+  localEndpoints(): ClusterEndpoint[] {
+    const { state } = this.ctx;
+    return [...state.endpoints.values()].flatMap((ep) => {
+      const net = state.networks.get(ep.networkId);
+      const sb = state.sandboxes.get(ep.sandboxId);
+      return net && sb && isGlobal(net) ? [this.record(net, sb, ep)] : [];
+    });
+  }
+
+  knownNetworks(): Network[] {
+    return [...this.ctx.state.networks.values()].filter(isGlobal);
+  }
+
+  healthChanged(h: ClusterHealth): void {
+    const now = Date.now();
+    this.ctx.events.emit('event', {
+      Type: 'cluster',
+      Action: h.state,
+      Actor: { ID: this.store!.hostName, Attributes: { store: h.store, since: h.since, error: h.lastError ?? '' } },
+      scope: 'swarm',
+      time: Math.floor(now / 1000),
+      timeNano: now * 1_000_000,
+    });
+  }
+
+  /**
+   * A remote endpoint into (or out of) the driver's peers, the DNS and the IPAM mirror, in that
+   * order: the datapath and the name first (convergence), the mirror's durable commit last.
+   */
+  private async applyRemote(ep: ClusterEndpoint, dir: 'up' | 'down'): Promise<void> {
+    const { ctx } = this;
+    const net = ctx.state.networks.get(ep.networkId);
+    if (!net) return; // its network arrives later; applied then
+    const b = ctx.of(net);
+    const sb = pseudoSandbox(ep);
+    const rec: Endpoint = {
+      id: ep.endpointId,
+      networkId: net.id,
+      sandboxId: ep.sandboxId,
+      ifname: '',
+      mac: ep.mac,
+      aliases: ep.aliases,
+      order: 0,
+      ipv4: ep.ipv4,
+      ipv6: ep.ipv6,
+    };
+    if (dir === 'up') {
+      await b.driver.peerUp?.(b, ep);
+      ctx.deps.names.endpointUp(sb, net, rec);
+    } else {
+      ctx.deps.names.endpointDown(rec);
+      await b.driver.peerDown?.(b, ep);
+    }
+    ctx.emit(dir === 'up' ? 'connect' : 'disconnect', net, { container: ep.sandboxId, host: ep.host });
+    const txn = new Txn();
+    for (const cidr of [ep.ipv4, ep.ipv6]) {
+      const pool = cidr && ctx.deps.ipam.findPool(net.id, cidr);
+      if (!pool) continue;
+      if (dir === 'down') ctx.deps.ipam.releaseAddress(txn, net.id, pool.subnet, cidr);
+      else {
+        try {
+          ctx.deps.ipam.requestAddress(txn, net.id, pool.subnet, cidr.split('/')[0]);
+        } catch {
+          // already taken in the mirror (it lost a race to this endpoint)
+        }
+      }
+    }
+    await txn.commit(ctx.deps.store);
+  }
+
+  private queued(what: string, fn: () => Promise<void>): Promise<void> {
+    return this.ctx.mutex
+      .run(fn)
+      .catch((err) => log('warn', `cluster sync: ${what} failed`, { error: err instanceof CnmError ? err.detail() : String(err) }));
+  }
+}
+
+/** A remote sandbox as the name service needs it: its names only (no namespace here). */
+function pseudoSandbox(ep: ClusterEndpoint): Sandbox {
+  return { id: ep.sandboxId, name: ep.name, hostname: ep.hostname, labels: {}, netnsPath: '', created: '', dns: [] };
+}
