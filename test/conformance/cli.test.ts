@@ -1,8 +1,8 @@
 // The real `docker` CLI against cnmd, compared with what it printed against Docker 20.10: every
 // `docker network` subcommand and flag (cli/scenario.txt), run by cli/run-scenario.sh on a throwaway
 // cnmd with sandboxes c1 and c2 on the default bridge, transcript for transcript with
-// test/fixtures/docker/docker-cli-network-scenario.txt (cli/capture-docker.sh made it). Ids and
-// times are the only things normalised; each command is a test of its own.
+// test/fixtures/docker/docker-cli-network-scenario.txt (cli/capture-docker.sh made it). Ids, times
+// and the order of `{{.Labels}}` lists are the only things normalised; each command is a test of its own.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -22,7 +22,9 @@ function dockerClient(): string | undefined {
 
 /**
  * Ids become <id1>, <id2>… in order of first appearance (a 12-digit one as the full id it begins),
- * times become <time>: two daemons that behave alike then print the same text.
+ * times become <time>, and comma-joined `k=v` lists are sorted: the CLI's `{{.Labels}}` walks a Go
+ * map, whose order is random on every run, against Docker as against cnmd. Two daemons that behave
+ * alike then print the same text.
  */
 export function normalise(transcript: string): string {
   const full = [...new Set(transcript.match(/\b[0-9a-f]{64}\b/g) ?? [])];
@@ -37,7 +39,8 @@ export function normalise(transcript: string): string {
       return label.get(short)!;
     })
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>')
-    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? \+0000 UTC/g, '<time>');
+    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? \+0000 UTC/g, '<time>')
+    .replace(/(?<=^|\s)[^\s,=]+=[^\s,]*(,[^\s,=]+=[^\s,]*)+(?=\s|$)/gm, (list) => list.split(',').sort().join(','));
 }
 
 /** The transcript split per command: `$ docker …` → what followed it. */
