@@ -184,9 +184,16 @@ test(
       await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - outage))));
       assert.equal(ping(a, 'demo1', 'demo3').code, 0, 'still flowing after 10 s');
       await etcd.start();
-      await waitFor('up on A', 20_000, () =>
-        JSON.parse(a.mustCnm('info', '--format', '{{json .}}')).Cnm?.cluster?.state === 'up' ? true : undefined,
-      );
+      // Each host's client reconnects on its own backoff: wait until every one is back.
+      for (const [name, h] of [
+        ['A', a],
+        ['B', b],
+        ['C', c],
+      ] as const) {
+        await waitFor(`up on ${name}`, 20_000, () =>
+          JSON.parse(h.mustCnm('info', '--format', '{{json .}}')).Cnm?.cluster?.state === 'up' ? true : undefined,
+        );
+      }
       await waitFor('create after the outage', 20_000, () =>
         a.cnm('network', 'create', '-d', 'overlay', 'later').code === 0 ? true : undefined,
       );
