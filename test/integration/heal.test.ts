@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { ApiClient } from '../../helper/api/client.js';
 import { isHealEvent, type HealEvent } from '../../model/heal.js';
 import { TestHost, mustSh, pingOk, sh } from './host.js';
+import { waitFor } from './wait.js';
 import { isRoot, needsRoot } from '../root.js';
 
 let host: TestHost;
@@ -125,7 +126,10 @@ test('a deleted sandbox namespace is reported, then repaired; another is removed
   assert.equal(lost.Actor.Attributes.name, 'hd');
   const broken = await api.inspectSandbox('hd');
   assert.match(broken.warnings?.[0] ?? '', /was deleted from outside cnmd/);
-  assert.equal(sh('ip', ['-n', host.ns, 'link', 'show', hd.endpoints[0].hostIfname!]).code !== 0, true, 'its veth went with it');
+  // The kernel tears a namespace down asynchronously (its cleanup work queue): the veth goes soon after the file.
+  await waitFor('its veth went with it', 5000, () =>
+    sh('ip', ['-n', host.ns, 'link', 'show', hd.endpoints[0].hostIfname!]).code !== 0 ? true : undefined,
+  );
   await assert.rejects(api.connect('bridge', { Container: 'hd' }), /was deleted from outside cnmd/);
 
   from = events.length;
