@@ -39,7 +39,9 @@ async function runScenario(sc: Scenario, suite: string, port: number): Promise<{
       ['extensionTestsPath', remote(suite)],
       ['skipWelcome', 'true'],
     ]);
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(cs.workspace)}&payload=${encodeURIComponent(payload)}`);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(cs.workspace)}&payload=${encodeURIComponent(payload)}`, {
+      timeout: 180000,
+    });
     log(`[${sc.name}] workbench loading`);
     const timeout = new Promise<number>((r) => setTimeout(() => r(2), 240000).unref());
     const code = await Promise.race([exitCode, timeout]);

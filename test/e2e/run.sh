@@ -6,6 +6,7 @@
 # for ext-tests, which also uses PORT+2 for its second scenario; PORT for cluster; UI_PORT for ui), and whatever goes
 # to the temp dir (code-server's and Chromium's sockets and profiles) lands in one folder of this
 # run, removed at the end. Last line: N passed, N failed, N skipped.
+# `bash test/e2e/run.sh ui diagnose` runs only the suites named.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 run_tmp=$(mktemp -d /tmp/cnm-e2e.XXXXXX)
@@ -33,7 +34,9 @@ eval "$(bash test/e2e/install-host.sh | tail -1)" || { echo "0 passed, 1 failed"
 export CS_BIN NODE24 PW
 npm run --silent package >/dev/null 2>&1 || { echo "npm run package failed"; echo "0 passed, 1 failed"; exit 1; }
 pass=0; fail=0; skip=0
-for t in ext-tests cluster ui diagnose; do
+suites=("$@")
+[ $# -gt 0 ] || suites=(ext-tests cluster ui diagnose)
+for t in "${suites[@]}"; do
   out=$(mktemp)
   port=$(free_port)
   PORT=$port UI_PORT=$port node --import tsx "test/e2e/$t.ts" 2>&1 | tee "$out"

@@ -37,7 +37,7 @@ void uiScenario({
     const inlineRemove = (name: string) => row(name).locator('.action-label[aria-label^="Remove Network"]');
 
     await step('workbench opens and shows the Container Networks activity-bar icon', async () => {
-      await page.goto(`http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(workspace)}`);
+      await page.goto(`http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(workspace)}`, { timeout: 180000 }); // cold start under load
       await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 90000 });
       await page.locator('.activitybar .action-item a.action-label[aria-label^="Container Networks"]').click({ timeout: 60000 });
     });
@@ -136,9 +136,24 @@ void uiScenario({
       await contextMenu(row('ui-sb'), 'Disconnect');
       await row('ui-sb').waitFor({ state: 'detached', timeout: 10000 }); // ui-back is collapsed: its ui-sb row is not drawn
       await inlineRemove('ui-net').waitFor({ state: 'attached', timeout: 10000 }); // empty now: the trash icon appears
-      await row('ui-net').hover();
-      await inlineRemove('ui-net').click();
-      await row('ui-net').waitFor({ state: 'detached', timeout: 10000 });
+      // The tree may redraw the row between hover and click (the disconnect's events arrive in bursts),
+      // so a click can land on a row being replaced: retry the click, bounded, while the row is drawn.
+      for (let attempt = 1; ; attempt++) {
+        await row('ui-net').hover();
+        await inlineRemove('ui-net').click();
+        const gone = await row('ui-net')
+          .waitFor({ state: 'detached', timeout: 5000 })
+          .then(
+            () => true,
+            () => false,
+          );
+        if (gone) break;
+        const notes = await page
+          .locator('.notifications-toasts')
+          .innerText()
+          .catch(() => '');
+        if (attempt === 3) throw new Error(`ui-net still drawn after 3 clicks on its trash icon; notifications: ${notes}`);
+      }
       const nets = await request(sock, 'GET', '/networks');
       if ((nets.body as Array<{ Name: string }>).some((n) => n.Name === 'ui-net')) throw new Error('ui-net still in cnmd');
     });
