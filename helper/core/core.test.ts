@@ -346,55 +346,64 @@ test("Docker's connect rules: default bridge, disconnect of what is not connecte
   await core.removeNetwork('dc');
 });
 
-test('stand-alone overlay: Scope local without a cluster store, VNI and subnet taken on this host, egress on cnm_gwbridge', { skip }, async () => {
-  await assert.rejects(core.createNetwork({ Name: 'solo', Driver: 'overlay' }), /not a swarm manager/, 'no scope: Docker\'s error');
-  const a = await core.createNetwork({ Name: 'solo', Driver: 'overlay', Scope: 'local' });
-  const b = await core.createNetwork({
-    Name: 'solo2',
-    Driver: 'overlay',
-    Scope: 'local',
-    Options: { 'com.docker.network.driver.overlay.vxlanid_list': '5000' },
-  });
-  const vni = async (id: string) => {
-    const rec = await store.get(`networks/${id}`);
-    return rec && (JSON.parse(rec) as Network).vxlanId;
-  };
-  assert.deepEqual(
-    [a, b].map((n) => [core.inspectNetwork(n.Id).Scope, core.inspectNetwork(n.Id).IPAM.Config[0]!.Subnet]),
-    [
-      ['local', '10.0.0.0/24'],
-      ['local', '10.0.1.0/24'],
-    ],
-    "Docker's global pool in /24s, on the embedded store",
-  );
-  assert.deepEqual([await vni(a.Id), await vni(b.Id)], [4096, 5000]);
-  const nets = await records('networks/');
-  await assert.rejects(
-    core.createNetwork({ Name: 'dupvni', Driver: 'overlay', Scope: 'local', Options: { 'com.docker.network.driver.overlay.vxlanid_list': '4096' } }),
-    (e: CnmError) => e.status === 409 && /VXLAN id 4096 is already in use/.test(e.message),
-  );
-  await assert.rejects(
-    core.createNetwork({ Name: 'clash', Driver: 'overlay', Scope: 'local', IPAM: { Config: [{ Subnet: '10.0.0.0/16' }] } }),
-    /overlaps/i,
-  );
-  assert.equal(await records('networks/'), nets, 'nothing recorded for a refused create');
+test(
+  'stand-alone overlay: Scope local without a cluster store, VNI and subnet taken on this host, egress on cnm_gwbridge',
+  { skip },
+  async () => {
+    await assert.rejects(core.createNetwork({ Name: 'solo', Driver: 'overlay' }), /not a swarm manager/, "no scope: Docker's error");
+    const a = await core.createNetwork({ Name: 'solo', Driver: 'overlay', Scope: 'local' });
+    const b = await core.createNetwork({
+      Name: 'solo2',
+      Driver: 'overlay',
+      Scope: 'local',
+      Options: { 'com.docker.network.driver.overlay.vxlanid_list': '5000' },
+    });
+    const vni = async (id: string) => {
+      const rec = await store.get(`networks/${id}`);
+      return rec && (JSON.parse(rec) as Network).vxlanId;
+    };
+    assert.deepEqual(
+      [a, b].map((n) => [core.inspectNetwork(n.Id).Scope, core.inspectNetwork(n.Id).IPAM.Config[0]!.Subnet]),
+      [
+        ['local', '10.0.0.0/24'],
+        ['local', '10.0.1.0/24'],
+      ],
+      "Docker's global pool in /24s, on the embedded store",
+    );
+    assert.deepEqual([await vni(a.Id), await vni(b.Id)], [4096, 5000]);
+    const nets = await records('networks/');
+    await assert.rejects(
+      core.createNetwork({
+        Name: 'dupvni',
+        Driver: 'overlay',
+        Scope: 'local',
+        Options: { 'com.docker.network.driver.overlay.vxlanid_list': '4096' },
+      }),
+      (e: CnmError) => e.status === 409 && /VXLAN id 4096 is already in use/.test(e.message),
+    );
+    await assert.rejects(
+      core.createNetwork({ Name: 'clash', Driver: 'overlay', Scope: 'local', IPAM: { Config: [{ Subnet: '10.0.0.0/16' }] } }),
+      /overlaps/i,
+    );
+    assert.equal(await records('networks/'), nets, 'nothing recorded for a refused create');
 
-  await core.createSandbox({ Name: 'ov1', Network: 'solo' });
-  assert.deepEqual(
-    core.inspectSandbox('ov1').endpoints.map((e) => e.networkName),
-    ['solo', 'cnm_gwbridge'],
-    'an overlay sandbox gets egress, as on a global overlay',
-  );
-  assert.equal(overlay.live.size, 1);
-  await core.removeSandbox('ov1', true);
-  assert.equal(overlay.live.size, 0);
-  await core.removeNetwork('solo');
-  await core.removeNetwork('solo2');
-  assert.equal(await vni(a.Id), undefined, 'the record (and its VNI) gone');
-  const again = await core.createNetwork({ Name: 'solo', Driver: 'overlay', Scope: 'local' });
-  assert.deepEqual([await vni(again.Id), core.inspectNetwork(again.Id).IPAM.Config[0]!.Subnet], [4096, '10.0.0.0/24'], 'freed for reuse');
-  await core.removeNetwork('solo');
-});
+    await core.createSandbox({ Name: 'ov1', Network: 'solo' });
+    assert.deepEqual(
+      core.inspectSandbox('ov1').endpoints.map((e) => e.networkName),
+      ['solo', 'cnm_gwbridge'],
+      'an overlay sandbox gets egress, as on a global overlay',
+    );
+    assert.equal(overlay.live.size, 1);
+    await core.removeSandbox('ov1', true);
+    assert.equal(overlay.live.size, 0);
+    await core.removeNetwork('solo');
+    await core.removeNetwork('solo2');
+    assert.equal(await vni(a.Id), undefined, 'the record (and its VNI) gone');
+    const again = await core.createNetwork({ Name: 'solo', Driver: 'overlay', Scope: 'local' });
+    assert.deepEqual([await vni(again.Id), core.inspectNetwork(again.Id).IPAM.Config[0]!.Subnet], [4096, '10.0.0.0/24'], 'freed for reuse');
+    await core.removeNetwork('solo');
+  },
+);
 
 test('restart: networks re-validated (restoring), endpoints whose links are missing are plumbed again', { skip }, async () => {
   const view = () =>
