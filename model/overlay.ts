@@ -1,6 +1,8 @@
 // Allocation rules for global-scope (overlay) networks, pure so that the cluster store (CAS in
 // etcd), a stand-alone cnmd and the tests share them: Docker's global pool 10.0.0.0/8 in /24s,
 // VXLAN ids from 4096 up (libnetwork's first), or the ones `-o …vxlanid_list` names.
+import type { DockerInfo } from './docker.js';
+import { driverInfo } from './drivers.js';
 import { formatCidr, overlaps, parseCidr, type Cidr } from './ip.js';
 
 export const GLOBAL_POOL = '10.0.0.0/8';
@@ -44,4 +46,17 @@ export function parseVxlanIdList(value: string | undefined): number[] | undefine
     if (!/^\d+$/.test(s) || n < 1 || n > MAX_VNI) throw new Error(`invalid VXLAN id value "${s}" in ${VXLANID_OPTION}: use 1..${MAX_VNI}`);
     return n;
   });
+}
+
+/**
+ * The `Scope` cnm's own clients (the CLI, the extension's wizard) send with a network create: the
+ * user's when given; `local` for a multi-host driver when the daemon is a cnmd without a cluster
+ * store (GET /info: `Cnm` without `cluster`), which makes a single-host overlay where Docker's
+ * answer would be "not a swarm manager"; otherwise none (the daemon decides). `info` is asked
+ * only for a multi-host driver without a given scope.
+ */
+export async function requestScope(driver: string, given: string, info: () => Promise<DockerInfo | undefined>): Promise<string> {
+  if (given || !driverInfo(driver)?.multiHost) return given;
+  const cnm = (await info())?.Cnm;
+  return cnm && !cnm.cluster ? 'local' : given;
 }

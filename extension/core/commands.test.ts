@@ -85,6 +85,27 @@ test('create network: live validation flags bad CIDR, overlaps with networks and
   void fake;
 });
 
+test('create network: overlay on a cnmd without a cluster store asks for a stand-alone (scope local) one; with one, the daemon decides', async () => {
+  const answers = () => ['solo', label('overlay'), '', label('No'), label('IPv4 only'), ''];
+  const standalone = await setup(answers(), (f) => (f.daemonInfo = fakeInfo(['bridge', 'overlay'])));
+  assert.ok(await standalone.cmds.createNetwork());
+  assert.equal(standalone.fake.createRequests[0]!.Scope, 'local');
+  standalone.state.dispose();
+
+  const clustered = await setup(answers(), (f) => {
+    f.daemonInfo = fakeInfo(['bridge', 'overlay']);
+    f.daemonInfo.Cnm!.cluster = { store: 'etcd://10.0.0.1:2379', state: 'up', since: '2026-12-01T00:00:00Z' };
+  });
+  assert.ok(await clustered.cmds.createNetwork());
+  assert.equal(clustered.fake.createRequests[0]!.Scope, undefined);
+  clustered.state.dispose();
+
+  const bridge = await setup(['web', label('bridge'), '', label('No'), label('IPv4 only'), '']);
+  assert.ok(await bridge.cmds.createNetwork());
+  assert.equal(bridge.fake.createRequests[0]!.Scope, undefined, 'other drivers: no scope');
+  bridge.state.dispose();
+});
+
 test('built-ins are not removable; remove and prune confirm and act', async () => {
   const { fake, state, ui, cmds } = await setup([]);
   assert.match(netNode(state, 'bridge').contextValue, /builtin/);

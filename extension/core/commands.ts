@@ -3,6 +3,7 @@
 import type { HostInfo } from '../../model/cnm.js';
 import type { NetworkResource } from '../../model/docker.js';
 import { driverInfo } from '../../model/drivers.js';
+import { requestScope } from '../../model/overlay.js';
 import { ApiError } from './client.js';
 import {
   buildCreateRequest,
@@ -209,6 +210,7 @@ export class Commands {
     const req = buildCreateRequest({
       name: name.trim(),
       driver,
+      scope: await requestScope(driver, '', async () => info),
       subnet: subnet.trim(),
       gateway,
       ipRange,

@@ -88,6 +88,8 @@ export interface CreateAnswers {
   ipv6: boolean;
   ipv6Subnet: string;
   options: Record<string, string>;
+  /** `local` for a stand-alone overlay on a cnmd without a cluster store (model/overlay.ts requestScope). */
+  scope?: string;
 }
 
 export function buildCreateRequest(a: CreateAnswers): NetworkCreateRequest {
@@ -99,6 +101,7 @@ export function buildCreateRequest(a: CreateAnswers): NetworkCreateRequest {
     Name: a.name,
     CheckDuplicate: true,
     Driver: a.driver,
+    ...(a.scope ? { Scope: a.scope } : {}),
     Internal: a.internal,
     EnableIPv6: a.ipv6,
     IPAM: { Driver: 'default', Config: config },

@@ -186,9 +186,12 @@ export class FakeClient implements CnmClient {
     this.calls.push('inspect');
     return structuredClone(this.find(id));
   }
+  /** Every create request, as sent. */
+  createRequests: NetworkCreateRequest[] = [];
   async createNetwork(req: NetworkCreateRequest) {
     this.check();
     this.calls.push(`create ${req.Name}`);
+    this.createRequests.push(structuredClone(req));
     if (this.networks.some((n) => n.Name === req.Name)) throw new ApiError(`network with name ${req.Name} already exists`, 409);
     // like cnmd: a given pool is echoed as given (no Gateway unless one was given); none given: a default pool
     const given = req.IPAM?.Config?.length ? { IPAM: { Driver: 'default', Options: {}, Config: structuredClone(req.IPAM.Config) } } : {};

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { NetworkCreateRequest } from '../../model/docker.js';
 import { after, before, describe, it } from 'node:test';
 import { FakeController, fixtureNetworks, readFixture } from '../api/testing/fake-controller.js';
 import { startHarness, type Harness } from '../api/testing/harness.js';
@@ -145,6 +146,25 @@ describe('cnm CLI', () => {
     });
     const dup = await cnm('network', 'create', 'frontend');
     assert.deepEqual([dup.code, dup.stderr], [1, readFixture('docker-error-duplicate-network.txt')]);
+  });
+
+  it('network create -d overlay: scope local on a cnmd without a cluster store, none with one, --scope as given', async () => {
+    const scopeOf = async (...argv: string[]) => {
+      const r = await cnm('network', 'create', ...argv);
+      assert.equal(r.code, 0, r.stderr);
+      return (h.controller.lastCall('createNetwork') as NetworkCreateRequest).Scope;
+    };
+    assert.equal(await scopeOf('-d', 'overlay', 'ov-solo'), 'local');
+    assert.equal(await scopeOf('-d', 'overlay', '--scope', 'global', 'ov-global'), 'global', 'an explicit --scope is honoured');
+    assert.equal(await scopeOf('ov-bridge'), '', 'other drivers: the daemon decides');
+    const standalone = h.controller.clusterView;
+    h.controller.clusterView = { configured: true, health: { store: 'etcd://10.0.0.1:2379', state: 'up', since: '' }, hosts: [] };
+    try {
+      assert.equal(await scopeOf('-d', 'overlay', 'ov-multi'), '', 'with a cluster store: a global overlay');
+    } finally {
+      h.controller.clusterView = standalone;
+    }
+    for (const n of ['ov-solo', 'ov-global', 'ov-bridge', 'ov-multi']) assert.equal((await cnm('network', 'rm', n)).code, 0);
   });
 
   it('flag errors name the flag and point at --help', async () => {

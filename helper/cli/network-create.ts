@@ -1,5 +1,8 @@
 // cnm network create: the docker CLI's flags and request body; prints the new network's id.
+// Unlike the docker CLI, `-d overlay` without --scope on a cnmd without a cluster store asks for
+// a stand-alone (`--scope local`) overlay, which cnmd makes on this host (model/overlay.ts).
 import type { NetworkCreateRequest } from '../../model/docker.js';
+import { requestScope } from '../../model/overlay.js';
 import { networkCreateSchema } from '../../model/requests.js';
 import { checkBody } from './check-body.js';
 import { keyValues } from './filter-flag.js';
@@ -26,11 +29,12 @@ export const verb: Verb = {
     { name: 'subnet', type: 'list', value: 'strings', help: 'Subnet in CIDR format that represents a network segment' },
   ],
   async run(args, { io, client }) {
+    const driver = args.string('driver') ?? 'bridge';
     const req: NetworkCreateRequest = {
       Name: args.positionals[0]!,
       CheckDuplicate: true,
-      Driver: args.string('driver') ?? 'bridge',
-      Scope: args.string('scope') ?? '',
+      Driver: driver,
+      Scope: await requestScope(driver, args.string('scope') ?? '', () => client.info().catch(() => undefined)),
       Internal: args.bool('internal'),
       Attachable: args.bool('attachable'),
       Ingress: false,

@@ -72,6 +72,24 @@ class FakeDriver implements NetworkDriver<{ parsed: true }> {
   }
 }
 
+/** A multi-host driver (global scope, no gateway) as the core sees one: its VNI is what it parses. */
+class FakeOverlay implements NetworkDriver<{ vni: number }> {
+  readonly name = 'overlay' as const;
+  readonly caps: Capabilities = { ...LOCAL_LINK_CAPS, scope: 'global', gateway: false };
+  readonly live = new Set<string>();
+  async validate(net: Network) {
+    return { vni: net.vxlanId! };
+  }
+  async setupNetwork() {}
+  async teardownNetwork() {}
+  async setupEndpoint(_n: Bound<unknown>, ep: Endpoint) {
+    this.live.add(ep.id);
+  }
+  async teardownEndpoint(_n: Bound<unknown>, ep: Endpoint) {
+    this.live.delete(ep.id);
+  }
+}
+
 /** The real journal, with a switch that makes the next commit fail. */
 class FlakyStore implements Store {
   failNext = false;
@@ -124,9 +142,11 @@ let dir: string;
 let store: FlakyStore;
 let files: FlakyFiles;
 let driver: FakeDriver;
+let overlay: FakeOverlay;
 
 async function start(): Promise<Core> {
   driver = new FakeDriver();
+  overlay = new FakeOverlay();
   return Core.start({
     store,
     ipam: new DefaultIpam(async () => []),
@@ -134,7 +154,7 @@ async function start(): Promise<Core> {
     firewall: { apply: async () => undefined } as unknown as Firewall,
     files,
     names,
-    drivers: createRegistry({ host: fakeNetlink() }, [() => driver, () => new HostDriver(), () => new NullDriver()]),
+    drivers: createRegistry({ host: fakeNetlink() }, [() => driver, () => overlay, () => new HostDriver(), () => new NullDriver()]),
     netnsPrefix: PREFIX,
     openNetns: () => fakeNetlink(),
   });
@@ -215,7 +235,7 @@ test('sandbox files that fail: connect and create both undo everything', { skip 
 });
 
 test('capabilities, not names: singleton, exclusive and host-netns rules come from the driver', { skip }, async () => {
-  assert.deepEqual(core.driverNames(), ['bridge', 'host', 'null'], "the names of this core's registry");
+  assert.deepEqual(core.driverNames(), ['bridge', 'overlay', 'host', 'null'], "the names of this core's registry");
   await assert.rejects(core.createNetwork({ Name: 'none2', Driver: 'null' }), /only one instance of "null" network is allowed/);
   await assert.rejects(
     core.createNetwork({ Name: 'mv', Driver: 'macvlan' }),
@@ -325,6 +345,65 @@ test("Docker's connect rules: default bridge, disconnect of what is not connecte
   await core.removeSandbox('dc1', true);
   await core.removeNetwork('dc');
 });
+
+test(
+  'stand-alone overlay: Scope local without a cluster store, VNI and subnet taken on this host, egress on cnm_gwbridge',
+  { skip },
+  async () => {
+    await assert.rejects(core.createNetwork({ Name: 'solo', Driver: 'overlay' }), /not a swarm manager/, "no scope: Docker's error");
+    const a = await core.createNetwork({ Name: 'solo', Driver: 'overlay', Scope: 'local' });
+    const b = await core.createNetwork({
+      Name: 'solo2',
+      Driver: 'overlay',
+      Scope: 'local',
+      Options: { 'com.docker.network.driver.overlay.vxlanid_list': '5000' },
+    });
+    const vni = async (id: string) => {
+      const rec = await store.get(`networks/${id}`);
+      return rec && (JSON.parse(rec) as Network).vxlanId;
+    };
+    assert.deepEqual(
+      [a, b].map((n) => [core.inspectNetwork(n.Id).Scope, core.inspectNetwork(n.Id).IPAM.Config[0]!.Subnet]),
+      [
+        ['local', '10.0.0.0/24'],
+        ['local', '10.0.1.0/24'],
+      ],
+      "Docker's global pool in /24s, on the embedded store",
+    );
+    assert.deepEqual([await vni(a.Id), await vni(b.Id)], [4096, 5000]);
+    const nets = await records('networks/');
+    await assert.rejects(
+      core.createNetwork({
+        Name: 'dupvni',
+        Driver: 'overlay',
+        Scope: 'local',
+        Options: { 'com.docker.network.driver.overlay.vxlanid_list': '4096' },
+      }),
+      (e: CnmError) => e.status === 409 && /VXLAN id 4096 is already in use/.test(e.message),
+    );
+    await assert.rejects(
+      core.createNetwork({ Name: 'clash', Driver: 'overlay', Scope: 'local', IPAM: { Config: [{ Subnet: '10.0.0.0/16' }] } }),
+      /overlaps/i,
+    );
+    assert.equal(await records('networks/'), nets, 'nothing recorded for a refused create');
+
+    await core.createSandbox({ Name: 'ov1', Network: 'solo' });
+    assert.deepEqual(
+      core.inspectSandbox('ov1').endpoints.map((e) => e.networkName),
+      ['solo', 'cnm_gwbridge'],
+      'an overlay sandbox gets egress, as on a global overlay',
+    );
+    assert.equal(overlay.live.size, 1);
+    await core.removeSandbox('ov1', true);
+    assert.equal(overlay.live.size, 0);
+    await core.removeNetwork('solo');
+    await core.removeNetwork('solo2');
+    assert.equal(await vni(a.Id), undefined, 'the record (and its VNI) gone');
+    const again = await core.createNetwork({ Name: 'solo', Driver: 'overlay', Scope: 'local' });
+    assert.deepEqual([await vni(again.Id), core.inspectNetwork(again.Id).IPAM.Config[0]!.Subnet], [4096, '10.0.0.0/24'], 'freed for reuse');
+    await core.removeNetwork('solo');
+  },
+);
 
 test('restart: networks re-validated (restoring), endpoints whose links are missing are plumbed again', { skip }, async () => {
   const view = () =>

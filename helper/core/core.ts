@@ -97,10 +97,12 @@ export class Core implements Controller {
   }
 
   createNetwork(req: NetworkCreateRequest): Promise<NetworkCreateResponse> {
-    // A global-scope driver's networks are claimed cluster-wide first; createNetwork gives Docker's
-    // errors for everything else (unknown driver, no cluster store).
-    const global = this.ctx.deps.drivers.all().find((d) => d.name === (req?.Driver || 'bridge'))?.caps.scope === 'global';
-    return this.ctx.mutex.run(() => (global && this.ctx.deps.global ? this.ctx.global.createNetwork(req) : createNetwork(this.ctx, req)));
+    // A global-scope driver's networks are claimed first (cluster-wide, or on this host for a
+    // stand-alone one); createNetwork gives Docker's errors for everything else (unknown driver).
+    // A config-only network is stored under the null driver: nothing to claim.
+    const global =
+      !req?.ConfigOnly && this.ctx.deps.drivers.all().find((d) => d.name === (req?.Driver || 'bridge'))?.caps.scope === 'global';
+    return this.ctx.mutex.run(() => (global ? this.ctx.global.createNetwork(req) : createNetwork(this.ctx, req)));
   }
 
   removeNetwork(idOrName: string): Promise<void> {

@@ -2,8 +2,9 @@
 // helper/cluster) the network's name, VNI, subnet and every endpoint's address and name are taken
 // with compare-and-swap in etcd, endpoints are published under this host's lease, and what other
 // hosts publish is mirrored here: their networks become local records, their endpoints go into
-// the IPAM mirror, the DNS, the driver's peers (neighbour/FDB) and `network inspect`. Without a
-// store, an overlay network lives on this host only (VNI and subnet chosen locally).
+// the IPAM mirror, the DNS, the driver's peers (neighbour/FDB) and `network inspect`. A
+// `--scope local` overlay (only without a store: networks.ts checkMultiHost) takes its VNI and
+// subnet from `LocalClaims` instead and lives on this host only: its endpoints are plain local ones.
 import type {
   ClusterEndpoint,
   ClusterHealth,
@@ -16,25 +17,30 @@ import type {
 } from '../../model/cnm.js';
 import type { NetworkContainer, NetworkCreateRequest, NetworkCreateResponse } from '../../model/docker.js';
 import { macFromIPv4, parseAddr } from '../../model/ip.js';
-import { VXLANID_OPTION, nextGlobalSubnet, nextVni, parseVxlanIdList } from '../../model/overlay.js';
-import { CnmError, conflict, forbidden, invalid } from '../errors.js';
+import { VXLANID_OPTION, parseVxlanIdList } from '../../model/overlay.js';
+import { CnmError, forbidden, invalid } from '../errors.js';
 import { log } from '../log.js';
 import { Txn } from '../store/txn.js';
 import type { CoreContext } from './context.js';
 import { connect, disconnect, endpointKey, gatewayEndpoint } from './endpoints.js';
 import { newId } from './ids.js';
+import { LocalClaims } from './local-claims.js';
 import { checkRequest, createNetwork, removeNetwork } from './networks.js';
 
-/** The cluster store as the core sees it (helper/cluster's ClusterGlobals implements it). */
-export interface GlobalStore {
-  readonly hostName: string;
-  readonly vtep: string;
+/** Where an overlay network's unique things (name, VNI, subnet) are taken: etcd, or this host (LocalClaims). */
+export interface NetworkClaims {
   /** Throws a CnmError (naming the store and its last error) when cluster-wide changes cannot be made now. */
   ensureAvailable(what: string): void;
   claimNetwork(c: NetworkClaim): Promise<{ subnet: string; vni: number }>;
   publishNetwork(net: Network): Promise<void>;
   /** Frees the network's keys; refuses (forbidden, naming endpoints and hosts) while any host has endpoints on it. */
   releaseNetwork(net: Network, claim?: { subnet: string; vni: number }): Promise<void>;
+}
+
+/** The cluster store as the core sees it (helper/cluster's ClusterGlobals implements it). */
+export interface GlobalStore extends NetworkClaims {
+  readonly hostName: string;
+  readonly vtep: string;
   claimEndpoint(ep: ClusterEndpoint): Promise<EndpointClaim>;
   withdrawEndpoint(ep: ClusterEndpoint): Promise<void>;
   /** Starts delivering (a full sync first, again after every watch gap). */
@@ -59,19 +65,22 @@ const MAX_CLAIMS = 32;
 export class GlobalNetworks implements GlobalListener {
   /** Endpoints other hosts hold, by endpoint id. */
   private readonly remote = new Map<string, ClusterEndpoint>();
+  private readonly local: LocalClaims;
 
   constructor(
     private readonly ctx: CoreContext,
     private readonly store: GlobalStore | undefined,
-  ) {}
+  ) {
+    this.local = new LocalClaims(ctx.state);
+  }
 
   start(): void {
     this.store?.follow(this);
   }
 
-  /** Docker's `network create -d overlay`: claims in the store (or locally), then the local record. */
+  /** Docker's `network create -d overlay`: claims in the store (or on this host), then the local record. */
   async createNetwork(req: NetworkCreateRequest): Promise<NetworkCreateResponse> {
-    const { ctx, store } = this;
+    const { ctx } = this;
     checkRequest(ctx, req, {});
     let ids: number[] | undefined;
     try {
@@ -79,52 +88,33 @@ export class GlobalNetworks implements GlobalListener {
     } catch (err) {
       throw invalid((err as Error).message, { network: req.Name });
     }
+    // checkRequest let a `--scope local` one through only without a store.
+    const claims: NetworkClaims = req.Scope === 'local' || !this.store ? this.local : this.store;
     const configs = req.IPAM?.Config ?? [];
     const userSubnet = configs[0]?.Subnet || undefined;
     const avoid = [...ctx.state.networks.values()].flatMap((n) => n.ipam.pools.map((p) => p.subnet));
     const id = newId();
-    let claim: { subnet: string; vni: number };
-    if (store) {
-      store.ensureAvailable(`create network ${req.Name}`);
-      claim = await store.claimNetwork({ id, name: req.Name, subnet: userSubnet, vni: ids?.[0], avoid });
-    } else {
-      claim = this.claimLocally(req.Name, userSubnet, ids?.[0], avoid);
-    }
+    claims.ensureAvailable(`create network ${req.Name}`);
+    const claim = await claims.claimNetwork({ id, name: req.Name, subnet: userSubnet, vni: ids?.[0], avoid });
     const Config = [{ ...(configs[0] ?? {}), Subnet: claim.subnet }, ...configs.slice(1)];
     let created: NetworkCreateResponse;
     try {
       created = await createNetwork(ctx, { ...req, IPAM: { ...(req.IPAM ?? {}), Config } }, { id, vxlanId: claim.vni });
     } catch (err) {
-      await store
-        ?.releaseNetwork({ id, name: req.Name } as Network, claim)
-        .catch((e) => log('warn', 'cluster release failed', { error: String(e) }));
+      await claims
+        .releaseNetwork({ id, name: req.Name } as Network, claim)
+        .catch((e) => log('warn', 'network claims not released', { error: String(e) }));
       throw err;
     }
-    if (store) {
-      const net = ctx.state.networks.get(id)!;
-      try {
-        await store.publishNetwork(net);
-      } catch (err) {
-        await removeNetwork(ctx, net).catch(() => undefined);
-        await store.releaseNetwork(net, claim).catch(() => undefined);
-        throw err;
-      }
+    const net = ctx.state.networks.get(id)!;
+    try {
+      await claims.publishNetwork(net);
+    } catch (err) {
+      await removeNetwork(ctx, net).catch(() => undefined);
+      await claims.releaseNetwork(net, claim).catch(() => undefined);
+      throw err;
     }
     return created;
-  }
-
-  private claimLocally(
-    name: string,
-    subnet: string | undefined,
-    vni: number | undefined,
-    avoid: string[],
-  ): { subnet: string; vni: number } {
-    const used = new Set([...this.ctx.state.networks.values()].map((n) => n.vxlanId).filter((v): v is number => v !== undefined));
-    if (vni !== undefined && used.has(vni)) throw conflict(`VXLAN id ${vni} is already in use`, { network: name });
-    const v = vni ?? nextVni(used);
-    const s = subnet ?? nextGlobalSubnet(avoid);
-    if (v === undefined || s === undefined) throw forbidden('no available VXLAN id or subnet in 10.0.0.0/8', { network: name });
-    return { subnet: s, vni: v };
   }
 
   /** `network rm`: refused while any host has endpoints on it; the store's keys go first. */
@@ -203,7 +193,9 @@ export class GlobalNetworks implements GlobalListener {
     const netOf = (e: Endpoint) => ctx.state.networks.get(e.networkId)!;
     const onGw = eps.find((e) => netOf(e).gwbridge);
     const others = eps.filter((e) => e !== onGw);
-    const needs = others.some((e) => isGlobal(netOf(e)) && !netOf(e).internal) && !gatewayEndpoint(ctx, others);
+    // Any network of a multi-host driver, a stand-alone (`--scope local`) overlay too.
+    const overlay = (n: Network) => ctx.tracked(n)?.driver.caps.scope === 'global';
+    const needs = others.some((e) => overlay(netOf(e)) && !netOf(e).internal) && !gatewayEndpoint(ctx, others);
     if (needs && !onGw) {
       let gw = [...ctx.state.networks.values()].find((n) => n.gwbridge);
       if (!gw) {

@@ -30,12 +30,21 @@ const NOT_SWARM_MANAGER =
 /**
  * The one place that decides whether a multi-host network can be made here: cnmd has no swarm,
  * so `--scope swarm` is refused as Docker refuses it without one; a multi-host driver (or
- * `--scope global`) needs the cluster store, as Docker's needs its kv store.
+ * `--scope global`) needs the cluster store, as Docker's needs its kv store. cnm's one addition:
+ * a multi-host driver asked for `Scope: "local"` on a cnmd without a cluster store makes a
+ * single-host network (the stand-alone overlay; Docker refuses it without a swarm). With a
+ * cluster store that request gets Docker's kv-store answer (libnetwork NewNetwork): a VNI chosen
+ * on one host could later be claimed in etcd by another host's global network, and this host
+ * could then not carry that one (the kernel allows one VXLAN device per VNI and port).
  */
-function checkMultiHost(ctx: CoreContext, req: NetworkCreateRequest, driver: string): void {
+export function checkMultiHost(clustered: boolean, req: NetworkCreateRequest, driver: string): void {
   if (req.Scope === 'swarm') throw forbidden('cannot create a swarm scoped network when swarm is not active');
-  const multiHost = driverInfo(driver)?.multiHost || req.Scope === 'global';
-  if (multiHost && !ctx.deps.cluster) throw new CnmError('internal', NOT_SWARM_MANAGER, { network: req.Name });
+  const multiHost = !!driverInfo(driver)?.multiHost;
+  if (multiHost && req.Scope === 'local') {
+    if (clustered) throw forbidden(`cannot downgrade network scope for ${driver} networks`, { network: req.Name });
+    return;
+  }
+  if ((multiHost || req.Scope === 'global') && !clustered) throw new CnmError('internal', NOT_SWARM_MANAGER, { network: req.Name });
 }
 
 /** Docker's rules for `--config-only` and `--config-from` (libnetwork validateConfiguration). */
@@ -92,7 +101,7 @@ export function checkRequest(ctx: CoreContext, req: NetworkCreateRequest, extras
   checkConfigNetwork(req);
   // A config-only network is stored under the null driver, as Docker does: nothing is made for it.
   const driverName = req.ConfigOnly ? 'null' : req.Driver || 'bridge';
-  if (!req.ConfigOnly) checkMultiHost(ctx, req, driverName);
+  if (!req.ConfigOnly) checkMultiHost(!!ctx.deps.cluster, req, driverName);
   const driver = ctx.deps.drivers.get(driverName); // Docker's "plugin not found" for others
   if (req.Ingress && !req.ConfigOnly && driver.caps.scope !== 'global') throw forbidden('Ingress network can only be global scope network');
   if (!req.ConfigOnly && driver.caps.singleton && [...ctx.state.networks.values()].some((n) => n.driver === driver.name && !n.configOnly)) {
@@ -118,7 +127,8 @@ export async function createNetwork(
     id,
     name: req.Name,
     created: nowRfc3339Nano(),
-    scope: d.caps.scope,
+    // `--scope local` on a multi-host driver: the stand-alone overlay (checkMultiHost allowed it).
+    scope: req.Scope === 'local' ? 'local' : d.caps.scope,
     driver: d.name,
     enableIPv6: !!req.EnableIPv6,
     internal: !!req.Internal,

@@ -5,8 +5,8 @@
 // them); concurrent connects on two hosts never share an address; kill -9 of a host → its
 // endpoints vanish elsewhere within the lease TTL; etcd stopped → pings keep working and
 // cluster-wide changes are refused; etcd back → changes propagate again; egress through
-// cnm_gwbridge; `-o encrypted` refused. Without a cluster store, overlay is refused (Docker's
-// behaviour without its kv store). Everything is removed in `finally`.
+// cnm_gwbridge; `-o encrypted` refused. Without a cluster store: overlay-local.test.ts.
+// Everything is removed in `finally`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterView } from '../../model/cnm.js';
@@ -28,18 +28,6 @@ const ipOf = (h: TestHost, sb: string) => (JSON.parse(h.mustCnm('sandbox', 'insp
 const ping = (h: TestHost, sb: string, target: string, ...extra: string[]) => execIn(h, sb, 'ping', '-c1', '-W1', ...extra, target);
 const dig = (h: TestHost, sb: string, ...q: string[]) =>
   execIn(h, sb, 'dig', '+short', '+time=1', '+tries=1', '@127.0.0.11', ...q).stdout.trim();
-
-test('overlay without a cluster store is refused as Docker refuses it without its kv store', { skip: needsRoot.skip }, async () => {
-  const h = await TestHost.start('ov1');
-  try {
-    const r = h.cnm('network', 'create', '-d', 'overlay', 'solo');
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /This node is not a swarm manager/);
-    assert.equal(h.cnm('network', 'inspect', 'solo').code, 1, 'nothing made');
-  } finally {
-    await h.destroy();
-  }
-});
 
 test(
   'overlay across three hosts with etcd: identical network, ping by name, MTU, rm/disconnect, races, kill -9, etcd outage',
@@ -70,6 +58,10 @@ test(
       const dup = b.cnm('network', 'create', '-d', 'overlay', 'multi');
       assert.notEqual(dup.code, 0);
       assert.match(dup.stderr, /network with name multi already exists/);
+      // A stand-alone overlay is only for a cnmd without a cluster store: Docker's kv-store refusal here.
+      const solo = a.cnm('network', 'create', '-d', 'overlay', '--scope', 'local', 'solo');
+      assert.notEqual(solo.code, 0);
+      assert.match(solo.stderr, /cannot downgrade network scope for overlay networks/);
 
       // demo1..3, one per host, ping each other by name; MTU 1450 everywhere, 1400 bytes with DF pass.
       const trio: Array<[TestHost, string]> = [
