@@ -1,7 +1,8 @@
 // Runs a plan's steps against cnmd, one at a time, reporting each before it starts. Stops at the
 // first failure and says which step failed; what was done before stays (the diff shows the rest).
 import type { SandboxCreateRequest } from '../../model/cnm.js';
-import type { NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest } from '../../model/docker.js';
+import type { DockerInfo, NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest } from '../../model/docker.js';
+import { requestScope } from '../../model/overlay.js';
 import { invalid, withContext } from '../errors.js';
 import { describeStep } from './format.js';
 import type { DesiredAttachment, DesiredNetwork, DesiredSandbox, Plan, Step } from './types.js';
@@ -14,6 +15,8 @@ export interface TopologyApi {
   disconnect(network: string, req: NetworkDisconnectRequest): Promise<void>;
   createSandbox(req: SandboxCreateRequest): Promise<unknown>;
   removeSandbox(idOrName: string, force: boolean): Promise<void>;
+  /** Read only for an overlay: a cnmd without a cluster store is asked for a stand-alone one. */
+  info(): Promise<DockerInfo>;
 }
 
 export function createNetworkRequest(n: DesiredNetwork): NetworkCreateRequest {
@@ -50,14 +53,20 @@ function connectRequest(sandbox: string, a: DesiredAttachment): NetworkConnectRe
   return { Container: sandbox, EndpointConfig: { IPAMConfig: ipam, Aliases: a.aliases } };
 }
 
+/** As `cnm network create`: an overlay on a cnmd without a cluster store asks for Scope local. */
+async function createNetwork(n: DesiredNetwork, api: TopologyApi): Promise<void> {
+  const scope = await requestScope(n.driver, '', () => api.info().catch(() => undefined));
+  await api.createNetwork({ ...createNetworkRequest(n), ...(scope ? { Scope: scope } : {}) });
+}
+
 async function run(step: Step, api: TopologyApi): Promise<void> {
   switch (step.kind) {
     case 'create-network':
-      await api.createNetwork(createNetworkRequest(step.network));
+      await createNetwork(step.network, api);
       return;
     case 'recreate-network':
       await api.removeNetwork(step.id);
-      await api.createNetwork(createNetworkRequest(step.network));
+      await createNetwork(step.network, api);
       return;
     case 'remove-network':
       await api.removeNetwork(step.id);

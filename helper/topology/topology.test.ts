@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SandboxView } from '../../model/cnm.js';
-import type { NetworkResource } from '../../model/docker.js';
+import type { DockerInfo, NetworkResource } from '../../model/docker.js';
 import { desiredFromText } from './source.js';
 import { plan } from './plan.js';
 import { formatPlan } from './format.js';
@@ -175,6 +175,7 @@ test('execute runs the steps in order against the API and names the failing step
     disconnect: async (n, r) => void calls.push(`disconnect ${r.Container} ${n}`),
     createSandbox: async (r) => void calls.push(`sandbox ${r.Name} ${r.Network} ${r.IPv4Address ?? ''}`),
     removeSandbox: async (id) => void calls.push(`rm-sandbox ${id}`),
+    info: async () => ({ Cnm: { version: '1', drivers: [], kernel: {} } }) as unknown as DockerInfo,
   };
   const p = plan(desiredFromText(TOPOLOGY, 'lab.cnm.yaml'), { networks: [], sandboxes: [] });
   const seen: number[] = [];
@@ -196,4 +197,18 @@ test('execute runs the steps in order against the API and names the failing step
     }),
     /apply failed at step 3\/4 \(create sandbox web on .*\): boom/,
   );
+});
+
+test('apply asks a cnmd without a cluster store for a stand-alone overlay, as `cnm network create` does', async () => {
+  const scopes: string[] = [];
+  const cnmd = (cluster?: object) => ({ Cnm: { version: '1', drivers: [], kernel: {}, cluster } }) as unknown as DockerInfo;
+  const api = (info: DockerInfo) =>
+    ({
+      createNetwork: async (r: { Scope?: string }) => void scopes.push(r.Scope ?? '(none)'),
+      info: async () => info,
+    }) as unknown as TopologyApi;
+  const p = plan(desiredFromText('networks:\n  multi:\n    driver: overlay\n  br: {}\n', 'o.cnm.yaml'), { networks: [], sandboxes: [] });
+  await execute(p, api(cnmd()));
+  await execute(p, api(cnmd({ store: 'etcd://h:2379', state: 'up', since: '' })));
+  assert.deepEqual(scopes, ['local', '(none)', '(none)', '(none)']);
 });
