@@ -135,14 +135,14 @@ const EXPECTED: Record<string, { menu: string[]; inline: string[] }> = {
   'connection unreachable': { menu: ['installHelper'], inline: ['switchConnection', 'installHelper'] },
   message: { menu: [], inline: [] },
   group: { menu: [], inline: [] },
-  'network builtin': { menu: ['inspectNetwork', 'reachabilityMatrix', 'connectSandbox', 'copyIp', 'copyId'], inline: [] },
+  'network builtin': { menu: ['inspectNetwork', 'reachabilityMatrix', 'connectSandbox', 'moveNetwork', 'copyIp', 'copyId'], inline: [] },
   'network builtin unconnectable': { menu: ['inspectNetwork', 'copyId'], inline: [] },
   'network user empty': {
-    menu: ['inspectNetwork', 'reachabilityMatrix', 'connectSandbox', 'removeNetwork', 'copyIp', 'copyId'],
+    menu: ['inspectNetwork', 'reachabilityMatrix', 'connectSandbox', 'moveNetwork', 'removeNetwork', 'copyIp', 'copyId'],
     inline: ['removeNetwork'],
   },
   'network user inUse': {
-    menu: ['inspectNetwork', 'reachabilityMatrix', 'connectSandbox', 'disconnectAllAndRemove', 'copyIp', 'copyId'],
+    menu: ['inspectNetwork', 'reachabilityMatrix', 'connectSandbox', 'moveNetwork', 'disconnectAllAndRemove', 'copyIp', 'copyId'],
     inline: [],
   },
   'network endpoint': { menu: ['ping', 'why', 'disconnect', 'copyIp', 'copyId'], inline: [] },

@@ -146,7 +146,8 @@ const UNCONNECTABLE = new Set(['host', 'null']);
 
 /**
  * A network row's context value, the words package.json's menus match: `builtin`/`user`,
- * `connectable`, `inUse`/`empty` (only an empty user network can be removed), `hasIp`.
+ * `connectable`, `inUse`/`empty` (only an empty user network can be removed), `hasIp`, `movable`
+ * (a local network with an IPv4 subnet: Move Network to a Free Subnet…).
  */
 export function networkContext(n: NetworkResource): string {
   return [
@@ -155,9 +156,14 @@ export function networkContext(n: NetworkResource): string {
     UNCONNECTABLE.has(n.Driver) ? '' : 'connectable',
     Object.keys(n.Containers ?? {}).length ? 'inUse' : 'empty',
     subnets(n).length ? 'hasIp' : '',
+    movable(n) ? 'movable' : '',
   ]
     .filter(Boolean)
     .join(' ');
+}
+
+function movable(n: NetworkResource): boolean {
+  return n.Scope === 'local' && !UNCONNECTABLE.has(n.Driver) && subnets(n).some((s) => !s.includes(':'));
 }
 
 /** With a cluster, a global-scope network says which hosts it spans and each endpoint its host. */
