@@ -209,6 +209,7 @@ test('view/title and the command palette follow the connection', () => {
     'disconnectAllAndRemove',
     'inspectNetwork',
     'installHelper',
+    'moveNetwork',
     'openInBrowser',
     'openTerminal',
     'ping',
