@@ -184,6 +184,7 @@ export async function moveNetwork(ctx: CoreContext, net: Network, req: NetworkMo
   const up: Array<{ a: Attached; ep: Endpoint }> = [];
   let readdressed: 'no' | 'torn' | 'set' = 'no';
   try {
+    // One endpoint at a time, as connect and disconnect do (driver work is not made for running in parallel).
     for (const a of attached) {
       await teardownEndpoint(ctx, net, a.sb, a.ep);
       down.push(a);
@@ -222,10 +223,10 @@ export async function moveNetwork(ctx: CoreContext, net: Network, req: NetworkMo
     ctx.state.putEndpoint(ep);
     ctx.deps.names.endpointUp(a.sb, net, ep);
   }
-  for (const sb of new Set(attached.map((a) => a.sb))) {
-    await td.run({ sandbox: sb.name, call: 'write sandbox files' }, () => refreshSandboxFiles(ctx, sb));
-    await td.run({ sandbox: sb.name, call: 'ports and links' }, () => followSandbox(ctx, sb));
-  }
+  const sandboxes = [...new Set(attached.map((a) => a.sb))];
+  await Promise.all(sandboxes.map((sb) => td.run({ sandbox: sb.name, call: 'write sandbox files' }, () => refreshSandboxFiles(ctx, sb))));
+  // One at a time: a sandbox with published ports re-renders the whole firewall.
+  for (const sb of sandboxes) await td.run({ sandbox: sb.name, call: 'ports and links' }, () => followSandbox(ctx, sb));
   ctx.emit('move', net, { subnet: plan.to.subnet, previous: plan.from.subnet });
   for (const f of td.failed) log('warn', 'network moved, but a sandbox file or port rule was not updated', { error: f.detail() });
   return { ...plan, moved: true, ms: Math.round((performance.now() - started) * 10) / 10 };
