@@ -375,7 +375,10 @@ export class FakeClient implements CnmClient {
     this.calls.push(`move ${n.Name}${req.Subnet ? ` ${req.Subnet}` : ''}${req.DryRun ? ' dry-run' : ''}`);
     if (req.DryRun) return done;
     if (this.moveFailure) {
-      throw new ApiError(`moving network ${n.Name} to ${to} failed, so it stays on ${from} with every endpoint reconnected: ${this.moveFailure}`, 500);
+      throw new ApiError(
+        `moving network ${n.Name} to ${to} failed, so it stays on ${from} with every endpoint reconnected: ${this.moveFailure}`,
+        500,
+      );
     }
     n.IPAM.Config = [{ Subnet: to, Gateway: `${base}.1` }];
     for (const e of endpoints) n.Containers[e.sandboxId]!.IPv4Address = e.to;

@@ -9,7 +9,8 @@ import { label, ScriptedUi, type Answer } from './scriptedUi.js';
 import { DaemonState } from './state.js';
 import { networkNode, type TreeNode } from './tree.js';
 
-const WARNING = 'host route 10.0.1.128/25 on tun0 overlaps subnet 10.0.1.0/24 of network front: traffic to the overlap may go the wrong way';
+const WARNING =
+  'host route 10.0.1.128/25 on tun0 overlaps subnet 10.0.1.0/24 of network front: traffic to the overlap may go the wrong way';
 
 /** A daemon with `front` conflicted (a VPN's route) and two sandboxes on it. */
 async function conflicted(answers: Answer[]) {
@@ -81,7 +82,10 @@ test('declined preview: nothing moves; a failed move says it rolled back and the
   const { fake, state, ui, row } = await conflicted([label('10.99.0.0/24')]);
   fake.moveFailure = 'cannot create veth (injected)';
   assert.equal(await moveNetwork({ state, ui }, row()), undefined);
-  assert.match(ui.errors[0]!, /^Move front: moving network front to 10\.99\.0\.0\/24 failed, so it stays on 10\.0\.1\.0\/24 with every endpoint reconnected/);
+  assert.match(
+    ui.errors[0]!,
+    /^Move front: moving network front to 10\.99\.0\.0\/24 failed, so it stays on 10\.0\.1\.0\/24 with every endpoint reconnected/,
+  );
   assert.equal(row().icon?.codicon, 'warning');
   state.dispose();
 });

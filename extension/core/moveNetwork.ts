@@ -39,7 +39,11 @@ export async function moveNetwork(env: MoveEnv, node?: TreeNode): Promise<Networ
           items: [...state.current.networks]
             .filter((n) => n.Scope === 'local' && (n.IPAM?.Config ?? []).some((c) => c.Subnet && !c.Subnet.includes(':')))
             .sort((a, b) => Number(!!b.Warnings?.length) - Number(!!a.Warnings?.length))
-            .map((n) => ({ label: n.Name, description: (n.Warnings?.length ? '⚠ ' : '') + (n.IPAM.Config ?? []).map((c) => c.Subnet).join(', '), value: n.Name })),
+            .map((n) => ({
+              label: n.Name,
+              description: (n.Warnings?.length ? '⚠ ' : '') + (n.IPAM.Config ?? []).map((c) => c.Subnet).join(', '),
+              value: n.Name,
+            })),
         });
   if (!name) return undefined;
   const title = `Move network ${name}`;

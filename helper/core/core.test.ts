@@ -463,7 +463,10 @@ test('network move: a failure mid-move puts the old subnet and every endpoint ba
   const live = driver.live.size;
   driver.failSetupAt = 2; // the second endpoint on the new subnet
   try {
-    await assert.rejects(core.moveNetwork('mv', { Force: true }), /failed, so it stays on 10\.62\.0\.0\/16 with every endpoint reconnected: .*setup failed/);
+    await assert.rejects(
+      core.moveNetwork('mv', { Force: true }),
+      /failed, so it stays on 10\.62\.0\.0\/16 with every endpoint reconnected: .*setup failed/,
+    );
   } finally {
     driver.failSetupAt = 0;
   }

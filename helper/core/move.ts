@@ -112,7 +112,16 @@ async function allocate(ctx: CoreContext, txn: Txn, net: Network, req: NetworkMo
     const requestedNext = keeps(ep) || ipv6 ? { ...(keeps(ep) ? { ipv4: requested } : {}), ...(ipv6 ? { ipv6 } : {}) } : undefined;
     const { requested: _, ...rest } = ep;
     moved.set(ep.id, { ...rest, ...(requestedNext ? { requested: requestedNext } : {}), ...(ipv4 ? { ipv4 } : {}), mac });
-    endpoints.push({ sandbox: sb.name, sandboxId: sb.id, endpointId: ep.id, ifname: ep.ifname, from: ep.ipv4, to: ipv4, macFrom: ep.mac, macTo: mac });
+    endpoints.push({
+      sandbox: sb.name,
+      sandboxId: sb.id,
+      endpointId: ep.id,
+      ifname: ep.ifname,
+      from: ep.ipv4,
+      to: ipv4,
+      macFrom: ep.mac,
+      macTo: mac,
+    });
   }
   endpoints.sort((a, b) => a.sandbox.localeCompare(b.sandbox));
   const overlaps = req.Subnet === undefined ? [] : await ipam.hostOverlaps(pool.subnet);
@@ -235,7 +244,13 @@ export async function moveNetwork(ctx: CoreContext, net: Network, req: NetworkMo
 /** Back to the original subnet: new endpoints and network undone, the old ones made again (keeps going). */
 async function rollback(
   ctx: CoreContext,
-  s: { oldBound: NetworkOf; bound: NetworkOf; down: Attached[]; up: Array<{ a: Attached; ep: Endpoint }>; readdressed: 'no' | 'torn' | 'set' },
+  s: {
+    oldBound: NetworkOf;
+    bound: NetworkOf;
+    down: Attached[];
+    up: Array<{ a: Attached; ep: Endpoint }>;
+    readdressed: 'no' | 'torn' | 'set';
+  },
 ): Promise<TeardownErrors> {
   const td = new TeardownErrors();
   const { oldBound, bound } = s;
@@ -245,8 +260,10 @@ async function rollback(
       bound.driver.teardownEndpoint(bound, ep, ctx.handle(a.sb)),
     );
   }
-  if (s.readdressed === 'set') await td.run({ network: name, call: 'teardownNetwork (new subnet)' }, () => bound.driver.teardownNetwork(bound));
-  if (s.readdressed !== 'no') await td.run({ network: name, call: 'setupNetwork (old subnet)' }, () => oldBound.driver.setupNetwork(oldBound));
+  if (s.readdressed === 'set')
+    await td.run({ network: name, call: 'teardownNetwork (new subnet)' }, () => bound.driver.teardownNetwork(bound));
+  if (s.readdressed !== 'no')
+    await td.run({ network: name, call: 'setupNetwork (old subnet)' }, () => oldBound.driver.setupNetwork(oldBound));
   const txn = new Txn();
   for (const a of s.down) {
     const ep = { ...a.ep };

@@ -154,7 +154,12 @@ export class DefaultIpam {
   /** The host's routes and addresses (not cnm's own) that overlap `subnet`. */
   async hostOverlaps(subnet: string): Promise<string[]> {
     const c = parseCidr(subnet);
-    return c ? (await this.hostPrefixes()).filter((p) => { const h = parseCidr(p); return !!h && overlaps(h, c); }) : [];
+    return c
+      ? (await this.hostPrefixes()).filter((p) => {
+          const h = parseCidr(p);
+          return !!h && overlaps(h, c);
+        })
+      : [];
   }
 
   /** Every pool of a network, as requested. */

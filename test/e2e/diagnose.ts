@@ -126,7 +126,8 @@ void uiScenario({
       await dialog.waitFor({ timeout: 20000 });
       const text = await dialog.innerText();
       const from = `Move network dg-back from 10.73.2.0/24 to ${suggested}?`;
-      if (!text.includes(from) || !/dg-c \(eth0\): 10\.73\.2\.\d+\/24 → \d+\.\d+\.\d+\.\d+\/\d+/.test(text)) throw new Error(`dialog: ${text}`);
+      if (!text.includes(from) || !/dg-c \(eth0\): 10\.73\.2\.\d+\/24 → \d+\.\d+\.\d+\.\d+\/\d+/.test(text))
+        throw new Error(`dialog: ${text}`);
       await shot('06-move-preview');
       await dialog.locator('.monaco-button', { hasText: /^Move$/ }).click();
       await row(networks, 'dg-back').filter({ hasText: suggested }).waitFor({ timeout: 30000 });

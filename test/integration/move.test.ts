@@ -121,7 +121,12 @@ test('a failure mid-move rolls back: the old subnet, the same addresses, sandbox
   const before = endpoints('mnet');
   const r = host.cnm('network', 'move', 'mnet', '--subnet', `${P}.9.0/24`);
   assert.notEqual(r.code, 0);
-  assert.match(r.stderr, new RegExp(`failed, so it stays on ${subnet.replace(/\./g, '\\.')} with every endpoint reconnected: .*fail point network-move:reconnected`));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `failed, so it stays on ${subnet.replace(/\./g, '\\.')} with every endpoint reconnected: .*fail point network-move:reconnected`,
+    ),
+  );
   assert.equal(subnetOf('mnet'), subnet);
   assert.deepEqual(endpoints('mnet'), before);
   pingByName();
