@@ -103,6 +103,14 @@ export function fakeCluster(
   };
 }
 
+/** Makes these sandboxes and connects each to `network` (a fixture for tests). */
+export async function connectedSandboxes(fake: FakeClient, network: string, names: string[]): Promise<void> {
+  for (const n of names) {
+    await fake.createSandbox({ Name: n });
+    await fake.connect(network, { Container: n });
+  }
+}
+
 export class FakeClient implements CnmClient {
   networks: NetworkResource[] = [
     fakeNetwork('bridge', 'bridge', '172.17.0.0/16'),

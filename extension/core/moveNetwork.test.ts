@@ -3,7 +3,7 @@
 // (rolled back) move reported. The real cnmd: test/integration/move.test.ts; VS Code: test/e2e/diagnose.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClient, fakeNetwork } from './fakeClient.js';
+import { connectedSandboxes, FakeClient, fakeNetwork } from './fakeClient.js';
 import { moveNetwork } from './moveNetwork.js';
 import { label, ScriptedUi, type Answer } from './scriptedUi.js';
 import { DaemonState } from './state.js';
@@ -16,10 +16,7 @@ const WARNING =
 async function conflicted(answers: Answer[]) {
   const fake = new FakeClient();
   fake.networks.push(fakeNetwork('front', 'bridge', '10.0.1.0/24', { Warnings: [WARNING] }));
-  for (const n of ['a1', 'a2']) {
-    await fake.createSandbox({ Name: n });
-    await fake.connect('front', { Container: n });
-  }
+  await connectedSandboxes(fake, 'front', ['a1', 'a2']);
   const state = new DaemonState(fake);
   await state.start();
   const ui = new ScriptedUi(answers);

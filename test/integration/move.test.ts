@@ -8,7 +8,7 @@ import { ApiClient } from '../../helper/api/client.js';
 import { FAILPOINT_ENV } from '../../helper/failpoints.js';
 import type { DockerEvent, NetworkResource } from '../../model/docker.js';
 import { overlaps, parseCidr } from '../../model/ip.js';
-import { TestHost, mustSh } from './host.js';
+import { TestHost, mustSh, vethPairs } from './host.js';
 import { isRoot, needsRoot } from '../root.js';
 
 const P = '10.77';
@@ -23,14 +23,10 @@ before(async () => {
   host = await TestHost.start('move', {
     setup: (h) => {
       // A stand-in for a VPN's tun0, and a macvlan parent.
-      for (const [a, b] of [
+      vethPairs(h, [
         ['vpn0', 'vpn1'],
         ['mvp0', 'mvp1'],
-      ]) {
-        mustSh('ip', ['-n', h.ns, 'link', 'add', a!, 'type', 'veth', 'peer', 'name', b!]);
-        mustSh('ip', ['-n', h.ns, 'link', 'set', a!, 'up']);
-        mustSh('ip', ['-n', h.ns, 'link', 'set', b!, 'up']);
-      }
+      ]);
     },
   });
   // The second move's reconnect fails (an error, not a kill): the rollback must put everything back.
