@@ -32,7 +32,7 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 test('from the conflicted row: the free subnet first, a preview, the move with progress; the row loses its warning', async () => {
   const { fake, state, ui, row } = await conflicted([label('10.99.0.0/24')]);
   assert.match(row().contextValue, /\bmovable\b/);
-  assert.equal(row().icon?.codicon, 'warning');
+  assert.deepEqual(row().icon, { codicon: 'warning', color: 'list.warningForeground' });
   const done = await moveNetwork({ state, ui }, row());
   assert.equal(done?.to.subnet, '10.99.0.0/24');
   assert.deepEqual(
@@ -83,7 +83,7 @@ test('declined preview: nothing moves; a failed move says it rolled back and the
     ui.errors[0]!,
     /^Move front: moving network front to 10\.99\.0\.0\/24 failed, so it stays on 10\.0\.1\.0\/24 with every endpoint reconnected/,
   );
-  assert.equal(row().icon?.codicon, 'warning');
+  assert.deepEqual(row().icon, { codicon: 'warning', color: 'list.warningForeground' });
   state.dispose();
 });
 
