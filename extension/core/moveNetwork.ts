@@ -6,7 +6,7 @@ import { movePlanLines, type NetworkMovePlan } from '../../model/move.js';
 import { networkMoveSchema } from '../../model/requests.js';
 import { SchemaError, validate } from '../../model/schema.js';
 import type { DaemonState } from './state.js';
-import type { TreeNode } from './tree.js';
+import { networkContext, type TreeNode } from './tree.js';
 import type { Ui } from './ui.js';
 
 export interface MoveEnv {
@@ -37,7 +37,7 @@ export async function moveNetwork(env: MoveEnv, node?: TreeNode): Promise<Networ
           title: 'Move Network to a Free Subnet',
           placeholder: 'The network to move (conflicted ones first)',
           items: [...state.current.networks]
-            .filter((n) => n.Scope === 'local' && (n.IPAM?.Config ?? []).some((c) => c.Subnet && !c.Subnet.includes(':')))
+            .filter((n) => networkContext(n).includes('movable'))
             .sort((a, b) => Number(!!b.Warnings?.length) - Number(!!a.Warnings?.length))
             .map((n) => ({
               label: n.Name,

@@ -2,6 +2,7 @@
 // when-clauses) and its children. The vscode adapter only maps these to TreeItems.
 import type { ClusterEndpoint, ClusterHost, ClusterView, SandboxView } from '../../model/cnm.js';
 import type { IPAMPoolConfig, NetworkContainer, NetworkResource } from '../../model/docker.js';
+import { driverInfo } from '../../model/drivers.js';
 import { defaultGateway, formatAddr, parseCidr } from '../../model/ip.js';
 import { JOIN_HINT, advertised, endpointHosts, networkHosts, spansHosts } from './cluster.js';
 import { httpMappings, mappingText, sandboxMappings } from './ports.js';
@@ -163,7 +164,10 @@ export function networkContext(n: NetworkResource): string {
 }
 
 function movable(n: NetworkResource): boolean {
-  return n.Scope === 'local' && !UNCONNECTABLE.has(n.Driver) && subnets(n).some((s) => !s.includes(':'));
+  // A multi-host driver's subnet is every host's (an overlay, even a stand-alone one): cnmd refuses to move it.
+  return (
+    n.Scope === 'local' && !UNCONNECTABLE.has(n.Driver) && !driverInfo(n.Driver)?.multiHost && subnets(n).some((s) => !s.includes(':'))
+  );
 }
 
 /** With a cluster, a global-scope network says which hosts it spans and each endpoint its host. */

@@ -31,7 +31,7 @@ function checkMovable(ctx: CoreContext, net: Network): IpamPool {
   if (!caps.ipam) throw invalid(`network ${net.name} (driver ${net.driver}) has no subnet to move`, at);
   if (caps.scope !== 'local') {
     throw invalid(
-      `moving ${net.driver} network ${net.name} is not supported: its subnet is claimed cluster-wide and every host's endpoints would have to move at once; create a new network on a free subnet instead`,
+      `moving ${net.driver} network ${net.name} is not supported: a multi-host network's subnet is shared by every host's endpoints, which would all have to move at once; create a new network on a free subnet instead`,
       at,
     );
   }
