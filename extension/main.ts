@@ -15,6 +15,7 @@ import { socketFacts, startCommand } from './vscode/connectionHelp.js';
 import { InspectPanels } from './vscode/inspectPanels.js';
 import { PortsPanel } from './vscode/portsPanel.js';
 import { DiagnoseCommands } from './core/diagnoseCommands.js';
+import { moveNetwork } from './core/moveNetwork.js';
 import { DiagnosePanels } from './vscode/diagnosePanels.js';
 import { startLanguageClient } from './vscode/languageClient.js';
 import { StatusBar } from './vscode/statusBar.js';
@@ -203,6 +204,7 @@ export function activate(ctx: vscode.ExtensionContext): CnmExtensionApi {
     'cnm.showPorts': () => commands.showPorts(),
     'cnm.why': (n) => diagnose.why(n),
     'cnm.reachabilityMatrix': (n) => diagnose.matrix(n),
+    'cnm.moveNetwork': (n) => moveNetwork({ state, ui }, n),
     // The title bar's button: the whole host, whatever row is selected.
     'cnm.reachabilityMatrixAll': () => diagnose.matrix(),
     'cnm.refresh': () => state.refresh().catch(() => undefined),

@@ -26,7 +26,9 @@ test('every registered fail point is placed exactly once, and every placed one i
 
 function runWith(spec: string): { signal: string | null; stdout: string } {
   const code = `const { failpoint } = require(${JSON.stringify(path.join(__dirname, 'failpoints.ts'))});
-    for (let i = 1; i <= 3; i++) { failpoint('connect:veth'); console.log('passed', i); }`;
+    for (let i = 1; i <= 3; i++) {
+      try { failpoint('connect:veth'); console.log('passed', i); } catch (e) { console.log('threw', i, e.message); }
+    }`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], {
     env: { ...process.env, [FAILPOINT_ENV]: spec },
     encoding: 'utf8',
@@ -39,4 +41,9 @@ test('an armed fail point dies by SIGKILL on its Nth hit; unarmed or unknown one
   assert.deepEqual(runWith('connect:veth'), { signal: 'SIGKILL', stdout: '' });
   assert.deepEqual(runWith('connect:veth@2'), { signal: 'SIGKILL', stdout: 'passed 1\n' });
   assert.deepEqual(runWith('connect:plumbed,no-such-point'), { signal: null, stdout: 'passed 1\npassed 2\npassed 3\n' });
+});
+
+test('a fail point armed with =throw fails the operation once on its Nth hit instead of dying', () => {
+  const threw = 'threw 2 fail point connect:veth (veth pair made (host end on the bridge), peer down without addresses)';
+  assert.deepEqual(runWith('connect:veth@2=throw'), { signal: null, stdout: `passed 1\n${threw}\npassed 3\n` });
 });

@@ -5,6 +5,7 @@ import type { SandboxCreateRequest } from './cnm.js';
 import type { ExecCreateRequest, ExecStartRequest } from './exec.js';
 import type { EndpointSettings, IPAMPoolConfig, NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest } from './docker.js';
 import { parseAddr, parseCidr } from './ip.js';
+import type { NetworkMoveRequest } from './move.js';
 import type { PortBinding } from './ports.js';
 import { array, boolean, integer, map, object, optional, refuse, string, stringMap, type Schema } from './schema.js';
 
@@ -148,6 +149,22 @@ export const networkConnectSchema: Schema<NetworkConnectRequest> = object<Networ
 /** POST /networks/{id}/disconnect. */
 export const networkDisconnectSchema: Schema<NetworkDisconnectRequest> = object<NetworkDisconnectRequest>('NetworkDisconnectRequest', {
   Container: name,
+  Force: optional(boolean),
+});
+
+/** POST /cnm/networks/{id}/move: a subnet must be IPv4 (the move re-addresses the network's IPv4 pool). */
+export const networkMoveSchema: Schema<NetworkMoveRequest> = object<NetworkMoveRequest>('NetworkMoveRequest', {
+  Subnet: optional(
+    string({
+      max: SHORT,
+      check: (s) => {
+        const c = parseCidr(s);
+        if (!c) return `${s} is not a subnet in CIDR notation (e.g. 10.20.0.0/24)`;
+        return c.family === 4 ? subnetProblem(s) : `${s} is not an IPv4 subnet (a move re-addresses the IPv4 pool)`;
+      },
+    }),
+  ),
+  DryRun: optional(boolean),
   Force: optional(boolean),
 });
 

@@ -3,6 +3,7 @@
 import type { ClusterView, EngineContainer, HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
 import type { PublishedPort } from '../../model/ports.js';
 import type { ReachabilityMatrix, WhyReport } from '../../model/diagnose.js';
+import type { NetworkMovePlan, NetworkMoveRequest } from '../../model/move.js';
 import type {
   DockerEvent,
   DockerInfo,
@@ -57,6 +58,8 @@ export interface CnmClient {
   why(from: string, to: string, port?: string): Promise<WhyReport | undefined>;
   /** GET /cnm/why/matrix for these networks (none: the whole host); undefined without the path. */
   matrix(networks: string[]): Promise<ReachabilityMatrix | undefined>;
+  /** POST /cnm/networks/{id}/move: the plan (DryRun) or the move made; undefined without the path. */
+  moveNetwork(network: string, req: NetworkMoveRequest): Promise<NetworkMovePlan | undefined>;
   dispose(): void;
 }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { ReachabilityMatrix, WhyReport } from '../../model/diagnose.js';
 import { DiagnoseCommands } from './diagnoseCommands.js';
 import { renderMatrixHtml, renderWhyHtml } from './diagnoseHtml.js';
-import { FakeClient, fakeNetwork } from './fakeClient.js';
+import { connectedSandboxes, FakeClient, fakeNetwork } from './fakeClient.js';
 import { label, ScriptedUi } from './scriptedUi.js';
 import { DaemonState } from './state.js';
 import { networkNode } from './tree.js';
@@ -78,10 +78,7 @@ test('matrix page: a cell per pair coloured by verdict, the reason on hover, dis
 async function env(answers: Array<string | ((l: string[]) => number) | undefined>) {
   const fake = new FakeClient();
   await fake.createNetwork({ Name: 'front', IPAM: { Config: [{ Subnet: '10.0.1.0/24' }] } });
-  for (const n of ['a1', 'a2']) {
-    await fake.createSandbox({ Name: n });
-    await fake.connect('front', { Container: n });
-  }
+  await connectedSandboxes(fake, 'front', ['a1', 'a2']);
   const state = new DaemonState(fake);
   await state.start();
   const ui = new ScriptedUi(answers);

@@ -2,6 +2,7 @@
 // works against a real Docker engine); cnm's /cnm/ paths go through its modem's dial.
 import Docker from 'dockerode';
 import type { ClusterView, EngineContainer, HostInfo, SandboxCreateRequest, SandboxView, DnsRecord } from '../../model/cnm.js';
+import type { NetworkMovePlan, NetworkMoveRequest } from '../../model/move.js';
 import type { ReachabilityMatrix, WhyReport } from '../../model/diagnose.js';
 import type { DockerEvent, DockerInfo, NetworkCreateResponse, NetworkPruneResponse, NetworkResource } from '../../model/docker.js';
 import { cnmWording, errorDetailOf } from '../../model/errors.js';
@@ -182,6 +183,15 @@ export class DockerodeClient implements CnmClient {
   matrix(networks: string[]): Promise<ReachabilityMatrix | undefined> {
     // docker-modem writes an array as repeated keys (network=a&network=b), as the API reads them.
     return this.optional<ReachabilityMatrix>('/cnm/why/matrix', networks.length ? { network: networks } : undefined);
+  }
+  async moveNetwork(network: string, req: NetworkMoveRequest): Promise<NetworkMovePlan | undefined> {
+    try {
+      return await this.dial<NetworkMovePlan>('POST', `/cnm/networks/${encodeURIComponent(network)}/move`, { ...req });
+    } catch (err) {
+      // A plain Docker engine has no such path (its 404 names the page, not a network).
+      if (err instanceof ApiError && err.status === 404 && /page not found/i.test(err.message)) return undefined;
+      throw err;
+    }
   }
   dispose(): void {
     this.onDispose();

@@ -14,6 +14,7 @@ import { hostPortText, mappingsOf, portMap, type PublishedPort } from '../../mod
 import type { DockerEvent, DockerInfo, NetworkCreateRequest, NetworkResource } from '../../model/docker.js';
 import type { ExecHandle, ExecOptions, ExecSinks } from '../../transport/exec.js';
 import type { ReachabilityMatrix, WhyReport } from '../../model/diagnose.js';
+import type { NetworkMovePlan, NetworkMoveRequest } from '../../model/move.js';
 import { ApiError, type CnmClient, type EventHandlers } from './client.js';
 
 const hex = () => randomBytes(32).toString('hex');
@@ -100,6 +101,14 @@ export function fakeCluster(
     health: { store, state: 'up', since: '2026-12-01T12:00:00.000Z' },
     hosts: hosts.map((h) => ({ version: '0.1.0', ...h })),
   };
+}
+
+/** Makes these sandboxes and connects each to `network` (a fixture for tests). */
+export async function connectedSandboxes(fake: FakeClient, network: string, names: string[]): Promise<void> {
+  for (const n of names) {
+    await fake.createSandbox({ Name: n });
+    await fake.connect(network, { Container: n });
+  }
 }
 
 export class FakeClient implements CnmClient {
@@ -348,6 +357,42 @@ export class FakeClient implements CnmClient {
   async matrix(networks: string[]) {
     this.check();
     return this.matrixAnswer?.(networks);
+  }
+  /** The subnet a move without one takes; `moveFailure` plays cnmd's rolled-back move (500). */
+  freeSubnet = '10.99.0.0/24';
+  moveFailure: string | undefined;
+  async moveNetwork(network: string, req: NetworkMoveRequest): Promise<NetworkMovePlan> {
+    this.check();
+    const n = this.find(network);
+    const from = n.IPAM.Config?.[0]?.Subnet ?? '';
+    const to = req.Subnet ?? this.freeSubnet;
+    const prefix = to.split('/')[1];
+    const base = to.split('/')[0]!.split('.').slice(0, 3).join('.');
+    const endpoints = Object.entries(n.Containers).map(([id, c], i) => ({
+      sandbox: c.Name,
+      sandboxId: id,
+      endpointId: c.EndpointID,
+      ifname: 'eth0',
+      from: c.IPv4Address,
+      to: `${base}.${i + 2}/${prefix}`,
+      macFrom: c.MacAddress,
+      macTo: c.MacAddress,
+    }));
+    const plan = { network: n.Name, networkId: n.Id, from: { subnet: from }, to: { subnet: to, gateway: `${base}.1` }, endpoints };
+    const done = { ...plan, losses: [], overlaps: [], dryRun: !!req.DryRun, moved: !req.DryRun };
+    this.calls.push(`move ${n.Name}${req.Subnet ? ` ${req.Subnet}` : ''}${req.DryRun ? ' dry-run' : ''}`);
+    if (req.DryRun) return done;
+    if (this.moveFailure) {
+      throw new ApiError(
+        `moving network ${n.Name} to ${to} failed, so it stays on ${from} with every endpoint reconnected: ${this.moveFailure}`,
+        500,
+      );
+    }
+    n.IPAM.Config = [{ Subnet: to, Gateway: `${base}.1` }];
+    for (const e of endpoints) n.Containers[e.sandboxId]!.IPv4Address = e.to;
+    delete n.Warnings;
+    this.emit('move', n);
+    return { ...done, ms: 1 };
   }
   dispose() {}
 }

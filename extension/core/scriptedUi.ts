@@ -67,6 +67,12 @@ export class ScriptedUi implements Ui {
     rec.opened = rec.session.open({ rows: 24, columns: 80 });
     this.ptys.push(rec);
   }
+  /** Titles of the progress notifications shown. */
+  progresses: string[] = [];
+  progress<T>(title: string, work: () => Promise<T>): Promise<T> {
+    this.progresses.push(title);
+    return work();
+  }
   showOutput(_title: string, text: string) {
     this.outputs.push(text);
   }

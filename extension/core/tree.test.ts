@@ -21,7 +21,7 @@ test('networks view from real Docker JSON: built-ins first and marked, endpoints
   assert.deepEqual(labels.slice(0, 3).sort(), ['bridge', 'host', 'none']);
   const front = root.children.find((c) => c.label === 'frontend')!;
   assert.equal(front.description, '172.22.0.0/16');
-  assert.equal(front.contextValue, 'network user connectable inUse hasIp');
+  assert.equal(front.contextValue, 'network user connectable inUse hasIp movable');
   assert.match(front.tooltip!, /Driver: bridge[\s\S]*Gateway: 172.22.0.1[\s\S]*Endpoints: 2/);
   assert.deepEqual(
     front.children.map((c) => [c.label, c.description]),

@@ -2,6 +2,7 @@
 // when-clauses) and its children. The vscode adapter only maps these to TreeItems.
 import type { ClusterEndpoint, ClusterHost, ClusterView, SandboxView } from '../../model/cnm.js';
 import type { IPAMPoolConfig, NetworkContainer, NetworkResource } from '../../model/docker.js';
+import { driverInfo } from '../../model/drivers.js';
 import { defaultGateway, formatAddr, parseCidr } from '../../model/ip.js';
 import { JOIN_HINT, advertised, endpointHosts, networkHosts, spansHosts } from './cluster.js';
 import { httpMappings, mappingText, sandboxMappings } from './ports.js';
@@ -146,7 +147,8 @@ const UNCONNECTABLE = new Set(['host', 'null']);
 
 /**
  * A network row's context value, the words package.json's menus match: `builtin`/`user`,
- * `connectable`, `inUse`/`empty` (only an empty user network can be removed), `hasIp`.
+ * `connectable`, `inUse`/`empty` (only an empty user network can be removed), `hasIp`, `movable`
+ * (a local network with an IPv4 subnet: Move Network to a Free Subnet…).
  */
 export function networkContext(n: NetworkResource): string {
   return [
@@ -155,9 +157,17 @@ export function networkContext(n: NetworkResource): string {
     UNCONNECTABLE.has(n.Driver) ? '' : 'connectable',
     Object.keys(n.Containers ?? {}).length ? 'inUse' : 'empty',
     subnets(n).length ? 'hasIp' : '',
+    movable(n) ? 'movable' : '',
   ]
     .filter(Boolean)
     .join(' ');
+}
+
+function movable(n: NetworkResource): boolean {
+  // A multi-host driver's subnet is every host's (an overlay, even a stand-alone one): cnmd refuses to move it.
+  return (
+    n.Scope === 'local' && !UNCONNECTABLE.has(n.Driver) && !driverInfo(n.Driver)?.multiHost && subnets(n).some((s) => !s.includes(':'))
+  );
 }
 
 /** With a cluster, a global-scope network says which hosts it spans and each endpoint its host. */

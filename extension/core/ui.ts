@@ -55,6 +55,8 @@ export interface Ui {
   terminal(spec: TerminalSpec): void;
   /** A terminal whose process is `make`'s session (no local shell): output and exit come through `out`. */
   pseudoTerminal(name: string, make: (out: TerminalOutput) => PtySession): void;
+  /** Runs `work` while a progress notification titled `title` shows. */
+  progress<T>(title: string, work: () => Promise<T>): Promise<T>;
   /** Long text (a command's output) where the user can read it. */
   showOutput(title: string, text: string): void;
 }

@@ -61,6 +61,9 @@ export class VscodeUi implements Ui {
   async confirm(message: string, detail: string, action: string): Promise<boolean> {
     return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
   }
+  progress<T>(title: string, work: () => Promise<T>): Promise<T> {
+    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, work));
+  }
   info(message: string): void {
     void vscode.window.showInformationMessage(message);
   }

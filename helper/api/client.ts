@@ -16,6 +16,7 @@ import type {
 import type { ClusterView, DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
 import type { ReachabilityMatrix, SubnetConflict, WhyReport } from '../../model/diagnose.js';
 import { cnmWording, errorDetailOf, type CnmErrorDetail } from '../../model/errors.js';
+import type { NetworkMovePlan, NetworkMoveRequest } from '../../model/move.js';
 import type { PublishedPort } from '../../model/ports.js';
 
 export const DEFAULT_HOST = 'unix:///run/cnmd/cnmd.sock';
@@ -111,6 +112,10 @@ export class ApiClient {
   }
   disconnect(idOrName: string, req: NetworkDisconnectRequest): Promise<void> {
     return this.call('POST', `/networks/${seg(idOrName)}/disconnect`, req);
+  }
+  /** cnm's own: re-address a network on a free (or given) subnet; DryRun: the plan only. */
+  moveNetwork(idOrName: string, req: NetworkMoveRequest): Promise<NetworkMovePlan> {
+    return this.call('POST', `/cnm/networks/${seg(idOrName)}/move`, req);
   }
   pruneNetworks(filters?: Filters): Promise<NetworkPruneResponse> {
     return this.call('POST', `/networks/prune${query({ filters: filtersParam(filters) })}`);

@@ -1,5 +1,5 @@
 // Docker's /networks endpoints: list (with filters), inspect, create, remove, connect, disconnect, prune.
-import { networkConnectSchema, networkCreateSchema, networkDisconnectSchema } from '../../model/requests.js';
+import { networkConnectSchema, networkCreateSchema, networkDisconnectSchema, networkMoveSchema } from '../../model/requests.js';
 import type { Controller } from '../core/controller.js';
 import type { Diagnostics } from '../diagnose/diagnostics.js';
 import { conflictText } from '../../model/diagnose.js';
@@ -65,6 +65,14 @@ export function networkRoutes(controller: Controller, diagnostics?: Diagnostics)
       async handle({ params, raw, res }) {
         await controller.disconnect(params.id!, await readJsonBody(raw, networkDisconnectSchema));
         sendEmpty(res, 200);
+      },
+    },
+    {
+      // cnm's own: re-address a network on a free (or given) subnet; DryRun answers the plan only.
+      method: 'POST',
+      path: '/cnm/networks/{id}/move',
+      async handle({ params, raw, res }) {
+        sendJson(res, 200, await controller.moveNetwork(params.id!, await readJsonBody(raw, networkMoveSchema)));
       },
     },
     {

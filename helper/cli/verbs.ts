@@ -17,6 +17,11 @@ export const VERBS: VerbEntry[] = [
   { name: 'network rm', aliases: ['network remove'], summary: 'Remove one or more networks', load: () => import('./network-rm.js') },
   { name: 'network connect', summary: 'Connect a sandbox to a network', load: () => import('./network-connect.js') },
   { name: 'network disconnect', summary: 'Disconnect a sandbox from a network', load: () => import('./network-disconnect.js') },
+  {
+    name: 'network move',
+    summary: 'Move a network to a free subnet (or --subnet), reconnecting its sandboxes',
+    load: () => import('./network-move.js'),
+  },
   { name: 'network prune', summary: 'Remove all unused networks', load: () => import('./network-prune.js') },
   { name: 'sandbox create', summary: 'Create a sandbox (a network namespace)', load: () => import('./sandbox-create.js') },
   { name: 'sandbox ls', aliases: ['sandbox list'], summary: 'List sandboxes', load: () => import('./sandbox-ls.js') },

@@ -10,6 +10,7 @@ import type {
   NetworkResource,
 } from '../../model/docker.js';
 import type { ClusterHealth, ClusterView, DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../model/cnm.js';
+import type { NetworkMovePlan, NetworkMoveRequest } from '../../model/move.js';
 import type { PublishedPort } from '../../model/ports.js';
 
 export interface Controller {
@@ -21,6 +22,11 @@ export interface Controller {
   removeNetwork(idOrName: string): Promise<void>;
   connect(idOrName: string, req: NetworkConnectRequest): Promise<void>;
   disconnect(idOrName: string, req: NetworkDisconnectRequest): Promise<void>;
+  /**
+   * Re-addresses a network on another IPv4 subnet (a free one when none is given), reconnecting
+   * its endpoints; with DryRun only the plan. Any failure leaves it on its old subnet, reconnected.
+   */
+  moveNetwork(idOrName: string, req: NetworkMoveRequest): Promise<NetworkMovePlan>;
   /** Removes every unused user network whose resource passes `keep` (the API layer's filters). */
   prune(keep: (n: NetworkResource) => boolean): Promise<string[]>;
 

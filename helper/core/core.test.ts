@@ -42,7 +42,11 @@ class FakeDriver implements NetworkDriver<{ parsed: true }> {
   readonly live = new Set<string>();
   readonly networks = new Set<string>();
   failSetup = false;
+  /** Fail the Nth endpoint setup from now (1: the next one). */
+  failSetupAt = 0;
   restoring: boolean[] = [];
+  /** Each network's IPv4 subnet as its last setupNetwork made it. */
+  readonly subnets = new Map<string, string>();
 
   async validate(net: Network, ctx: ValidateContext) {
     this.restoring.push(ctx.restoring);
@@ -52,6 +56,7 @@ class FakeDriver implements NetworkDriver<{ parsed: true }> {
   async setupNetwork({ net, cfg }: Bound<{ parsed: true }>) {
     assert.equal(cfg.parsed, true, 'later calls get what validate parsed');
     this.networks.add(net.id);
+    this.subnets.set(net.id, net.ipam.pools.find((p) => !p.subnet.includes(':'))?.subnet ?? '');
   }
   async teardownNetwork({ net }: Bound<unknown>) {
     this.networks.delete(net.id);
@@ -62,7 +67,7 @@ class FakeDriver implements NetworkDriver<{ parsed: true }> {
     this.calls.push(`setup ${ep.ifname}`);
     this.lastIpv4 = ep.ipv4!.split('/')[0]!;
     // A driver that fails undoes its own partial work: nothing stays live.
-    if (this.failSetup) throw new CnmError('internal', 'setup failed (injected)');
+    if (this.failSetup || (this.failSetupAt > 0 && --this.failSetupAt === 0)) throw new CnmError('internal', 'setup failed (injected)');
     this.live.add(ep.id);
   }
   async teardownEndpoint(_n: Bound<unknown>, ep: Endpoint, sb: SandboxHandle) {
@@ -404,6 +409,77 @@ test(
     await core.removeNetwork('solo');
   },
 );
+
+test('network move: a dry run plans and changes nothing; losses need Force; ids, names and ifnames stay', { skip }, async () => {
+  await core.createNetwork({ Name: 'mv', IPAM: { Config: [{ Subnet: '10.62.0.0/24' }] } });
+  await core.createSandbox({ Name: 'ma', Network: 'mv', IPv4Address: '10.62.0.10' });
+  await core.createSandbox({ Name: 'mb', Network: 'mv' });
+  const net = core.inspectNetwork('mv');
+  const stored = JSON.stringify(await store.list(''));
+  const plan = await core.moveNetwork('mv', { DryRun: true });
+  assert.equal(plan.from.subnet, '10.62.0.0/24');
+  assert.notEqual(plan.to.subnet, '10.62.0.0/24');
+  assert.deepEqual(
+    plan.endpoints.map((e) => [e.sandbox, e.from?.split('/')[0], !!e.to]),
+    [
+      ['ma', '10.62.0.10', true],
+      ['mb', net.Containers[core.inspectSandbox('mb').id]!.IPv4Address.split('/')[0], true],
+    ],
+  );
+  assert.deepEqual(
+    plan.losses.map((l) => l.what),
+    ['static-address'],
+  );
+  assert.equal(JSON.stringify(await store.list('')), stored, 'a dry run writes nothing');
+  assert.deepEqual(core.inspectNetwork('mv').IPAM.Config, net.IPAM.Config);
+  await assert.rejects(core.moveNetwork('mv', { Subnet: '10.63.0.0/24' }), /static address 10\.62\.0\.10 of ma.*Force/);
+  await assert.rejects(core.moveNetwork('host', {}), /has no subnet to move/);
+  await assert.rejects(core.moveNetwork('mv', { Subnet: '10.62.0.0/24' }), /already on subnet 10\.62\.0\.0\/24/);
+
+  // A larger subnet around the old one keeps the static address; the dynamic one is re-assigned.
+  const before = core.inspectSandbox('ma').endpoints[0]!;
+  const events: string[] = [];
+  const onEvent = (e: { Action: string; Actor: { Attributes: Record<string, string> } }) =>
+    events.push(`${e.Action} ${e.Actor.Attributes.subnet ?? ''}`);
+  core.events.on('event', onEvent);
+  const moved = await core.moveNetwork('mv', { Subnet: '10.62.0.0/16' });
+  core.events.off('event', onEvent);
+  assert.equal(moved.moved, true);
+  assert.deepEqual(events, ['move 10.62.0.0/16']);
+  assert.equal(core.inspectNetwork('mv').IPAM.Config?.[0]?.Subnet, '10.62.0.0/16');
+  assert.equal(driver.subnets.get(net.Id), '10.62.0.0/16');
+  const after = core.inspectSandbox('ma').endpoints[0]!;
+  assert.equal(after.id, before.id);
+  assert.equal(after.ifname, before.ifname);
+  assert.equal(after.ipv4, '10.62.0.10/16');
+  assert.ok(core.inspectSandbox('mb').endpoints[0]!.ipv4!.endsWith('/16'));
+  assert.ok((await store.get(`networks/${net.Id}`))!.includes('10.62.0.0/16'), 'committed');
+});
+
+test('network move: a failure mid-move puts the old subnet and every endpoint back', { skip }, async () => {
+  const id = core.inspectNetwork('mv').Id;
+  const view = () => core.inspectNetwork('mv');
+  const before = view();
+  const live = driver.live.size;
+  driver.failSetupAt = 2; // the second endpoint on the new subnet
+  try {
+    await assert.rejects(
+      core.moveNetwork('mv', { Force: true }),
+      /failed, so it stays on 10\.62\.0\.0\/16 with every endpoint reconnected: .*setup failed/,
+    );
+  } finally {
+    driver.failSetupAt = 0;
+  }
+  assert.deepEqual(view(), before, 'the network and its endpoints as they were');
+  assert.equal(driver.subnets.get(id), '10.62.0.0/16', 'the network re-made on its old subnet');
+  assert.equal(driver.live.size, live, 'every endpoint plumbed again');
+  assert.ok((await store.get(`networks/${id}`))!.includes('10.62.0.0/16'));
+  // Nothing of the attempt is held: the planned subnet is free, the old addresses are still taken.
+  const free = (await core.moveNetwork('mv', { DryRun: true, Force: true })).to.subnet;
+  await core.createNetwork({ Name: 'probe-free', IPAM: { Config: [{ Subnet: free }] } });
+  await core.removeNetwork('probe-free');
+  await assert.rejects(core.createSandbox({ Name: 'mc', Network: 'mv', IPv4Address: '10.62.0.10' }), /in use/);
+});
 
 test('restart: networks re-validated (restoring), endpoints whose links are missing are plumbed again', { skip }, async () => {
   const view = () =>

@@ -24,6 +24,8 @@ import type { Controller } from './controller.js';
 import { connect, disconnect, endpointRequest } from './endpoints.js';
 import { configInUse, createNetwork, ensureDefaultNetworks, removeNetwork } from './networks.js';
 import { restore } from './restore.js';
+import { moveNetwork } from './move.js';
+import type { NetworkMovePlan, NetworkMoveRequest } from '../../model/move.js';
 import { Healer, repairSandbox } from './heal/healer.js';
 import { GlobalNetworks } from './global.js';
 import { createSandbox, removeSandbox, renameSandbox } from './sandboxes.js';
@@ -131,6 +133,10 @@ export class Core implements Controller {
       await disconnect(this.ctx, net, sb, !!req.Force);
       await this.ctx.global.egress(sb);
     });
+  }
+
+  moveNetwork(idOrName: string, req: NetworkMoveRequest): Promise<NetworkMovePlan> {
+    return this.ctx.mutex.run(() => moveNetwork(this.ctx, this.network(idOrName), req ?? {}));
   }
 
   prune(keep: (n: NetworkResource) => boolean): Promise<string[]> {

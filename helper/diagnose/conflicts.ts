@@ -61,7 +61,7 @@ export class ConflictWatch {
   private running?: Promise<void>;
   private again = false;
   private readonly onEvent = (ev: DockerEvent) => {
-    if (ev.Type === 'network' && (ev.Action === 'create' || ev.Action === 'destroy')) this.refresh();
+    if (ev.Type === 'network' && ['create', 'destroy', 'move'].includes(ev.Action)) this.refresh();
   };
 
   constructor(private readonly deps: ConflictWatchDeps) {}

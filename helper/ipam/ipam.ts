@@ -151,6 +151,17 @@ export class DefaultIpam {
     return undefined;
   }
 
+  /** The host's routes and addresses (not cnm's own) that overlap `subnet`. */
+  async hostOverlaps(subnet: string): Promise<string[]> {
+    const c = parseCidr(subnet);
+    return c
+      ? (await this.hostPrefixes()).filter((p) => {
+          const h = parseCidr(p);
+          return !!h && overlaps(h, c);
+        })
+      : [];
+  }
+
   /** Every pool of a network, as requested. */
   networkPools(networkId: string): IpamPool[] {
     return [...this.pools.values()].filter((p) => p.networkId === networkId).map((p) => p.view());

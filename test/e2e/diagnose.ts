@@ -2,7 +2,8 @@
 // namespace, headless Chromium: a network with a host route overlapping it shows a warning icon;
 // "Why Can't … Reach …?" from a sandbox row opens the panel with the chain and the kernel's verdict;
 // the reachability matrix of a network and of the whole host, a click on a cell opens that pair's
-// chain. Screenshots: test-results/e2e-diagnose/ (artefacts of the run, not committed).
+// chain; "Move Network to a Free Subnet…" on the conflicted network: the suggested free subnet, the
+// preview, then the row shows the new subnet and no warning icon. Screenshots: test-results/e2e-diagnose/ (artefacts of the run, not committed).
 //   node --import tsx test/e2e/diagnose.ts   (after `npm run package`; PORT from UI_PORT, default 8934)
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -41,7 +42,7 @@ void uiScenario({
       execFileSync('ip', ['-n', cnmd.ns, ...args]);
   },
   async body({ page, workspace, wb }) {
-    const { shot, step, answer, contextMenu } = wb;
+    const { shot, step, answer, contextMenu, quick } = wb;
     const pane = (title: RegExp) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
     const networks = pane(/^\s*Networks/);
     const sandboxes = pane(/^\s*Sandboxes/);
@@ -110,6 +111,29 @@ void uiScenario({
       if (!/no-shared-network — no network in common/.test(hover ?? '')) throw new Error(`hover: ${hover}`);
       if (await grid.locator('td.disagree').count()) throw new Error('the kernel disagreed on a cell');
       await shot('04-matrix-host');
+      await closeEditors();
+    });
+    await step('Move Network to a Free Subnet… on dg-back: the free subnet, the preview, then the new subnet and no warning', async () => {
+      await contextMenu(row(networks, 'dg-back'), 'Move Network to a Free Subnet');
+      await quick.locator('.quick-input-title', { hasText: 'Move network dg-back' }).waitFor({ timeout: 20000 });
+      const first = quick.locator('.monaco-list-row').first();
+      await first.waitFor({ timeout: 20000 });
+      const suggested = /\d+\.\d+\.\d+\.\d+\/\d+/.exec((await first.getAttribute('aria-label')) ?? '')?.[0];
+      if (!suggested || suggested.startsWith('10.73.2.')) throw new Error(`suggested: ${await first.getAttribute('aria-label')}`);
+      await shot('05-move-pick');
+      await quick.locator('input').first().press('Enter');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 20000 });
+      const text = await dialog.innerText();
+      const from = `Move network dg-back from 10.73.2.0/24 to ${suggested}?`;
+      if (!text.includes(from) || !/dg-c \(eth0\): 10\.73\.2\.\d+\/24 → \d+\.\d+\.\d+\.\d+\/\d+/.test(text))
+        throw new Error(`dialog: ${text}`);
+      await shot('06-move-preview');
+      await dialog.locator('.monaco-button', { hasText: /^Move$/ }).click();
+      await row(networks, 'dg-back').filter({ hasText: suggested }).waitFor({ timeout: 30000 });
+      for (let i = 0; i < 100 && (await row(networks, 'dg-back').locator('.codicon-warning').count()); i++) await page.waitForTimeout(200);
+      if (await row(networks, 'dg-back').locator('.codicon-warning').count()) throw new Error('dg-back still carries the warning icon');
+      await shot('07-moved-no-warning');
     });
   },
 }).then((code) => setTimeout(() => process.exit(code), 500));

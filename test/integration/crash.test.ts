@@ -107,6 +107,20 @@ function roundFor(fp: FailpointName): Round {
         happened: async (i) => !(await sandbox(sb(i))),
         cleanup: (i) => rmSandbox(sb(i)),
       };
+    case 'network-move':
+      return {
+        // The network's one sandbox is reconnected on the subnet on record, whichever it is.
+        prepare: async (i) => {
+          await api.createNetwork({ Name: net(i), IPAM: { Config: [{ Subnet: `10.75.${i}.0/24` }] } });
+          await api.createSandbox({ Name: sb(i), Network: net(i) });
+        },
+        run: (i) => api.moveNetwork(net(i), { Subnet: `10.76.${i}.0/24` }),
+        happened: async (i) => (await api.inspectNetwork(net(i))).IPAM.Config?.[0]?.Subnet === `10.76.${i}.0/24`,
+        cleanup: async (i) => {
+          await rmSandbox(sb(i));
+          if (await hasNet(net(i))) await api.removeNetwork(net(i));
+        },
+      };
     default:
       throw new Error(`no round for fail point ${fp}`);
   }

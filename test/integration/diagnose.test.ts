@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { ApiClient } from '../../helper/api/client.js';
 import type { DockerEvent, NetworkResource } from '../../model/docker.js';
 import type { WhyReport } from '../../model/diagnose.js';
-import { TestHost, mustSh } from './host.js';
+import { TestHost, mustSh, vethPairs } from './host.js';
 import { isRoot, needsRoot } from '../root.js';
 
 const P = '10.71';
@@ -26,14 +26,10 @@ before(async () => {
   host = await TestHost.start('why', {
     setup: (h) => {
       // A macvlan parent with the host's own address on it, and a stand-in for a VPN's tun0.
-      for (const [a, b] of [
+      vethPairs(h, [
         ['mvp0', 'mvp1'],
         ['vpn0', 'vpn1'],
-      ]) {
-        mustSh('ip', ['-n', h.ns, 'link', 'add', a!, 'type', 'veth', 'peer', 'name', b!]);
-        mustSh('ip', ['-n', h.ns, 'link', 'set', a!, 'up']);
-        mustSh('ip', ['-n', h.ns, 'link', 'set', b!, 'up']);
-      }
+      ]);
       mustSh('ip', ['-n', h.ns, 'addr', 'add', `${P}.6.1/24`, 'dev', 'mvp0']);
     },
   });

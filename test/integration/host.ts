@@ -209,6 +209,15 @@ export class TestHost {
 }
 
 /** Runs `cmd` inside a sandbox through `cnm exec`, as a user would. */
+/** Veth pairs inside the host's namespace, both ends up (stand-ins for a VPN's tun0, a macvlan parent). */
+export function vethPairs(h: TestHost, pairs: Array<[string, string]>): void {
+  for (const [a, b] of pairs) {
+    mustSh('ip', ['-n', h.ns, 'link', 'add', a, 'type', 'veth', 'peer', 'name', b]);
+    mustSh('ip', ['-n', h.ns, 'link', 'set', a, 'up']);
+    mustSh('ip', ['-n', h.ns, 'link', 'set', b, 'up']);
+  }
+}
+
 export function execIn(host: TestHost, sandbox: string, ...cmd: string[]): Run {
   return host.cnm('exec', sandbox, '--', ...cmd);
 }

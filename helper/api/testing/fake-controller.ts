@@ -1,5 +1,6 @@
 // An in-memory Controller for the API and CLI tests: seeded with the networks real Docker 20.10
 // returned (test/fixtures/docker), it keeps Docker's lookup order, error wording and events.
+import type { NetworkMovePlan, NetworkMoveRequest } from '../../../model/move.js';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { ClusterView, DnsRecord, HostInfo, SandboxCreateRequest, SandboxView } from '../../../model/cnm.js';
@@ -129,6 +130,19 @@ export class FakeController implements Controller {
       (this.attachments.get(s.id) ?? []).filter((id) => id !== n.Id),
     );
     this.emit('network', 'disconnect', n.Id, { container: s.id, name: n.Name, type: n.Driver });
+  }
+
+  /** Moves the first pool's subnet (to 10.99.0.0/24 unless given); no endpoints change in the fake. */
+  async moveNetwork(ref: string, req: NetworkMoveRequest): Promise<NetworkMovePlan> {
+    const n = this.inspectNetwork(ref);
+    const from = n.IPAM.Config?.[0]?.Subnet ?? '';
+    const to = req.Subnet ?? '10.99.0.0/24';
+    if (!req.DryRun) {
+      n.IPAM.Config = [{ Subnet: to }];
+      this.emit('network', 'move', n.Id, { name: n.Name, type: n.Driver, subnet: to, previous: from });
+    }
+    const plan = { network: n.Name, networkId: n.Id, from: { subnet: from }, to: { subnet: to }, endpoints: [], losses: [], overlaps: [] };
+    return { ...plan, dryRun: !!req.DryRun, moved: !req.DryRun };
   }
 
   async prune(keep: (n: NetworkResource) => boolean): Promise<string[]> {

@@ -123,8 +123,10 @@ export class Healer {
       const net = state.networks.get(id)!;
       const { since, link } = gone.get(id)!;
       await this.attempt('network', id, net.name, since, async () => {
+        // Already back (cnmd re-made it itself: a subnet move) and nothing to re-attach: no heal.
+        const back = !!(await this.ctx.deps.host.getLink(link));
         const n = await this.healNetwork(net);
-        return `${link} was deleted: re-made, ${n} endpoint(s) re-attached`;
+        return back && n === 0 ? undefined : `${link} was deleted: re-made, ${n} endpoint(s) re-attached`;
       });
     }
     for (const [id, { since, link }] of gone) {
