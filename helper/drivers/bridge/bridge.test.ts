@@ -99,8 +99,11 @@ test('endpoints are plumbed: eth0 with MAC, address, default route; host veth on
   assert.ok((await host.listAddresses()).some((a) => a.ifname === 'br-aaaaaaaaaaaa' && a.cidr === '10.201.0.1/24'));
 });
 
-test('setupNetwork is idempotent (re-adoption)', needsRoot, async () => {
+test('setupNetwork is idempotent (re-adoption) and drops a gateway address the network no longer has', needsRoot, async () => {
+  await host.addAddress('br-aaaaaaaaaaaa', '10.99.0.1/24'); // as a move killed after the new gateway was set
   await driver.setupNetwork(b(A));
+  const on = (await host.listAddresses()).filter((a) => a.ifname === 'br-aaaaaaaaaaaa' && !a.cidr.startsWith('fe80:')).map((a) => a.cidr);
+  assert.deepEqual(on, ['10.201.0.1/24']);
 });
 
 test('same network reaches, other network does not; the gateway answers', needsRoot, () => {

@@ -76,6 +76,7 @@ export class BridgeDriver implements NetworkDriver<BridgeConfig> {
         if (existing.alias === '') await host.setAlias(cfg.bridgeName, adoptedAlias(net.id));
         if (!existing.up) await host.setUp(cfg.bridgeName);
         this.bridgeIndexes.set(cfg.bridgeName, existing.index);
+        if (existing.alias === ownerAlias(net.id)) await dropStaleGateways(host, cfg.bridgeName, gatewayCidrs(net));
       }
       for (const cidr of gatewayCidrs(net)) await addAddressIfMissing(host, cfg.bridgeName, cidr);
     } catch (err) {
@@ -215,5 +216,19 @@ export class BridgeDriver implements NetworkDriver<BridgeConfig> {
     if (!link) throw new CnmError('not-found', `bridge ${name} of network ${network} does not exist`, { link: name });
     this.bridgeIndexes.set(name, link.index);
     return link.index;
+  }
+}
+
+/**
+ * On re-adoption of cnm's own bridge: an address that is no gateway of the network any more goes
+ * (a move killed after the new gateway was set, a subnet changed while cnmd was down). Link-local
+ * IPv6 is the kernel's and stays; an admin's adopted bridge is never touched.
+ */
+async function dropStaleGateways(host: Netlink, bridge: string, want: string[]): Promise<void> {
+  const keep = new Set(want);
+  for (const a of await host.listAddresses()) {
+    if (a.ifname !== bridge || keep.has(a.cidr) || a.cidr.toLowerCase().startsWith('fe80:')) continue;
+    await host.delAddress(bridge, a.cidr);
+    log('info', 'stale gateway address removed from bridge', { link: bridge, address: a.cidr });
   }
 }
