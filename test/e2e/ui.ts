@@ -114,9 +114,10 @@ void uiScenario({
         const ip = (sb.body?.endpoints as Array<{ networkName: string; ipv4?: string }>)?.find((e) => e.networkName === 'ui-net')?.ipv4;
         if (!hostname || !ip) throw new Error(`sandbox inspect: ${JSON.stringify(sb.body)}`);
         await term.click();
-        await page.keyboard.type('echo H=$(hostname); ip -o addr show eth0\n');
+        // $HOSTNAME as cnmd sets it for exec (sandboxes share the host's UTS namespace: `hostname` is the machine's)
+        await page.keyboard.type('echo H=$HOSTNAME; ip -o -4 addr show\n');
         await until(new RegExp(`H=${hostname}\\b`), `the sandbox's hostname ${hostname}`);
-        await until(new RegExp(`eth0\\S*\\s+inet ${ip.replace(/\./g, '\\.')}`), `eth0 with ${ip}`);
+        await until(new RegExp(`eth\\d+\\S*\\s+inet ${ip.replace(/\./g, '\\.')}`), `ui-net's address ${ip} on an eth link`);
         await shot('04d-terminal-in-sandbox');
         const size = async (tag: string) => {
           await page.keyboard.type(`echo ${tag} $(stty size)\n`);
