@@ -30,3 +30,16 @@ export function missingFeatureMessage(feature: KernelFeature): string {
   const need = KERNEL_FEATURES[feature];
   return `kernel lacks ${need.what} (module ${need.module})`;
 }
+
+/** What fakes (the API test harness, the extension's fake client) claim: this machine's kernel, which lacks VLAN, dummy and ipvlan. */
+export const TEST_KERNEL: KernelFeatures = {
+  bridge: true,
+  veth: true,
+  vxlan: true,
+  macvlan: true,
+  vlan: false,
+  dummy: false,
+  ipvlan: false,
+  nftables: true,
+  ipv6: true,
+};

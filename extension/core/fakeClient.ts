@@ -10,6 +10,7 @@ import type {
   SandboxCreateRequest,
   SandboxView,
 } from '../../model/cnm.js';
+import { TEST_KERNEL } from '../../model/features.js';
 import { hostPortText, mappingsOf, portMap, type PublishedPort } from '../../model/ports.js';
 import type { DockerEvent, DockerInfo, NetworkCreateRequest, NetworkResource } from '../../model/docker.js';
 import type { ExecHandle, ExecOptions, ExecSinks } from '../../transport/exec.js';
@@ -58,17 +59,7 @@ export function fakeInfo(drivers: string[], version = '0.1.0'): DockerInfo {
     Cnm: {
       version,
       drivers,
-      kernel: {
-        bridge: true,
-        veth: true,
-        vxlan: true,
-        macvlan: true,
-        vlan: false,
-        dummy: false,
-        ipvlan: false,
-        nftables: true,
-        ipv6: true,
-      },
+      kernel: TEST_KERNEL,
     },
   };
 }

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DockerEvent } from '../../model/docker.js';
 import { ApiClient, ApiError, DaemonUnreachable, DEFAULT_HOST, resolveHost, socketPathOf } from './client.js';
@@ -83,4 +87,27 @@ describe('ApiClient', () => {
     for await (const ev of client.events({ until: '1' })) events.push(ev);
     assert.equal(events.length, 0);
   });
+});
+
+// cnmd closes an idle kept-alive connection while this process's event loop is blocked (as spawnSync
+// does in the integration tests): the next request is handed the pooled socket before the close is seen.
+it('retries once on a new connection when a kept-alive one was closed under it', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-client-'));
+  const socketPath = path.join(dir, 's.sock');
+  const server = spawn(process.execPath, [
+    '-e',
+    `const s = require('http').createServer((q, r) => r.end('OK')); s.keepAliveTimeout = 2000; s.listen(${JSON.stringify(socketPath)}, () => console.log('up'));`,
+  ]);
+  try {
+    await new Promise((r) => server.stdout.once('data', r));
+    const client = new ApiClient(`unix://${socketPath}`);
+    assert.equal(await client.ping(), 'OK');
+    await new Promise((r) => setTimeout(r, 20)); // the connection is back in the agent's pool
+    // Keep-Alive: timeout=2 keeps it pooled; the server closes it (its 2 s, plus Node's margin) meanwhile.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 4500);
+    assert.equal(await client.ping(), 'OK');
+  } finally {
+    server.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

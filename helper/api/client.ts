@@ -202,7 +202,7 @@ export class ApiClient {
     return (res.headers['content-type']?.startsWith('application/json') ? JSON.parse(text) : text) as T;
   }
 
-  private open(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<http.IncomingMessage> {
+  private open(method: string, path: string, body?: unknown, signal?: AbortSignal, retried = false): Promise<http.IncomingMessage> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = http.request(
@@ -216,6 +216,10 @@ export class ApiClient {
         resolve,
       );
       req.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept-alive connection cnmd closed (its keep-alive timeout) while this process was busy:
+        // the request never reached it, so it goes once more on a new connection.
+        if (req.reusedSocket && !retried && (err.code === 'EPIPE' || err.code === 'ECONNRESET'))
+          return void this.open(method, path, body, signal, true).then(resolve, reject);
         const unreachable = err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'EACCES';
         reject(unreachable ? new DaemonUnreachable(this.host, err) : err);
       });

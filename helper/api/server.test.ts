@@ -9,7 +9,8 @@ import { CnmError } from '../errors.js';
 import { ApiClient } from './client.js';
 import { startApiServer } from './server.js';
 import { FakeController, readFixture } from './testing/fake-controller.js';
-import { startHarness, TEST_KERNEL, type Harness } from './testing/harness.js';
+import { startHarness, type Harness } from './testing/harness.js';
+import { TEST_KERNEL } from '../../model/features.js';
 
 const json = (s: string) => JSON.parse(s);
 const names = (text: string) => (json(text) as NetworkResource[]).map((n) => n.Name).sort();

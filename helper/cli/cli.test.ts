@@ -11,6 +11,10 @@ describe('cnm CLI', () => {
   let h: Harness;
   let host: string;
   const cnm = (...argv: string[]) => runCli(argv, { host });
+  const stdoutOf = async (...argv: string[]) => (await cnm(...argv)).stdout;
+  const stderrOf = async (...argv: string[]) => (await cnm(...argv)).stderr;
+  /** Exit code 1 with exactly this stderr (and stdout, '' unless given). */
+  const fails = async (argv: string[], stderr: string, stdout = '') => assert.deepEqual(await cnm(...argv), { code: 1, stdout, stderr });
   before(async () => {
     h = await startHarness();
     host = `unix://${h.socketPath}`;
@@ -77,13 +81,13 @@ describe('cnm CLI', () => {
   });
 
   it('network ls -q, --filter, --format', async () => {
-    assert.equal((await cnm('network', 'ls', '-q', '-f', 'driver=null')).stdout, '94a237f661c7\n');
+    assert.equal(await stdoutOf('network', 'ls', '-q', '-f', 'driver=null'), '94a237f661c7\n');
     assert.equal(
-      (await cnm('network', 'list', '--filter', 'label=owner', '--format', '{{.Name}} {{.Labels}} {{.Internal}}')).stdout,
+      await stdoutOf('network', 'list', '--filter', 'label=owner', '--format', '{{.Name}} {{.Labels}} {{.Internal}}'),
       'custom owner=steering true\n',
     );
     assert.equal(
-      (await cnm('network', 'ls', '-f', 'name=custom', '--format', 'table {{.Name}}\\t{{.CreatedAt}}')).stdout,
+      await stdoutOf('network', 'ls', '-f', 'name=custom', '--format', 'table {{.Name}}\\t{{.CreatedAt}}'),
       'NAME      CREATED AT\ncustom    2026-11-22 10:19:59.192186576 +0000 UTC\n',
     );
     const bad = await cnm('network', 'ls', '-f', 'bogus=1');
@@ -91,9 +95,9 @@ describe('cnm CLI', () => {
   });
 
   it('network inspect prints Docker JSON exactly, -f templates, and missing networks as Docker does', async () => {
-    assert.equal((await cnm('network', 'inspect', 'custom')).stdout, readFixture('docker-network-inspect-custom-options.json'));
+    assert.equal(await stdoutOf('network', 'inspect', 'custom'), readFixture('docker-network-inspect-custom-options.json'));
     assert.equal(
-      (await cnm('network', 'inspect', '-f', '{{json .IPAM.Config}} {{.Driver}}', 'custom')).stdout,
+      await stdoutOf('network', 'inspect', '-f', '{{json .IPAM.Config}} {{.Driver}}', 'custom'),
       '[{"Subnet":"10.77.0.0/24","IPRange":"10.77.0.128/25","Gateway":"10.77.0.1"}] bridge\n',
     );
     const missing = await cnm('network', 'inspect', 'nosuchnet');
@@ -168,59 +172,45 @@ describe('cnm CLI', () => {
   });
 
   it('flag errors name the flag and point at --help', async () => {
-    assert.deepEqual(await cnm('network', 'create', '--x', 'n'), {
-      code: 1,
-      stdout: '',
-      stderr: "unknown flag: --x\nSee 'cnm network create --help'.\n",
-    });
+    await fails(['network', 'create', '--x', 'n'], "unknown flag: --x\nSee 'cnm network create --help'.\n");
+    assert.equal(await stderrOf('network', 'create', '--subnet'), "flag needs an argument: --subnet\nSee 'cnm network create --help'.\n");
     assert.equal(
-      (await cnm('network', 'create', '--subnet')).stderr,
-      "flag needs an argument: --subnet\nSee 'cnm network create --help'.\n",
-    );
-    assert.equal(
-      (await cnm('network', 'create')).stderr,
+      await stderrOf('network', 'create'),
       `"cnm network create" requires exactly 1 argument.\nSee 'cnm network create --help'.\n`,
     );
     assert.equal(
-      (await cnm('network', 'create', '--gateway', '1.2.3.4', 'n')).stderr,
+      await stderrOf('network', 'create', '--gateway', '1.2.3.4', 'n'),
       "every ip-range or gateway must have a corresponding subnet\nSee 'cnm network create --help'.\n",
     );
-    assert.equal((await cnm('bogus')).stderr, "cnm: 'bogus' is not a cnm command.\nSee 'cnm --help'\n");
+    assert.equal(await stderrOf('bogus'), "cnm: 'bogus' is not a cnm command.\nSee 'cnm --help'\n");
   });
 
   it("bodies are checked with the API's schema before they are sent, the error naming the flag", async () => {
     const sent = h.controller.calls.length;
     assert.equal(
-      (await cnm('sandbox', 'create', '--dns', 'not-an-ip', 's1')).stderr,
+      await stderrOf('sandbox', 'create', '--dns', 'not-an-ip', 's1'),
       `invalid argument for "--dns" flag: not-an-ip is not an ip address\nSee 'cnm sandbox create --help'.\n`,
     );
     assert.match(
-      (await cnm('sandbox', 'create', '--hostname', 'a b', 's1')).stderr,
+      await stderrOf('sandbox', 'create', '--hostname', 'a b', 's1'),
       /^invalid argument for "--hostname" flag: "a b" is not a valid host name/,
     );
     assert.match(
-      (await cnm('network', 'create', '--subnet', '10.0.0.1/32', 'n')).stderr,
+      await stderrOf('network', 'create', '--subnet', '10.0.0.1/32', 'n'),
       /^invalid argument for "--subnet" flag: subnet 10.0.0.1\/32 has no room/,
     );
     assert.equal(h.controller.calls.length, sent, 'nothing reached the daemon');
   });
 
   it('a mistyped command or verb gets "Did you mean this?", as cobra words it', async () => {
-    assert.deepEqual(await cnm('netwrok', 'ls'), {
-      code: 1,
-      stdout: '',
-      stderr: "cnm: 'netwrok' is not a cnm command.\n\nDid you mean this?\n\tnetwork\n\nSee 'cnm --help'\n",
-    });
+    await fails(['netwrok', 'ls'], "cnm: 'netwrok' is not a cnm command.\n\nDid you mean this?\n\tnetwork\n\nSee 'cnm --help'\n");
     assert.equal(
-      (await cnm('network', 'craete', 'x')).stderr,
+      await stderrOf('network', 'craete', 'x'),
       "cnm: 'network craete' is not a cnm command.\n\nDid you mean this?\n\tcreate\n\nSee 'cnm --help'\n",
     );
+    assert.equal(await stderrOf('sandbx'), "cnm: 'sandbx' is not a cnm command.\n\nDid you mean this?\n\tsandbox\n\nSee 'cnm --help'\n");
     assert.equal(
-      (await cnm('sandbx')).stderr,
-      "cnm: 'sandbx' is not a cnm command.\n\nDid you mean this?\n\tsandbox\n\nSee 'cnm --help'\n",
-    );
-    assert.equal(
-      (await cnm('vers')).stderr,
+      await stderrOf('vers'),
       "cnm: 'vers' is not a cnm command.\n\nDid you mean this?\n\tversion\n\nSee 'cnm --help'\n",
       'a prefix is close too',
     );
@@ -232,9 +222,9 @@ describe('cnm CLI', () => {
       assert.equal(r.code, 0);
       assert.match(r.stdout, new RegExp(`Usage:  cnm ${v.name}`));
     }
-    assert.match((await cnm('--version')).stdout, /^cnm version \d+\.\d+\.\d+\n$/);
-    assert.match((await cnm('network')).stdout, /Commands:\n {2}ls {11}List networks/);
-    assert.match((await cnm('--help')).stdout, /sandbox create/);
+    assert.match(await stdoutOf('--version'), /^cnm version \d+\.\d+\.\d+\n$/);
+    assert.match(await stdoutOf('network'), /Commands:\n {2}ls {11}List networks/);
+    assert.match(await stdoutOf('--help'), /sandbox create/);
   });
 
   it('sandbox create/ls/inspect, connect/disconnect, dns ls, rm', async () => {
@@ -262,8 +252,8 @@ describe('cnm CLI', () => {
       ls.stdout,
       `SANDBOX ID     NAME      NETWORKS           IP ADDRESSES\n${id.slice(0, 12)}   web       backend,frontend   172.23.0.20/16,172.22.0.30/16\n`,
     );
-    assert.equal((await cnm('sandbox', 'ls', '-q')).stdout, `${id.slice(0, 12)}\n`);
-    const inspect = JSON.parse((await cnm('sandbox', 'inspect', 'web')).stdout);
+    assert.equal(await stdoutOf('sandbox', 'ls', '-q'), `${id.slice(0, 12)}\n`);
+    const inspect = JSON.parse(await stdoutOf('sandbox', 'inspect', 'web'));
     assert.equal(inspect[0].hostname, 'w1');
     assert.deepEqual(inspect[0].labels, { tier: 'web' });
     const dns = await cnm('dns', 'ls', 'backend');
@@ -272,17 +262,9 @@ describe('cnm CLI', () => {
     const notForced = await cnm('sandbox', 'rm', 'web');
     assert.equal(notForced.code, 1);
     assert.match(notForced.stderr, /^Error response from daemon: sandbox web is connected/);
-    assert.deepEqual(await cnm('sandbox', 'rm', '-f', 'web', 'ghost'), {
-      code: 1,
-      stdout: 'web\n',
-      stderr: 'Error response from daemon: No such sandbox: ghost\n',
-    });
-    assert.deepEqual(await cnm('network', 'connect', 'frontend', 'ghost'), {
-      code: 1,
-      stdout: '',
-      stderr: 'Error response from daemon: No such sandbox: ghost\n',
-    });
-    assert.equal((await cnm('sandbox', 'inspect', 'ghost')).stderr, 'Error response from daemon: No such sandbox: ghost\n');
+    await fails(['sandbox', 'rm', '-f', 'web', 'ghost'], 'Error response from daemon: No such sandbox: ghost\n', 'web\n');
+    await fails(['network', 'connect', 'frontend', 'ghost'], 'Error response from daemon: No such sandbox: ghost\n');
+    assert.equal(await stderrOf('sandbox', 'inspect', 'ghost'), 'Error response from daemon: No such sandbox: ghost\n');
   });
 
   it('network rm prints names and Docker errors; prune asks unless -f', async () => {

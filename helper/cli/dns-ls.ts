@@ -1,5 +1,5 @@
 // cnm dns ls [NETWORK]: the names the embedded DNS answers, as a table.
-import { formatList } from './format.js';
+import { listFlags, printList } from './list.js';
 import type { Verb } from './verb.js';
 
 const DEFAULT_FORMAT = 'table {{.Network}}\t{{.Name}}\t{{.Type}}\t{{.Address}}\t{{.Sandbox}}';
@@ -9,11 +9,11 @@ export const verb: Verb = {
   usage: '[NETWORK]',
   summary: 'List the names the embedded DNS serves',
   args: [0, 1],
-  flags: [{ name: 'format', type: 'string', help: 'Pretty-print records using a Go template' }],
+  flags: listFlags('records'),
   async run(args, { io, client }) {
     const records = await client.dnsRecords(args.positionals[0]);
     const rows = records.map((r) => ({ Network: r.network, Name: r.name, Type: r.type, Address: r.address, Sandbox: r.sandbox }));
-    io.stdout(formatList(rows, HEADERS, args.string('format') || DEFAULT_FORMAT));
+    printList(io, args, rows, HEADERS, DEFAULT_FORMAT);
     return 0;
   },
 };

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DockerInfo } from '../../model/docker.js';
 import { FakeController } from '../api/testing/fake-controller.js';
-import { startHarness, TEST_KERNEL, type Harness } from '../api/testing/harness.js';
+import { startHarness, type Harness } from '../api/testing/harness.js';
 import { runCli } from './testing.js';
+import { TEST_KERNEL } from '../../model/features.js';
 
 describe('cnm info', () => {
   let h: Harness;

@@ -2,7 +2,7 @@
 import type { NetworkResource } from '../../model/docker.js';
 import type { SubnetConflict } from '../../model/diagnose.js';
 import { filtersFromFlags } from './filter-flag.js';
-import { formatList } from './format.js';
+import { listFlags, printList } from './list.js';
 import { naturalCompare, shortId } from './table.js';
 import type { Verb } from './verb.js';
 
@@ -58,9 +58,7 @@ export const verb: Verb = {
   args: [0, 0],
   flags: [
     { name: 'filter', short: 'f', type: 'list', value: 'filter', help: "Provide filter values (e.g. 'driver=bridge')" },
-    { name: 'format', type: 'string', help: 'Pretty-print networks using a Go template' },
-    { name: 'no-trunc', type: 'bool', help: 'Do not truncate the output' },
-    { name: 'quiet', short: 'q', type: 'bool', help: 'Only display network IDs' },
+    ...listFlags('networks', 'network'),
   ],
   async run(args, { io, client }) {
     const [networks, conflicts] = await Promise.all([
@@ -70,13 +68,12 @@ export const verb: Verb = {
     ]);
     networks.sort((a, b) => naturalCompare(a.Name, b.Name));
     const marked = conflicts.some((c) => networks.some((n) => n.Id === c.networkId));
-    const format = args.bool('quiet') ? '{{.ID}}' : args.string('format') || (marked ? CONFLICT_FORMAT : DEFAULT_FORMAT);
-    io.stdout(
-      formatList(
-        networks.map((n) => networkRow(n, args.bool('no-trunc'), conflicts)),
-        HEADERS,
-        format,
-      ),
+    printList(
+      io,
+      args,
+      networks.map((n) => networkRow(n, args.bool('no-trunc'), conflicts)),
+      HEADERS,
+      marked ? CONFLICT_FORMAT : DEFAULT_FORMAT,
     );
     return 0;
   },

@@ -1,6 +1,6 @@
 // cnm node ls: the hosts of the cluster this cnmd joined (--cluster-store), with their state, and the
 // cluster store's health on stderr when it is degraded (the list is then the last one cnmd read).
-import { formatList } from './format.js';
+import { listFlags, printList } from './list.js';
 import type { Verb } from './verb.js';
 
 const DEFAULT_FORMAT = 'table {{.Name}}\t{{.Address}}\t{{.State}}\t{{.Version}}';
@@ -10,7 +10,7 @@ export const verb: Verb = {
   usage: '',
   summary: 'List the hosts of the cluster',
   args: [0, 0],
-  flags: [{ name: 'format', type: 'string', help: 'Pretty-print hosts using a Go template' }],
+  flags: listFlags('hosts'),
   async run(args, { io, client }) {
     const view = await client.cluster();
     if (!view.configured) {
@@ -26,7 +26,7 @@ export const verb: Verb = {
       State: n.state,
       Version: n.version,
     }));
-    io.stdout(formatList(rows, HEADERS, args.string('format') || DEFAULT_FORMAT));
+    printList(io, args, rows, HEADERS, DEFAULT_FORMAT);
     return 0;
   },
 };

@@ -1,7 +1,7 @@
 // cnm port ls: every published port on the host and the host addresses it is reachable on
 // (the firewall-exposure view: what the outside can reach, sandbox by sandbox).
 import { hostPortText } from '../../model/ports.js';
-import { formatList } from './format.js';
+import { listFlags, printList } from './list.js';
 import type { Verb } from './verb.js';
 
 const DEFAULT_FORMAT = 'table {{.Sandbox}}\t{{.Network}}\t{{.Port}}\t{{.Target}}\t{{.Binding}}\t{{.Reachable}}';
@@ -11,7 +11,7 @@ export const verb: Verb = {
   usage: '',
   summary: 'List every published port and the host addresses it is reachable on',
   args: [0, 0],
-  flags: [{ name: 'format', type: 'string', help: 'Pretty-print ports using a Go template' }],
+  flags: listFlags('ports'),
   async run(args, { io, client }) {
     const ports = await client.publishedPorts();
     const rows = ports.map((p) => ({
@@ -22,7 +22,7 @@ export const verb: Verb = {
       Binding: hostPortText(p.hostIp, p.hostPort),
       Reachable: p.reachableAt.join(', ') || 'nowhere (no address of that family)',
     }));
-    io.stdout(formatList(rows, HEADERS, args.string('format') || DEFAULT_FORMAT));
+    printList(io, args, rows, HEADERS, DEFAULT_FORMAT);
     return 0;
   },
 };

@@ -1,6 +1,6 @@
 // cnm sandbox ls: SANDBOX ID, NAME, NETWORKS, IP ADDRESSES; -q, --no-trunc, --format.
 import type { SandboxView } from '../../model/cnm.js';
-import { formatList } from './format.js';
+import { listFlags, printList } from './list.js';
 import { naturalCompare, shortId } from './table.js';
 import type { Verb } from './verb.js';
 
@@ -30,20 +30,15 @@ export const verb: Verb = {
   usage: '',
   summary: 'List sandboxes',
   args: [0, 0],
-  flags: [
-    { name: 'format', type: 'string', help: 'Pretty-print sandboxes using a Go template' },
-    { name: 'no-trunc', type: 'bool', help: 'Do not truncate the output' },
-    { name: 'quiet', short: 'q', type: 'bool', help: 'Only display sandbox IDs' },
-  ],
+  flags: listFlags('sandboxes', 'sandbox'),
   async run(args, { io, client }) {
     const sandboxes = (await client.listSandboxes()).sort((a, b) => naturalCompare(a.name, b.name));
-    const format = args.bool('quiet') ? '{{.ID}}' : args.string('format') || DEFAULT_FORMAT;
-    io.stdout(
-      formatList(
-        sandboxes.map((s) => sandboxRow(s, args.bool('no-trunc'))),
-        HEADERS,
-        format,
-      ),
+    printList(
+      io,
+      args,
+      sandboxes.map((s) => sandboxRow(s, args.bool('no-trunc'))),
+      HEADERS,
+      DEFAULT_FORMAT,
     );
     return 0;
   },

@@ -12,6 +12,8 @@ void uiScenario({
   tag: 'ui',
   port: PORT,
   outDir: OUT,
+  // xterm's DOM renderer: the terminal's text is in the page (WebGL would draw it on a canvas).
+  settings: { 'terminal.integrated.gpuAcceleration': 'off' },
   async body({ page, sock, workspace, wb }) {
     const { shot, step, quick, answer, palette, contextMenu } = wb;
     const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Networks/ }) });
@@ -88,6 +90,56 @@ void uiScenario({
       await row('ui-sb').waitFor({ timeout: 10000 });
       await shot('04-sandbox-connected');
     });
+    await step(
+      "Open Terminal in Sandbox: the sandbox's shell over cnmd's exec, resized with the panel, its exit code reported",
+      async () => {
+        const sbView = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Sandboxes/ }) });
+        const header = sbView.locator('.pane-header');
+        if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+        await contextMenu(sbView.locator('.monaco-list-row', { hasText: 'ui-sb' }).first(), 'Open Terminal in Sandbox');
+        const term = page.locator('.terminal-wrapper.active .xterm').first();
+        await term.waitFor({ timeout: 20000 });
+        const screen = () => term.locator('.xterm-rows').innerText() as Promise<string>;
+        /** Polls the terminal's text (bounded) until `re` matches; the match. */
+        const until = async (re: RegExp, what: string): Promise<RegExpMatchArray> => {
+          for (let i = 0; i < 100; i++) {
+            const m = (await screen()).replace(/\u00a0/g, ' ').match(re);
+            if (m) return m;
+            await page.waitForTimeout(200);
+          }
+          throw new Error(`terminal never showed ${what}: ${JSON.stringify(await screen())}`);
+        };
+        const sb = await request(sock, 'GET', '/cnm/sandboxes/ui-sb');
+        const hostname = sb.body?.hostname as string;
+        const ip = (sb.body?.endpoints as Array<{ networkName: string; ipv4?: string }>)?.find((e) => e.networkName === 'ui-net')?.ipv4;
+        if (!hostname || !ip) throw new Error(`sandbox inspect: ${JSON.stringify(sb.body)}`);
+        await term.click();
+        // $HOSTNAME as cnmd sets it for exec (sandboxes share the host's UTS namespace: `hostname` is the machine's)
+        await page.keyboard.type('echo H=$HOSTNAME; ip -o -4 addr show\n');
+        await until(new RegExp(`H=${hostname}\\b`), `the sandbox's hostname ${hostname}`);
+        await until(new RegExp(`eth\\d+\\S*\\s+inet ${ip.replace(/\./g, '\\.')}`), `ui-net's address ${ip} on an eth link`);
+        await shot('04d-terminal-in-sandbox');
+        const size = async (tag: string) => {
+          await page.keyboard.type(`echo ${tag} $(stty size)\n`);
+          const m = await until(new RegExp(`${tag} (\\d+) (\\d+)`), `${tag} and stty's size`);
+          return [Number(m[1]), Number(m[2])];
+        };
+        const [rows] = await size('S1');
+        await palette('View: Toggle Maximized Panel');
+        await term.click();
+        // the new size reaches cnmd (resize over the API) a moment after the panel grows: ask again, bounded
+        let rowsMax = rows!;
+        for (let i = 2; i < 12 && rowsMax <= rows!; i++) [rowsMax] = await size(`S${i}`);
+        if (rowsMax <= rows!) throw new Error(`stty size: ${rows} rows, still ${rowsMax} with the panel maximized`);
+        await shot('04e-terminal-resized');
+        await palette('View: Toggle Maximized Panel'); // back, for the steps after this one
+        await term.click();
+        await page.keyboard.type('exit 3\n');
+        const exited = page.locator('.notifications-toasts, .terminal-wrapper .xterm-rows', { hasText: /exit code:? 3/ }).first();
+        await exited.waitFor({ timeout: 20000 });
+        await shot('04f-terminal-exit-code');
+      },
+    );
     await step('Context menus show exactly what applies: a network in use offers Disconnect All and Remove, no trash', async () => {
       if (await inlineRemove('ui-net').count()) throw new Error('trash icon on a network with endpoints');
       expectMenu(

@@ -70,6 +70,8 @@ export async function uiScenario(o: {
   port: number;
   outDir: string;
   setup?: (cnmd: Cnmd) => Promise<void>;
+  /** VS Code user settings on top of lib.ts's. */
+  settings?: Record<string, unknown>;
   body: (ctx: ScenarioContext) => Promise<void>;
 }): Promise<number> {
   const vsix = process.env.VSIX ?? path.join(ROOT, 'dist/cnm.vsix');
@@ -93,6 +95,7 @@ export async function uiScenario(o: {
       smokeTestDriver: false,
       extensionsDir: extDir,
       env: { CNM_HOST: `unix://${cnmd.socket}` },
+      settings: o.settings,
       logPath: path.join(o.outDir, 'code-server.log'),
     });
     browser = await launchBrowser();

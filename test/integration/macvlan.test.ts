@@ -39,6 +39,20 @@ const inspect = (name: string): NetworkResource => (JSON.parse(host.mustCnm('net
 const sandbox = (name: string): SandboxView => JSON.parse(host.mustCnm('sandbox', 'inspect', name))[0];
 const fromNeighbour = (ip: string) => sh('ip', ['netns', 'exec', NB, 'ping', '-c1', '-W1', ip]).code === 0;
 const fromHost = (ip: string) => host.inHost('ping', '-c1', '-W1', ip).code === 0;
+/** `cnm network create -d macvlan` on the parent segment, with `more` flags before the name. */
+const macvlan = (name: string, subnet: string, ...more: string[]) => [
+  'network',
+  'create',
+  '-d',
+  'macvlan',
+  '--subnet',
+  subnet,
+  '-o',
+  'parent=mvparent',
+  ...more,
+  name,
+];
+const ipOf = (name: string) => sandbox(name).endpoints[0].ipv4!.split('/')[0];
 const hostLinks = () => host.inHost('ip', '-o', 'link', 'show').stdout;
 const fails = (args: string[], message: string | RegExp) => {
   const r = host.cnm(...args);
@@ -58,7 +72,7 @@ test(
   'docker network create -d macvlan: the same JSON as Docker, sandboxes reach each other and the neighbour, DNS works',
   needsRoot,
   () => {
-    host.mustCnm('network', 'create', '-d', 'macvlan', '--subnet', SUBNET, '--gateway', '10.230.0.1', '-o', 'parent=mvparent', 'mv');
+    host.mustCnm(...macvlan('mv', SUBNET, '--gateway', '10.230.0.1'));
     host.mustCnm('sandbox', 'create', 'm1', '--net', 'mv');
     host.mustCnm('sandbox', 'create', 'm2', '--net', 'mv', '--ip', '10.230.0.50');
     const [docker] = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'docker-network-inspect-macvlan.json'), 'utf8')) as NetworkResource[];
@@ -88,27 +102,13 @@ test('the host cannot reach its macvlan sandboxes through the parent: inspect sa
   host.mustCnm('sandbox', 'rm', 'm1', 'm2');
   host.mustCnm('network', 'rm', 'mv');
 
-  host.mustCnm(
-    'network',
-    'create',
-    '-d',
-    'macvlan',
-    '--subnet',
-    SUBNET,
-    '--gateway',
-    '10.230.0.1',
-    '-o',
-    'parent=mvparent',
-    '-o',
-    'cnm.macvlan.host_shim=true',
-    'mvs',
-  );
+  host.mustCnm(...macvlan('mvs', SUBNET, '--gateway', '10.230.0.1', '-o', 'cnm.macvlan.host_shim=true'));
   host.mustCnm('sandbox', 'create', 's1', '--net', 'mvs');
   const id = inspect('mvs').Id;
   const shim = `cnmsh${id.slice(0, 10)}`;
   assert.match(host.inHost('ip', '-d', 'link', 'show', shim).stdout, /macvlan mode bridge/);
   assert.match(host.inHost('ip', 'addr', 'show', shim).stdout, /10\.230\.0\.254\/32/);
-  assert.ok(fromHost(sandbox('s1').endpoints[0].ipv4!.split('/')[0]), 'host reaches the sandbox through the shim');
+  assert.ok(fromHost(ipOf('s1')), 'host reaches the sandbox through the shim');
   assert.ok(fromHost(NB_ADDR), 'and still the neighbour');
   assert.equal(host.cnm('network', 'inspect', 'mvs').stderr, '', 'no note once the shim is there');
   // The shim's address is never handed to an endpoint.
@@ -121,21 +121,8 @@ test('the host cannot reach its macvlan sandboxes through the parent: inspect sa
 });
 
 test('modes: bridge, vepa, private, passthru on the real kernel', needsRoot, () => {
-  const ip = (name: string) => sandbox(name).endpoints[0].ipv4!.split('/')[0];
   const run = (mode: string, check: (a: string, b: string) => void, second = true) => {
-    host.mustCnm(
-      'network',
-      'create',
-      '-d',
-      'macvlan',
-      '--subnet',
-      SUBNET,
-      '-o',
-      'parent=mvparent',
-      '-o',
-      `macvlan_mode=${mode}`,
-      `mv-${mode}`,
-    );
+    host.mustCnm(...macvlan(`mv-${mode}`, SUBNET, '-o', `macvlan_mode=${mode}`));
     host.mustCnm('sandbox', 'create', `${mode}1`, '--net', `mv-${mode}`);
     if (second) host.mustCnm('sandbox', 'create', `${mode}2`, '--net', `mv-${mode}`);
     try {
@@ -147,17 +134,17 @@ test('modes: bridge, vepa, private, passthru on the real kernel', needsRoot, () 
     }
   };
   run('bridge', (a, b) => {
-    assert.ok(pingOk(host, a, ip(b)));
+    assert.ok(pingOk(host, a, ipOf(b)));
     assert.ok(pingOk(host, a, NB_ADDR));
   });
   // vepa sends sandbox-to-sandbox traffic to the external switch, which must hairpin it; the
   // neighbour's plain veth end does not, so only the neighbour is reachable.
   run('vepa', (a, b) => {
-    assert.equal(pingOk(host, a, ip(b)), false);
+    assert.equal(pingOk(host, a, ipOf(b)), false);
     assert.ok(pingOk(host, a, NB_ADDR));
   });
   run('private', (a, b) => {
-    assert.equal(pingOk(host, a, ip(b)), false, 'private blocks sandbox to sandbox');
+    assert.equal(pingOk(host, a, ipOf(b)), false, 'private blocks sandbox to sandbox');
     assert.ok(pingOk(host, a, NB_ADDR));
   });
   // passthru: one endpoint owns the parent; a second is refused with a clear error.
@@ -187,16 +174,13 @@ test("parent errors are Docker's, and leave nothing behind", needsRoot, () => {
   badParents.forEach(([opts, message], i) =>
     fails(['network', 'create', '-d', 'macvlan', '--subnet', '10.240.0.0/24', ...opts, `bad${i + 1}`], message),
   );
-  host.mustCnm('network', 'create', '-d', 'macvlan', '--subnet', '10.241.0.0/24', '-o', 'parent=mvparent', 'first');
+  host.mustCnm(...macvlan('first', '10.241.0.0/24'));
   const first = inspect('first').Id;
   // Same parent: libnetwork allows one macvlan network per parent.
-  fails(
-    ['network', 'create', '-d', 'macvlan', '--subnet', '10.242.0.0/24', '-o', 'parent=mvparent', 'second'],
-    `network dm-${first.slice(0, 12)} is already using parent interface mvparent`,
-  );
+  fails(macvlan('second', '10.242.0.0/24'), `network dm-${first.slice(0, 12)} is already using parent interface mvparent`);
   // Same parent and an overlapping subnet: the IPAM answers first, as in Docker (cnm's CLI names the network).
   fails(
-    ['network', 'create', '-d', 'macvlan', '--subnet', '10.241.0.128/25', '-o', 'parent=mvparent', 'third'],
+    macvlan('third', '10.241.0.128/25'),
     /Pool (10\.241\.0\.128\/25 )?overlaps with (other one|network "first" \(10\.241\.0\.0\/24\)) on this address space/,
   );
   host.mustCnm('network', 'rm', 'first');
@@ -234,7 +218,7 @@ test('no parent, or --internal: sandboxes reach only each other (a stand-in segm
 });
 
 test('restart re-adopts macvlan endpoints; a sandbox on macvlan and bridge at once', needsRoot, async () => {
-  host.mustCnm('network', 'create', '-d', 'macvlan', '--subnet', SUBNET, '-o', 'parent=mvparent', 'mvr');
+  host.mustCnm(...macvlan('mvr', SUBNET));
   host.mustCnm('network', 'create', '--subnet', '10.245.0.0/24', 'br1');
   host.mustCnm('sandbox', 'create', 'r1', '--net', 'mvr');
   host.mustCnm('network', 'connect', 'br1', 'r1');

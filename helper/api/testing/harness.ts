@@ -3,24 +3,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { KernelFeatures } from '../../../model/cnm.js';
+import { TEST_KERNEL } from '../../../model/features.js';
 import { ExecManager } from '../../exec/manager.js';
 import { setLogLevel } from '../../log.js';
 import { startApiServer } from '../server.js';
 import { FakeController } from './fake-controller.js';
-
-/** What the harness's cnmd claims to have: this machine's kernel as the task describes it. */
-export const TEST_KERNEL: KernelFeatures = {
-  bridge: true,
-  veth: true,
-  vxlan: true,
-  macvlan: true,
-  vlan: false,
-  dummy: false,
-  ipvlan: false,
-  nftables: true,
-  ipv6: true,
-};
 
 export interface Harness {
   socketPath: string;

@@ -6,7 +6,7 @@
 import { createNetlink, Protocol } from 'netlink';
 import { log } from '../../log.js';
 import { TABLE } from './ruleset.js';
-import type { Watch } from '../netlink/monitor.js';
+import type { Watch } from '../netlink/subscriber.js';
 
 /**
  * nfnetlink numbers: NF.group, NF.subsys, NF.newGen, NF.inet, the
