@@ -3,12 +3,16 @@
 // resolv.conf} (the sandbox's files, written by cnmd) over /etc in a private mount namespace. cnmd
 // runs it itself, so the namespace is found in cnmd's own mount namespace whatever the caller's.
 // A sandbox on the host network runs in cnmd's own namespace (nsenter into the file cnmd names).
+// A sandbox with its own namespace also gets a private UTS namespace holding its hostname, so
+// `hostname` answers as in `docker exec` (as Docker, --net host keeps the host's name).
 import path from 'node:path';
 import { HOST_NETNS, type SandboxView } from '../../model/cnm.js';
 
-export function execArgv(sandbox: Pick<SandboxView, 'netnsPath' | 'netnsFile'>, command: string[]): string[] {
+export function execArgv(sandbox: Pick<SandboxView, 'netnsPath' | 'netnsFile'>, hostname: string, command: string[]): string[] {
   if (sandbox.netnsPath === HOST_NETNS) return sandbox.netnsFile ? ['nsenter', `--net=${sandbox.netnsFile}`, '--', ...command] : command;
-  return ['ip', 'netns', 'exec', path.basename(sandbox.netnsPath), ...command];
+  // The name and the command travel as arguments ($0, $@), never through the shell's parser.
+  const uts = ['unshare', '--uts', '--', 'sh', '-c', 'hostname "$0" && exec "$@"', hostname];
+  return ['ip', 'netns', 'exec', path.basename(sandbox.netnsPath), ...uts, ...command];
 }
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -27,7 +27,7 @@ export class ExecManager {
     this.forgetEnded();
     const id = randomBytes(32).toString('hex');
     const session = new ExecSession(id, view.id, req, {
-      argv: execArgv(view, req.Cmd),
+      argv: execArgv(view, view.hostname || view.name, req.Cmd),
       env: execEnv(view.hostname || view.name, !!req.Tty, req.Env),
       cwd: req.WorkingDir || '/',
     });

@@ -114,9 +114,9 @@ void uiScenario({
         const ip = (sb.body?.endpoints as Array<{ networkName: string; ipv4?: string }>)?.find((e) => e.networkName === 'ui-net')?.ipv4;
         if (!hostname || !ip) throw new Error(`sandbox inspect: ${JSON.stringify(sb.body)}`);
         await term.click();
-        // $HOSTNAME as cnmd sets it for exec (sandboxes share the host's UTS namespace: `hostname` is the machine's)
-        await page.keyboard.type('echo H=$HOSTNAME; ip -o -4 addr show\n');
-        await until(new RegExp(`H=${hostname}\\b`), `the sandbox's hostname ${hostname}`);
+        // `hostname` answers from the sandbox's own UTS namespace, $HOSTNAME from exec's environment
+        await page.keyboard.type('echo H=$(hostname) E=$HOSTNAME; ip -o -4 addr show\n');
+        await until(new RegExp(`H=${hostname} E=${hostname}\\b`), `the sandbox's hostname ${hostname}`);
         await until(new RegExp(`eth\\d+\\S*\\s+inet ${ip.replace(/\./g, '\\.')}`), `ui-net's address ${ip} on an eth link`);
         await shot('04d-terminal-in-sandbox');
         const size = async (tag: string) => {
