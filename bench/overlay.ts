@@ -1,20 +1,23 @@
 // Overlay benchmark (issue 10), cnm against Docker 20.10's kv-store overlay in the same run. Not
 // part of the tests.
 //
-//   npm run bench:overlay [-- --reps 50 --docker-reps 10 --seconds 5 --no-docker]
+//   npm run bench:overlay [-- --reps 50 --docker-reps 10 --seconds 5 --runs 3 --no-docker]
 //
 // cnm: three cnmd hosts on a veth underlay with a real etcd (the test topology,
 // test/integration/overlay-cluster.ts). Docker: two dockerd with `--cluster-store etcd://` (etcd
-// 3.4, v2 API) on their own underlay, started by bench/peers/kv-overlay-up.sh.
+// 3.4, v2 API) on their own underlay, started by bench/peers/kv-overlay-up.sh. Both stay up for
+// the whole run, so each phase measures them at the same moment (the load average is printed at
+// every phase: the machine is shared).
 // - convergence: `POST /networks/NET/connect` of a sandbox/container on one host (API socket, no
 //   CLI start-up) → it answers a ping by name from a sandbox/container on the other, seen by one
 //   long-lived prober per asker (lib/reach.ts: a DNS query to 127.0.0.11 every 2 ms from a socket
 //   in the asker's netns, then ICMP echo every 4 ms, all inside this process; no dig/ping spawned,
-//   the same code for both systems); median, p99. cnm
-//   cold (the connect makes that host's datapath) and warm (the host already has an endpoint on
-//   the network, as in Docker's run where containers stay).
-// - throughput: iperf3 TCP between sandboxes on two hosts vs raw VXLAN between the two cnm host
-//   namespaces (same underlay, MTU 1450), 3 runs each.
+//   the same code for both systems); median, p99. cnm cold (the connect makes that host's
+//   datapath) and warm (the host already has an endpoint on the network, as in Docker's run where
+//   containers stay).
+// - throughput: iperf3 TCP, one stream, sandbox→sandbox across hosts vs raw VXLAN between the two
+//   host namespaces on the same underlay (MTU 1450), for cnm and for Docker, runs interleaved
+//   path by path; the share is overlay / raw on the same underlay.
 // - failure: kill -9 of a host's daemon → until its sandbox's name stops resolving on another host
 //   (cnm: vs the lease TTL; Docker: capped at 30 s).
 import { execFileSync } from 'node:child_process';
@@ -35,6 +38,7 @@ const flag = (name: string, dflt: string) => {
 const REPS = Number(flag('reps', '50'));
 const DOCKER_REPS = Number(flag('docker-reps', '10'));
 const SECONDS = Number(flag('seconds', '5'));
+const RUNS = Number(flag('runs', '3'));
 const DOCKER = !args.includes('--no-docker');
 const PEER = 'peer-kvov';
 const TTL_S = 10;
@@ -80,12 +84,6 @@ function remoteConnects(h: TestHost): { times: number[]; close: () => void } {
   return { times, close: () => req.destroy() };
 }
 
-interface Figures {
-  warm: number[];
-  gbps: number[];
-  killS: number | string;
-}
-
 /** One timed connect: t0 just before the API call, every later time relative to it (ms). */
 interface Rep {
   t0: number;
@@ -106,7 +104,39 @@ async function timedConnect(prober: Prober, name: string, connect: () => Promise
 
 const col = (reps: Rep[], k: Exclude<keyof Rep, 't0'>) => reps.map((r) => r[k]);
 
-async function benchCnm(cluster: OverlayCluster): Promise<Figures & { raw: number[] }> {
+/** An iperf3 path: server and client netns and the server's address. */
+interface Path {
+  label: string;
+  server: Enter;
+  client: Enter;
+  target: string;
+}
+
+/**
+ * The ceiling: a plain VXLAN device (id 999, nolearning, one all-zeros FDB entry to the peer,
+ * MTU 1450) in each of two host namespaces, on the same underlay the overlay uses, addressed
+ * `${subnet}.1` / `.2`. It goes with the namespaces.
+ */
+function rawVxlan(label: string, hosts: [string, string], underlay: [string, string], subnet: string): Path {
+  hosts.forEach((ns, i) => {
+    const ip = (...x: string[]) => execFileSync('ip', ['-n', ns, ...x]);
+    ip('link', 'add', 'vxraw', 'type', 'vxlan', 'id', '999', 'dstport', '4789', 'local', underlay[i]!, 'nolearning');
+    ip('link', 'set', 'vxraw', 'mtu', '1450', 'up');
+    ip('addr', 'add', `${subnet}.${i + 1}/24`, 'dev', 'vxraw');
+    execFileSync('ip', ['netns', 'exec', ns, 'bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'vxraw', 'dst', underlay[1 - i]!]);
+  });
+  return { label, server: inNetns(hosts[1]), client: inNetns(hosts[0]), target: `${subnet}.2` };
+}
+
+/** cnm's half once its convergence is measured: what the later phases need. */
+interface CnmRun {
+  warm: number[];
+  paths: Path[];
+  /** kill -9 of host C → seconds until its sandbox is gone from A's DNS. */
+  kill: () => Promise<number>;
+}
+
+async function benchCnm(cluster: OverlayCluster): Promise<CnmRun> {
   const [a, b, c] = cluster.hosts as [TestHost, TestHost, TestHost];
   const nsPath = (h: TestHost, sb: string) => JSON.parse(h.mustCnm('sandbox', 'inspect', sb))[0].netnsPath as string;
   const netns = (h: TestHost, sb: string) => nsPath(h, sb).split('/').pop()!;
@@ -143,41 +173,34 @@ async function benchCnm(cluster: OverlayCluster): Promise<Figures & { raw: numbe
 
   await api.request('POST', '/networks/multi/connect', { Container: 'mover' });
   const probeIp = (JSON.parse(b.mustCnm('sandbox', 'inspect', 'probe'))[0].endpoints[0].ipv4 as string).split('/')[0]!;
-  const mover = inNetns(netns(a, 'mover'));
-  // Raw VXLAN between the two host namespaces, on the same underlay: the ceiling.
-  const [ipA, ipB] = [`${cluster.net}.2`, `${cluster.net}.3`];
-  for (const [h, self, local, peer] of [
-    [a, '192.168.251.1', ipA, ipB],
-    [b, '192.168.251.2', ipB, ipA],
-  ] as const) {
-    const ip = (...x: string[]) => execFileSync('ip', ['-n', h.ns, ...x]);
-    ip('link', 'add', 'vxraw', 'type', 'vxlan', 'id', '999', 'dstport', '4789', 'local', local, 'nolearning');
-    ip('link', 'set', 'vxraw', 'mtu', '1450', 'up');
-    ip('addr', 'add', `${self}/24`, 'dev', 'vxraw');
-    execFileSync('ip', ['netns', 'exec', h.ns, 'bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'vxraw', 'dst', peer]);
-  }
-  const [overlay, raw]: number[][] = [[], []];
-  for (let k = 0; k < 3; k++) {
-    overlay.push(iperf(inNetns(netns(b, 'probe')), mover, probeIp, 5301 + k));
-    raw.push(iperf(inNetns(b.ns), inNetns(a.ns), '192.168.251.2', 5311 + k));
-  }
-  console.log(`cnm iperf3 TCP ${SECONDS} s: overlay sandbox→sandbox ${gbps(overlay)}; raw VXLAN host→host ${gbps(raw)}`);
-
-  const onA = await Prober.open(nsPath(a, 'mover'));
-  try {
-    c.mustCnm('sandbox', 'create', '--net', 'multi', 'victim');
-    await onA.reachable('victim', REACH_MS);
-    await c.stopDaemon('SIGKILL');
-    const killed = performance.now();
-    const killS = ((await onA.gone('victim', (TTL_S + 10) * 1000)) - killed) / 1000;
-    console.log(`cnm kill -9 of host C → its endpoint gone from A's DNS after ${killS.toFixed(2)} s (lease TTL ${TTL_S} s)`);
-    return { warm, gbps: overlay, raw, killS };
-  } finally {
-    onA.close();
-  }
+  const paths = [
+    rawVxlan('cnm raw VXLAN host→host', [a.ns, b.ns], [`${cluster.net}.2`, `${cluster.net}.3`], '192.168.251'),
+    { label: 'cnm overlay sandbox→sandbox', server: inNetns(netns(b, 'probe')), client: inNetns(netns(a, 'mover')), target: probeIp },
+  ];
+  const kill = async () => {
+    const onA = await Prober.open(nsPath(a, 'mover'));
+    try {
+      c.mustCnm('sandbox', 'create', '--net', 'multi', 'victim');
+      await onA.reachable('victim', REACH_MS);
+      await c.stopDaemon('SIGKILL');
+      const killed = performance.now();
+      return ((await onA.gone('victim', (TTL_S + 10) * 1000)) - killed) / 1000;
+    } finally {
+      onA.close();
+    }
+  };
+  return { warm, paths, kill };
 }
 
-async function benchDocker(): Promise<Figures> {
+/** Docker's half, the same phases. */
+interface DockerRun {
+  warm: number[];
+  paths: Path[];
+  /** kill -9 of dockerd B → seconds until its container is gone from A's DNS, or why not. */
+  kill: () => Promise<number | string>;
+}
+
+async function benchDocker(): Promise<DockerRun> {
   execFileSync(peerScript('kv-overlay-up.sh'), [PEER], { stdio: ['ignore', 'ignore', 'inherit'] });
   const cli = (h: 'A' | 'B', ...x: string[]) =>
     execFileSync('docker', ['-H', `unix:///run/${PEER}-${h}.sock`, ...x], { encoding: 'utf8' }).trim();
@@ -185,45 +208,57 @@ async function benchDocker(): Promise<Figures> {
   cli('A', 'run', '-d', '--name', 'ca', '--network', 'kvov', 'bbox:local', 'sleep', '3600');
   const caPid = pidOf('A', 'ca');
   const onA = await Prober.open(`/proc/${caPid}/ns/net`);
+  const api = new UnixHttp(`/run/${PEER}-B.sock`);
+  const runs: Rep[] = [];
   try {
-    const api = new UnixHttp(`/run/${PEER}-B.sock`);
-    const runs: Rep[] = [];
     for (let i = 0; i < DOCKER_REPS; i++) {
       // A running container on B (default bridge), then connected to the overlay: Docker's connect.
       cli('B', 'run', '-d', '--name', `cb${i}`, 'bbox:local', 'sleep', '3600');
       runs.push(await timedConnect(onA, `cb${i}`, () => api.request('POST', '/networks/kvov/connect', { Container: `cb${i}` })));
     }
-    const conv = col(runs, 'pinged');
-    console.log(`Docker 20.10 kv overlay convergence (connect on B → pingable by name from A): ${fmt(conv)}`);
-    console.log(`  connect API on B returned ${fmt(col(runs, 'api'))}; name resolved on A ${fmt(col(runs, 'resolved'))}`);
-    const cb = inPid(pidOf('B', 'cb0'));
-    const cbIp = cli('B', 'inspect', '-f', '{{(index .NetworkSettings.Networks "kvov").IPAddress}}', 'cb0');
-    const overlay: number[] = [];
-    for (let k = 0; k < 3; k++) overlay.push(iperf(cb, inPid(caPid), cbIp, 5321 + k));
-    console.log(`Docker iperf3 TCP ${SECONDS} s: overlay container→container ${gbps(overlay)}`);
-    execFileSync('kill', ['-9', execFileSync('cat', [`/run/${PEER}-B.pid`], { encoding: 'utf8' }).trim()]);
-    const killed = performance.now();
-    let killS: number | string;
-    try {
-      killS = ((await onA.gone('cb0', DOCKER_KILL_CAP_S * 1000)) - killed) / 1000;
-    } catch {
-      killS = `still resolvable after ${DOCKER_KILL_CAP_S} s`;
-    }
-    console.log(
-      `Docker kill -9 of dockerd B → its container gone from A's DNS: ${typeof killS === 'number' ? `${killS.toFixed(2)} s` : killS}`,
-    );
-    // dockerd B back, so that kv-overlay-down.sh removes its containers.
-    execFileSync(peerScript('kv-overlay-up.sh'), [PEER, '--restart-b'], { stdio: 'ignore' });
-    return { warm: conv, gbps: overlay, killS };
   } finally {
     onA.close();
   }
+  const warm = col(runs, 'pinged');
+  console.log(`Docker 20.10 kv overlay convergence (connect on B → pingable by name from A): ${fmt(warm)}`);
+  console.log(`  connect API on B returned ${fmt(col(runs, 'api'))}; name resolved on A ${fmt(col(runs, 'resolved'))}`);
+  const cbIp = cli('B', 'inspect', '-f', '{{(index .NetworkSettings.Networks "kvov").IPAddress}}', 'cb0');
+  const paths = [
+    rawVxlan('Docker raw VXLAN host→host', [`${PEER}-A`, `${PEER}-B`], ['10.202.0.1', '10.202.0.2'], '192.168.252'),
+    { label: 'Docker overlay container→container', server: inPid(pidOf('B', 'cb0')), client: inPid(caPid), target: cbIp },
+  ];
+  const kill = async () => {
+    const prober = await Prober.open(`/proc/${caPid}/ns/net`);
+    try {
+      execFileSync('kill', ['-9', execFileSync('cat', [`/run/${PEER}-B.pid`], { encoding: 'utf8' }).trim()]);
+      const killed = performance.now();
+      return ((await prober.gone('cb0', DOCKER_KILL_CAP_S * 1000)) - killed) / 1000;
+    } catch {
+      return `still resolvable after ${DOCKER_KILL_CAP_S} s`;
+    } finally {
+      prober.close();
+      // dockerd B back, so that kv-overlay-down.sh removes its containers.
+      execFileSync(peerScript('kv-overlay-up.sh'), [PEER, '--restart-b'], { stdio: 'ignore' });
+    }
+  };
+  return { warm, paths, kill };
+}
+
+const loadavg = () => execFileSync('cut', ['-d', ' ', '-f1-3', '/proc/loadavg'], { encoding: 'utf8' }).trim();
+
+/**
+ * iperf3 on every path, interleaved run by run (raw, overlay, raw, overlay, …), so that the
+ * machine's drifting load hits the ceiling and the overlay alike; medians per path.
+ */
+function throughput(paths: Path[]): number[] {
+  const runs = paths.map((): number[] => []);
+  for (let k = 0; k < RUNS; k++) paths.forEach((p, i) => runs[i]!.push(iperf(p.server, p.client, p.target, 5301 + k * paths.length + i)));
+  paths.forEach((p, i) => console.log(`${p.label}: iperf3 TCP ${SECONDS} s ${gbps(runs[i]!)}`));
+  return runs.map((r) => summarize(r).p50);
 }
 
 async function main(): Promise<void> {
-  console.log(
-    `# overlay bench ${new Date().toISOString()} loadavg ${execFileSync('cut', ['-d', ' ', '-f1-3', '/proc/loadavg'], { encoding: 'utf8' }).trim()}`,
-  );
+  console.log(`# overlay bench ${new Date().toISOString()} loadavg ${loadavg()}`);
   const cluster = await OverlayCluster.start(['ba', 'bb', 'bc'], { underlay: `b-ovul-${process.pid}`, net: '10.235.0' });
   const cleanup = async () => {
     await cluster.destroy().catch((err) => console.error(String(err)));
@@ -236,21 +271,31 @@ async function main(): Promise<void> {
   process.stdout.on('error', () => undefined);
   try {
     const cnm = await benchCnm(cluster);
-    const raw = summarize(cnm.raw).p50;
-    console.log(`cnm overlay / raw VXLAN: ${((summarize(cnm.gbps).p50 / raw) * 100).toFixed(0)} % (target ≥ 95 %)`);
-    if (!DOCKER) return;
-    let docker: Figures | undefined;
-    try {
-      docker = await benchDocker();
-    } catch (err) {
-      console.log(`Docker 20.10 kv overlay could not be measured: ${(err as Error).message.split('\n')[0]}`);
+    let docker: DockerRun | undefined;
+    if (DOCKER) {
+      try {
+        docker = await benchDocker();
+      } catch (err) {
+        console.log(`Docker 20.10 kv overlay could not be measured: ${(err as Error).message.split('\n')[0]}`);
+      }
     }
-    if (!docker) return;
-    const [cw, dw] = [summarize(cnm.warm).p50, summarize(docker.warm).p50];
-    console.log(`convergence median: cnm ${cw.toFixed(1)} ms vs Docker ${dw.toFixed(1)} ms (${(dw / cw).toFixed(1)}× faster)`);
-    console.log(
-      `throughput vs raw VXLAN: cnm ${((summarize(cnm.gbps).p50 / raw) * 100).toFixed(0)} %, Docker ${((summarize(docker.gbps).p50 / raw) * 100).toFixed(0)} %`,
-    );
+    console.log(`# throughput, loadavg ${loadavg()}`);
+    const [cnmRaw, cnmOv, dockerRaw, dockerOv] = throughput([...cnm.paths, ...(docker?.paths ?? [])]);
+    const pct = (x: number, y: number) => `${((x / y) * 100).toFixed(0)} %`;
+    console.log(`cnm overlay / raw VXLAN: ${pct(cnmOv!, cnmRaw!)} (target ≥ 95 %)`);
+    if (docker)
+      console.log(
+        `Docker overlay / raw VXLAN on its underlay: ${pct(dockerOv!, dockerRaw!)}; / cnm's raw VXLAN ${pct(dockerOv!, cnmRaw!)}`,
+      );
+    console.log(`# failure, loadavg ${loadavg()}`);
+    console.log(`cnm kill -9 of host C → its endpoint gone from A's DNS after ${(await cnm.kill()).toFixed(2)} s (lease TTL ${TTL_S} s)`);
+    if (docker) {
+      const k = await docker.kill();
+      console.log(`Docker kill -9 of dockerd B → its container gone from A's DNS: ${typeof k === 'number' ? `${k.toFixed(2)} s` : k}`);
+      const [cw, dw] = [summarize(cnm.warm).p50, summarize(docker.warm).p50];
+      console.log(`convergence median: cnm ${cw.toFixed(1)} ms vs Docker ${dw.toFixed(1)} ms (${(dw / cw).toFixed(1)}× faster)`);
+    }
+    console.log(`# done, loadavg ${loadavg()}`);
   } finally {
     await cleanup();
   }
