@@ -66,22 +66,24 @@ const fmt = (x: number[]) => {
 };
 const gbps = (x: number[]) => `${summarize(x).p50.toFixed(2)} Gbit/s (runs ${x.map((v) => v.toFixed(2)).join(' ')})`;
 
-/** Times at which host `h` reported a remote endpoint connecting (its /events stream). */
-function remoteConnects(h: TestHost): { times: number[]; close: () => void } {
+/** Times at which host `h` reported a remote endpoint connecting (its /events stream), once the stream is open. */
+function remoteConnects(h: TestHost): Promise<{ times: number[]; close: () => void }> {
   const times: number[] = [];
   let buf = '';
-  const req = http.get({ socketPath: h.socket, path: '/events' }, (res) => {
-    res.on('data', (d: Buffer) => {
-      buf += d.toString();
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const e = JSON.parse(buf.slice(0, i)) as { Action: string; Actor: { Attributes: Record<string, string> } };
-        buf = buf.slice(i + 1);
-        if (e.Action === 'connect' && e.Actor.Attributes.host) times.push(performance.now());
-      }
+  return new Promise((resolve, reject) => {
+    const req = http.get({ socketPath: h.socket, path: '/events' }, (res) => {
+      res.on('data', (d: Buffer) => {
+        buf += d.toString();
+        for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+          const e = JSON.parse(buf.slice(0, i)) as { Action: string; Actor: { Attributes: Record<string, string> } };
+          buf = buf.slice(i + 1);
+          if (e.Action === 'connect' && e.Actor.Attributes.host) times.push(performance.now());
+        }
+      });
+      resolve({ times, close: () => req.destroy() });
     });
+    req.on('error', reject);
   });
-  req.on('error', () => undefined);
-  return { times, close: () => req.destroy() };
 }
 
 /** One timed connect: t0 just before the API call, every later time relative to it (ms). */
@@ -145,10 +147,13 @@ async function benchCnm(cluster: OverlayCluster): Promise<CnmRun> {
     b.cnm('network', 'inspect', 'multi').code === 0 && c.cnm('network', 'inspect', 'multi').code === 0 ? true : undefined,
   );
   b.mustCnm('sandbox', 'create', '--net', 'multi', 'probe');
-  const onB = await Prober.open(nsPath(b, 'probe'));
   a.mustCnm('sandbox', 'create', 'mover');
   const api = new UnixHttp(a.socket);
-  const events = remoteConnects(b);
+  const onB = await Prober.open(nsPath(b, 'probe'));
+  const events = await remoteConnects(b).catch((err) => {
+    onB.close();
+    throw err;
+  });
   const convergence = async (reps: number, label: string) => {
     const [runs, eventMs]: [Rep[], number[]] = [[], []];
     for (let i = 0; i < reps; i++) {
@@ -165,11 +170,15 @@ async function benchCnm(cluster: OverlayCluster): Promise<CnmRun> {
     );
     return col(runs, 'pinged');
   };
-  await convergence(Math.min(10, REPS), "cold (A's first endpoint on the network)");
-  a.mustCnm('sandbox', 'create', '--net', 'multi', 'anchor');
-  const warm = await convergence(REPS, 'warm');
-  events.close();
-  onB.close();
+  let warm: number[];
+  try {
+    await convergence(Math.min(10, REPS), "cold (A's first endpoint on the network)");
+    a.mustCnm('sandbox', 'create', '--net', 'multi', 'anchor');
+    warm = await convergence(REPS, 'warm');
+  } finally {
+    events.close();
+    onB.close();
+  }
 
   await api.request('POST', '/networks/multi/connect', { Container: 'mover' });
   const probeIp = (JSON.parse(b.mustCnm('sandbox', 'inspect', 'probe'))[0].endpoints[0].ipv4 as string).split('/')[0]!;

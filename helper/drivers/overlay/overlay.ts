@@ -246,7 +246,8 @@ export class OverlayDriver implements NetworkDriver<OverlayConfig> {
   /**
    * One remote endpoint on vxlan0: ARP answered locally (neighbour, vxlan0 proxies), frames for its
    * MAC sent to its VTEP (FDB `self` with dst) and switched straight to vxlan0 by br0 (FDB `master`).
-   * The three requests go back to back on one socket: one round trip.
+   * The requests go back to back on one socket (each after its RTM_GETLINK of vxlan0): two round
+   * trips, however many entries.
    */
   private async program(dp: Datapath, peer: ClusterEndpoint, op: 'add' | 'del'): Promise<void> {
     const reqs: Promise<void>[] = [];
