@@ -1,7 +1,7 @@
 // Overlay benchmark (issue 10), cnm against Docker 20.10's kv-store overlay in the same run. Not
 // part of the tests.
 //
-//   npm run bench:overlay [-- --reps 50 --docker-reps 10 --seconds 5 --runs 3 --no-docker]
+//   npm run bench:overlay [-- --reps 50 --docker-reps 10 --seconds 5 --runs 5 --no-docker]
 //
 // cnm: three cnmd hosts on a veth underlay with a real etcd (the test topology,
 // test/integration/overlay-cluster.ts). Docker: two dockerd with `--cluster-store etcd://` (etcd
@@ -38,7 +38,7 @@ const flag = (name: string, dflt: string) => {
 const REPS = Number(flag('reps', '50'));
 const DOCKER_REPS = Number(flag('docker-reps', '10'));
 const SECONDS = Number(flag('seconds', '5'));
-const RUNS = Number(flag('runs', '3'));
+const RUNS = Number(flag('runs', '5'));
 const DOCKER = !args.includes('--no-docker');
 const PEER = 'peer-kvov';
 const TTL_S = 10;
