@@ -37,8 +37,8 @@ const DEFAULT_UNDERLAY_MTU = 1500;
  * br_netfilter (loaded here by Docker or a host firewall) sends every frame crossing a bridge
  * through the IPv4, IPv6 and ARP netfilter hooks of the bridge's namespace. The overlay namespace
  * holds no rules (cnm's firewall lives in the host namespace), so that detour is pure cost on the
- * sandbox↔sandbox path (~5–10 % of iperf3 throughput on this machine): these sysctls are per
- * namespace, so they go off in the overlay namespace only and the host's stay as they are.
+ * sandbox↔sandbox path (~5–10 % of iperf3 throughput in paired A/B runs here, noisy): these
+ * sysctls are per namespace, so they go off in the overlay namespace only; the host's stay.
  */
 const BRIDGE_NF_SYSCTLS = ['iptables', 'ip6tables', 'arptables'].map((f) => `net.bridge.bridge-nf-call-${f}`);
 
