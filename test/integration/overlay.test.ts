@@ -15,6 +15,7 @@ import { needsRoot } from '../root.js';
 import { etcdMissing } from './etcd.js';
 import { CNM, TestHost, execIn } from './host.js';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { OverlayCluster } from './overlay-cluster.js';
 import { waitFor } from './wait.js';
@@ -80,6 +81,15 @@ test(
       assert.equal(mtu, '1450', 'underlay 1500 − 50 inside the sandbox');
       assert.equal(ping(a, 'demo1', 'demo2', '-M', 'do', '-s', '1372').code, 0, '1400-byte IP packet with DF passes');
       assert.notEqual(ping(a, 'demo1', 'demo2', '-M', 'do', '-s', '1450').code, 0, 'above the MTU with DF does not');
+      // br_netfilter, when loaded, is off in the overlay's namespace only (no rules there: pure cost).
+      if (existsSync('/proc/sys/net/bridge')) {
+        const sbNs = (JSON.parse(a.mustCnm('sandbox', 'inspect', 'demo1'))[0].netnsPath as string).split('/').pop()!;
+        const ovNs = `${sbNs.slice(0, sbNs.lastIndexOf('-') + 1)}ov-${inspect(a, 'multi').Id.slice(0, 12)}`;
+        const nf = async (ns: string) =>
+          (await run('ip', ['netns', 'exec', ns, 'sysctl', '-n', 'net.bridge.bridge-nf-call-iptables'])).stdout.trim();
+        assert.equal(await nf(ovNs), '0', 'bridge netfilter off in the overlay namespace');
+        assert.equal(await nf(a.ns), '1', "the host's setting untouched");
+      }
       // Egress: demo1 also on cnm_gwbridge (masqueraded, no traffic between sandboxes), which carries
       // its default route; names resolve to overlay addresses only; an --internal overlay gets none.
       assert.match(dig(a, 'demo1', 'demo2'), /^10\.0\.0\.\d+$/);
