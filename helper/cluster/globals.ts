@@ -246,6 +246,14 @@ export class ClusterGlobals {
     return this.claimEndpointKeys(ep, now, tries + 1);
   }
 
+  renameEndpoint(ep: ClusterEndpoint, oldName: string): Promise<EndpointClaim> {
+    return this.guard(`rename ${oldName} to ${ep.name}`, async () => {
+      const r = await this.claimEndpointKeys(ep);
+      if (r.won) await this.store.deleteIf(epNameKey(ep.networkId, oldName), ep.endpointId);
+      return r;
+    });
+  }
+
   withdrawEndpoint(ep: ClusterEndpoint): Promise<void> {
     return this.guard(`disconnect ${ep.name}`, () => this.withdrawEndpointKeys(ep));
   }

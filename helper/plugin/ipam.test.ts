@@ -2,8 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PluginIpam } from './ipam.js';
 
-function ipam(used: string[] = [], plugin: string[] = [], held: Record<string, string[]> = {}) {
-  return new PluginIpam({ usedSubnets: async () => used, pluginSubnets: () => plugin, heldAddresses: (s) => held[s] ?? [] });
+function ipam(used: string[] = [], plugin: string[] = [], held: Record<string, string[]> = {}, globals: Record<string, string> = {}) {
+  return new PluginIpam({
+    usedSubnets: async () => used,
+    pluginSubnets: () => plugin,
+    heldAddresses: (s) => held[s] ?? [],
+    globalGateway: (s) => globals[s],
+  });
 }
 
 test('a pool: the one asked for unless it overlaps, else the first free 10.199.N.0/24', async () => {
@@ -37,4 +42,14 @@ test('addresses: the lowest free, never one the cnm network holds; released ones
   );
   assert.throws(() => i.requestAddress({ PoolID: pool, Address: '10.8.0.1' }), /not in pool 10\.7\.0\.0\/24/);
   assert.throws(() => i.requestAddress({ PoolID: 'other/1' }), /unknown pool other\/1/);
+});
+
+test("joining another host's overlay: its subnet is not an overlap, its gateway is the gateway, its endpoints' addresses are taken", async () => {
+  // 10.0.3.0/24: a cnm global network (in use on this host's records), .1 its gateway, .2 held on another host.
+  const i = ipam(['10.0.3.0/24'], [], { '10.0.3.0/24': ['10.0.3.1', '10.0.3.2/24'] }, { '10.0.3.0/24': '10.0.3.1' });
+  assert.equal((await i.requestPool({ AddressSpace: 'cnm', Pool: '10.0.3.0/24' })).PoolID, 'cnm/10.0.3.0/24');
+  await assert.rejects(i.requestPool({ AddressSpace: 'cnm', Pool: '10.0.0.0/16' }), /overlaps/, 'overlapping without being it is refused');
+  const pool = 'cnm/10.0.3.0/24';
+  assert.equal(i.requestAddress({ PoolID: pool, Options: { RequestAddressType: 'com.docker.network.gateway' } }).Address, '10.0.3.1/24');
+  assert.equal(i.requestAddress({ PoolID: pool }).Address, '10.0.3.3/24', 'the address held on the other host is skipped');
 });

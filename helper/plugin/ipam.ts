@@ -16,8 +16,10 @@ export interface IpamView {
   usedSubnets(): Promise<string[]>;
   /** Subnets of the networks this plugin made: Docker asks for them again after its restart. */
   pluginSubnets(): string[];
-  /** Addresses held in the cnm network on `subnet` (its gateway and endpoints), if there is one. */
+  /** Addresses held in the cnm network on `subnet` (its gateway and endpoints, on every host for an overlay). */
   heldAddresses(subnet: string): string[];
+  /** The gateway of the cnm global network on exactly `subnet`: an overlay another host made, which this host's Docker joins. */
+  globalGateway(subnet: string): string | undefined;
 }
 
 export class PluginIpam {
@@ -42,7 +44,8 @@ export class PluginIpam {
     if (req.Pool) {
       pool = parseCidr(req.Pool);
       if (!pool || pool.family !== 4) throw invalid(`invalid pool ${req.Pool}: an IPv4 CIDR is needed`);
-      const clash = used.find((u) => overlaps(u, pool!)) ?? this.otherPlugin(pool);
+      const join = this.view.globalGateway(formatCidr(pool)) !== undefined;
+      const clash = join ? undefined : (used.find((u) => overlaps(u, pool!)) ?? this.otherPlugin(pool));
       if (clash) throw new CnmError('conflict', `Pool overlaps with other one on this address space (${formatCidr(clash)})`);
     } else {
       pool = freeSubnet([...used, ...this.view.pluginSubnets().map((s) => parseCidr(s)!), ...[...this.handed.keys()].map(poolOf)]);
@@ -54,7 +57,7 @@ export class PluginIpam {
     }
     const subnet = formatCidr(pool);
     const id = POOL_PREFIX + subnet;
-    const again = this.view.pluginSubnets().includes(subnet);
+    const again = this.view.pluginSubnets().includes(subnet) || this.view.globalGateway(subnet) !== undefined;
     if (!again && this.handed.has(id)) throw new CnmError('conflict', `Pool overlaps with other one on this address space (${subnet})`);
     if (!again) this.handed.set(id, new Set());
     return { PoolID: id, Pool: subnet, Data: {} };
@@ -83,6 +86,8 @@ export class PluginIpam {
       // The gateway is asked for again when Docker re-creates a network it knows (after a restart).
       if (inUse.has(ip) && req.Options?.RequestAddressType !== GATEWAY_REQUEST)
         throw new CnmError('conflict', `Address already in use: ${ip}`);
+    } else if (req.Options?.RequestAddressType === GATEWAY_REQUEST && this.view.globalGateway(subnet)) {
+      ip = this.view.globalGateway(subnet)!; // joining an overlay: its gateway, as on the host that made it
     } else {
       const free = firstFree(pool, inUse);
       if (free === undefined) throw new CnmError('conflict', `no available IPv4 addresses on this network's address pools: ${subnet}`);
