@@ -43,6 +43,9 @@ export interface GlobalStore extends NetworkClaims {
   readonly hostName: string;
   readonly vtep: string;
   claimEndpoint(ep: ClusterEndpoint): Promise<EndpointClaim>;
+  /** Holds `ip` for this host (under its lease) until an endpoint of this host claims it; else names the holder. */
+  reserveAddress(networkId: string, ip: string): Promise<string | undefined>;
+  releaseAddress(networkId: string, ip: string): Promise<void>;
   /** The endpoint's record under its sandbox's new name (claimed as claimEndpoint does), then the old name freed. */
   renameEndpoint(ep: ClusterEndpoint, oldName: string): Promise<EndpointClaim>;
   withdrawEndpoint(ep: ClusterEndpoint): Promise<void>;
@@ -161,6 +164,17 @@ export class GlobalNetworks implements GlobalListener {
   async withdrawEndpoint(net: Network, sb: Sandbox, ep: Endpoint): Promise<void> {
     if (!this.store || !isGlobal(net)) return;
     await this.store.withdrawEndpoint(this.record(net, sb, ep));
+  }
+
+  /** See Controller.reserveAddress. */
+  async reserveAddress(net: Network, ip: string): Promise<string | undefined> {
+    if (!this.store || !isGlobal(net)) return undefined;
+    this.store.ensureAvailable(`reserve ${ip} on network ${net.name}`);
+    return this.store.reserveAddress(net.id, ip);
+  }
+
+  async releaseAddress(net: Network, ip: string): Promise<void> {
+    if (this.store && isGlobal(net)) await this.store.releaseAddress(net.id, ip);
   }
 
   /** A sandbox renamed: its global endpoints' names are claimed anew, so other hosts resolve the new one. */

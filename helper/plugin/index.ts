@@ -47,6 +47,14 @@ export async function startDockerPlugin(opts: DockerPluginOptions): Promise<Plug
       const net = bySubnet(subnet);
       return net?.Scope === 'global' ? (net.IPAM.Config?.[0]?.Gateway ?? '') : undefined;
     },
+    async reserve(subnet, ip) {
+      const net = bySubnet(subnet);
+      return net?.Scope === 'global' ? controller.reserveAddress(net.Id, ip) : undefined;
+    },
+    async release(subnet, ip) {
+      const net = bySubnet(subnet);
+      if (net?.Scope === 'global') await controller.releaseAddress(net.Id, ip);
+    },
   });
   const sweep = () => driver.reconcile().catch((err) => log('warn', 'docker plugin: sweep failed', { error: String(err) }));
   await sweep();

@@ -39,7 +39,19 @@ function mustDocker(e: Engine, ...args: string[]): string {
   return r.stdout.trim();
 }
 const createOverlay = (e: Engine, ...extra: string[]) =>
-  mustDocker(e, 'network', 'create', '-d', pluginOf(e.label), '--ipam-driver', pluginOf(e.label), '-o', 'cnm.driver=overlay', ...extra, 'multi');
+  mustDocker(
+    e,
+    'network',
+    'create',
+    '-d',
+    pluginOf(e.label),
+    '--ipam-driver',
+    pluginOf(e.label),
+    '-o',
+    'cnm.driver=overlay',
+    ...extra,
+    'multi',
+  );
 const inspect = (h: TestHost) => JSON.parse(h.mustCnm('network', 'inspect', 'multi'))[0] as NetworkResource;
 const names = (h: TestHost) => Object.values(inspect(h).Containers ?? {}).map((c) => c.Name);
 const ipOf = (e: Engine, c: string) => mustDocker(e, 'inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', c);
@@ -79,7 +91,10 @@ test(
       createOverlay(eb, '--subnet', '10.77.0.0/24');
       const bad = docker(eb, 'run', '-d', '--name', 'nope', '--net', 'multi', image, 'sleep', '300');
       assert.notEqual(bad.code, 0);
-      assert.match(bad.stderr, new RegExp(`exists in the cluster with subnet ${subnet.replace(/\./g, '\\.')}.*--subnet ${subnet.replace(/\./g, '\\.')}`));
+      assert.match(
+        bad.stderr,
+        new RegExp(`exists in the cluster with subnet ${subnet.replace(/\./g, '\\.')}.*--subnet ${subnet.replace(/\./g, '\\.')}`),
+      );
       docker(eb, 'rm', '-f', 'nope');
       mustDocker(eb, 'network', 'rm', 'multi');
       assert.equal(inspect(eb.host).Id, net.Id, "B's refused network did not touch the cluster's");
@@ -96,7 +111,8 @@ test(
       assert.equal(docker(eb, 'exec', 'beta', 'ping', '-c', '1', '-W', '2', ipA).code, 0, 'beta pings alpha');
       assert.match(docker(ea, 'exec', 'alpha', 'cat', '/sys/class/net/eth0/mtu').stdout, /^1450/, 'MTU = underlay − 50');
       // Both, by their Docker names, in `cnm network inspect` on both hosts.
-      for (const h of [ea.host, eb.host]) await until(`alpha and beta named on ${h.ns}`, () => ['alpha', 'beta'].every((n) => names(h).includes(n)), 30_000);
+      for (const h of [ea.host, eb.host])
+        await until(`alpha and beta named on ${h.ns}`, () => ['alpha', 'beta'].every((n) => names(h).includes(n)), 30_000);
       // cnm's DNS knows the container on the other host: a cnm sandbox on A pings beta by name.
       ea.host.mustCnm('sandbox', 'create', '--net', 'multi', 'probe');
       const byName = execIn(ea.host, 'probe', 'ping', '-c1', '-W2', 'beta');
@@ -114,7 +130,9 @@ test(
       for (const h of [ea.host, eb.host]) {
         await until(`multi gone on ${h.ns}`, () => h.cnm('network', 'inspect', 'multi').code !== 0, 20_000);
         assert.equal(h.mustCnm('sandbox', 'ls', '-q'), '', 'no endpoint sandbox left');
-        const left = sh('ip', ['netns', 'list']).stdout.split('\n').filter((l) => l.startsWith(h.netnsPrefix));
+        const left = sh('ip', ['netns', 'list'])
+          .stdout.split('\n')
+          .filter((l) => l.startsWith(h.netnsPrefix));
         assert.deepEqual(left, [], 'no sandbox or overlay namespace left');
         assert.doesNotMatch(h.inHost('ip', '-o', 'link').stdout, /cnmd[0-9a-f]{10}|veth|vxlan/, 'no interface left in the host namespace');
       }
