@@ -4,10 +4,10 @@
 // `-o cnm.driver=overlay`; both stand for one cnm global network. The second host's Docker network
 // with another subnet is refused at its first container, naming the --subnet to give. Busybox
 // containers on the two hosts ping each other across the VXLAN; both show by their Docker names in
-// `cnm network inspect` on both hosts, and cnm's DNS resolves the remote one. `docker network rm`
-// on the first host keeps the network for the second (it has a container); on the last host it
-// goes everywhere, leaving no endpoint, link or namespace. Plugin names differ per host only
-// because both engines share this machine's /run/docker/plugins.
+// `cnm network inspect` on both hosts, and cnm's DNS resolves the remote one; egress is dockerd's
+// docker_gwbridge. `docker network rm` on the first host keeps the network for the second (it has
+// a container); on the last host it goes everywhere, leaving no endpoint, link or namespace. Plugin
+// names differ per host only because both engines share this machine's /run/docker/plugins.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -110,6 +110,9 @@ test(
       assert.equal(ab.code, 0, `alpha (A) pings beta (B) across the overlay: ${ab.stdout}${ab.stderr}`);
       assert.equal(docker(eb, 'exec', 'beta', 'ping', '-c', '1', '-W', '2', ipA).code, 0, 'beta pings alpha');
       assert.match(docker(ea, 'exec', 'alpha', 'cat', '/sys/class/net/eth0/mtu').stdout, /^1450/, 'MTU = underlay − 50');
+      // Egress as with Docker's own overlay: dockerd's docker_gwbridge carries the default route; cnm made no cnm_gwbridge.
+      assert.match(docker(ea, 'exec', 'alpha', 'ip', 'route').stdout, /default via \S+ dev eth1/);
+      assert.doesNotMatch(ea.host.inHost('ip', '-o', 'link').stdout, /cnm_gwbridge/);
       // Both, by their Docker names, in `cnm network inspect` on both hosts.
       for (const h of [ea.host, eb.host])
         await until(`alpha and beta named on ${h.ns}`, () => ['alpha', 'beta'].every((n) => names(h).includes(n)), 30_000);
