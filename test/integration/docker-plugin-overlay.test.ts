@@ -10,72 +10,36 @@
 // names differ per host only because both engines share this machine's /run/docker/plugins.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { NetworkResource } from '../../model/docker.js';
 import { needsRoot } from '../root.js';
+import { BBOX_IMAGE as image, DockerEngine, dockerdMissing } from './docker-engine.js';
 import { etcdMissing } from './etcd.js';
 import { TestHost, execIn, sh } from './host.js';
 import { OverlayCluster } from './overlay-cluster.js';
 import { until } from './wait.js';
 
-const PEERS = path.resolve(__dirname, '../../bench/peers');
-const dockerdMissing = fs.existsSync('/usr/sbin/dockerd') ? false : 'dockerd is missing: apt-get install docker.io';
+const LABELS = ['pa', 'pb'];
 const pluginOf = (label: string) => `cnm${label}${process.pid}`;
-const dockerLink = (label: string) => `/run/cnm${label}${process.pid}-docker.sock`;
-const image = `cnm-bbox-${process.pid}`;
 
-interface Engine {
-  host: TestHost;
-  label: string;
-}
-
-function docker(e: Engine, ...args: string[]) {
-  return sh('docker', ['-H', `unix:///run/${e.host.ns}.sock`, ...args], { timeout: 120_000 });
-}
-function mustDocker(e: Engine, ...args: string[]): string {
-  const r = docker(e, ...args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(' ')} on ${e.label} failed (${r.code}): ${r.stderr}`);
-  return r.stdout.trim();
-}
-const createOverlay = (e: Engine, ...extra: string[]) =>
-  mustDocker(
-    e,
-    'network',
-    'create',
-    '-d',
-    pluginOf(e.label),
-    '--ipam-driver',
-    pluginOf(e.label),
-    '-o',
-    'cnm.driver=overlay',
-    ...extra,
-    'multi',
-  );
+const createOverlay = (e: DockerEngine, ...extra: string[]) =>
+  e.must('network', 'create', '-d', e.plugin, '--ipam-driver', e.plugin, '-o', 'cnm.driver=overlay', ...extra, 'multi');
 const inspect = (h: TestHost) => JSON.parse(h.mustCnm('network', 'inspect', 'multi'))[0] as NetworkResource;
 const names = (h: TestHost) => Object.values(inspect(h).Containers ?? {}).map((c) => c.Name);
-const ipOf = (e: Engine, c: string) => mustDocker(e, 'inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', c);
+const ipOf = (e: DockerEngine, c: string) => e.must('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', c);
 
 test(
   'one cnm overlay for two Docker engines: joined by name, pinging across hosts, rm on the last host cleans everything',
   { skip: needsRoot.skip || etcdMissing || dockerdMissing, timeout: 420_000 },
   async () => {
-    const cluster = await OverlayCluster.start(['pa', 'pb'], {
+    const cluster = await OverlayCluster.start(LABELS, {
       underlay: `t-poul-${process.pid}`,
       net: '10.236.0',
-      daemonArgs: (l) => [`--docker-plugin=/run/docker/plugins/${pluginOf(l)}.sock`, '--docker-host', dockerLink(l)],
+      daemonArgs: (l) => DockerEngine.cnmdArgs(pluginOf(l)),
     });
-    const [a, b]: Engine[] = cluster.hosts.map((host, i) => ({ host, label: ['pa', 'pb'][i]! }));
+    const engines: DockerEngine[] = [];
     try {
-      for (const e of [a!, b!]) {
-        const up = sh('bash', [path.join(PEERS, 'docker-up.sh'), e.host.ns, '--bridge', 'none', '--iptables=false'], { timeout: 120_000 });
-        assert.equal(up.code, 0, `dockerd on ${e.label}: ${up.stderr}`);
-        fs.symlinkSync(`/run/${e.host.ns}.sock`, dockerLink(e.label));
-        const tar = '/var/tmp/cnm-bbox.tar';
-        if (!fs.existsSync(tar)) sh('bash', [path.join(PEERS, 'mk-bbox-rootfs.sh'), tar]);
-        mustDocker(e, 'import', tar, image);
-      }
-      const [ea, eb] = [a!, b!];
+      for (const [i, host] of cluster.hosts.entries()) engines.push(await DockerEngine.start(host, pluginOf(LABELS[i]!)));
+      const [ea, eb] = engines as [DockerEngine, DockerEngine];
 
       // A creates it: one cnm global network named after the Docker network, seen on both hosts.
       createOverlay(ea);
@@ -89,29 +53,29 @@ test(
 
       // B with another subnet: refused at its first container, naming the subnet to give.
       createOverlay(eb, '--subnet', '10.77.0.0/24');
-      const bad = docker(eb, 'run', '-d', '--name', 'nope', '--net', 'multi', image, 'sleep', '300');
+      const bad = eb.docker('run', '-d', '--name', 'nope', '--net', 'multi', image, 'sleep', '300');
       assert.notEqual(bad.code, 0);
       assert.match(
         bad.stderr,
         new RegExp(`exists in the cluster with subnet ${subnet.replace(/\./g, '\\.')}.*--subnet ${subnet.replace(/\./g, '\\.')}`),
       );
-      docker(eb, 'rm', '-f', 'nope');
-      mustDocker(eb, 'network', 'rm', 'multi');
+      eb.docker('rm', '-f', 'nope');
+      eb.must('network', 'rm', 'multi');
       assert.equal(inspect(eb.host).Id, net.Id, "B's refused network did not touch the cluster's");
       createOverlay(eb, '--subnet', subnet);
 
       // One container per host: distinct addresses from the one cluster-wide IPAM, ping both ways.
-      mustDocker(ea, 'run', '-d', '--name', 'alpha', '--net', 'multi', image, 'sleep', '600');
-      mustDocker(eb, 'run', '-d', '--name', 'beta', '--net', 'multi', image, 'sleep', '600');
+      ea.must('run', '-d', '--name', 'alpha', '--net', 'multi', image, 'sleep', '600');
+      eb.must('run', '-d', '--name', 'beta', '--net', 'multi', image, 'sleep', '600');
       const [ipA, ipB] = [ipOf(ea, 'alpha'), ipOf(eb, 'beta')];
       assert.notEqual(ipA, ipB);
       for (const ip of [ipA, ipB]) assert.ok(ip.startsWith(subnet.split('.').slice(0, 3).join('.')), `${ip} in ${subnet}`);
-      const ab = docker(ea, 'exec', 'alpha', 'ping', '-c', '2', '-W', '2', ipB);
+      const ab = ea.docker('exec', 'alpha', 'ping', '-c', '2', '-W', '2', ipB);
       assert.equal(ab.code, 0, `alpha (A) pings beta (B) across the overlay: ${ab.stdout}${ab.stderr}`);
-      assert.equal(docker(eb, 'exec', 'beta', 'ping', '-c', '1', '-W', '2', ipA).code, 0, 'beta pings alpha');
-      assert.match(docker(ea, 'exec', 'alpha', 'cat', '/sys/class/net/eth0/mtu').stdout, /^1450/, 'MTU = underlay − 50');
+      assert.equal(eb.docker('exec', 'beta', 'ping', '-c', '1', '-W', '2', ipA).code, 0, 'beta pings alpha');
+      assert.match(ea.docker('exec', 'alpha', 'cat', '/sys/class/net/eth0/mtu').stdout, /^1450/, 'MTU = underlay − 50');
       // Egress as with Docker's own overlay: dockerd's docker_gwbridge carries the default route; cnm made no cnm_gwbridge.
-      assert.match(docker(ea, 'exec', 'alpha', 'ip', 'route').stdout, /default via \S+ dev eth1/);
+      assert.match(ea.docker('exec', 'alpha', 'ip', 'route').stdout, /default via \S+ dev eth1/);
       assert.doesNotMatch(ea.host.inHost('ip', '-o', 'link').stdout, /cnm_gwbridge/);
       // Both, by their Docker names, in `cnm network inspect` on both hosts.
       for (const h of [ea.host, eb.host])
@@ -123,13 +87,13 @@ test(
       ea.host.mustCnm('sandbox', 'rm', 'probe');
 
       // rm on A while B has a container: A's use goes, the network stays for B.
-      mustDocker(ea, 'rm', '-f', 'alpha');
-      mustDocker(ea, 'network', 'rm', 'multi');
+      ea.must('rm', '-f', 'alpha');
+      ea.must('network', 'rm', 'multi');
       assert.ok(names(eb.host).includes('beta'), 'beta still on multi');
-      assert.equal(docker(eb, 'exec', 'beta', 'ping', '-c', '1', '-W', '1', ipA).code !== 0, true, 'alpha is gone');
+      assert.equal(eb.docker('exec', 'beta', 'ping', '-c', '1', '-W', '1', ipA).code !== 0, true, 'alpha is gone');
       // The last host's rm removes it everywhere.
-      mustDocker(eb, 'rm', '-f', 'beta');
-      mustDocker(eb, 'network', 'rm', 'multi');
+      eb.must('rm', '-f', 'beta');
+      eb.must('network', 'rm', 'multi');
       for (const h of [ea.host, eb.host]) {
         await until(`multi gone on ${h.ns}`, () => h.cnm('network', 'inspect', 'multi').code !== 0, 20_000);
         assert.equal(h.mustCnm('sandbox', 'ls', '-q'), '', 'no endpoint sandbox left');
@@ -140,12 +104,7 @@ test(
         assert.doesNotMatch(h.inHost('ip', '-o', 'link').stdout, /cnmd[0-9a-f]{10}|veth|vxlan/, 'no interface left in the host namespace');
       }
     } finally {
-      for (const e of [a, b]) {
-        if (!e) continue;
-        sh('bash', [path.join(PEERS, 'docker-down.sh'), e.host.ns, '--purge'], { timeout: 120_000 });
-        fs.rmSync(dockerLink(e.label), { force: true });
-        fs.rmSync(`/run/docker/plugins/${pluginOf(e.label)}.sock`, { force: true });
-      }
+      for (const e of engines) e.stop();
       await cluster.destroy();
     }
   },
