@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       `bench/plugin-overlay.ts — ${new Date().toISOString()} — reps ${REPS} — load average ${load}`,
       line('docker run -d --net <cnm plugin overlay, 2 engines>', run.multi!),
       line('docker run -d --net <cnm plugin bridge, same host>', run.local!),
-      line('docker run on B → pinged from a container on A (incl. run)', reach),
+      line("docker run on B started → endpoint in A's cnm (GET /networks)", reach),
     ].join('\n');
     console.log(out);
     fs.mkdirSync(path.resolve(__dirname, 'results'), { recursive: true });
