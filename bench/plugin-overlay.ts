@@ -19,13 +19,10 @@ import { promisify } from 'node:util';
 import type { NetworkResource } from '../model/docker.js';
 import { summarize } from './lib/stats.js';
 import { UnixHttp } from './lib/unix-http.js';
-import { BBOX_IMAGE, DockerEngine } from '../test/integration/docker-engine.js';
-import { OverlayCluster } from '../test/integration/overlay-cluster.js';
+import { BBOX_IMAGE, type DockerEngine, withEngineCluster } from '../test/integration/docker-engine.js';
 import { waitFor } from '../test/integration/wait.js';
 
 const REPS = Number(process.argv[process.argv.indexOf('--reps') + 1] || 10) || 10;
-const LABELS = ['qa', 'qb'];
-const pluginOf = (label: string) => `cnm${label}${process.pid}`;
 const exec = promisify(execFile);
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -35,14 +32,7 @@ const line = (label: string, samples: number[]) => {
 };
 
 async function main(): Promise<void> {
-  const cluster = await OverlayCluster.start(LABELS, {
-    underlay: `t-pbul-${process.pid}`,
-    net: '10.237.0',
-    daemonArgs: (l) => DockerEngine.cnmdArgs(pluginOf(l)),
-  });
-  const engines: DockerEngine[] = [];
-  try {
-    for (const [i, host] of cluster.hosts.entries()) engines.push(await DockerEngine.start(host, pluginOf(LABELS[i]!)));
+  await withEngineCluster(['qa', 'qb'], { underlay: `t-pbul-${process.pid}`, net: '10.237.0' }, async (engines) => {
     const [a, b] = engines as [DockerEngine, DockerEngine];
     for (const e of [a, b])
       e.must(
@@ -104,10 +94,7 @@ async function main(): Promise<void> {
     console.log(out);
     fs.mkdirSync(path.resolve(__dirname, 'results'), { recursive: true });
     fs.writeFileSync(path.resolve(__dirname, 'results', 'plugin-overlay.txt'), out + '\n');
-  } finally {
-    for (const e of engines) e.stop();
-    await cluster.destroy();
-  }
+  });
 }
 
 main().catch((err) => {

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sh, type Run, type TestHost } from './host.js';
+import { OverlayCluster } from './overlay-cluster.js';
 
 const PEERS = path.resolve(__dirname, '../../bench/peers');
 export const dockerdMissing = fs.existsSync('/usr/sbin/dockerd') ? false : 'dockerd is missing: apt-get install docker.io';
@@ -52,5 +53,27 @@ export class DockerEngine {
     sh('bash', [path.join(PEERS, 'docker-down.sh'), this.host.ns, '--purge'], { timeout: 120_000 });
     fs.rmSync(`/run/${this.plugin}-docker.sock`, { force: true });
     fs.rmSync(`/run/docker/plugins/${this.plugin}.sock`, { force: true });
+  }
+}
+
+/**
+ * Hosts of an OverlayCluster (one etcd), each with its own dockerd using its own cnmd as plugin
+ * `cnm<label><pid>` (names differ only because all engines share this machine's
+ * /run/docker/plugins); everything is removed after `fn`, also when it throws.
+ */
+export async function withEngineCluster<T>(
+  labels: string[],
+  opts: { underlay: string; net: string },
+  fn: (engines: DockerEngine[], cluster: OverlayCluster) => Promise<T>,
+): Promise<T> {
+  const plugin = (label: string) => `cnm${label}${process.pid}`;
+  const cluster = await OverlayCluster.start(labels, { ...opts, daemonArgs: (l) => DockerEngine.cnmdArgs(plugin(l)) });
+  const engines: DockerEngine[] = [];
+  try {
+    for (const [i, host] of cluster.hosts.entries()) engines.push(await DockerEngine.start(host, plugin(labels[i]!)));
+    return await fn(engines, cluster);
+  } finally {
+    for (const e of engines) e.stop();
+    await cluster.destroy();
   }
 }

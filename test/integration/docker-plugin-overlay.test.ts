@@ -12,14 +12,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NetworkResource } from '../../model/docker.js';
 import { needsRoot } from '../root.js';
-import { BBOX_IMAGE as image, DockerEngine, dockerdMissing } from './docker-engine.js';
+import { BBOX_IMAGE as image, type DockerEngine, dockerdMissing, withEngineCluster } from './docker-engine.js';
 import { etcdMissing } from './etcd.js';
 import { TestHost, execIn, sh } from './host.js';
-import { OverlayCluster } from './overlay-cluster.js';
 import { until } from './wait.js';
-
-const LABELS = ['pa', 'pb'];
-const pluginOf = (label: string) => `cnm${label}${process.pid}`;
 
 const createOverlay = (e: DockerEngine, ...extra: string[]) =>
   e.must('network', 'create', '-d', e.plugin, '--ipam-driver', e.plugin, '-o', 'cnm.driver=overlay', ...extra, 'multi');
@@ -31,14 +27,7 @@ test(
   'one cnm overlay for two Docker engines: joined by name, pinging across hosts, rm on the last host cleans everything',
   { skip: needsRoot.skip || etcdMissing || dockerdMissing, timeout: 420_000 },
   async () => {
-    const cluster = await OverlayCluster.start(LABELS, {
-      underlay: `t-poul-${process.pid}`,
-      net: '10.236.0',
-      daemonArgs: (l) => DockerEngine.cnmdArgs(pluginOf(l)),
-    });
-    const engines: DockerEngine[] = [];
-    try {
-      for (const [i, host] of cluster.hosts.entries()) engines.push(await DockerEngine.start(host, pluginOf(LABELS[i]!)));
+    await withEngineCluster(['pa', 'pb'], { underlay: `t-poul-${process.pid}`, net: '10.236.0' }, async (engines) => {
       const [ea, eb] = engines as [DockerEngine, DockerEngine];
 
       // A creates it: one cnm global network named after the Docker network, seen on both hosts.
@@ -103,9 +92,6 @@ test(
         assert.deepEqual(left, [], 'no sandbox or overlay namespace left');
         assert.doesNotMatch(h.inHost('ip', '-o', 'link').stdout, /cnmd[0-9a-f]{10}|veth|vxlan/, 'no interface left in the host namespace');
       }
-    } finally {
-      for (const e of engines) e.stop();
-      await cluster.destroy();
-    }
+    });
   },
 );
