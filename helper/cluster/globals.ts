@@ -210,19 +210,41 @@ export class ClusterGlobals {
     return this.guard(`connect ${ep.name}`, () => this.claimEndpointKeys(ep));
   }
 
+  /** The value of an address held for this host before its endpoint has it (reserveAddress). */
+  private get reservation(): string {
+    return `reserved:${this.self.name}`;
+  }
+
+  reserveAddress(networkId: string, ip: string): Promise<string | undefined> {
+    return this.guard(`reserve ${ip}`, async () => {
+      const r = await this.store.createOnce(ipKey(networkId, ip), this.reservation, this.lease(`reserve ${ip}`));
+      if (r.won || r.current.value === this.reservation) return undefined;
+      return this.holderOf(r.current.value);
+    });
+  }
+
+  /** The host holding a claim: an endpoint's host, or the host that reserved it. */
+  private holderOf(value: string): string {
+    return this.endpoints.get(value)?.ep.host ?? (value.startsWith('reserved:') ? value.slice('reserved:'.length) : 'another host');
+  }
+
+  releaseAddress(networkId: string, ip: string): Promise<void> {
+    return this.guard(`release ${ip}`, () => this.store.deleteIf(ipKey(networkId, ip), this.reservation));
+  }
+
   private async claimEndpointKeys(ep: ClusterEndpoint, current?: Array<string | null>, tries = 0): Promise<EndpointClaim> {
     const lease = this.lease(`connect ${ep.name}`);
     const claims = [
       ...[ep.ipv4, ep.ipv6].filter((a): a is string => !!a).map((a) => ({ key: ipKey(ep.networkId, a), address: a.split('/')[0] })),
       { key: epNameKey(ep.networkId, ep.name), address: undefined },
     ];
-    const ours = (i: number) => !!current?.[i];
+    // Ours: the endpoint's own key (a re-publish) or an address this host reserved for it.
+    const mine = (v: string | null | undefined) => v === ep.endpointId || v === this.reservation;
+    const ours = (i: number) => mine(current?.[i]);
     const r = await this.store.call(`claim ${ep.endpointId.slice(0, 12)}`, () => {
-      let txn = ours(0)
-        ? this.store.kv.if(claims[0].key, 'Value', '==', ep.endpointId)
-        : this.store.kv.if(claims[0].key, 'Create', '==', 0);
+      let txn = ours(0) ? this.store.kv.if(claims[0].key, 'Value', '==', current![0]!) : this.store.kv.if(claims[0].key, 'Create', '==', 0);
       for (let i = 1; i < claims.length; i++)
-        txn = ours(i) ? txn.and(claims[i].key, 'Value', '==', ep.endpointId) : txn.and(claims[i].key, 'Create', '==', 0);
+        txn = ours(i) ? txn.and(claims[i].key, 'Value', '==', current![i]!) : txn.and(claims[i].key, 'Create', '==', 0);
       const puts = [
         ...claims.map((c) => this.store.kv.put(c.key).value(ep.endpointId).lease(lease)),
         this.store.kv.put(endpointKey(ep.networkId, ep.endpointId)).value(JSON.stringify(ep)).lease(lease),
@@ -235,8 +257,8 @@ export class ClusterGlobals {
     if (r.succeeded) return { won: true };
     const now = r.responses.map((x) => x.response_range?.kvs?.[0]?.value.toString() ?? null);
     for (const [i, v] of now.entries()) {
-      if (v !== null && v !== ep.endpointId) {
-        const holder = this.endpoints.get(v)?.ep.host ?? 'another host';
+      if (v !== null && !mine(v)) {
+        const holder = this.holderOf(v);
         return claims[i].address ? { won: false, address: claims[i].address, holder } : { won: false, name: ep.name, holder };
       }
     }
@@ -244,6 +266,14 @@ export class ClusterGlobals {
     if (tries >= MAX_TRIES)
       throw conflict(`endpoint ${ep.name}: its claims keep changing in the cluster store`, { endpoint: ep.endpointId });
     return this.claimEndpointKeys(ep, now, tries + 1);
+  }
+
+  renameEndpoint(ep: ClusterEndpoint, oldName: string): Promise<EndpointClaim> {
+    return this.guard(`rename ${oldName} to ${ep.name}`, async () => {
+      const r = await this.claimEndpointKeys(ep);
+      if (r.won) await this.store.deleteIf(epNameKey(ep.networkId, oldName), ep.endpointId);
+      return r;
+    });
   }
 
   withdrawEndpoint(ep: ClusterEndpoint): Promise<void> {

@@ -62,6 +62,15 @@ export interface Controller {
   /** The cluster store's health without a round trip to it; undefined without a cluster store. */
   clusterHealth(): ClusterHealth | undefined;
 
+  /**
+   * Holds an address of a global network for this host in the cluster store before any endpoint
+   * has it (the Docker plugin's IPAM hands it out first); its endpoint's claim takes it over, and
+   * it goes with this host's lease. Undefined once held (or not a global network), else the host
+   * holding it. `releaseAddress` frees a hold no endpoint took.
+   */
+  reserveAddress(idOrName: string, ip: string): Promise<string | undefined>;
+  releaseAddress(idOrName: string, ip: string): Promise<void>;
+
   /** Emits 'event' with a DockerEvent after each change has been made. */
   readonly events: EventEmitter<{ event: [DockerEvent] }>;
 }

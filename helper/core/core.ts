@@ -230,6 +230,14 @@ export class Core implements Controller {
     return this.ctx.deps.cluster?.health();
   }
 
+  reserveAddress(idOrName: string, ip: string): Promise<string | undefined> {
+    return this.ctx.global.reserveAddress(this.network(idOrName), ip);
+  }
+
+  releaseAddress(idOrName: string, ip: string): Promise<void> {
+    return this.ctx.global.releaseAddress(this.network(idOrName), ip);
+  }
+
   /** Closes the sandbox sockets; the kernel objects stay for the next start to re-adopt. */
   async close(): Promise<void> {
     this.healer?.close();

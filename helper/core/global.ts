@@ -18,6 +18,7 @@ import type {
 import type { NetworkContainer, NetworkCreateRequest, NetworkCreateResponse } from '../../model/docker.js';
 import { macFromIPv4, parseAddr } from '../../model/ip.js';
 import { VXLANID_OPTION, parseVxlanIdList } from '../../model/overlay.js';
+import { HANDOFF_LABEL } from '../../model/plugin.js';
 import { CnmError, forbidden, invalid } from '../errors.js';
 import { log } from '../log.js';
 import { Txn } from '../store/txn.js';
@@ -42,6 +43,11 @@ export interface GlobalStore extends NetworkClaims {
   readonly hostName: string;
   readonly vtep: string;
   claimEndpoint(ep: ClusterEndpoint): Promise<EndpointClaim>;
+  /** Holds `ip` for this host (under its lease) until an endpoint of this host claims it; else names the holder. */
+  reserveAddress(networkId: string, ip: string): Promise<string | undefined>;
+  releaseAddress(networkId: string, ip: string): Promise<void>;
+  /** The endpoint's record under its sandbox's new name (claimed as claimEndpoint does), then the old name freed. */
+  renameEndpoint(ep: ClusterEndpoint, oldName: string): Promise<EndpointClaim>;
   withdrawEndpoint(ep: ClusterEndpoint): Promise<void>;
   /** Starts delivering (a full sync first, again after every watch gap). */
   follow(l: GlobalListener): void;
@@ -160,6 +166,30 @@ export class GlobalNetworks implements GlobalListener {
     await this.store.withdrawEndpoint(this.record(net, sb, ep));
   }
 
+  /** See Controller.reserveAddress. */
+  async reserveAddress(net: Network, ip: string): Promise<string | undefined> {
+    if (!this.store || !isGlobal(net)) return undefined;
+    this.store.ensureAvailable(`reserve ${ip} on network ${net.name}`);
+    return this.store.reserveAddress(net.id, ip);
+  }
+
+  async releaseAddress(net: Network, ip: string): Promise<void> {
+    if (this.store && isGlobal(net)) await this.store.releaseAddress(net.id, ip);
+  }
+
+  /** A sandbox renamed: its global endpoints' names are claimed anew, so other hosts resolve the new one. */
+  async rename(old: Sandbox, renamed: Sandbox): Promise<void> {
+    const { ctx, store } = this;
+    if (!store) return;
+    for (const ep of ctx.state.endpointsOfSandbox(old.id)) {
+      const net = ctx.state.networks.get(ep.networkId)!;
+      if (!isGlobal(net)) continue;
+      store.ensureAvailable(`rename ${old.name} on network ${net.name}`);
+      const r = await store.renameEndpoint(this.record(net, renamed, ep), old.name);
+      if (!r.won) throw forbidden(`endpoint with name ${renamed.name} already exists in network ${net.name} (on host ${r.holder})`);
+    }
+  }
+
   /** Refuses a cluster-wide change (disconnect from a global network) while the store is out of reach. */
   ensureAvailable(net: Network, what: string): void {
     if (this.store && isGlobal(net)) this.store.ensureAvailable(what);
@@ -193,6 +223,8 @@ export class GlobalNetworks implements GlobalListener {
     const netOf = (e: Endpoint) => ctx.state.networks.get(e.networkId)!;
     const onGw = eps.find((e) => netOf(e).gwbridge);
     const others = eps.filter((e) => e !== onGw);
+    // A sandbox standing for another runtime's endpoint (the Docker plugin): that runtime gives egress.
+    if (sb.labels[HANDOFF_LABEL]) return;
     // Any network of a multi-host driver, a stand-alone (`--scope local`) overlay too.
     const overlay = (n: Network) => ctx.tracked(n)?.driver.caps.scope === 'global';
     const needs = others.some((e) => overlay(netOf(e)) && !netOf(e).internal) && !gatewayEndpoint(ctx, others);

@@ -171,6 +171,7 @@ export async function renameSandbox(ctx: CoreContext, sb: Sandbox, newName: stri
   if (newName === sb.name) return;
   checkName(ctx, newName);
   const renamed: Sandbox = { ...sb, name: newName, hostname: sb.hostname === sb.name ? newName : sb.hostname };
+  await ctx.global.rename(sb, renamed);
   const txn = new Txn();
   txn.put(sandboxKey(sb.id), JSON.stringify(renamed));
   await txn.commit(ctx.deps.store);

@@ -1,20 +1,38 @@
-// The Docker name of a plugin endpoint's container: dockerd's GET /networks/{id} lists each
-// container with its EndpointID. Asked after Join, while dockerd is still starting the container,
-// so it polls (bounded) until the endpoint shows up.
+// What dockerd knows that the plugin protocol never says: the container name of a plugin endpoint
+// and a network's name, options and subnet, from dockerd's GET /networks/{id}. Asked while dockerd
+// is mid-way (a container starting, a network just created), so both poll (bounded) until it shows.
 import { engineGet } from '../adopt/engines.js';
 
-interface NetworkContainers {
+/** The part of dockerd's network record the plugin reads. */
+export interface DockerNetworkInfo {
+  Name: string;
+  Options?: Record<string, string>;
+  IPAM?: { Config?: Array<{ Subnet?: string; Gateway?: string }> };
   Containers?: Record<string, { Name?: string; EndpointID?: string }>;
 }
 
-export function dockerNames(socketPath: string, opts: { tries: number; everyMs: number } = { tries: 100, everyMs: 100 }) {
-  return async (networkId: string, endpointId: string): Promise<string | undefined> => {
-    for (let i = 0; i < opts.tries; i++) {
-      const net = (await engineGet<NetworkContainers>(socketPath, `/networks/${encodeURIComponent(networkId)}`))?.body;
-      const hit = Object.values(net?.Containers ?? {}).find((c) => c.EndpointID === endpointId);
-      if (hit?.Name) return hit.Name;
-      await new Promise((r) => setTimeout(r, opts.everyMs));
-    }
-    return undefined;
-  };
+interface Poll {
+  tries: number;
+  everyMs: number;
+}
+
+async function pollNetwork<T>(socketPath: string, networkId: string, opts: Poll, pick: (n: DockerNetworkInfo) => T | undefined) {
+  for (let i = 0; i < opts.tries; i++) {
+    const net = (await engineGet<DockerNetworkInfo>(socketPath, `/networks/${encodeURIComponent(networkId)}`))?.body;
+    const hit = net && pick(net);
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, opts.everyMs));
+  }
+  return undefined;
+}
+
+export function dockerNames(socketPath: string, opts: Poll = { tries: 100, everyMs: 100 }) {
+  return (networkId: string, endpointId: string): Promise<string | undefined> =>
+    pollNetwork(socketPath, networkId, opts, (n) => Object.values(n.Containers ?? {}).find((c) => c.EndpointID === endpointId)?.Name);
+}
+
+/** dockerd's record of a network: it has one once its CreateNetwork call has returned. */
+export function dockerNetworks(socketPath: string, opts: Poll = { tries: 100, everyMs: 100 }) {
+  return (networkId: string): Promise<DockerNetworkInfo | undefined> =>
+    pollNetwork(socketPath, networkId, opts, (n) => (n.Name ? n : undefined));
 }

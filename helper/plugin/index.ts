@@ -3,7 +3,7 @@
 import type { Controller } from '../core/controller.js';
 import { moveLink } from '../kernel/handoff.js';
 import { log } from '../log.js';
-import { dockerNames } from './docker-names.js';
+import { dockerNames, dockerNetworks } from './docker-names.js';
 import { PluginIpam } from './ipam.js';
 import { DOCKER_NETWORK_LABEL, PluginNetworkDriver } from './network.js';
 import { pluginHandlers, startPluginServer, type PluginServer } from './server.js';
@@ -22,7 +22,9 @@ export async function startDockerPlugin(opts: DockerPluginOptions): Promise<Plug
     controller,
     moveToHost: (netns, ifname, newName) => moveLink(netns, ifname, process.pid, newName),
     containerName: dockerNames(opts.dockerSocket),
+    dockerNetwork: dockerNetworks(opts.dockerSocket),
   });
+  const bySubnet = (subnet: string) => controller.listNetworks().find((n) => n.IPAM.Config?.some((c) => c.Subnet === subnet));
   const subnetsOf = (plugin: boolean) =>
     controller
       .listNetworks()
@@ -36,10 +38,22 @@ export async function startDockerPlugin(opts: DockerPluginOptions): Promise<Plug
     },
     pluginSubnets: () => subnetsOf(true),
     heldAddresses(subnet) {
-      const net = controller.listNetworks().find((n) => n.IPAM.Config?.some((c) => c.Subnet === subnet));
+      const net = bySubnet(subnet);
       if (!net) return [];
       const gateways = (net.IPAM.Config ?? []).map((c) => c.Gateway ?? '').filter(Boolean);
       return [...gateways, ...Object.values(net.Containers ?? {}).map((c) => c.IPv4Address)];
+    },
+    globalGateway(subnet) {
+      const net = bySubnet(subnet);
+      return net?.Scope === 'global' ? (net.IPAM.Config?.[0]?.Gateway ?? '') : undefined;
+    },
+    async reserve(subnet, ip) {
+      const net = bySubnet(subnet);
+      return net?.Scope === 'global' ? controller.reserveAddress(net.Id, ip) : undefined;
+    },
+    async release(subnet, ip) {
+      const net = bySubnet(subnet);
+      if (net?.Scope === 'global') await controller.releaseAddress(net.Id, ip);
     },
   });
   const sweep = () => driver.reconcile().catch((err) => log('warn', 'docker plugin: sweep failed', { error: String(err) }));

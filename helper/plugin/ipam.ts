@@ -10,14 +10,22 @@ import { CnmError, invalid } from '../errors.js';
 export const ADDRESS_SPACE = 'cnm';
 const POOL_PREFIX = 'cnm/';
 const GATEWAY_REQUEST = 'com.docker.network.gateway';
+/** Addresses another host took first before a request gives up. */
+const MAX_RESERVE_TRIES = 64;
 
 export interface IpamView {
   /** Subnets in use on this host (cnm's own networks and the host's routes): a new pool avoids them. */
   usedSubnets(): Promise<string[]>;
   /** Subnets of the networks this plugin made: Docker asks for them again after its restart. */
   pluginSubnets(): string[];
-  /** Addresses held in the cnm network on `subnet` (its gateway and endpoints), if there is one. */
+  /** Addresses held in the cnm network on `subnet` (its gateway and endpoints, on every host for an overlay). */
   heldAddresses(subnet: string): string[];
+  /** The gateway of the cnm global network on exactly `subnet`: an overlay another host made, which this host's Docker joins. */
+  globalGateway(subnet: string): string | undefined;
+  /** Holds `ip` of the global network on `subnet` for this host cluster-wide; the holding host if another has it. No-op for other pools. */
+  reserve(subnet: string, ip: string): Promise<string | undefined>;
+  /** Frees such a hold (no endpoint took the address). */
+  release(subnet: string, ip: string): Promise<void>;
 }
 
 export class PluginIpam {
@@ -42,7 +50,8 @@ export class PluginIpam {
     if (req.Pool) {
       pool = parseCidr(req.Pool);
       if (!pool || pool.family !== 4) throw invalid(`invalid pool ${req.Pool}: an IPv4 CIDR is needed`);
-      const clash = used.find((u) => overlaps(u, pool!)) ?? this.otherPlugin(pool);
+      const join = this.view.globalGateway(formatCidr(pool)) !== undefined;
+      const clash = join ? undefined : (used.find((u) => overlaps(u, pool!)) ?? this.otherPlugin(pool));
       if (clash) throw new CnmError('conflict', `Pool overlaps with other one on this address space (${formatCidr(clash)})`);
     } else {
       pool = freeSubnet([...used, ...this.view.pluginSubnets().map((s) => parseCidr(s)!), ...[...this.handed.keys()].map(poolOf)]);
@@ -54,7 +63,7 @@ export class PluginIpam {
     }
     const subnet = formatCidr(pool);
     const id = POOL_PREFIX + subnet;
-    const again = this.view.pluginSubnets().includes(subnet);
+    const again = this.view.pluginSubnets().includes(subnet) || this.view.globalGateway(subnet) !== undefined;
     if (!again && this.handed.has(id)) throw new CnmError('conflict', `Pool overlaps with other one on this address space (${subnet})`);
     if (!again) this.handed.set(id, new Set());
     return { PoolID: id, Pool: subnet, Data: {} };
@@ -70,30 +79,62 @@ export class PluginIpam {
     this.handed.delete(id);
   }
 
-  requestAddress(req: RequestAddressRequest): { Address: string; Data: Record<string, string> } {
+  async requestAddress(req: RequestAddressRequest): Promise<{ Address: string; Data: Record<string, string> }> {
     const pool = poolOf(req.PoolID);
     const subnet = formatCidr(pool);
     const handed = this.handedIn(req.PoolID);
     const inUse = new Set([...handed, ...this.view.heldAddresses(subnet).map((a) => a.split('/')[0]!)]);
-    let ip: string;
+    const gateway = req.Options?.RequestAddressType === GATEWAY_REQUEST;
     if (req.Address) {
       const a = parseAddr(req.Address);
       if (!a || !contains(pool, a)) throw invalid(`address ${req.Address} is not in pool ${subnet}`);
-      ip = formatAddr(4, a.value);
+      const ip = formatAddr(4, a.value);
       // The gateway is asked for again when Docker re-creates a network it knows (after a restart).
-      if (inUse.has(ip) && req.Options?.RequestAddressType !== GATEWAY_REQUEST)
-        throw new CnmError('conflict', `Address already in use: ${ip}`);
-    } else {
-      const free = firstFree(pool, inUse);
-      if (free === undefined) throw new CnmError('conflict', `no available IPv4 addresses on this network's address pools: ${subnet}`);
-      ip = formatAddr(4, free);
+      if (inUse.has(ip) && !gateway) throw new CnmError('conflict', `Address already in use: ${ip}`);
+      return this.hand(pool, ip, !gateway);
     }
+    if (gateway && this.view.globalGateway(subnet)) return this.hand(pool, this.view.globalGateway(subnet)!, false); // joining an overlay
+    for (let tries = 0; tries < MAX_RESERVE_TRIES; tries++) {
+      // Again each try: a concurrent request on this host may have taken one meanwhile.
+      const free = firstFree(pool, new Set([...inUse, ...handed]));
+      if (free === undefined) break;
+      const ip = formatAddr(4, free);
+      try {
+        return await this.hand(pool, ip, true);
+      } catch (err) {
+        if (!(err instanceof CnmError && err.kind === 'conflict')) throw err;
+        inUse.add(ip); // another host holds it: the next one
+      }
+    }
+    throw new CnmError('conflict', `no available IPv4 addresses on this network's address pools: ${subnet}`);
+  }
+
+  /**
+   * Hands `ip` out; on a cnm global network's pool (`reserve`) it is first held for this host in
+   * the cluster store, so no other host hands it out too. Marked handed before that round trip, so
+   * a concurrent request on this host skips it.
+   */
+  private async hand(pool: Cidr, ip: string, reserve: boolean): Promise<{ Address: string; Data: Record<string, string> }> {
+    const handed = this.handedIn(POOL_PREFIX + formatCidr(pool));
     handed.add(ip);
+    let holder: string | undefined;
+    try {
+      holder = reserve ? await this.view.reserve(formatCidr(pool), ip) : undefined;
+    } catch (err) {
+      handed.delete(ip);
+      throw err;
+    }
+    if (holder) {
+      handed.delete(ip);
+      throw new CnmError('conflict', `Address already in use: ${ip} (held on host ${holder})`);
+    }
     return { Address: `${ip}/${pool.prefix}`, Data: {} };
   }
 
-  releaseAddress(req: { PoolID: string; Address: string }): void {
-    this.handed.get(req.PoolID)?.delete(req.Address.split('/')[0]!);
+  async releaseAddress(req: { PoolID: string; Address: string }): Promise<void> {
+    const ip = req.Address.split('/')[0]!;
+    this.handed.get(req.PoolID)?.delete(ip);
+    await this.view.release(formatCidr(poolOf(req.PoolID)), ip);
   }
 
   private handedIn(id: string): Set<string> {

@@ -5,16 +5,17 @@
 // interface as for any sandbox; Join moves that interface to cnmd's namespace under a unique name,
 // and Docker moves it into the container (libnetwork's remote-driver contract). The sandbox is then
 // renamed to the container's Docker name once dockerd shows it, for `cnm network inspect`, the
-// extension's tree and cnm's DNS.
+// extension's tree and cnm's DNS. Overlay networks are bound by name to one cnm global network
+// (overlay.ts).
 import type { CreateEndpointRequest, CreateNetworkRequest, JoinRequest, JoinResponse } from '../../model/plugin.js';
 import { DOCKER_ENDPOINT_LABEL, HANDOFF_LABEL } from '../../model/plugin.js';
 import type { SandboxView } from '../../model/cnm.js';
 import type { Controller } from '../core/controller.js';
 import { CnmError, invalid } from '../errors.js';
 import { log } from '../log.js';
+import { DRIVER_OPTION, OverlayBindings, type OverlayDeps } from './overlay.js';
 
 export const DOCKER_NETWORK_LABEL = 'cnm.docker.network';
-const DRIVER_OPTION = 'cnm.driver';
 /** Drivers a plugin network may ask for with -o cnm.driver=… (overlay: with the cluster store, see README). */
 const DRIVERS = ['bridge', 'macvlan', 'overlay'];
 
@@ -23,7 +24,7 @@ export const endpointSandbox = (endpointId: string) => `docker-ep-${endpointId.s
 /** The name the interface has in cnmd's namespace between Join and Docker's move (≤ 15 bytes). */
 export const handoffName = (endpointId: string) => `cnmd${endpointId.slice(0, 10)}`;
 
-export interface NetworkPluginDeps {
+export interface NetworkPluginDeps extends OverlayDeps {
   controller: Controller;
   /** Moves a link out of a sandbox namespace into cnmd's own under a new name (helper/kernel/handoff). */
   moveToHost(netnsPath: string, ifname: string, newName: string): Promise<void>;
@@ -34,7 +35,11 @@ export interface NetworkPluginDeps {
 const isNotFound = (err: unknown) => err instanceof CnmError && err.kind === 'not-found';
 
 export class PluginNetworkDriver {
-  constructor(private readonly deps: NetworkPluginDeps) {}
+  private readonly overlays: OverlayBindings;
+
+  constructor(private readonly deps: NetworkPluginDeps) {
+    this.overlays = new OverlayBindings(deps);
+  }
 
   /**
    * Scope "local": each engine creates the network itself and dockerd asks this host's cnmd only;
@@ -52,6 +57,7 @@ export class PluginNetworkDriver {
     if (!DRIVERS.includes(driver)) throw invalid(`-o ${DRIVER_OPTION}=${driver}: use ${DRIVERS.join(', ')}`);
     if (req.IPv6Data?.length) throw invalid('IPv6 on cnm plugin networks is not supported yet');
     if (!req.IPv4Data?.length) throw invalid('a cnm plugin network needs an IPv4 pool: use --ipam-driver cnm (or give --subnet)');
+    if (driver === 'overlay') return this.overlays.prepare(req.NetworkID);
     const name = networkName(req.NetworkID);
     const existing = this.deps.controller.listNetworks().find((n) => n.Labels?.[DOCKER_NETWORK_LABEL] === req.NetworkID);
     if (existing) return; // Docker asked again (a restart): it is there
@@ -64,14 +70,37 @@ export class PluginNetworkDriver {
     });
   }
 
+  /** The cnm network standing for a Docker network: its own (`docker-<id>`), or the bound overlay. */
+  private async cnmNetwork(dockerId: string): Promise<string> {
+    const own = this.deps.controller.listNetworks().find((n) => n.Labels?.[DOCKER_NETWORK_LABEL] === dockerId);
+    return own ? own.Name : this.overlays.network(dockerId);
+  }
+
   async deleteNetwork(networkId: string): Promise<void> {
     // Endpoints Docker forgot (a crash between its calls) must not keep the network.
     for (const sb of this.deps.controller.listSandboxes()) {
-      if (sb.labels[DOCKER_ENDPOINT_LABEL] && sb.endpoints.some((e) => e.networkName === networkName(networkId)))
+      if (sb.labels[DOCKER_ENDPOINT_LABEL] && sb.labels[DOCKER_NETWORK_LABEL] === networkId)
         await this.deps.controller.removeSandbox(sb.id, true);
     }
+    const overlay = await this.overlays.known(networkId);
+    if (overlay) return this.leaveOverlay(overlay);
     await this.deps.controller.removeNetwork(networkName(networkId)).catch((err) => {
       if (!isNotFound(err)) throw err;
+    });
+  }
+
+  /**
+   * This host's Docker network is gone: the cnm overlay goes cluster-wide if no host has endpoints
+   * on it (Docker's kv-store `network rm`), else it stays for them. A host whose Docker network
+   * still exists makes it again (same name, subnet, options) on its next container.
+   */
+  private async leaveOverlay(name: string): Promise<void> {
+    const net = this.deps.controller.listNetworks().find((n) => n.Name === name);
+    if (!net || Object.keys(net.Containers ?? {}).length > 0) return;
+    await this.deps.controller.removeNetwork(name).catch((err) => {
+      if (isNotFound(err) || (err instanceof CnmError && err.kind === 'forbidden'))
+        return log('info', 'docker plugin: overlay network kept', { network: name, reason: err.message });
+      throw err;
     });
   }
 
@@ -80,7 +109,7 @@ export class PluginNetworkDriver {
     if (!ip) throw invalid('the endpoint has no IPv4 address: the network must use --ipam-driver cnm or a --subnet');
     const sb = await this.deps.controller.createSandbox({
       Name: endpointSandbox(req.EndpointID),
-      Network: networkName(req.NetworkID),
+      Network: await this.cnmNetwork(req.NetworkID),
       IPv4Address: ip,
       Labels: { [DOCKER_ENDPOINT_LABEL]: req.EndpointID, [DOCKER_NETWORK_LABEL]: req.NetworkID, [HANDOFF_LABEL]: 'docker' },
     });
@@ -122,9 +151,12 @@ export class PluginNetworkDriver {
     if (!ep?.ifname) throw new CnmError('internal', `endpoint ${req.EndpointID.slice(0, 12)} has no interface to hand over`);
     const src = handoffName(req.EndpointID);
     await this.deps.moveToHost(sb.netnsPath, ep.ifname, src);
-    const net = this.deps.controller.inspectNetwork(networkName(req.NetworkID));
+    const net = this.deps.controller.inspectNetwork(await this.cnmNetwork(req.NetworkID));
     void this.nameAfterContainer(req.NetworkID, req.EndpointID);
-    return { InterfaceName: { SrcName: src, DstPrefix: 'eth' }, Gateway: net.IPAM.Config?.[0]?.Gateway || undefined };
+    // An overlay has no gateway: without one, dockerd gives the container egress on its
+    // docker_gwbridge, as for its own overlay networks.
+    const gateway = net.Scope === 'global' ? undefined : net.IPAM.Config?.[0]?.Gateway || undefined;
+    return { InterfaceName: { SrcName: src, DstPrefix: 'eth' }, Gateway: gateway };
   }
 
   /** Gives the endpoint's sandbox the container's Docker name (in the background: dockerd is mid-start). */

@@ -44,7 +44,7 @@ export function pluginHandlers(driver: PluginNetworkDriver, ipam: PluginIpam): R
     '/IpamDriver.RequestPool': (b) => ipam.requestPool(b as unknown as RequestPoolRequest),
     '/IpamDriver.ReleasePool': (b) => (ipam.releasePool(String(b.PoolID)), {}),
     '/IpamDriver.RequestAddress': (b) => ipam.requestAddress(b as unknown as RequestAddressRequest),
-    '/IpamDriver.ReleaseAddress': (b) => (ipam.releaseAddress({ PoolID: String(b.PoolID), Address: String(b.Address) }), {}),
+    '/IpamDriver.ReleaseAddress': async (b) => (await ipam.releaseAddress({ PoolID: String(b.PoolID), Address: String(b.Address) }), {}),
   };
 }
 

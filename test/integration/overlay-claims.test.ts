@@ -69,6 +69,24 @@ test('claims in etcd: racing hosts never share a name, VNI, subnet or address', 
     }
     const clash = await b.globals.claimEndpoint({ ...endpoint('hb', 99, '10.0.0.99'), name: 'sb0' });
     assert.deepEqual(clash.won ? undefined : clash.name, 'sb0', 'a sandbox name is unique on the network');
+    // An address held for a host before its endpoint exists (the Docker plugin's IPAM): no other
+    // host gets it; that host's endpoint takes the hold over; a hold released frees it.
+    const netId = 'n'.repeat(64);
+    assert.equal(await a.globals.reserveAddress(netId, '10.0.0.50'), undefined, 'held');
+    assert.equal(await a.globals.reserveAddress(netId, '10.0.0.50'), undefined, 'held again by the same host');
+    assert.equal(await b.globals.reserveAddress(netId, '10.0.0.50'), 'ha', 'the other host is told who holds it');
+    const stolen = await b.globals.claimEndpoint(endpoint('hb', 50, '10.0.0.50'));
+    assert.deepEqual(stolen.won ? undefined : [stolen.address, stolen.holder], ['10.0.0.50', 'ha']);
+    assert.equal((await a.globals.claimEndpoint(endpoint('ha', 50, '10.0.0.50'))).won, true, "the holder's endpoint takes it over");
+    await a.globals.releaseAddress(netId, '10.0.0.50');
+    // Releasing a hold leaves the endpoint's claim alone (no watch runs here to name its host).
+    assert.notEqual(await b.globals.reserveAddress(netId, '10.0.0.50'), undefined, 'still held by the endpoint');
+    assert.equal(await b.globals.reserveAddress(netId, '10.0.0.51'), undefined);
+    await b.globals.releaseAddress(netId, '10.0.0.51');
+    assert.equal(await a.globals.reserveAddress(netId, '10.0.0.51'), undefined, 'a released hold is free again');
+    await a.globals.releaseAddress(netId, '10.0.0.51');
+    await a.globals.withdrawEndpoint(endpoint('ha', 50, '10.0.0.50'));
+
     // rm of a network with endpoints names them and their hosts.
     const net = { id: 'n'.repeat(64), name: 'withEps', ipam: { pools: [] } } as unknown as Network;
     await assert.rejects(a.globals.releaseNetwork(net), /has active endpoints \(.*sb0 on h[ab].*\)/);

@@ -14,7 +14,11 @@ export class OverlayCluster {
     readonly net: string,
   ) {}
 
-  static async start(labels: string[], opts: { underlay: string; net: string }): Promise<OverlayCluster> {
+  /** `daemonArgs(label)`: more cnmd flags for one host (e.g. --docker-plugin). */
+  static async start(
+    labels: string[],
+    opts: { underlay: string; net: string; daemonArgs?: (label: string) => string[] },
+  ): Promise<OverlayCluster> {
     const c = new OverlayCluster(opts.underlay, opts.net);
     try {
       mustSh('ip', ['netns', 'add', c.underlay]);
@@ -23,7 +27,7 @@ export class OverlayCluster {
       mustSh('ip', ['-n', c.underlay, 'addr', 'add', `${c.net}.1/24`, 'dev', 'br0']);
       mustSh('ip', ['-n', c.underlay, 'link', 'set', 'br0', 'up']);
       c.etcd = await TestEtcd.create({ netns: c.underlay, ip: `${c.net}.1` });
-      for (const [i, label] of labels.entries()) await c.add(label, `${c.net}.${i + 2}`);
+      for (const [i, label] of labels.entries()) await c.add(label, `${c.net}.${i + 2}`, opts.daemonArgs?.(label) ?? []);
     } catch (err) {
       await c.destroy().catch(() => undefined);
       throw err;
@@ -31,7 +35,7 @@ export class OverlayCluster {
     return c;
   }
 
-  private async add(label: string, addr: string): Promise<void> {
+  private async add(label: string, addr: string, extra: string[]): Promise<void> {
     const h = await TestHost.start(label, {
       setup: (h) => {
         mustSh('ip', ['-n', this.underlay, 'link', 'add', `p${label}`, 'type', 'veth', 'peer', 'name', 'ul0', 'netns', h.ns]);
@@ -39,7 +43,7 @@ export class OverlayCluster {
         mustSh('ip', ['-n', h.ns, 'addr', 'add', `${addr}/24`, 'dev', 'ul0']);
         mustSh('ip', ['-n', h.ns, 'link', 'set', 'ul0', 'up']);
       },
-      daemonArgs: ['--cluster-store', this.etcd!.url, '--cluster-advertise', addr, '--cluster-name', `host${label}`],
+      daemonArgs: ['--cluster-store', this.etcd!.url, '--cluster-advertise', addr, '--cluster-name', `host${label}`, ...extra],
     });
     this.hosts.push(h);
   }

@@ -233,6 +233,12 @@ export class FakeController implements Controller {
     return this.clusterView.health;
   }
 
+  async reserveAddress(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async releaseAddress(): Promise<void> {}
+
   driverNames(): string[] {
     return ['bridge', 'host', 'null'];
   }
