@@ -102,10 +102,13 @@ export class GlobalNetworks implements GlobalListener {
     const id = newId();
     claims.ensureAvailable(`create network ${req.Name}`);
     const claim = await claims.claimNetwork({ id, name: req.Name, subnet: userSubnet, vni: ids?.[0], avoid });
-    const Config = [{ ...(configs[0] ?? {}), Subnet: claim.subnet }, ...configs.slice(1)];
+    // No subnet asked for: the claimed one is the default pool, shown with its gateway on every host
+    // as Docker shows a pool its IPAM chose (empty configs dropped: they would take a local pool).
+    const Config = userSubnet ? configs : configs.filter((c) => Object.values(c).some(Boolean));
+    const defaultPool = userSubnet ? undefined : { subnet: claim.subnet, showGateway: true };
     let created: NetworkCreateResponse;
     try {
-      created = await createNetwork(ctx, { ...req, IPAM: { ...(req.IPAM ?? {}), Config } }, { id, vxlanId: claim.vni });
+      created = await createNetwork(ctx, { ...req, IPAM: { ...(req.IPAM ?? {}), Config } }, { id, vxlanId: claim.vni, defaultPool });
     } catch (err) {
       await claims
         .releaseNetwork({ id, name: req.Name } as Network, claim)
@@ -276,6 +279,7 @@ export class GlobalNetworks implements GlobalListener {
             ipRange: p.ipRange,
             gateway: p.gateway,
             auxAddresses: p.auxAddresses,
+            showGateway: p.showGateway,
             v6: p.subnet.includes(':'),
             networkName: net.name,
           });
@@ -351,6 +355,21 @@ export class GlobalNetworks implements GlobalListener {
       scope: 'swarm',
       time: Math.floor(now / 1000),
       timeNano: now * 1_000_000,
+    });
+  }
+
+  /**
+   * After a full read: each global network's driver reconciles its peers with the store's list
+   * (a re-adopted datapath may hold entries of endpoints removed while this cnmd was down).
+   */
+  synced(): void {
+    void this.queued('reconcile peers', async () => {
+      for (const net of this.knownNetworks()) {
+        const b = this.ctx.of(net);
+        await b.driver
+          .peersSynced?.(b, this.remoteEndpoints(net.id))
+          .catch((err) => log('warn', 'cluster sync: reconcile peers failed', { network: net.id, error: String(err) }));
+      }
     });
   }
 

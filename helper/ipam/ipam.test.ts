@@ -38,7 +38,7 @@ function rejectsWith(kind: ErrorKind, message: string | RegExp) {
 
 test('default pools in Docker order: 172.17/16 first, gateway .1, addresses from .2 on', async () => {
   const ipam = new DefaultIpam(noHost);
-  const bridge = await pool(ipam, 'bridge', { subnet: '172.17.0.0/16', hideGateway: true });
+  const bridge = await pool(ipam, 'bridge', { subnet: '172.17.0.0/16', showGateway: false });
   assert.deepEqual(bridge, { subnet: '172.17.0.0/16', gateway: '172.17.0.1', auxAddresses: {}, showGateway: false });
   const a = await pool(ipam, 'a');
   assert.deepEqual(a, { subnet: '172.18.0.0/16', gateway: '172.18.0.1', auxAddresses: {}, showGateway: true });

@@ -92,6 +92,19 @@ export interface FdbSpec {
   on: 'self' | 'master';
 }
 
+/** A neighbour or bridge FDB entry as the kernel lists it (`ip neigh` / `bridge fdb`). */
+export interface NeighbourEntry {
+  ifname: string;
+  /** An IP neighbour's address; undefined for an FDB entry. */
+  ip?: string;
+  mac: string;
+  /** An FDB entry's table: the device's own (`self`, with `dst` on VXLAN) or its bridge's (`master`). */
+  on?: 'self' | 'master';
+  dst?: string;
+  /** permanent; static (noarp: a static FDB entry); learned (anything the kernel found itself). */
+  state: 'permanent' | 'static' | 'learned';
+}
+
 export interface MacvlanSpec {
   name: string;
   parent: string;
@@ -593,6 +606,26 @@ export class Netlink {
       if (isGone(err as CnmError)) return undefined;
       throw err;
     }
+  }
+
+  /** The IP neighbours and FDB entries of one link (one dump of every family). */
+  async listNeighbours(ifname: string): Promise<NeighbourEntry[]> {
+    const index = await this.indexOf(ifname, 'RTM_GETNEIGH dump');
+    const msgs = await this.dump('RTM_GETNEIGH dump', () => this.sock.getNeighbors({ family: 0 }));
+    return msgs
+      .filter((m) => m.data.ifindex === index && m.attrs.lladdr)
+      .map((m) => {
+        const st = m.data.state ?? {};
+        const fdb = m.data.family === AF_BRIDGE;
+        return {
+          ifname,
+          ip: !fdb && m.attrs.dst ? ipText(m.attrs.dst) : undefined,
+          mac: macText(m.attrs.lladdr),
+          on: fdb ? (m.data.flags?.master ? 'master' : 'self') : undefined,
+          dst: fdb && m.attrs.dst ? ipText(m.attrs.dst) : undefined,
+          state: st.permanent ? 'permanent' : st.noarp ? 'static' : 'learned',
+        };
+      });
   }
 
   async listLinks(): Promise<LinkInfo[]> {
