@@ -608,11 +608,14 @@ export class Netlink {
     }
   }
 
-  /** The IP neighbours and FDB entries of one link (one dump of every family). */
+  /** The IP neighbours and FDB entries of one link (an AF_UNSPEC dump leaves the FDB out: two dumps). */
   async listNeighbours(ifname: string): Promise<NeighbourEntry[]> {
     const index = await this.indexOf(ifname, 'RTM_GETNEIGH dump');
-    const msgs = await this.dump('RTM_GETNEIGH dump', () => this.sock.getNeighbors({ family: 0 }));
-    return msgs
+    const [ip, fdb] = await Promise.all([
+      this.dump('RTM_GETNEIGH dump', () => this.sock.getNeighbors({ family: 0 })),
+      this.dump('RTM_GETNEIGH fdb dump', () => this.sock.getNeighbors({ family: AF_BRIDGE })),
+    ]);
+    return [...ip, ...fdb]
       .filter((m) => m.data.ifindex === index && m.attrs.lladdr)
       .map((m) => {
         const st = m.data.state ?? {};
@@ -621,7 +624,8 @@ export class Netlink {
           ifname,
           ip: !fdb && m.attrs.dst ? ipText(m.attrs.dst) : undefined,
           mac: macText(m.attrs.lladdr),
-          on: fdb ? (m.data.flags?.master ? 'master' : 'self') : undefined,
+          // The device's own entries carry NTF_SELF; a bridge's carry NDA_MASTER and no flag.
+          on: fdb ? (m.data.flags?.self ? 'self' : 'master') : undefined,
           dst: fdb && m.attrs.dst ? ipText(m.attrs.dst) : undefined,
           state: st.permanent ? 'permanent' : st.noarp ? 'static' : 'learned',
         };
