@@ -46,7 +46,17 @@ describe('cnm CLI', () => {
       assert.equal(none.code, 1);
       assert.match(none.stderr, /not part of a cluster: start it with --cluster-store etcd:\/\/HOST:2379/);
       const health = { store: 'etcd://10.0.0.1:2379', state: 'up' as const, since: '2026-12-01T10:00:00.000Z' };
-      const ep = (name: string) => ({ networkId: 'n', endpointId: name, sandboxId: name, name, hostname: name, aliases: [], mac: '', host: 'b', vtep: '10.0.0.3' });
+      const ep = (name: string) => ({
+        networkId: 'n',
+        endpointId: name,
+        sandboxId: name,
+        name,
+        hostname: name,
+        aliases: [],
+        mac: '',
+        host: 'b',
+        vtep: '10.0.0.3',
+      });
       own.controller.clusterView = {
         configured: true,
         name: 'a',

@@ -100,7 +100,8 @@ export function withStoreOpts(url: ClusterStoreUrl | undefined, opts: ClusterSto
   if (Object.keys(opts).length === 0) return url;
   const flag = '--cluster-store-opt';
   if (!url) throw new Error(`flag ${flag} needs --cluster-store etcd://HOST:2379`);
-  if (!opts['kv.cacertfile']) throw new Error(`flag ${flag}: TLS to the cluster store needs kv.cacertfile=CA.pem (the CA of etcd's certificate)`);
+  if (!opts['kv.cacertfile'])
+    throw new Error(`flag ${flag}: TLS to the cluster store needs kv.cacertfile=CA.pem (the CA of etcd's certificate)`);
   if (!opts['kv.certfile'] !== !opts['kv.keyfile'])
     throw new Error(`flag ${flag}: kv.certfile and kv.keyfile go together (the client certificate and its key)`);
   return {

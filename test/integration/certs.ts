@@ -16,7 +16,21 @@ export interface TestPki {
 export function makeTestPki(dir: string, san: string): TestPki {
   const f = (n: string) => path.join(dir, n);
   const ssl = (...a: string[]) => mustSh('openssl', a);
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=cnm test CA', '-keyout', f('ca.key'), '-out', f('ca.pem'));
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=cnm test CA',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+  );
   for (const who of ['server', 'client']) {
     ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${who}`, '-keyout', f(`${who}.key`), '-out', f(`${who}.csr`));
     fs.writeFileSync(
