@@ -110,6 +110,16 @@ test('ip-range: addresses come from the range; static ones may lie outside it', 
   assert.equal(addr(ipam, 'd', q.subnet), '10.78.0.65/24');
 });
 
+test('endpointAddresses: what the pool handed out, never its gateway or aux addresses', async () => {
+  const ipam = new DefaultIpam(noHost);
+  const p = await pool(ipam, 'e', { subnet: '10.79.0.0/24', auxAddresses: { h: '10.79.0.9' } });
+  addr(ipam, 'e', p.subnet);
+  addr(ipam, 'e', p.subnet, '10.79.0.40');
+  assert.deepEqual(ipam.endpointAddresses('e', p.subnet).sort(), ['10.79.0.2', '10.79.0.40']);
+  ipam.releaseAddress(new Txn(), 'e', p.subnet, '10.79.0.2');
+  assert.deepEqual(ipam.endpointAddresses('e', p.subnet), ['10.79.0.40']);
+});
+
 test('ip-range and gateway errors', async () => {
   const ipam = new DefaultIpam(noHost);
   await assert.rejects(

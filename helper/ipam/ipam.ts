@@ -144,6 +144,12 @@ export class DefaultIpam {
     txn.delete(addrKey(pool.subnet, pool.address(o)));
   }
 
+  /** The addresses a pool handed out (not its gateway or aux addresses). */
+  endpointAddresses(networkId: string, subnet: string): string[] {
+    const pool = this.ownPool(networkId, subnet);
+    return [...pool.endpointOrdinals()].map((o) => pool.address(o));
+  }
+
   /** The network's pool that contains `address` (for a static address: which subnet to ask). */
   findPool(networkId: string, address: string): IpamPool | undefined {
     const a = parseAddr(address.split('/')[0]);

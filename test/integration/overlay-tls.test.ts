@@ -3,7 +3,8 @@
 // started with --cluster-store-opt kv.cacertfile/kv.certfile/kv.keyfile create an overlay on A
 // that B sees (an auto-allocated subnet shows its Gateway on both), a sandbox on B pings one on A
 // by name, `cnm node ls` counts each host's endpoints; B restarted after an endpoint of A left
-// sweeps that endpoint's neighbour and FDB entries from its overlay namespace and keeps the others;
+// sweeps that endpoint's neighbour and FDB entries from its overlay namespace (and its address
+// from its IPAM mirror) and keeps the others;
 // a host with the CA but no client certificate is refused by etcd (degraded, changes refused);
 // a missing file stops cnmd naming the option and the file. Everything is removed in `finally`.
 import { test } from 'node:test';
@@ -104,6 +105,8 @@ test(
       const after = table();
       assert.ok(has(after, `${a1} `) && has(after, `${mac1} dst ${NET}.2`) && has(after, `${mac1} master br0`), `a1 kept: ${after}`);
       await waitFor('b1 → a1 after the restart', 15_000, () => (execIn(b, 'b1', 'ping', '-c1', '-W1', 'a1').code === 0 ? true : undefined));
+      // B's IPAM mirror let go of a2's address too: B can give it to a sandbox of its own.
+      b.mustCnm('sandbox', 'create', '--net', 'multi', '--ip', a2, 'b2');
 
       // A host with the CA but no client certificate: etcd refuses the handshake; the store is
       // unavailable to it and cluster-wide changes are refused with the store named.
