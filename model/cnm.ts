@@ -290,4 +290,6 @@ export interface GlobalListener {
   /** The global networks this host has on record (from before a restart): a full read drops those gone. */
   knownNetworks(): Network[];
   healthChanged(h: ClusterHealth): void;
+  /** A full read was delivered (every put and gone before this call): the truth to reconcile with. */
+  synced(): void;
 }

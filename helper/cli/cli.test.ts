@@ -46,24 +46,36 @@ describe('cnm CLI', () => {
       assert.equal(none.code, 1);
       assert.match(none.stderr, /not part of a cluster: start it with --cluster-store etcd:\/\/HOST:2379/);
       const health = { store: 'etcd://10.0.0.1:2379', state: 'up' as const, since: '2026-12-01T10:00:00.000Z' };
+      const ep = (name: string) => ({
+        networkId: 'n',
+        endpointId: name,
+        sandboxId: name,
+        name,
+        hostname: name,
+        aliases: [],
+        mac: '',
+        host: 'b',
+        vtep: '10.0.0.3',
+      });
       own.controller.clusterView = {
         configured: true,
         name: 'a',
         health,
         hosts: [
-          { name: 'a', address: '10.0.0.2', port: 2376, version: '0.1.0', state: 'this host' },
-          { name: 'b', address: '10.0.0.3', version: '0.1.0', state: 'up' },
+          { name: 'a', address: '10.0.0.2', port: 2376, version: '0.1.0', state: 'this host', endpoints: [] },
+          { name: 'b', address: '10.0.0.3', version: '0.1.0', state: 'up', endpoints: [ep('b1'), ep('b2')] },
           { name: 'c', address: 'fd00::4', port: 2376, version: '0.1.0', state: 'lease expired' },
         ],
       };
       const table = await at('node', 'ls');
       assert.equal(
         table.stdout,
-        'NAME      ADDRESS          STATE           VERSION\n' +
-          'a         10.0.0.2:2376    this host       0.1.0\n' +
-          'b         10.0.0.3         up              0.1.0\n' +
-          'c         [fd00::4]:2376   lease expired   0.1.0\n',
+        'NAME      ADDRESS          STATE           ENDPOINTS   VERSION\n' +
+          'a         10.0.0.2:2376    this host       0           0.1.0\n' +
+          'b         10.0.0.3         up              2           0.1.0\n' +
+          'c         [fd00::4]:2376   lease expired   0           0.1.0\n',
       );
+      assert.equal((await at('node', 'ls', '--format', '{{.Name}} {{.Endpoints}}')).stdout, 'a 0\nb 2\nc 0\n');
       assert.equal(table.stderr, '');
       assert.equal((await at('node', 'list', '--format', '{{.Name}}={{.State}}')).stdout, 'a=this host\nb=up\nc=lease expired\n');
       own.controller.clusterView.health = { ...health, state: 'degraded', lastError: 'list hosts/: 14 UNAVAILABLE' };

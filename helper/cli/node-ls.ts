@@ -1,10 +1,11 @@
-// cnm node ls: the hosts of the cluster this cnmd joined (--cluster-store), with their state, and the
-// cluster store's health on stderr when it is degraded (the list is then the last one cnmd read).
+// cnm node ls: the hosts of the cluster this cnmd joined (--cluster-store), with their state and how
+// many endpoints each holds on global networks, and the cluster store's health on stderr when it is
+// degraded (the list is then the last one cnmd read).
 import { listFlags, printList } from './list.js';
 import type { Verb } from './verb.js';
 
-const DEFAULT_FORMAT = 'table {{.Name}}\t{{.Address}}\t{{.State}}\t{{.Version}}';
-const HEADERS = { Name: 'NAME', Address: 'ADDRESS', State: 'STATE', Version: 'VERSION' };
+const DEFAULT_FORMAT = 'table {{.Name}}\t{{.Address}}\t{{.State}}\t{{.Endpoints}}\t{{.Version}}';
+const HEADERS = { Name: 'NAME', Address: 'ADDRESS', State: 'STATE', Endpoints: 'ENDPOINTS', Version: 'VERSION' };
 
 export const verb: Verb = {
   usage: '',
@@ -24,6 +25,7 @@ export const verb: Verb = {
       Name: n.name,
       Address: n.port ? `${n.address.includes(':') ? `[${n.address}]` : n.address}:${n.port}` : n.address,
       State: n.state,
+      Endpoints: String(n.endpoints?.length ?? 0),
       Version: n.version,
     }));
     printList(io, args, rows, HEADERS, DEFAULT_FORMAT);

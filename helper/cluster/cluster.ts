@@ -5,10 +5,12 @@ import { HOSTS, MEMBERS } from './keys.js';
 import { ClusterGlobals } from './globals.js';
 import { HostRegistration } from './registration.js';
 import { ClusterStore } from './store.js';
-import type { ClusterStoreUrl } from './options.js';
+import type { ClusterCredentials, ClusterStoreUrl } from './options.js';
 
 export interface ClusterOptions {
   url: ClusterStoreUrl;
+  /** TLS to etcd (--cluster-store-opt), the files already read. */
+  credentials?: ClusterCredentials;
   self: ClusterHostRecord;
   /** Lease TTL in seconds (default 10). */
   ttlS?: number;
@@ -23,7 +25,7 @@ export class Cluster {
   private known: ClusterHost[] = [];
 
   private constructor(private readonly opts: ClusterOptions) {
-    this.store = new ClusterStore(opts.url);
+    this.store = new ClusterStore(opts.url, opts.credentials);
     this.registration = new HostRegistration(this.store, opts.self, opts.ttlS);
     this.globals = new ClusterGlobals(this.store, this.registration, opts.self);
   }

@@ -361,6 +361,7 @@ export class ClusterGlobals {
     for (const kv of eps.kvs) seenEps.add(this.putEndpoint(kv));
     for (const [id, e] of [...this.endpoints]) if (!seenEps.has(id)) this.dropEndpoint(id, e.ep);
     for (const [id, n] of [...this.networks]) if (!seenNets.has(id)) this.dropNetwork(id, n.net);
+    this.listener?.synced();
     log('debug', 'cluster resync', { networks: String(seenNets.size), endpoints: String(seenEps.size) });
   }
 

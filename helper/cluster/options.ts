@@ -1,5 +1,6 @@
-// Docker 1.9's cluster flags, parsed and checked: --cluster-store etcd://HOST[:PORT][,HOST[:PORT]…]
-// and --cluster-advertise IP|IFACE[:PORT]. Errors name the flag, as every cnmd flag error does.
+// Docker 1.9's cluster flags, parsed and checked: --cluster-store etcd://HOST[:PORT][,HOST[:PORT]…],
+// --cluster-store-opt kv.cacertfile|kv.certfile|kv.keyfile=PATH (TLS to etcd) and
+// --cluster-advertise IP|IFACE[:PORT]. Errors name the flag, as every cnmd flag error does.
 import net from 'node:net';
 import os from 'node:os';
 
@@ -8,9 +9,31 @@ export const DEFAULT_ETCD_PORT = 2379;
 export interface ClusterStoreUrl {
   /** As the user wrote it (shown in `cnm info` and /cnm/cluster). */
   text: string;
-  /** gRPC endpoints for the etcd3 client, e.g. http://10.0.0.1:2379. */
+  /** gRPC endpoints for the etcd3 client, e.g. http://10.0.0.1:2379 (https:// with TLS). */
   endpoints: string[];
+  /** TLS to etcd (--cluster-store-opt): the files, read when cnmd starts. */
+  tls?: ClusterStoreTls;
 }
+
+/** Docker 1.9's --cluster-store-opt names for TLS to the store. */
+export interface ClusterStoreTls {
+  /** kv.cacertfile: the CA that signed etcd's certificate. */
+  cacertfile: string;
+  /** kv.certfile and kv.keyfile: this host's client certificate (etcd's --client-cert-auth), both or neither. */
+  certfile?: string;
+  keyfile?: string;
+}
+
+/** The files' contents, in the shape the etcd3 client takes (gRPC's createSsl). */
+export interface ClusterCredentials {
+  rootCertificate: Buffer;
+  certChain?: Buffer;
+  privateKey?: Buffer;
+}
+
+const STORE_OPTS = ['kv.cacertfile', 'kv.certfile', 'kv.keyfile'] as const;
+/** --cluster-store-opt's values as given, by key. */
+export type ClusterStoreOpts = Partial<Record<(typeof STORE_OPTS)[number], string>>;
 
 /** The advertise address as given: an IP, or an interface name resolved when cnmd starts. */
 export interface Advertise {
@@ -57,6 +80,35 @@ export function parseClusterStore(text: string): ClusterStoreUrl {
     return `http://${net.isIPv6(host) ? `[${host}]` : host}:${p ?? DEFAULT_ETCD_PORT}`;
   });
   return { text, endpoints };
+}
+
+/** One `--cluster-store-opt KEY=VALUE`, added to `opts` (the flag repeats; a key only once). */
+export function parseClusterStoreOpt(text: string, opts: ClusterStoreOpts): void {
+  const flag = '--cluster-store-opt';
+  const eq = text.indexOf('=');
+  const key = text.slice(0, eq < 0 ? text.length : eq);
+  const value = eq < 0 ? '' : text.slice(eq + 1);
+  if (!(STORE_OPTS as readonly string[]).includes(key))
+    throw new Error(`invalid value "${text}" for flag ${flag}: unknown option "${key}" (supported: ${STORE_OPTS.join(', ')})`);
+  if (!value) throw new Error(`invalid value "${text}" for flag ${flag}: ${key} needs a file, e.g. ${key}=/etc/cnm/etcd-ca.pem`);
+  if (opts[key as keyof ClusterStoreOpts] !== undefined) throw new Error(`flag ${flag}: ${key} is given twice`);
+  opts[key as keyof ClusterStoreOpts] = value;
+}
+
+/** The store with its TLS options: every endpoint speaks https, checked for a complete set of files. */
+export function withStoreOpts(url: ClusterStoreUrl | undefined, opts: ClusterStoreOpts): ClusterStoreUrl | undefined {
+  if (Object.keys(opts).length === 0) return url;
+  const flag = '--cluster-store-opt';
+  if (!url) throw new Error(`flag ${flag} needs --cluster-store etcd://HOST:2379`);
+  if (!opts['kv.cacertfile'])
+    throw new Error(`flag ${flag}: TLS to the cluster store needs kv.cacertfile=CA.pem (the CA of etcd's certificate)`);
+  if (!opts['kv.certfile'] !== !opts['kv.keyfile'])
+    throw new Error(`flag ${flag}: kv.certfile and kv.keyfile go together (the client certificate and its key)`);
+  return {
+    ...url,
+    endpoints: url.endpoints.map((e) => e.replace(/^http:/, 'https:')),
+    tls: { cacertfile: opts['kv.cacertfile'], certfile: opts['kv.certfile'], keyfile: opts['kv.keyfile'] },
+  };
 }
 
 export function parseAdvertise(text: string): Advertise {

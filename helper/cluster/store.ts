@@ -5,7 +5,7 @@ import { Etcd3, type IOptions, type Namespace } from 'etcd3';
 import type { ClusterHealth } from '../../model/cnm.js';
 import { log } from '../log.js';
 import { PREFIX } from './keys.js';
-import type { ClusterStoreUrl } from './options.js';
+import type { ClusterCredentials, ClusterStoreUrl } from './options.js';
 
 /** A unary call to etcd that takes longer fails (an unreachable etcd must not hang an API request). */
 export const CALL_TIMEOUT_MS = 3000;
@@ -42,9 +42,14 @@ export class ClusterStore {
   /** Told of every change of state (up ↔ degraded). */
   onHealth: ((h: ClusterHealth) => void) | undefined;
 
-  constructor(readonly url: ClusterStoreUrl) {
+  constructor(
+    readonly url: ClusterStoreUrl,
+    credentials?: ClusterCredentials,
+  ) {
     this.client = new Etcd3({
       hosts: url.endpoints,
+      // With --cluster-store-opt the endpoints are https:// and gRPC verifies etcd against the CA.
+      credentials,
       dialTimeout: CALL_TIMEOUT_MS,
       // gRPC's own reconnect backoff grows to 2 min; a returning etcd is found within seconds instead.
       grpcOptions: { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 2000 },

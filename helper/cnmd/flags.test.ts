@@ -17,7 +17,7 @@ test('cleanup takes --dry-run and --stop; serve refuses them', () => {
   assert.throws(() => parseFlags(['--dry-run']), /--dry-run is a flag of 'cnmd cleanup'/);
 });
 
-test('cluster flags: --cluster-store needs --cluster-advertise and the other way round; --cluster-store-opt is refused', () => {
+test('cluster flags: --cluster-store needs --cluster-advertise and the other way round', () => {
   const f = parseFlags(['--cluster-store', 'etcd://10.0.0.1:2379', '--cluster-advertise=eth0:2376', '--cluster-name', 'h1']) as DaemonFlags;
   assert.deepEqual(f.clusterStore?.endpoints, ['http://10.0.0.1:2379']);
   assert.deepEqual(f.clusterAdvertise, { iface: 'eth0', port: 2376 });
@@ -33,8 +33,39 @@ test('cluster flags: --cluster-store needs --cluster-advertise and the other way
     () => parseFlags(['--cluster-store', 'etcd://h', '--cluster-advertise', '10.0.0.2', '--cluster-name', 'a/b']),
     /flag --cluster-name: invalid cluster host name "a\/b"/,
   );
-  assert.throws(() => parseFlags(['--cluster-store-opt', 'kv.cacertfile=/x']), /flag --cluster-store-opt is not supported yet/);
+  assert.throws(() => parseFlags(['--cluster-store-opt', 'kv.cacertfile=/x']), /flag --cluster-store-opt needs --cluster-store/);
   assert.throws(() => parseFlags(['--cluster-store']), /flag needs an argument: --cluster-store/);
+});
+
+test("--cluster-store-opt: TLS to etcd with Docker 1.9's option names, repeatable, in any order", () => {
+  const store = ['--cluster-store', 'etcd://10.0.0.1,10.0.0.2:12379', '--cluster-advertise', '10.0.0.3'];
+  const opts = [
+    '--cluster-store-opt',
+    'kv.certfile=/c.pem',
+    '--cluster-store-opt=kv.keyfile=/k.pem',
+    '--cluster-store-opt',
+    'kv.cacertfile=/ca.pem',
+  ];
+  const f = parseFlags([...opts.slice(0, 2), ...store, ...opts.slice(2)]) as DaemonFlags;
+  assert.deepEqual(f.clusterStore?.endpoints, ['https://10.0.0.1:2379', 'https://10.0.0.2:12379']);
+  assert.deepEqual(f.clusterStore?.tls, { cacertfile: '/ca.pem', certfile: '/c.pem', keyfile: '/k.pem' });
+  assert.equal(f.clusterStore?.text, 'etcd://10.0.0.1,10.0.0.2:12379');
+  const caOnly = parseFlags([...store, '--cluster-store-opt', 'kv.cacertfile=/ca.pem']) as DaemonFlags;
+  assert.deepEqual(caOnly.clusterStore?.tls, { cacertfile: '/ca.pem', certfile: undefined, keyfile: undefined });
+  assert.equal((parseFlags(store) as DaemonFlags).clusterStore?.tls, undefined, 'no option: plain http');
+  const bad: Array<[string[], RegExp]> = [
+    [
+      ['kv.path=/x'],
+      /invalid value "kv.path=\/x" for flag --cluster-store-opt: unknown option "kv.path" \(supported: kv.cacertfile, kv.certfile, kv.keyfile\)/,
+    ],
+    [['kv.cacertfile'], /for flag --cluster-store-opt: kv.cacertfile needs a file/],
+    [['kv.cacertfile='], /kv.cacertfile needs a file/],
+    [['kv.cacertfile=/a', 'kv.cacertfile=/b'], /flag --cluster-store-opt: kv.cacertfile is given twice/],
+    [['kv.certfile=/c', 'kv.keyfile=/k'], /flag --cluster-store-opt: TLS to the cluster store needs kv.cacertfile=CA.pem/],
+    [['kv.cacertfile=/a', 'kv.certfile=/c'], /flag --cluster-store-opt: kv.certfile and kv.keyfile go together/],
+  ];
+  for (const [values, re] of bad)
+    assert.throws(() => parseFlags([...store, ...values.flatMap((v) => ['--cluster-store-opt', v])]), re, values.join());
 });
 
 test('-H tcp:// only with mutual TLS: every missing piece is named; unix:// is --socket', () => {

@@ -1,7 +1,15 @@
 // cnmd's command line. Several cnmd can run on one machine (one per test "host" namespace), so
 // every path is a flag.
 import { checkHostName } from '../cluster/keys.js';
-import { parseAdvertise, parseClusterStore, type Advertise, type ClusterStoreUrl } from '../cluster/options.js';
+import {
+  parseAdvertise,
+  parseClusterStore,
+  parseClusterStoreOpt,
+  withStoreOpts,
+  type Advertise,
+  type ClusterStoreOpts,
+  type ClusterStoreUrl,
+} from '../cluster/options.js';
 
 export interface DaemonFlags {
   /** serve (the daemon) or cleanup (remove everything this instance made, then exit). */
@@ -18,7 +26,7 @@ export interface DaemonFlags {
   dryRun: boolean;
   /** cleanup: stop a cnmd running on this state dir first (SIGTERM) instead of refusing. */
   stop: boolean;
-  /** --cluster-store: join the cluster whose state lives in this etcd. */
+  /** --cluster-store: join the cluster whose state lives in this etcd (TLS with --cluster-store-opt). */
   clusterStore?: ClusterStoreUrl;
   /** --cluster-advertise: the address other hosts reach this one at (required with a cluster store). */
   clusterAdvertise?: Advertise;
@@ -58,6 +66,9 @@ Options:
       --log-level LEVEL  debug, info, warn (default) or error
       --cluster-store etcd://HOST:2379[,HOST:2379...]
                          join a cluster whose state lives in this etcd (v3 API)
+      --cluster-store-opt kv.cacertfile|kv.certfile|kv.keyfile=PATH
+                         TLS to etcd (repeat the flag): the CA of etcd's certificate, and
+                         this host's client certificate and key (etcd's --client-cert-auth)
       --cluster-advertise IP|IFACE[:PORT]
                          the address other hosts reach this one at (needed with --cluster-store)
       --cluster-name NAME
@@ -98,6 +109,7 @@ export function parseFlags(argv: string[]): DaemonFlags | 'help' | 'version' {
   let tcp: string | undefined;
   let tlsVerify = false;
   const tls: { ca?: string; cert?: string; key?: string } = {};
+  const storeOpts: ClusterStoreOpts = {};
   for (let i = 0; i < argv.length; i++) {
     const [arg, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
     const value = () => {
@@ -154,8 +166,8 @@ export function parseFlags(argv: string[]): DaemonFlags | 'help' | 'version' {
         }
         break;
       case '--cluster-store-opt':
-        value();
-        throw new Error('flag --cluster-store-opt is not supported yet (TLS to etcd is planned); use a plain etcd:// store');
+        parseClusterStoreOpt(value(), storeOpts);
+        break;
       case '-H':
       case '--host': {
         const v = value();
@@ -190,6 +202,7 @@ export function parseFlags(argv: string[]): DaemonFlags | 'help' | 'version' {
   if (tcp) flags.tcp = tcpListener(tcp, tlsVerify, tls);
   else if (tlsVerify || tls.ca || tls.cert || tls.key)
     throw new Error('flags --tlsverify, --tlscacert, --tlscert and --tlskey need -H tcp://HOST:PORT');
+  flags.clusterStore = withStoreOpts(flags.clusterStore, storeOpts);
   if (flags.clusterStore && !flags.clusterAdvertise)
     throw new Error('flag --cluster-store needs --cluster-advertise IP|IFACE[:PORT]: the address other hosts reach this one at');
   if (!flags.clusterStore && (flags.clusterAdvertise || flags.clusterName))

@@ -1,9 +1,10 @@
 // cnmd: wires the store, IPAM, kernel, name service and API together, then serves until signalled.
 import fs from 'node:fs';
 import os from 'node:os';
+import { createSecureContext } from 'node:tls';
 import type { Cluster } from '../cluster/cluster.js';
 import { checkHostName } from '../cluster/keys.js';
-import { resolveAdvertise, type ClusterStoreUrl } from '../cluster/options.js';
+import { resolveAdvertise, type ClusterCredentials, type ClusterStoreTls, type ClusterStoreUrl } from '../cluster/options.js';
 import type { ClusterHostRecord } from '../../model/cnm.js';
 import { Core } from '../core/core.js';
 import { createRegistry } from '../drivers/index.js';
@@ -45,8 +46,10 @@ async function main(): Promise<void> {
   if (flags.command === 'cleanup') return cleanup(flags, (line) => process.stdout.write(`${line}\n`));
   // Checked before anything is opened: a bad advertise interface or host name changes nothing.
   let self: ClusterHostRecord | undefined;
+  let credentials: ClusterCredentials | undefined;
   try {
     self = flags.clusterStore ? clusterSelf(flags) : undefined;
+    credentials = flags.clusterStore?.tls && clusterCredentials(flags.clusterStore.tls);
   } catch (err) {
     process.stderr.write(`cnmd: ${(err as Error).message}\n`);
     process.exit(1);
@@ -78,7 +81,7 @@ async function main(): Promise<void> {
   const host = Netlink.forCurrent();
   enableForwarding(false);
   const names = new DnsNameService(flags.resolvConf);
-  const cluster = self ? await joinCluster(flags.clusterStore!, self) : undefined;
+  const cluster = self ? await joinCluster(flags.clusterStore!, self, credentials) : undefined;
   const netnsPrefix = netnsPrefixFor(flags.stateDir);
   const core = await Core.start({
     store,
@@ -144,13 +147,6 @@ async function main(): Promise<void> {
 
 /** The TLS listener with its files read (a missing or unreadable file stops cnmd before it opens anything). */
 function tlsFiles(t: NonNullable<DaemonFlags['tcp']>): TlsListener {
-  const read = (flag: string, file: string) => {
-    try {
-      return fs.readFileSync(file);
-    } catch (err) {
-      throw new Error(`flag ${flag}: cannot read ${file}: ${(err as Error).message}`);
-    }
-  };
   return {
     host: t.host,
     port: t.port,
@@ -160,6 +156,35 @@ function tlsFiles(t: NonNullable<DaemonFlags['tcp']>): TlsListener {
   };
 }
 
+/** A file a flag names, read at start; the error names the flag and the file. */
+function read(flag: string, file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new Error(`flag ${flag}: cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * --cluster-store-opt's files, read and checked now (PEM that parses, a key that matches its
+ * certificate): a bad file stops cnmd with its name instead of leaving the store unreachable.
+ */
+function clusterCredentials(tls: ClusterStoreTls): ClusterCredentials {
+  const opt = (key: string, file: string) => read(`--cluster-store-opt ${key}=${file}`, file);
+  const c: ClusterCredentials = { rootCertificate: opt('kv.cacertfile', tls.cacertfile) };
+  if (tls.certfile && tls.keyfile) {
+    c.certChain = opt('kv.certfile', tls.certfile);
+    c.privateKey = opt('kv.keyfile', tls.keyfile);
+  }
+  try {
+    createSecureContext({ ca: c.rootCertificate, cert: c.certChain, key: c.privateKey });
+  } catch (err) {
+    const files = [`kv.cacertfile=${tls.cacertfile}`, ...(c.certChain ? [`kv.certfile=${tls.certfile}`, `kv.keyfile=${tls.keyfile}`] : [])];
+    throw new Error(`flag --cluster-store-opt: ${files.join(' ')}: ${(err as Error).message}`);
+  }
+  return c;
+}
+
 /** What this host registers: its name, the advertise address (an interface resolved now), its version. */
 function clusterSelf(flags: DaemonFlags): ClusterHostRecord {
   const name = checkHostName(flags.clusterName ?? os.hostname());
@@ -167,8 +192,8 @@ function clusterSelf(flags: DaemonFlags): ClusterHostRecord {
 }
 
 /** Registers this host in the cluster store (in the background: etcd may be down). */
-async function joinCluster(url: ClusterStoreUrl, self: ClusterHostRecord): Promise<Cluster> {
-  log('info', 'joining cluster', { store: url.text, name: self.name, address: self.address });
+async function joinCluster(url: ClusterStoreUrl, self: ClusterHostRecord, credentials?: ClusterCredentials): Promise<Cluster> {
+  log('info', 'joining cluster', { store: url.text, name: self.name, address: self.address, tls: String(!!credentials) });
   // Loaded only here: a stand-alone cnmd never pays for loading gRPC. The .vsix's bundled cnmd does
   // not carry the etcd3 package (it reads its .proto files at run time, so it is not bundled).
   const { Cluster } = await import('../cluster/cluster.js').catch((err: unknown) => {
@@ -179,7 +204,7 @@ async function joinCluster(url: ClusterStoreUrl, self: ClusterHostRecord): Promi
       { call: 'cluster store' },
     );
   });
-  return Cluster.start({ url, self });
+  return Cluster.start({ url, self, credentials });
 }
 
 main().catch((err) => {

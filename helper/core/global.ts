@@ -22,7 +22,7 @@ import { HANDOFF_LABEL } from '../../model/plugin.js';
 import { CnmError, forbidden, invalid } from '../errors.js';
 import { log } from '../log.js';
 import { Txn } from '../store/txn.js';
-import type { CoreContext } from './context.js';
+import type { CoreContext, NetworkOf } from './context.js';
 import { connect, disconnect, endpointKey, gatewayEndpoint } from './endpoints.js';
 import { newId } from './ids.js';
 import { LocalClaims } from './local-claims.js';
@@ -102,10 +102,13 @@ export class GlobalNetworks implements GlobalListener {
     const id = newId();
     claims.ensureAvailable(`create network ${req.Name}`);
     const claim = await claims.claimNetwork({ id, name: req.Name, subnet: userSubnet, vni: ids?.[0], avoid });
-    const Config = [{ ...(configs[0] ?? {}), Subnet: claim.subnet }, ...configs.slice(1)];
+    // No subnet asked for: the claimed one is the default pool, shown with its gateway on every host
+    // as Docker shows a pool its IPAM chose (empty configs dropped: they would take a local pool).
+    const Config = userSubnet ? configs : configs.filter((c) => Object.values(c).some(Boolean));
+    const defaultPool = userSubnet ? undefined : { subnet: claim.subnet, showGateway: true };
     let created: NetworkCreateResponse;
     try {
-      created = await createNetwork(ctx, { ...req, IPAM: { ...(req.IPAM ?? {}), Config } }, { id, vxlanId: claim.vni });
+      created = await createNetwork(ctx, { ...req, IPAM: { ...(req.IPAM ?? {}), Config } }, { id, vxlanId: claim.vni, defaultPool });
     } catch (err) {
       await claims
         .releaseNetwork({ id, name: req.Name } as Network, claim)
@@ -276,6 +279,7 @@ export class GlobalNetworks implements GlobalListener {
             ipRange: p.ipRange,
             gateway: p.gateway,
             auxAddresses: p.auxAddresses,
+            showGateway: p.showGateway,
             v6: p.subnet.includes(':'),
             networkName: net.name,
           });
@@ -352,6 +356,35 @@ export class GlobalNetworks implements GlobalListener {
       time: Math.floor(now / 1000),
       timeNano: now * 1_000_000,
     });
+  }
+
+  /**
+   * After a full read, per global network: the driver reconciles its peers with the store's list
+   * (a re-adopted datapath may hold entries of endpoints removed while this cnmd was down), and
+   * the IPAM mirror lets go of addresses no endpoint here or in the store holds any more.
+   */
+  synced(): void {
+    void this.queued('reconcile with the store', async () => {
+      for (const net of this.knownNetworks()) {
+        const b = this.ctx.of(net);
+        await b.driver
+          .peersSynced?.(b, this.remoteEndpoints(net.id))
+          .catch((err) => log('warn', 'cluster sync: reconcile peers failed', { network: net.id, error: String(err) }));
+        await this.releaseLeft(b);
+      }
+    });
+  }
+
+  private async releaseLeft(b: NetworkOf): Promise<void> {
+    const { net } = b;
+    const { ipam, store } = this.ctx.deps;
+    const eps = [...this.ctx.state.endpointsOfNetwork(net.id), ...this.remoteEndpoints(net.id)];
+    const addrs = [...eps.flatMap((e) => [e.ipv4, e.ipv6]), ...(b.driver.reservedAddresses?.(b) ?? [])];
+    const held = new Set(addrs.flatMap((a) => (a ? [a.split('/')[0]] : [])));
+    const txn = new Txn();
+    for (const p of ipam.networkPools(net.id))
+      for (const a of ipam.endpointAddresses(net.id, p.subnet)) if (!held.has(a)) ipam.releaseAddress(txn, net.id, p.subnet, a);
+    await txn.commit(store);
   }
 
   /**

@@ -16,7 +16,8 @@ export const networkKey = (id: string) => `networks/${id}`;
 export interface CreateExtras {
   id?: string;
   builtin?: Network['builtin'];
-  hideGateway?: boolean;
+  /** The IPv4 pool made when the request names none (its subnet and whether inspect shows its gateway). */
+  defaultPool?: { subnet?: string; showGateway?: boolean };
   /** A global network's VXLAN id, claimed before (helper/core/global.ts). */
   vxlanId?: number;
   /** The egress bridge of overlay sandboxes (helper/core/global.ts). */
@@ -166,7 +167,7 @@ export async function createNetwork(
         );
       }
       if (!pools.some((p) => !p.subnet.includes(':'))) {
-        pools.unshift(await ctx.deps.ipam.requestPool(txn, id, { v6: false, hideGateway: extras.hideGateway, networkName: req.Name }));
+        pools.unshift(await ctx.deps.ipam.requestPool(txn, id, { ...extras.defaultPool, v6: false, networkName: req.Name }));
       }
       if (net.enableIPv6 && !pools.some((p) => p.subnet.includes(':'))) {
         throw invalid('could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network');
@@ -253,7 +254,7 @@ export async function ensureDefaultNetworks(ctx: CoreContext): Promise<void> {
           'com.docker.network.driver.mtu': '1500',
         },
       },
-      { builtin: 'bridge', hideGateway: true },
+      { builtin: 'bridge', defaultPool: { showGateway: false } },
     );
   }
   if (!has('host')) await createNetwork(ctx, { Name: 'host', Driver: 'host' }, { builtin: 'host' });

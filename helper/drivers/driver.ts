@@ -124,6 +124,8 @@ export interface NetworkDriver<C = unknown> {
   /** An endpoint of this global network on another host appeared / left (from the cluster store). */
   peerUp?(n: Bound<C>, peer: ClusterEndpoint): Promise<void>;
   peerDown?(n: Bound<C>, peer: ClusterEndpoint): Promise<void>;
+  /** The store's whole list of this network's remote endpoints, after a full read: anything else goes. */
+  peersSynced?(n: Bound<C>, peers: ClusterEndpoint[]): Promise<void>;
 }
 
 /** Makes a driver instance for one core. */

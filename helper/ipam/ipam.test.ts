@@ -38,7 +38,7 @@ function rejectsWith(kind: ErrorKind, message: string | RegExp) {
 
 test('default pools in Docker order: 172.17/16 first, gateway .1, addresses from .2 on', async () => {
   const ipam = new DefaultIpam(noHost);
-  const bridge = await pool(ipam, 'bridge', { subnet: '172.17.0.0/16', hideGateway: true });
+  const bridge = await pool(ipam, 'bridge', { subnet: '172.17.0.0/16', showGateway: false });
   assert.deepEqual(bridge, { subnet: '172.17.0.0/16', gateway: '172.17.0.1', auxAddresses: {}, showGateway: false });
   const a = await pool(ipam, 'a');
   assert.deepEqual(a, { subnet: '172.18.0.0/16', gateway: '172.18.0.1', auxAddresses: {}, showGateway: true });
@@ -108,6 +108,16 @@ test('ip-range: addresses come from the range; static ones may lie outside it', 
   const q = await pool(ipam, 'd', { subnet: '10.78.0.0/24', ipRange: '10.78.0.64/26' });
   assert.equal(q.gateway, '10.78.0.64');
   assert.equal(addr(ipam, 'd', q.subnet), '10.78.0.65/24');
+});
+
+test('endpointAddresses: what the pool handed out, never its gateway or aux addresses', async () => {
+  const ipam = new DefaultIpam(noHost);
+  const p = await pool(ipam, 'e', { subnet: '10.79.0.0/24', auxAddresses: { h: '10.79.0.9' } });
+  addr(ipam, 'e', p.subnet);
+  addr(ipam, 'e', p.subnet, '10.79.0.40');
+  assert.deepEqual(ipam.endpointAddresses('e', p.subnet).sort(), ['10.79.0.2', '10.79.0.40']);
+  ipam.releaseAddress(new Txn(), 'e', p.subnet, '10.79.0.2');
+  assert.deepEqual(ipam.endpointAddresses('e', p.subnet), ['10.79.0.40']);
 });
 
 test('ip-range and gateway errors', async () => {

@@ -21,8 +21,11 @@ export interface PoolRequest {
   auxAddresses?: Record<string, string>;
   /** The family of a default pool; a given subnet decides its own family. */
   v6: boolean;
-  /** Docker prints no Gateway for the predefined bridge's pool. */
-  hideGateway?: boolean;
+  /**
+   * Whether inspect prints the Gateway, when Docker's rule (given, or chosen by the IPAM) is not
+   * the answer: never for the predefined bridge; always for a global network's claimed subnet.
+   */
+  showGateway?: boolean;
   /** The network's name, for Docker's "no available addresses … NAME (ID)" message. */
   networkName?: string;
 }
@@ -78,7 +81,7 @@ export class DefaultIpam {
       cidr = parseCidr(DEFAULT_POOLS[defaultIndex])!;
     }
     const range = req.ipRange === undefined ? undefined : parseRange(req.ipRange, cidr, ctx);
-    const showGateway = !req.hideGateway && (req.gateway !== undefined || req.subnet === undefined);
+    const showGateway = req.showGateway ?? (req.gateway !== undefined || req.subnet === undefined);
     const pool = new Pool(cidr, range, networkId, req.networkName, showGateway);
     ctx.subnet = pool.subnet;
     reserveGateway(pool, req.gateway, ctx);
@@ -139,6 +142,12 @@ export class DefaultIpam {
     pool.free(o);
     txn.onAbort(() => pool.take(o));
     txn.delete(addrKey(pool.subnet, pool.address(o)));
+  }
+
+  /** The addresses a pool handed out (not its gateway or aux addresses). */
+  endpointAddresses(networkId: string, subnet: string): string[] {
+    const pool = this.ownPool(networkId, subnet);
+    return [...pool.endpointOrdinals()].map((o) => pool.address(o));
   }
 
   /** The network's pool that contains `address` (for a static address: which subnet to ask). */

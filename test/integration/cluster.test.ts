@@ -140,9 +140,9 @@ test(
       // Both registered: A lists itself first, then B up, with addresses and versions.
       await waitFor('B up on A', 10_000, () => (stateOf(a, 'hostb') === 'up' ? true : undefined));
       const table = a.mustCnm('node', 'ls');
-      assert.match(table, /^NAME\s+ADDRESS\s+STATE\s+VERSION\n/);
-      assert.match(table, /\nhosta\s+10\.231\.0\.2:2376\s+this host\s+0\.1\.0\n/);
-      assert.match(table, /\nhostb\s+10\.231\.0\.3\s+up\s+0\.1\.0\n?$/);
+      assert.match(table, /^NAME\s+ADDRESS\s+STATE\s+ENDPOINTS\s+VERSION\n/);
+      assert.match(table, /\nhosta\s+10\.231\.0\.2:2376\s+this host\s+0\s+0\.1\.0\n/);
+      assert.match(table, /\nhostb\s+10\.231\.0\.3\s+up\s+0\s+0\.1\.0\n?$/);
       await waitFor('A up on B', 10_000, () => (stateOf(b, 'hosta') === 'up' ? true : undefined));
       const view = JSON.parse(a.inHost('curl', '-fsS', '--unix-socket', a.socket, 'http://cnmd/cnm/cluster').stdout) as ClusterView;
       assert.equal(view.configured, true);

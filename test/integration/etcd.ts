@@ -1,12 +1,14 @@
 // A real one-member etcd 3.4 (Debian's etcd-server) for the cluster tests: a child process of the
 // test, on the host's loopback (free ports) or on an address inside a namespace the test made, with
-// its data in a temp dir. stop() keeps the data so start() brings the same store back; destroy()
-// stops it and deletes the data. Nothing outlives the test.
+// its data in a temp dir; with `tls`, clients must present a certificate signed by the test CA
+// (etcd's --client-cert-auth). stop() keeps the data so start() brings the same store back;
+// destroy() stops it and deletes the data. Nothing outlives the test.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { TestPki } from './certs.js';
 import { sh } from './host.js';
 
 export const ETCD = '/usr/bin/etcd';
@@ -36,13 +38,16 @@ export class TestEtcd {
     readonly port: number,
     private readonly peerPort: number,
     private readonly netns?: string,
+    private readonly tls?: TestPki,
   ) {
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnm-etcd-'));
   }
 
   /** On 127.0.0.1 (no netns) or on `ip` inside `netns` (which must hold that address). */
-  static async create(opts: { netns?: string; ip?: string } = {}): Promise<TestEtcd> {
-    const e = opts.netns ? new TestEtcd(opts.ip!, 2379, 2380, opts.netns) : new TestEtcd('127.0.0.1', await freePort(), await freePort());
+  static async create(opts: { netns?: string; ip?: string; tls?: TestPki } = {}): Promise<TestEtcd> {
+    const e = opts.netns
+      ? new TestEtcd(opts.ip!, 2379, 2380, opts.netns, opts.tls)
+      : new TestEtcd('127.0.0.1', await freePort(), await freePort(), undefined, opts.tls);
     try {
       await e.start();
     } catch (err) {
@@ -57,7 +62,7 @@ export class TestEtcd {
   }
 
   get endpoint(): string {
-    return `http://${this.ip}:${this.port}`;
+    return `${this.tls ? 'https' : 'http'}://${this.ip}:${this.port}`;
   }
 
   async start(): Promise<void> {
@@ -66,6 +71,9 @@ export class TestEtcd {
       ...['--name', 'cnmtest', '--data-dir', this.dataDir],
       ...['--listen-client-urls', this.endpoint, '--advertise-client-urls', this.endpoint],
       ...['--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer, '--initial-cluster', `cnmtest=${peer}`],
+      ...(this.tls
+        ? ['--cert-file', this.tls.serverCert, '--key-file', this.tls.serverKey, '--trusted-ca-file', this.tls.ca, '--client-cert-auth']
+        : []),
     ];
     // nsenter execs etcd in place: the child is etcd itself, so killing it leaves nothing behind.
     this.proc = this.netns ? spawn('nsenter', [`--net=/run/netns/${this.netns}`, ETCD, ...args]) : spawn(ETCD, args);
@@ -80,7 +88,9 @@ export class TestEtcd {
   }
 
   private healthy(): boolean {
-    const curl = ['curl', '-fsS', '--max-time', '1', `${this.endpoint}/health`];
+    const t = this.tls;
+    const certs = t ? ['--cacert', t.ca, '--cert', t.clientCert, '--key', t.clientKey] : [];
+    const curl = ['curl', '-fsS', '--max-time', '1', ...certs, `${this.endpoint}/health`];
     const r = this.netns ? sh('ip', ['netns', 'exec', this.netns, ...curl]) : sh(curl[0]!, curl.slice(1));
     return r.code === 0 && r.stdout.includes('"health":"true"');
   }

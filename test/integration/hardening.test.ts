@@ -12,6 +12,7 @@ import type { SandboxView } from '../../model/cnm.js';
 import { isRoot, needsRoot } from '../root.js';
 import { ApiFuzzer } from './fuzz/api-fuzzer.js';
 import { Random } from './fuzz/random.js';
+import { makeTestPki } from './certs.js';
 import { CNMD, TestHost, mustSh, sh } from './host.js';
 
 const SEED = Number(process.env.CNM_FUZZ_SEED ?? Date.now() % 1e9);
@@ -182,68 +183,28 @@ describe('TCP listener', needsRoot, () => {
       await h?.destroy();
       fs.rmSync(dir, { recursive: true, force: true });
     });
-    const f = (n: string) => path.join(dir, n);
-    const ssl = (...a: string[]) => mustSh('openssl', a);
-    ssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=cnm test CA',
-      '-keyout',
-      f('ca.key'),
-      '-out',
-      f('ca.pem'),
-    );
-    for (const who of ['server', 'client']) {
-      ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${who}`, '-keyout', f(`${who}.key`), '-out', f(`${who}.csr`));
-      fs.writeFileSync(
-        f(`${who}.ext`),
-        who === 'server' ? 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' : 'extendedKeyUsage=clientAuth\n',
-      );
-      ssl(
-        'x509',
-        '-req',
-        '-in',
-        f(`${who}.csr`),
-        '-CA',
-        f('ca.pem'),
-        '-CAkey',
-        f('ca.key'),
-        '-CAcreateserial',
-        '-days',
-        '1',
-        '-extfile',
-        f(`${who}.ext`),
-        '-out',
-        f(`${who}.pem`),
-      );
-    }
+    const pki = makeTestPki(dir, 'IP:127.0.0.1');
     h = await TestHost.start('tls', {
       daemonArgs: [
         '-H',
         'tcp://127.0.0.1:2376',
         '--tlsverify',
         '--tlscacert',
-        f('ca.pem'),
+        pki.ca,
         '--tlscert',
-        f('server.pem'),
+        pki.serverCert,
         '--tlskey',
-        f('server.key'),
+        pki.serverKey,
       ],
     });
-    const curl = (...a: string[]) => h!.inHost('curl', '-sS', '--max-time', '5', '--cacert', f('ca.pem'), ...a);
-    const ok = curl('--cert', f('client.pem'), '--key', f('client.key'), 'https://127.0.0.1:2376/_ping');
+    const curl = (...a: string[]) => h!.inHost('curl', '-sS', '--max-time', '5', '--cacert', pki.ca, ...a);
+    const ok = curl('--cert', pki.clientCert, '--key', pki.clientKey, 'https://127.0.0.1:2376/_ping');
     assert.equal(ok.stdout, 'OK', ok.stderr);
     const created = curl(
       '--cert',
-      f('client.pem'),
+      pki.clientCert,
       '--key',
-      f('client.key'),
+      pki.clientKey,
       '-X',
       'POST',
       '-H',

@@ -4,7 +4,8 @@
 // VXLAN device is born inside the network's namespace from cnmd's socket, so its UDP socket stays
 // on the underlay. Nothing is made until the first local endpoint joins, and the namespace goes
 // when the last one leaves. Remote endpoints (from the cluster store) become a static neighbour
-// and FDB entries (MAC → remote VTEP) on vxlan0: no flooding, no learning. MTU = underlay − 50.
+// and FDB entries (MAC → remote VTEP) on vxlan0 (peers.ts): no flooding, no learning; after every
+// full read of the store the table is reconciled with it. MTU = underlay − 50.
 import type { ClusterEndpoint, Endpoint, Network } from '../../../model/cnm.js';
 import { VXLAN_OVERHEAD } from '../../../model/overlay.js';
 import { CnmError, TeardownErrors, invalid, withContext } from '../../errors.js';
@@ -16,6 +17,7 @@ import type { Bound, Capabilities, DriverDeps, NetworkDriver, SandboxHandle } fr
 import { ownerAlias } from '../owner.js';
 import { plumbInterface } from '../plumbing.js';
 import { parseOverlayOptions, type OverlayConfig } from './options.js';
+import { VXLAN, programPeer, reconcilePeers } from './peers.js';
 
 export const OVERLAY_CAPS: Capabilities = {
   ipam: true,
@@ -30,7 +32,6 @@ export const OVERLAY_CAPS: Capabilities = {
 };
 
 const BRIDGE = 'br0';
-const VXLAN = 'vxlan0';
 const DEFAULT_UNDERLAY_MTU = 1500;
 
 /**
@@ -227,34 +228,27 @@ export class OverlayDriver implements NetworkDriver<OverlayConfig> {
     if (!map) this.peers.set(n.net.id, (map = new Map()));
     map.set(peer.endpointId, peer);
     const dp = this.paths.get(n.net.id);
-    if (dp) await this.program(dp, peer, 'add');
+    if (dp) await programPeer(dp.nl, peer, 'add');
   }
 
   async peerDown(n: Net, peer: ClusterEndpoint): Promise<void> {
     const known = this.peers.get(n.net.id)?.get(peer.endpointId) ?? peer;
     this.peers.get(n.net.id)?.delete(peer.endpointId);
     const dp = this.paths.get(n.net.id);
-    if (dp) await this.program(dp, known, 'del');
+    if (dp) await programPeer(dp.nl, known, 'del');
+  }
+
+  async peersSynced(n: Net, peers: ClusterEndpoint[]): Promise<void> {
+    this.peers.set(n.net.id, new Map(peers.map((p) => [p.endpointId, p])));
+    const dp = this.paths.get(n.net.id);
+    if (!dp) return;
+    const removed = await reconcilePeers(dp.nl, peers);
+    if (removed) log('info', 'overlay: stale peer entries removed', { network: n.net.id, entries: String(removed) });
   }
 
   /** Every known remote endpoint at once on the one socket (the kernel runs them in order), not a round trip each. */
   private async installPeers(n: Net): Promise<void> {
     const dp = this.paths.get(n.net.id)!;
-    await Netlink.inOrder([...(this.peers.get(n.net.id)?.values() ?? [])].map((peer) => this.program(dp, peer, 'add')));
-  }
-
-  /**
-   * One remote endpoint on vxlan0: ARP answered locally (neighbour, vxlan0 proxies), frames for its
-   * MAC sent to its VTEP (FDB `self` with dst) and switched straight to vxlan0 by br0 (FDB `master`).
-   * The requests go back to back on one socket (each after its RTM_GETLINK of vxlan0): two round
-   * trips, however many entries.
-   */
-  private async program(dp: Datapath, peer: ClusterEndpoint, op: 'add' | 'del'): Promise<void> {
-    const reqs: Promise<void>[] = [];
-    for (const cidr of [peer.ipv4, peer.ipv6])
-      if (cidr) reqs.push(dp.nl.neighbour(op, { ifname: VXLAN, ip: cidr.split('/')[0], mac: peer.mac }));
-    reqs.push(dp.nl.fdb(op, { ifname: VXLAN, mac: peer.mac, dst: peer.vtep, on: 'self' }));
-    reqs.push(dp.nl.fdb(op, { ifname: VXLAN, mac: peer.mac, on: 'master' }));
-    await Netlink.inOrder(reqs);
+    await Netlink.inOrder([...(this.peers.get(n.net.id)?.values() ?? [])].map((peer) => programPeer(dp.nl, peer, 'add')));
   }
 }

@@ -92,6 +92,19 @@ export interface FdbSpec {
   on: 'self' | 'master';
 }
 
+/** A neighbour or bridge FDB entry as the kernel lists it (`ip neigh` / `bridge fdb`). */
+export interface NeighbourEntry {
+  ifname: string;
+  /** An IP neighbour's address; undefined for an FDB entry. */
+  ip?: string;
+  mac: string;
+  /** An FDB entry's table: the device's own (`self`, with `dst` on VXLAN) or its bridge's (`master`). */
+  on?: 'self' | 'master';
+  dst?: string;
+  /** permanent; static (noarp: a static FDB entry); learned (anything the kernel found itself). */
+  state: 'permanent' | 'static' | 'learned';
+}
+
 export interface MacvlanSpec {
   name: string;
   parent: string;
@@ -593,6 +606,30 @@ export class Netlink {
       if (isGone(err as CnmError)) return undefined;
       throw err;
     }
+  }
+
+  /** The IP neighbours and FDB entries of one link (an AF_UNSPEC dump leaves the FDB out: two dumps). */
+  async listNeighbours(ifname: string): Promise<NeighbourEntry[]> {
+    const index = await this.indexOf(ifname, 'RTM_GETNEIGH dump');
+    const [ip, fdb] = await Promise.all([
+      this.dump('RTM_GETNEIGH dump', () => this.sock.getNeighbors({ family: 0 })),
+      this.dump('RTM_GETNEIGH fdb dump', () => this.sock.getNeighbors({ family: AF_BRIDGE })),
+    ]);
+    return [...ip, ...fdb]
+      .filter((m) => m.data.ifindex === index && m.attrs.lladdr)
+      .map((m) => {
+        const st = m.data.state ?? {};
+        const fdb = m.data.family === AF_BRIDGE;
+        return {
+          ifname,
+          ip: !fdb && m.attrs.dst ? ipText(m.attrs.dst) : undefined,
+          mac: macText(m.attrs.lladdr),
+          // The device's own entries carry NTF_SELF; a bridge's carry NDA_MASTER and no flag.
+          on: fdb ? (m.data.flags?.self ? 'self' : 'master') : undefined,
+          dst: fdb && m.attrs.dst ? ipText(m.attrs.dst) : undefined,
+          state: st.permanent ? 'permanent' : st.noarp ? 'static' : 'learned',
+        };
+      });
   }
 
   async listLinks(): Promise<LinkInfo[]> {
