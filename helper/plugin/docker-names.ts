@@ -5,6 +5,7 @@ import { engineGet } from '../adopt/engines.js';
 
 /** The part of dockerd's network record the plugin reads. */
 export interface DockerNetworkInfo {
+  Id?: string;
   Name: string;
   Options?: Record<string, string>;
   IPAM?: { Config?: Array<{ Subnet?: string; Gateway?: string }> };
@@ -35,4 +36,11 @@ export function dockerNames(socketPath: string, opts: Poll = { tries: 100, every
 export function dockerNetworks(socketPath: string, opts: Poll = { tries: 100, everyMs: 100 }) {
   return (networkId: string): Promise<DockerNetworkInfo | undefined> =>
     pollNetwork(socketPath, networkId, opts, (n) => (n.Name ? n : undefined));
+}
+
+/** dockerd's networks of this plugin (named after its socket); undefined while dockerd does not answer. */
+export function dockerPluginNetworks(socketPath: string, pluginName: string) {
+  const filters = encodeURIComponent(JSON.stringify({ driver: { [pluginName]: true } }));
+  return async (): Promise<DockerNetworkInfo[] | undefined> =>
+    (await engineGet<DockerNetworkInfo[]>(socketPath, `/networks?filters=${filters}`))?.body;
 }

@@ -1,9 +1,10 @@
 // Wires the Docker plugin: the IPAM and network halves over the core, the socket, and a periodic
 // sweep for endpoints whose container died unannounced.
+import path from 'node:path';
 import type { Controller } from '../core/controller.js';
 import { moveLink } from '../kernel/handoff.js';
 import { log } from '../log.js';
-import { dockerNames, dockerNetworks } from './docker-names.js';
+import { dockerNames, dockerNetworks, dockerPluginNetworks } from './docker-names.js';
 import { PluginIpam } from './ipam.js';
 import { DOCKER_NETWORK_LABEL, PluginNetworkDriver } from './network.js';
 import { pluginHandlers, startPluginServer, type PluginServer } from './server.js';
@@ -23,6 +24,7 @@ export async function startDockerPlugin(opts: DockerPluginOptions): Promise<Plug
     moveToHost: (netns, ifname, newName) => moveLink(netns, ifname, process.pid, newName),
     containerName: dockerNames(opts.dockerSocket),
     dockerNetwork: dockerNetworks(opts.dockerSocket),
+    dockerNetworks: dockerPluginNetworks(opts.dockerSocket, path.basename(opts.socketPath, '.sock')),
   });
   const bySubnet = (subnet: string) => controller.listNetworks().find((n) => n.IPAM.Config?.some((c) => c.Subnet === subnet));
   const subnetsOf = (plugin: boolean) =>

@@ -128,6 +128,7 @@ export class PluginNetworkDriver {
    * killed or restarted, cnmd down at the time): a handed-off veth's host end goes with its peer.
    */
   async reconcile(): Promise<string[]> {
+    await this.overlays.recover();
     const links = new Set((await this.deps.controller.hostInfo()).interfaces.map((i) => i.name));
     const gone: string[] = [];
     for (const sb of this.deps.controller.listSandboxes()) {

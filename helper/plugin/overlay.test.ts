@@ -93,3 +93,26 @@ test('removed meanwhile (the last other host left): bound again, made from docke
   assert.equal(await b.known('d'), 'multi', 'DeleteNetwork gets the name without asking dockerd');
   assert.equal(await b.known('d'), undefined, 'and forgets it');
 });
+
+test('after a cnmd restart the bindings come back from dockerd’s overlay networks, once dockerd answers', async () => {
+  const { controller } = fakeCnm([resource('multi', '10.199.0.0/24', {})]);
+  let answers: DockerNetworkInfo[] | undefined;
+  let asked = 0;
+  const b = new OverlayBindings({
+    controller,
+    dockerNetworks: async () => (asked++, answers),
+  });
+  await b.recover();
+  assert.equal(await b.known('d1'), undefined, 'dockerd not answering yet');
+  answers = [
+    { Id: 'd1', ...docker('multi', '10.199.0.0/24') },
+    { Id: 'd2', Name: 'br', Options: { 'cnm.driver': 'bridge' } },
+    { Id: 'd3', ...docker('gone', '10.198.0.0/24') },
+  ];
+  await b.recover();
+  await b.recover();
+  assert.equal(asked, 2, 'read once dockerd has answered');
+  assert.equal(await b.known('d1'), 'multi');
+  assert.equal(await b.known('d2'), undefined, 'a plugin bridge network is found by its label instead');
+  assert.equal(await b.known('d3'), undefined, 'no cnm network of that name');
+});

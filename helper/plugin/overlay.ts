@@ -19,6 +19,8 @@ export interface OverlayDeps {
   controller: Controller;
   /** dockerd's record of a network (name, options, subnet); undefined if it never shows one. */
   dockerNetwork?(networkId: string): Promise<DockerNetworkInfo | undefined>;
+  /** dockerd's cnm plugin networks; undefined while dockerd does not answer. */
+  dockerNetworks?(): Promise<DockerNetworkInfo[] | undefined>;
   /** How long a racing host's network may take to reach this host's mirror. */
   mirrorWaitMs?: number;
 }
@@ -29,6 +31,7 @@ const subnetOf = (n: { IPAM?: { Config?: Array<{ Subnet?: string }> | null } }) 
 export class OverlayBindings {
   /** Docker network id → the cnm network's name, once bound (or while binding). */
   private readonly bound = new Map<string, Promise<string>>();
+  private recovered = false;
 
   constructor(private readonly deps: OverlayDeps) {}
 
@@ -59,6 +62,21 @@ export class OverlayBindings {
     const name = await this.bound.get(dockerId)?.catch(() => undefined);
     this.bound.delete(dockerId);
     return name;
+  }
+
+  /**
+   * After a cnmd restart the bindings (kept in memory) are read back from dockerd's own overlay
+   * networks, so its later DeleteNetwork still finds the cnm network. Once, when dockerd answers.
+   */
+  async recover(): Promise<void> {
+    if (this.recovered || !this.deps.dockerNetworks) return;
+    const nets = await this.deps.dockerNetworks();
+    if (!nets) return;
+    this.recovered = true;
+    for (const d of nets) {
+      if (!d.Id || d.Options?.[DRIVER_OPTION] !== 'overlay' || this.bound.has(d.Id) || !this.global(d.Name)) continue;
+      this.bound.set(d.Id, Promise.resolve(d.Name));
+    }
   }
 
   private global(name: string): NetworkResource | undefined {

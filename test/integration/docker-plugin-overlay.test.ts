@@ -6,7 +6,8 @@
 // containers on the two hosts ping each other across the VXLAN; both show by their Docker names in
 // `cnm network inspect` on both hosts, and cnm's DNS resolves the remote one; egress is dockerd's
 // docker_gwbridge. `docker network rm` on the first host keeps the network for the second (it has
-// a container); on the last host it goes everywhere, leaving no endpoint, link or namespace. Plugin
+// a container); after a cnmd restart on the last host, its rm there still removes it everywhere,
+// leaving no endpoint, link or namespace. Plugin
 // names differ per host only because both engines share this machine's /run/docker/plugins.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -80,7 +81,11 @@ test(
       ea.must('network', 'rm', 'multi');
       assert.ok(names(eb.host).includes('beta'), 'beta still on multi');
       assert.equal(eb.docker('exec', 'beta', 'ping', '-c', '1', '-W', '1', ipA).code !== 0, true, 'alpha is gone');
-      // The last host's rm removes it everywhere.
+      // cnmd restarted on B: its binding of B's Docker network (kept in memory) comes back from
+      // dockerd's list, so the last host's rm still removes it everywhere.
+      await eb.host.stopDaemon();
+      await eb.host.startDaemon();
+      assert.ok(names(eb.host).includes('beta'), 'beta re-adopted after the restart');
       eb.must('rm', '-f', 'beta');
       eb.must('network', 'rm', 'multi');
       for (const h of [ea.host, eb.host]) {
