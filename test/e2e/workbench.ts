@@ -36,9 +36,21 @@ export function workbench(page: any, outDir: string) {
     await answer(`>${title}`);
   };
   const contextMenu = async (target: any, action: string) => {
-    await target.click({ button: 'right' });
     const item = page.locator('.context-view .action-label', { hasText: action }).first();
-    await item.waitFor();
+    // A right-click can land while the tree redraws the row (events arrive in bursts) and open
+    // nothing: open it again, at most three times.
+    for (let attempt = 1; ; attempt++) {
+      await target.click({ button: 'right' });
+      if (
+        await item.waitFor({ timeout: 10000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+      if (attempt === 3) throw new Error(`the context menu never offered "${action}"`);
+      await page.keyboard.press('Escape');
+    }
     // a click right after the menu opens is sometimes swallowed: click again while it stays open
     const menu = page.locator('.context-view .monaco-menu');
     for (let i = 0; i < 3; i++) {
